@@ -1,0 +1,432 @@
+/* api: ROUTER request handling with batched transactions (see api.h). */
+#include "api.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "date.h"
+#include "log.h"
+
+#define API_MAX_BATCH 256
+#define API_MAX_ENVELOPE 4              /* identity frames (ROUTER) + delimiter (REQ) */
+#define API_READ_EVENTS_MAX 1000
+#define API_READ_EVENTS_BYTES (4u << 20)
+
+struct api_pending {
+	zmq_msg_t envelope[API_MAX_ENVELOPE];
+	int envelope_count;
+	N2gg__V1__Request *request;
+	const struct api_method *method;
+	const uint8_t *cached_reply;    /* a replayed reply for a retried request */
+	size_t cached_len;
+	struct api_call call;
+};
+
+struct api_batch {
+	struct api_pending items[API_MAX_BATCH];
+	int count;
+};
+
+static int api_read_events(struct api_call *call);
+static int api_health(struct api_call *call);
+
+static const struct api_method api_builtin[] = {
+	{"ReadEvents", &n2gg__v1__read_events_request__descriptor, api_read_events, false},
+	{"Health", &n2gg__v1__health_request__descriptor, api_health, false},
+};
+
+static const struct api_method *api_find(const struct api_server *s, const char *name)
+{
+	for (size_t i = 0; i < sizeof api_builtin / sizeof *api_builtin; i++)
+		if (strcmp(api_builtin[i].name, name) == 0)
+			return &api_builtin[i];
+	for (size_t i = 0; i < s->method_count; i++)
+		if (strcmp(s->methods[i].name, name) == 0)
+			return &s->methods[i];
+	return NULL;
+}
+
+static int api_read_events(struct api_call *call)
+{
+	const N2gg__V1__ReadEventsRequest *req = call->body;
+	uint32_t max = req->max == 0 || req->max > API_READ_EVENTS_MAX ? API_READ_EVENTS_MAX : req->max;
+	N2gg__V1__ReadEventsReply *reply =
+		arena_message(call->arena, &n2gg__v1__read_events_reply__descriptor);
+	int rc = eventlog_read(call->log, call->txn, req->after_seq, max, API_READ_EVENTS_BYTES,
+			       call->arena, reply, &call->status);
+	if (rc < 0)
+		return rc;
+	call->reply = &reply->base;
+	return 0;
+}
+
+static int api_health(struct api_call *call)
+{
+	struct api_server *s = call->service;
+	N2gg__V1__HealthReply *reply = arena_message(call->arena, &n2gg__v1__health_reply__descriptor);
+	reply->service = (char *)s->service_name;
+	reply->version = (char *)s->version;
+	reply->head_seq = s->log->head;
+	reply->started_unix_ms = s->started_ms;
+	call->reply = &reply->base;
+	return 0;
+}
+
+int api_server_open(struct api_server *s, void *zctx, const char *endpoint, size_t max_message,
+		    struct status *st)
+{
+	s->socket = zmq_socket(zctx, ZMQ_ROUTER);
+	int64_t maxsize = (int64_t)max_message;
+	int linger = 0, hwm = 10000;
+	zmq_setsockopt(s->socket, ZMQ_MAXMSGSIZE, &maxsize, sizeof maxsize);
+	zmq_setsockopt(s->socket, ZMQ_LINGER, &linger, sizeof linger);
+	zmq_setsockopt(s->socket, ZMQ_SNDHWM, &hwm, sizeof hwm);
+	zmq_setsockopt(s->socket, ZMQ_RCVHWM, &hwm, sizeof hwm);
+	if (zmq_bind(s->socket, endpoint) != 0) {
+		int err = zmq_errno();
+		zmq_close(s->socket);
+		s->socket = NULL;
+		return status_fail(st, STATUS_UNAVAILABLE, "cannot bind API socket %s: %s", endpoint,
+				   zmq_strerror(err));
+	}
+	arena_init(&s->arena);
+	s->batch = calloc(1, sizeof *s->batch);
+	if (!s->batch)
+		return status_fail(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+	return 0;
+}
+
+/* ---- the reply cache for retried writes ---- */
+
+static const struct api_cached_reply *api_cache_find(const struct api_server *s, const char *id)
+{
+	if (!id[0])
+		return NULL;
+	for (size_t i = 0; i < API_REPLY_CACHE; i++)
+		if (s->cache[i].request_id && strcmp(s->cache[i].request_id, id) == 0)
+			return &s->cache[i];
+	return NULL;
+}
+
+static void api_cache_put(struct api_server *s, const char *id, const uint8_t *reply, size_t len)
+{
+	if (!id[0])
+		return;
+	struct api_cached_reply *c = &s->cache[s->cache_next];
+	s->cache_next = (s->cache_next + 1) % API_REPLY_CACHE;
+	free(c->request_id);
+	free(c->reply);
+	c->request_id = strdup(id);
+	c->reply = malloc(len ? len : 1);
+	c->len = len;
+	if (!c->request_id || !c->reply) {
+		free(c->request_id);
+		free(c->reply);
+		c->request_id = NULL;
+		c->reply = NULL;
+		return;
+	}
+	memcpy(c->reply, reply, len);
+}
+
+/* ---- receiving ---- */
+
+static void api_send(struct api_server *s, struct api_pending *p, const void *data, size_t len)
+{
+	for (int i = 0; i < p->envelope_count; i++)
+		zmq_msg_send(&p->envelope[i], s->socket, ZMQ_SNDMORE | ZMQ_DONTWAIT);
+	if (zmq_send(s->socket, data, len, ZMQ_DONTWAIT) < 0)
+		log_warn("reply not sent", "error=\"%s\"", zmq_strerror(zmq_errno()));
+}
+
+static void api_release(struct api_pending *p)
+{
+	for (int i = 0; i < p->envelope_count; i++)
+		zmq_msg_close(&p->envelope[i]);
+	p->envelope_count = 0;
+}
+
+static uint8_t *api_pack_reply(struct api_server *s, struct api_pending *p, size_t *len)
+{
+	N2gg__V1__Reply reply = N2GG__V1__REPLY__INIT;
+	reply.request_id = p->request ? p->request->request_id : "";
+	reply.code = (N2gg__V1__StatusCode)p->call.status.code;
+	reply.message = p->call.status.message;
+	if (p->call.status.code == STATUS_OK && p->call.reply) {
+		void *body = arena_pack(&s->arena, p->call.reply, &reply.body.len);
+		reply.body.data = body;
+	}
+	return arena_pack(&s->arena, &reply.base, len);
+}
+
+/* Takes one multipart message off the socket. Returns 1 when it became a batch item, 0 when
+ * it was answered (or dropped) at once, -1 when the socket has nothing more. */
+static int api_receive(struct api_server *s, struct api_pending *p)
+{
+	zmq_msg_t frames[API_MAX_ENVELOPE + 1];
+	int n = 0;
+	bool too_many = false;
+	for (;;) {
+		zmq_msg_t m;
+		zmq_msg_init(&m);
+		if (zmq_msg_recv(&m, s->socket, n == 0 && !too_many ? ZMQ_DONTWAIT : 0) < 0) {
+			zmq_msg_close(&m);
+			if (n == 0 && !too_many)
+				return -1;
+			break;
+		}
+		int more = zmq_msg_more(&m);
+		if (n < API_MAX_ENVELOPE + 1) {
+			zmq_msg_init(&frames[n]);
+			zmq_msg_move(&frames[n++], &m);
+		} else {
+			too_many = true;
+		}
+		zmq_msg_close(&m);
+		if (!more)
+			break;
+	}
+	memset(p, 0, sizeof *p);
+	p->call.arena = &s->arena;
+	p->call.service = s->service;
+	p->call.log = s->log;
+	status_clear(&p->call.status);
+	s->stats.requests++;
+
+	/* envelope: every frame but the last (the ROUTER identity, and REQ's empty delimiter) */
+	zmq_msg_t *body = &frames[n - 1];
+	p->envelope_count = n - 1;
+	for (int i = 0; i < n - 1; i++) {
+		zmq_msg_init(&p->envelope[i]);
+		zmq_msg_move(&p->envelope[i], &frames[i]);
+		zmq_msg_close(&frames[i]);
+	}
+	if (too_many || n < 2) {
+		s->stats.malformed++;
+		log_warn("malformed request dropped", "frames=%d", n);
+		zmq_msg_close(body);
+		api_release(p);
+		return 0;
+	}
+	size_t body_len = zmq_msg_size(body);
+	p->request = n2gg__v1__request__unpack(&s->arena.pb, body_len, zmq_msg_data(body));
+	zmq_msg_close(body);
+	if (!p->request) {
+		s->stats.malformed++;
+		status_fail(&p->call.status, STATUS_INVALID_ARGUMENT,
+			    "request is not a valid n2gg.v1.Request protobuf message");
+		log_warn("malformed request", "bytes=%zu", body_len);
+		return 1;
+	}
+	p->call.actor = p->request->actor;
+	p->call.request_id = p->request->request_id;
+	p->method = api_find(s, p->request->method);
+	if (!p->method) {
+		status_fail(&p->call.status, STATUS_UNIMPLEMENTED, "unknown method \"%s\"",
+			    p->request->method);
+		return 1;
+	}
+	p->call.body = protobuf_c_message_unpack(p->method->request, &s->arena.pb,
+						 p->request->body.len, p->request->body.data);
+	if (!p->call.body) {
+		s->stats.malformed++;
+		status_fail(&p->call.status, STATUS_INVALID_ARGUMENT, "%s: body is not a valid %s",
+			    p->method->name, p->method->request->name);
+		p->method = NULL;
+		return 1;
+	}
+	if (p->method->writes) {
+		const struct api_cached_reply *c = api_cache_find(s, p->call.request_id);
+		if (c) {
+			p->cached_reply = c->reply;
+			p->cached_len = c->len;
+			s->stats.replayed++;
+		}
+	}
+	return 1;
+}
+
+/* ---- running a batch ---- */
+
+static bool api_runnable(const struct api_pending *p)
+{
+	return p->method && !p->cached_reply;
+}
+
+static int api_run_reads(struct api_server *s, struct api_batch *b)
+{
+	MDB_txn *txn;
+	struct status st;
+	if (store_begin_read(s->store, &txn, &st) < 0) {
+		for (int i = 0; i < b->count; i++)
+			if (api_runnable(&b->items[i]))
+				b->items[i].call.status = st;
+		return -1;
+	}
+	for (int i = 0; i < b->count; i++) {
+		struct api_pending *p = &b->items[i];
+		if (!api_runnable(p))
+			continue;
+		p->call.txn = txn;
+		p->method->handler(&p->call);
+	}
+	mdb_txn_abort(txn);
+	return 0;
+}
+
+/* One attempt at the batch in a write transaction. Returns STORE_ERR_MAP_FULL to retry. */
+static int api_run_writes_once(struct api_server *s, struct api_batch *b)
+{
+	MDB_txn *parent;
+	struct status st;
+	int rc = store_begin_write(s->store, &parent, &st);
+	if (rc < 0)
+		goto failed;
+	for (int i = 0; i < b->count; i++) {
+		struct api_pending *p = &b->items[i];
+		if (!api_runnable(p))
+			continue;
+		status_clear(&p->call.status);
+		p->call.reply = NULL;
+		if (!p->method->writes) {
+			p->call.txn = parent;
+			p->method->handler(&p->call);
+			continue;
+		}
+		MDB_txn *child;
+		int mrc = mdb_txn_begin(mdb_txn_env(parent), parent, 0, &child);
+		if (mrc) {
+			rc = store_error(mrc, "beginning a nested transaction", &st);
+			mdb_txn_abort(parent);
+			goto failed;
+		}
+		struct eventlog_mark mark = eventlog_mark(s->log);
+		p->call.txn = child;
+		rc = p->method->handler(&p->call);
+		if (rc == 0 && (mrc = mdb_txn_commit(child)) != 0)
+			rc = store_error(mrc, "committing a request", &p->call.status);
+		else if (rc < 0)
+			mdb_txn_abort(child);
+		if (rc == STORE_ERR_MAP_FULL) {
+			mdb_txn_abort(parent);
+			eventlog_aborted(s->log);
+			return STORE_ERR_MAP_FULL;
+		}
+		if (rc < 0)
+			eventlog_rollback(s->log, mark);
+	}
+	rc = mdb_txn_commit(parent);
+	if (rc) {
+		rc = store_error(rc, "committing", &st);
+		eventlog_aborted(s->log);
+		if (rc == STORE_ERR_MAP_FULL)
+			return rc;
+		goto failed;
+	}
+	eventlog_committed(s->log);
+	s->stats.commits++;
+	return 0;
+failed:
+	eventlog_aborted(s->log);
+	for (int i = 0; i < b->count; i++)
+		if (api_runnable(&b->items[i]))
+			b->items[i].call.status = st;
+	log_error("batch failed", "error=\"%s\"", st.message);
+	return -1;
+}
+
+static void api_run_writes(struct api_server *s, struct api_batch *b)
+{
+	struct status st;
+	while (api_run_writes_once(s, b) == STORE_ERR_MAP_FULL) {
+		if (store_grow(s->store, &st) < 0) {
+			for (int i = 0; i < b->count; i++)
+				if (api_runnable(&b->items[i]))
+					b->items[i].call.status = st;
+			return;
+		}
+	}
+}
+
+static void api_on_readable(struct zwatch *w)
+{
+	struct api_server *s = w->data;
+	struct api_batch *b = s->batch;
+	bool writes = false;
+	b->count = 0;
+	while (b->count < API_MAX_BATCH) {
+		int rc = api_receive(s, &b->items[b->count]);
+		if (rc < 0)
+			break;
+		if (rc == 0)
+			continue;
+		struct api_pending *p = &b->items[b->count++];
+		if (api_runnable(p) && p->method->writes)
+			writes = true;
+	}
+	if (b->count == 0)
+		return;
+	s->stats.batches++;
+
+	/* In arrival order; with any write in the batch every request sees the batch's writes
+	 * that came before it, as if served one by one. */
+	if (writes)
+		api_run_writes(s, b);
+	else
+		api_run_reads(s, b);
+
+	for (int i = 0; i < b->count; i++) {
+		struct api_pending *p = &b->items[i];
+		if (p->cached_reply) {
+			api_send(s, p, p->cached_reply, p->cached_len);
+		} else {
+			size_t len;
+			uint8_t *reply = api_pack_reply(s, p, &len);
+			if (p->call.status.code != STATUS_OK) {
+				s->stats.errors++;
+				log_info("request refused", "method=%s code=%s error=\"%s\"",
+					 p->request ? p->request->method : "?",
+					 status_code_name(p->call.status.code), p->call.status.message);
+			}
+			if (p->method && p->method->writes)
+				api_cache_put(s, p->call.request_id, reply, len);
+			api_send(s, p, reply, len);
+		}
+		api_release(p);
+	}
+	if (writes && s->pub)
+		pub_flush(s->pub, s->log);
+	arena_reset(&s->arena);
+	if (s->watch)
+		zwatch_kick(s->watch);
+}
+
+void api_server_start(struct api_server *s, uv_loop_t *loop)
+{
+	s->started_ms = date_now_ms();
+	s->watch = zwatch_start(loop, s->socket, api_on_readable, s);
+}
+
+void api_server_stop(struct api_server *s)
+{
+	zwatch_close(s->watch);
+	s->watch = NULL;
+}
+
+void api_server_close(struct api_server *s)
+{
+	if (s->socket)
+		zmq_close(s->socket);
+	s->socket = NULL;
+	for (size_t i = 0; i < API_REPLY_CACHE; i++) {
+		free(s->cache[i].request_id);
+		free(s->cache[i].reply);
+		s->cache[i].request_id = NULL;
+		s->cache[i].reply = NULL;
+	}
+	arena_free(&s->arena);
+	free(s->batch);
+	s->batch = NULL;
+}

@@ -1,0 +1,86 @@
+/* api: a service's request/reply socket (ROUTER). Requests are n2gg.v1.Request frames
+ * from DEALER (or REQ) clients; each names a method whose body is unpacked, validated by
+ * type and handed to the method's handler. Requests that queue up are served as one batch:
+ * writing methods share one LMDB write transaction (one fsync), each inside a nested
+ * transaction so one failing request leaves the others whole; replies and events go out
+ * only after the commit. ReadEvents and Health are built in. A write request that is
+ * retried with the same request id gets the first reply again instead of a second effect. */
+#ifndef N2GG_API_H
+#define N2GG_API_H
+
+#include <lmdb.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "arena.h"
+#include "eventlog.h"
+#include "n2gg/v1/common.pb-c.h"
+#include "pub.h"
+#include "status.h"
+#include "store.h"
+#include "zwatch.h"
+
+struct api_call {
+	void *service;
+	struct arena *arena;
+	MDB_txn *txn;                  /* write txn for writing methods, else read-only */
+	struct eventlog *log;          /* append events here, in txn */
+	const char *actor;             /* "" when the client named nobody */
+	const char *request_id;
+	const void *body;              /* the unpacked request message */
+	const ProtobufCMessage *reply; /* set by the handler on success */
+	struct status status;
+};
+
+/* Returns 0 with call->reply set, or <0 with call->status set. STORE_ERR_MAP_FULL from a
+ * handler makes the batch run again on a larger map, so handlers change nothing outside
+ * the transaction. */
+typedef int (*api_handler)(struct api_call *call);
+
+struct api_method {
+	const char *name;
+	const ProtobufCMessageDescriptor *request;
+	api_handler handler;
+	bool writes;
+};
+
+struct api_stats {
+	uint64_t requests, errors, malformed, batches, commits, replayed;
+};
+
+#define API_REPLY_CACHE 256
+
+struct api_cached_reply {
+	char *request_id;
+	uint8_t *reply;
+	size_t len;
+};
+
+struct api_server {
+	void *socket;
+	struct zwatch *watch;
+	struct store *store;
+	struct eventlog *log;
+	struct pub *pub;
+	const struct api_method *methods;
+	size_t method_count;
+	void *service;
+	const char *service_name;
+	const char *version;
+	long long started_ms;
+	struct arena arena;
+	struct api_stats stats;
+	struct api_cached_reply cache[API_REPLY_CACHE];
+	size_t cache_next;
+	struct api_batch *batch;
+};
+
+int api_server_open(struct api_server *s, void *zctx, const char *endpoint, size_t max_message,
+		    struct status *st);
+void api_server_start(struct api_server *s, uv_loop_t *loop);
+/* Stops taking requests (the batch in flight, being synchronous, has already finished). */
+void api_server_stop(struct api_server *s);
+void api_server_close(struct api_server *s);
+
+#endif

@@ -1,0 +1,210 @@
+/* service: the process skeleton shared by every service (see service.h). */
+#include "service.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "log.h"
+
+#define SERVICE_COMMON_OPTIONS 8
+
+const char *service_setting(const struct service *svc, const char *name)
+{
+	return config_get(&svc->cfg, name);
+}
+
+static void service_http(void *ctx, const char *method, const char *path,
+			 struct http_response *res)
+{
+	struct service *svc = ctx;
+	if (strcmp(method, "GET") != 0) {
+		res->status = 405;
+		http_appendf(res, "only GET\n");
+	} else if (strcmp(path, "/health") == 0) {
+		res->content_type = "application/json";
+		res->status = svc->stopping ? 503 : 200;
+		http_appendf(res, "{\"service\":\"%s\",\"status\":\"%s\",\"head_seq\":%llu}\n",
+			     svc->desc->name, svc->stopping ? "stopping" : "ok",
+			     (unsigned long long)svc->log.head);
+	} else if (strcmp(path, "/metrics") == 0) {
+		const struct api_stats *a = &svc->api.stats;
+		const char *n = svc->desc->name;
+		res->content_type = "text/plain; version=0.0.4";
+		http_appendf(res,
+			     "n2gg_requests_total{service=\"%s\"} %llu\n"
+			     "n2gg_request_errors_total{service=\"%s\"} %llu\n"
+			     "n2gg_requests_malformed_total{service=\"%s\"} %llu\n"
+			     "n2gg_requests_replayed_total{service=\"%s\"} %llu\n"
+			     "n2gg_batches_total{service=\"%s\"} %llu\n"
+			     "n2gg_commits_total{service=\"%s\"} %llu\n"
+			     "n2gg_events_head_seq{service=\"%s\"} %llu\n"
+			     "n2gg_events_published_total{service=\"%s\"} %llu\n"
+			     "n2gg_store_map_bytes{service=\"%s\"} %zu\n",
+			     n, (unsigned long long)a->requests, n, (unsigned long long)a->errors, n,
+			     (unsigned long long)a->malformed, n, (unsigned long long)a->replayed, n,
+			     (unsigned long long)a->batches, n, (unsigned long long)a->commits, n,
+			     (unsigned long long)svc->log.head, n,
+			     (unsigned long long)svc->pub.published, n, svc->store.map_size);
+		if (svc->desc->on_metrics)
+			svc->desc->on_metrics(svc, res);
+	} else {
+		res->status = 404;
+		http_appendf(res, "not found: try /health or /metrics\n");
+	}
+}
+
+static void service_stop(struct service *svc, const char *why)
+{
+	if (svc->stopping)
+		return;
+	svc->stopping = 1;
+	log_info("stopping", "signal=%s head_seq=%llu", why, (unsigned long long)svc->log.head);
+	/* no new requests; a batch, once started, runs to its commit before we get here */
+	api_server_stop(&svc->api);
+	if (svc->desc->on_stop)
+		svc->desc->on_stop(svc);
+	pub_close(&svc->pub);
+	http_server_close(&svc->http);
+	uv_close((uv_handle_t *)&svc->sigterm, NULL);
+	uv_close((uv_handle_t *)&svc->sigint, NULL);
+}
+
+static void service_on_signal(uv_signal_t *h, int signum)
+{
+	service_stop(h->data, signum == SIGTERM ? "SIGTERM" : "SIGINT");
+}
+
+static int service_open(struct service *svc, struct status *st)
+{
+	const struct service_desc *d = svc->desc;
+	long map_mb, max_msg_mb, heartbeat_ms;
+	int rc;
+	if ((rc = config_get_long(&svc->cfg, "map-size-mb", 1, 1 << 20, &map_mb, st)) < 0 ||
+	    (rc = config_get_long(&svc->cfg, "max-message-mb", 1, 4096, &max_msg_mb, st)) < 0 ||
+	    (rc = config_get_long(&svc->cfg, "heartbeat-ms", 10, 600000, &heartbeat_ms, st)) < 0)
+		return rc;
+	int level = log_level_parse(config_get(&svc->cfg, "log-level"));
+	if (level < 0)
+		return status_fail(st, STATUS_INVALID_ARGUMENT,
+				   "log-level \"%s\" is not debug, info, warn or error",
+				   config_get(&svc->cfg, "log-level"));
+	log_init(d->name, (enum log_level)level);
+
+	if ((rc = store_open(&svc->store, config_get(&svc->cfg, "data-dir"), d->db_names,
+			     d->db_count, (size_t)map_mb << 20, st)) < 0)
+		return rc;
+	MDB_txn *txn;
+	if ((rc = store_begin_read(&svc->store, &txn, st)) < 0)
+		return rc;
+	rc = eventlog_open(&svc->log, txn, svc->store.dbs[0], d->name, st);
+	mdb_txn_abort(txn);
+	if (rc < 0)
+		return rc;
+
+	svc->zctx = zmq_ctx_new();
+	if ((rc = api_server_open(&svc->api, svc->zctx, config_get(&svc->cfg, "api"),
+				  (size_t)max_msg_mb << 20, st)) < 0)
+		return rc;
+	svc->api.store = &svc->store;
+	svc->api.log = &svc->log;
+	svc->api.pub = &svc->pub;
+	svc->api.methods = d->methods;
+	svc->api.method_count = d->method_count;
+	svc->api.service = svc;
+	svc->api.service_name = d->name;
+	svc->api.version = N2GG_VERSION;
+	if ((rc = pub_open(&svc->pub, svc->zctx, config_get(&svc->cfg, "events"), d->name, st)) < 0)
+		return rc;
+
+	uv_loop_init(&svc->loop);
+	if ((rc = http_server_start(&svc->http, &svc->loop, config_get(&svc->cfg, "http"),
+				    service_http, svc, st)) < 0)
+		return rc;
+	if (d->on_start && (rc = d->on_start(svc, st)) < 0)
+		return rc;
+	api_server_start(&svc->api, &svc->loop);
+	pub_start_heartbeat(&svc->pub, &svc->loop, &svc->log, (unsigned)heartbeat_ms);
+	uv_signal_init(&svc->loop, &svc->sigterm);
+	uv_signal_init(&svc->loop, &svc->sigint);
+	svc->sigterm.data = svc->sigint.data = svc;
+	uv_signal_start(&svc->sigterm, service_on_signal, SIGTERM);
+	uv_signal_start(&svc->sigint, service_on_signal, SIGINT);
+	return 0;
+}
+
+int service_main(const struct service_desc *d, void *impl, int argc, char **argv)
+{
+	static struct service svc;
+	char program[64], env_prefix[64], data_dir[256];
+	snprintf(program, sizeof program, "n2gg-%s", d->name);
+	int n = snprintf(env_prefix, sizeof env_prefix, "N2GG_");
+	for (const char *p = d->name; *p && n < (int)sizeof env_prefix - 2; p++)
+		env_prefix[n++] = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+	env_prefix[n++] = '_';
+	env_prefix[n] = '\0';
+	snprintf(data_dir, sizeof data_dir, "./var/%s", d->name);
+
+	struct config_option common[SERVICE_COMMON_OPTIONS] = {
+		{"api", d->default_api, "API endpoint to bind (ROUTER)", NULL},
+		{"events", d->default_events, "event endpoint to bind (PUB)", NULL},
+		{"http", d->default_http, "health and metrics HTTP address host:port", NULL},
+		{"data-dir", data_dir, "directory of the LMDB store", NULL},
+		{"map-size-mb", "64", "initial LMDB map size in MiB (grows when full)", NULL},
+		{"max-message-mb", "256", "largest request accepted, in MiB", NULL},
+		{"heartbeat-ms", "1000", "heartbeat interval on the event socket", NULL},
+		{"log-level", "info", "debug, info, warn or error", NULL},
+	};
+	size_t count = SERVICE_COMMON_OPTIONS + d->extra_count;
+	struct config_option *opts = calloc(count, sizeof *opts);
+	memcpy(opts, common, sizeof common);
+	if (d->extra_count)
+		memcpy(opts + SERVICE_COMMON_OPTIONS, d->extra_options,
+		       d->extra_count * sizeof *opts);
+
+	memset(&svc, 0, sizeof svc);
+	svc.desc = d;
+	svc.impl = impl;
+	svc.cfg = (struct config){program, env_prefix, d->summary, opts, count};
+	log_init(d->name, LOG_INFO);
+
+	struct status st;
+	status_clear(&st);
+	int rc = config_load(&svc.cfg, argc, argv, &st);
+	int exit_code = 0;
+	if (rc == 1)
+		goto out;
+	if (rc < 0) {
+		fprintf(stderr, "%s: %s\n", program, st.message);
+		exit_code = 2;
+		goto out;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if (service_open(&svc, &st) < 0) {
+		log_error(st.message, "code=%s", status_code_name(st.code));
+		exit_code = 1;
+	} else {
+		log_info("started", "api=%s events=%s http=%s data_dir=%s head_seq=%llu version=%s",
+			 config_get(&svc.cfg, "api"), config_get(&svc.cfg, "events"),
+			 config_get(&svc.cfg, "http"), config_get(&svc.cfg, "data-dir"),
+			 (unsigned long long)svc.log.head, N2GG_VERSION);
+		uv_run(&svc.loop, UV_RUN_DEFAULT);
+	}
+	api_server_close(&svc.api);
+	pub_close(&svc.pub);
+	eventlog_close(&svc.log);
+	if (svc.zctx)
+		zmq_ctx_term(svc.zctx);
+	/* let libuv finish closing handles before the loop goes */
+	uv_run(&svc.loop, UV_RUN_NOWAIT);
+	uv_loop_close(&svc.loop);
+	store_close(&svc.store);
+	if (exit_code == 0)
+		log_info("stopped", "%s", "");
+out:
+	config_free(&svc.cfg);
+	free(opts);
+	return exit_code;
+}

@@ -1,0 +1,59 @@
+/* service: what every N2GG service process is made of — settings, its LMDB store with the
+ * event log, the API (ROUTER) and event (PUB) sockets, the HTTP health endpoint, one libuv
+ * loop, and a clean stop on SIGTERM/SIGINT (stop taking requests; the batch in flight has
+ * already committed since batches run to completion; close sockets, sync and close the
+ * store). A service fills in a service_desc and calls service_main(). */
+#ifndef N2GG_SERVICE_H
+#define N2GG_SERVICE_H
+
+#include <uv.h>
+
+#include "api.h"
+#include "config.h"
+#include "eventlog.h"
+#include "http.h"
+#include "pub.h"
+#include "store.h"
+
+struct service;
+
+struct service_desc {
+	const char *name;             /* "registry": topics, env prefix, data dir */
+	const char *summary;          /* for --help */
+	const char *default_api;      /* tcp://127.0.0.1:7100 */
+	const char *default_events;
+	const char *default_http;     /* 127.0.0.1:7109 */
+	const char *const *db_names;  /* db_names[0] must be "events" */
+	size_t db_count;
+	const struct api_method *methods;
+	size_t method_count;
+	struct config_option *extra_options;   /* service-specific settings (may be NULL) */
+	size_t extra_count;
+	/* optional hooks: after the store opened / before it closes / extra metrics lines */
+	int (*on_start)(struct service *svc, struct status *st);
+	void (*on_stop)(struct service *svc);
+	void (*on_metrics)(struct service *svc, struct http_response *res);
+};
+
+struct service {
+	const struct service_desc *desc;
+	uv_loop_t loop;
+	void *zctx;
+	struct config cfg;
+	struct store store;
+	struct eventlog log;
+	struct pub pub;
+	struct api_server api;
+	struct http_server http;
+	uv_signal_t sigterm, sigint;
+	int stopping;
+	void *impl;                   /* the service's own state */
+};
+
+/* Parses settings, opens everything, runs the loop until a stop signal, closes everything.
+ * Returns the process exit code. */
+int service_main(const struct service_desc *desc, void *impl, int argc, char **argv);
+
+const char *service_setting(const struct service *svc, const char *name);
+
+#endif

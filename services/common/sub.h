@@ -1,0 +1,81 @@
+/* sub: follows another service's events, reliably (the zguide's Clone pattern with the
+ * publisher's LMDB log as the snapshot). It subscribes first, then reads everything after
+ * its cursor with ReadEvents; live events are applied when they are the next in sequence,
+ * dropped when already seen, and a gap (a jump in sequence, or a heartbeat showing a higher
+ * head) is filled from ReadEvents. With a store, each batch of events is applied in one
+ * write transaction that also stores the cursor, so a crash never applies an event twice
+ * nor skips one. Without a store (the CLI's `events tail`) the cursor lives in memory. */
+#ifndef N2GG_SUB_H
+#define N2GG_SUB_H
+
+#include <lmdb.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "arena.h"
+#include "n2gg/v1/common.pb-c.h"
+#include "status.h"
+#include "store.h"
+#include "zwatch.h"
+
+/* Applies one event inside `txn` (NULL without a store). Return 0 when done with it, also
+ * when the event is unusable (log why: it must not block the stream); <0 only for
+ * failures worth retrying (the whole batch is rolled back and read again), including
+ * STORE_ERR_MAP_FULL. */
+typedef int (*sub_apply_fn)(void *ctx, MDB_txn *txn, const N2gg__V1__Event *ev,
+			    struct status *st);
+
+struct sub_options {
+	const char *source;            /* the publishing service, e.g. "registry" */
+	const char *events_endpoint;   /* its PUB socket */
+	const char *api_endpoint;      /* its ROUTER socket, for ReadEvents */
+	uint32_t batch;                /* events per ReadEvents call (0: 1000) */
+	int timeout_ms;                /* per ReadEvents call (0: 3000) */
+};
+
+struct sub_stats {
+	uint64_t applied, live, duplicates, gaps, fetches, heartbeats, malformed;
+};
+
+struct sub {
+	struct sub_options opt;
+	uv_loop_t *loop;
+	void *zctx;
+	void *sub_socket;
+	struct zwatch *sub_watch;
+	void *req_socket;
+	struct zwatch *req_watch;
+	uv_timer_t timer;              /* ReadEvents timeout and retry backoff */
+	struct store *store;
+	MDB_dbi cursor_db;
+	uint64_t cursor;               /* last applied sequence number */
+	uint64_t known_head;           /* highest sequence number heard of */
+	bool fetching;
+	bool retry_pending;
+	char fetch_id[48];
+	uint64_t fetch_counter;
+	sub_apply_fn apply;
+	void *ctx;
+	struct arena arena;
+	struct sub_stats stats;
+	bool paused;
+	void (*on_progress)(struct sub *s);   /* optional: after every applied batch */
+};
+
+/* With `store`, the cursor is kept in `cursor_db` under the source's name (and
+ * `start_after` is ignored); without, events after `start_after` are delivered. */
+int sub_start(struct sub *s, uv_loop_t *loop, void *zctx, const struct sub_options *opt,
+	      struct store *store, MDB_dbi cursor_db, uint64_t start_after, sub_apply_fn apply,
+	      void *ctx, struct status *st);
+void sub_stop(struct sub *s);
+
+/* Drops the live subscription (as a network cut would) / takes it up again. */
+void sub_pause(struct sub *s);
+void sub_resume(struct sub *s);
+
+/* The cursor stored for `source` in a consumer's store (0 when none). */
+int sub_read_cursor(MDB_txn *txn, MDB_dbi db, const char *source, uint64_t *cursor,
+		    struct status *st);
+
+#endif

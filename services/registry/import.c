@@ -1,0 +1,390 @@
+/* import: the registry's file imports (GIAS extract, Ofsted outcomes, achievement, cluster
+ * membership, contacts). One import runs in one transaction: either every accepted row is
+ * stored with its event, or (on a crash or a store failure) none is. A row is validated
+ * completely before anything is written for it, so a rejected row leaves nothing behind;
+ * rejections are reported with their line and reason, and the import goes on. A row that
+ * changes nothing writes nothing and publishes nothing, so importing a file twice is a no-op. */
+#include <string.h>
+
+#include "csvread.h"
+#include "date.h"
+#include "gias.h"
+#include "importers.h"
+#include "registry.h"
+#include "school.h"
+
+#define IMPORT_MAX_REPORTED_REJECTIONS 1000
+#define URN_MIN 100000u
+#define URN_SPAN 900000u
+
+struct import_run;
+typedef int (*import_header_fn)(struct import_run *run, const struct csvread_record *rec);
+/* Returns 0 (row counted inside), or <0 for a rejection (call->status) or a fatal failure. */
+typedef int (*import_row_fn)(struct import_run *run, const struct csvread_record *rec);
+
+struct import_run {
+	struct api_call *call;
+	const N2gg__V1__ImportRequest *req;
+	N2gg__V1__ImportReply *reply;
+	struct arena *request_arena;
+	struct arena row_arena;
+	size_t rejections_cap;
+	bool header_seen;
+	import_header_fn header;
+	import_row_fn row;
+	struct gias_header gias;
+	struct importers_header other;
+	uint8_t *seen_urns;      /* bitmap: a URN may stand once in a GIAS file */
+};
+
+static bool import_fatal(const struct status *st, int rc)
+{
+	return rc == STORE_ERR_MAP_FULL || st->code == STATUS_INTERNAL ||
+	       st->code == STATUS_RESOURCE_EXHAUSTED || st->code == STATUS_UNAVAILABLE;
+}
+
+static void import_reject(struct import_run *run, size_t line, const char *reason)
+{
+	N2gg__V1__ImportReply *r = run->reply;
+	r->rejected++;
+	if (r->n_rejections >= IMPORT_MAX_REPORTED_REJECTIONS)
+		return;
+	if (r->n_rejections == run->rejections_cap) {
+		size_t cap = run->rejections_cap ? run->rejections_cap * 2 : 16;
+		N2gg__V1__Rejection **grown = arena_alloc(run->request_arena, cap * sizeof *grown);
+		memcpy(grown, r->rejections, r->n_rejections * sizeof *grown);
+		r->rejections = grown;
+		run->rejections_cap = cap;
+	}
+	N2gg__V1__Rejection *rej = arena_message(run->request_arena, &n2gg__v1__rejection__descriptor);
+	rej->line = (uint32_t)line;
+	rej->reason = arena_strdup(run->request_arena, reason);
+	r->rejections[r->n_rejections++] = rej;
+}
+
+static int import_record(void *ctx, const struct csvread_record *rec)
+{
+	struct import_run *run = ctx;
+	struct api_call *call = run->call;
+	if (!run->header_seen) {
+		run->header_seen = true;
+		if (rec->error)
+			return status_fail(&call->status, STATUS_INVALID_ARGUMENT,
+					   "%s: the header line is malformed: %s", run->req->file_name,
+					   rec->error);
+		return run->header(run, rec);
+	}
+	/* each row's scratch memory goes when the row is done; 50,000 rows stay small */
+	call->arena = &run->row_arena;
+	status_clear(&call->status);
+	int rc = run->row(run, rec);
+	call->arena = run->request_arena;
+	if (rc < 0) {
+		if (import_fatal(&call->status, rc)) {
+			arena_reset(&run->row_arena);
+			return rc;
+		}
+		import_reject(run, rec->line, call->status.message);
+		status_clear(&call->status);
+	}
+	arena_reset(&run->row_arena);
+	return 0;
+}
+
+static int import_run(struct api_call *call, import_header_fn header, import_row_fn row)
+{
+	const N2gg__V1__ImportRequest *req = call->body;
+	struct import_run run = {.call = call, .req = req, .request_arena = call->arena,
+				 .header = header, .row = row};
+	run.reply = arena_message(call->arena, &n2gg__v1__import_reply__descriptor);
+	arena_init(&run.row_arena);
+	if (req->data.len == 0) {
+		arena_free(&run.row_arena);
+		return status_fail(&call->status, STATUS_INVALID_ARGUMENT, "%s is empty",
+				   req->file_name[0] ? req->file_name : "the file");
+	}
+	struct eventlog_mark before = eventlog_mark(call->log);
+	int rc = csvread_parse((const char *)req->data.data, req->data.len, CSVREAD_AUTO,
+			       import_record, &run, &call->status);
+	arena_free(&run.row_arena);
+	if (rc < 0)
+		return rc;
+	if (!run.header_seen)
+		return status_fail(&call->status, STATUS_INVALID_ARGUMENT, "%s has no header line",
+				   req->file_name);
+	if (call->log->txn_head > before.txn_head) {
+		run.reply->first_seq = before.txn_head + 1;
+		run.reply->last_seq = call->log->txn_head;
+	}
+	call->reply = &run.reply->base;
+	return 0;
+}
+
+/* Loads the school a row names; NOT_FOUND explains what to do. */
+static int import_school(struct import_run *run, uint32_t urn, N2gg__V1__School **school)
+{
+	struct api_call *call = run->call;
+	int rc = registry_store_get_school(&registry_of(call)->rs, call->txn, urn, call->arena, school,
+					   &call->status);
+	if (rc == -STATUS_NOT_FOUND)
+		return status_fail(&call->status, STATUS_NOT_FOUND,
+				   "no school with URN %u: import the GIAS extract first", urn);
+	return rc;
+}
+
+static void import_count(struct import_run *run, int changed)
+{
+	if (changed)
+		run->reply->updated++;
+	else
+		run->reply->unchanged++;
+}
+
+/* ---- GIAS ---- */
+
+static int import_gias_header(struct import_run *run, const struct csvread_record *rec)
+{
+	int rc = gias_header_parse(rec, &run->gias, &run->call->status);
+	if (rc < 0)
+		return rc;
+	run->seen_urns = arena_zalloc(run->request_arena, URN_SPAN / 8 + 1);
+	return 0;
+}
+
+static int import_gias_row(struct import_run *run, const struct csvread_record *rec)
+{
+	struct api_call *call = run->call;
+	const N2gg__V1__ImportRequest *req = run->req;
+	int la = gias_row_la_code(&run->gias, rec);
+	if (req->la_code && la >= 0 && (uint32_t)la != req->la_code) {
+		run->reply->skipped++;
+		return 0;
+	}
+	N2gg__V1__School *incoming, *stored;
+	int rc = gias_row_to_school(&run->gias, rec, call->arena, &incoming, &call->status);
+	if (rc < 0)
+		return rc;
+	uint32_t bit = incoming->urn - URN_MIN;
+	if (run->seen_urns[bit / 8] & (1u << (bit % 8)))
+		return status_fail(&call->status, STATUS_INVALID_ARGUMENT,
+				   "URN %u stands on an earlier line of this file too", incoming->urn);
+	run->seen_urns[bit / 8] |= (uint8_t)(1u << (bit % 8));
+
+	rc = registry_store_get_school(&registry_of(call)->rs, call->txn, incoming->urn, call->arena,
+				       &stored, &call->status);
+	if (rc == -STATUS_NOT_FOUND) {
+		status_clear(&call->status);
+		run->reply->created++;
+		if (req->dry_run)
+			return 0;
+		school_complete(incoming, call->arena);
+		return registry_save_school(call, incoming, "registry.school.registered", NULL, 0);
+	}
+	if (rc < 0)
+		return rc;
+	const char *changed[GIAS_MERGE_MAX_CHANGED];
+	bool was_closed = stored->status == N2GG__V1__SCHOOL_STATUS__STATUS_CLOSED;
+	int n = gias_merge(stored, incoming, call->arena, changed, GIAS_MERGE_MAX_CHANGED);
+	import_count(run, n);
+	if (n == 0 || req->dry_run)
+		return 0;
+	bool closes = !was_closed && stored->status == N2GG__V1__SCHOOL_STATUS__STATUS_CLOSED;
+	return registry_save_school(call, stored,
+				    closes ? "registry.school.closed" : "registry.school.changed",
+				    changed, (size_t)n);
+}
+
+int registry_import_gias(struct api_call *call)
+{
+	return import_run(call, import_gias_header, import_gias_row);
+}
+
+/* ---- Ofsted inspection outcomes ---- */
+
+static int import_inspection_header(struct import_run *run, const struct csvread_record *rec)
+{
+	return importers_inspection_header_parse(rec, &run->other, &run->call->status);
+}
+
+static int import_inspection_row(struct import_run *run, const struct csvread_record *rec)
+{
+	struct api_call *call = run->call;
+	uint32_t urn;
+	N2gg__V1__Inspection *in;
+	N2gg__V1__School *school;
+	int rc;
+	if ((rc = importers_inspection_row(&run->other, rec, date_today(), call->arena, &urn, &in,
+					   &call->status)) < 0 ||
+	    (rc = import_school(run, urn, &school)) < 0)
+		return rc;
+	if (run->req->dry_run) {
+		rc = school_add_inspection(school, in, date_today(), call->arena, &call->status);
+	} else {
+		rc = registry_fact_inspection(call, school, in);
+	}
+	if (rc >= 0)
+		import_count(run, rc);
+	return rc < 0 ? rc : 0;
+}
+
+int registry_import_inspections(struct api_call *call)
+{
+	return import_run(call, import_inspection_header, import_inspection_row);
+}
+
+/* ---- achievement ---- */
+
+static int import_achievement_header(struct import_run *run, const struct csvread_record *rec)
+{
+	return importers_achievement_header_parse(rec, run->req->year, &run->other,
+						  &run->call->status);
+}
+
+static int import_achievement_row(struct import_run *run, const struct csvread_record *rec)
+{
+	struct api_call *call = run->call;
+	uint32_t urn;
+	N2gg__V1__Achievement *in;
+	N2gg__V1__School *school;
+	int rc;
+	if ((rc = importers_achievement_row(&run->other, rec, call->arena, &urn, &in,
+					    &call->status)) < 0 ||
+	    (rc = import_school(run, urn, &school)) < 0)
+		return rc;
+	if (run->req->dry_run)
+		rc = school_add_achievement(school, in, call->arena, &call->status);
+	else
+		rc = registry_fact_achievement(call, school, in);
+	if (rc >= 0)
+		import_count(run, rc);
+	return rc < 0 ? rc : 0;
+}
+
+int registry_import_achievement(struct api_call *call)
+{
+	return import_run(call, import_achievement_header, import_achievement_row);
+}
+
+/* ---- cluster membership ---- */
+
+static int import_cluster_header(struct import_run *run, const struct csvread_record *rec)
+{
+	return importers_cluster_header_parse(rec, &run->other, &run->call->status);
+}
+
+static int import_cluster_row(struct import_run *run, const struct csvread_record *rec)
+{
+	struct api_call *call = run->call;
+	struct registry *r = registry_of(call);
+	struct importers_cluster_row row;
+	N2gg__V1__School *school;
+	N2gg__V1__Cluster *cluster;
+	int rc;
+	if ((rc = importers_cluster_row(&run->other, rec, call->arena, &row, &call->status)) < 0 ||
+	    (rc = import_school(run, row.urn, &school)) < 0)
+		return rc;
+	if (strcmp(school->cluster_id, row.cluster_id) == 0) {
+		run->reply->unchanged++;
+		return 0;
+	}
+	char date[DATE_ISO_LEN];
+	if (row.effective_date[0])
+		snprintf(date, sizeof date, "%s", row.effective_date);
+	else
+		date_format(date_today(), date);
+	rc = registry_store_get_cluster(&r->rs, call->txn, row.cluster_id, call->arena, &cluster,
+					&call->status);
+	if (rc == -STATUS_NOT_FOUND) {
+		/* a new cluster is opened for the row, once the school is known to be movable */
+		status_clear(&call->status);
+		if (school->status == N2GG__V1__SCHOOL_STATUS__STATUS_CLOSED)
+			return status_fail(&call->status, STATUS_FAILED_PRECONDITION,
+					   "school %u is closed: a closed school cannot join a cluster",
+					   school->urn);
+		if (!row.cluster_name[0])
+			return status_fail(&call->status, STATUS_INVALID_ARGUMENT,
+					   "cluster %s is new and the row gives no cluster_name",
+					   row.cluster_id);
+		run->reply->created++;
+		if (run->req->dry_run)
+			return 0;
+		cluster = arena_message(call->arena, &n2gg__v1__cluster__descriptor);
+		cluster->id = (char *)row.cluster_id;
+		cluster->name = (char *)row.cluster_name;
+		cluster->status = N2GG__V1__CLUSTER_STATUS__CLUSTER_OPEN;
+		cluster->opened_date = arena_strdup(call->arena, date);
+		cluster->chair = arena_message(call->arena, &n2gg__v1__contact__descriptor);
+		cluster->updated_by = (char *)registry_actor(call);
+		cluster->updated_unix_ms = date_now_ms();
+		if ((rc = registry_store_put_cluster(&r->rs, call->txn, cluster, call->arena,
+						     &call->status)) < 0)
+			return rc;
+		N2gg__V1__ClusterEvent ce = N2GG__V1__CLUSTER_EVENT__INIT;
+		ce.cluster = cluster;
+		ce.change = "created";
+		N2gg__V1__RegistryEvent ev = N2GG__V1__REGISTRY_EVENT__INIT;
+		ev.body_case = N2GG__V1__REGISTRY_EVENT__BODY_CLUSTER;
+		ev.cluster = &ce;
+		if ((rc = registry_emit(call, "registry.cluster.changed", &ev, 0)) < 0)
+			return rc;
+		return registry_move_school(call, school, row.cluster_id,
+					    arena_strdup(call->arena, date), "cluster import");
+	}
+	if (rc < 0)
+		return rc;
+	run->reply->updated++;
+	if (run->req->dry_run)
+		return 0;
+	return registry_move_school(call, school, row.cluster_id, arena_strdup(call->arena, date),
+				    "cluster import");
+}
+
+int registry_import_clusters(struct api_call *call)
+{
+	return import_run(call, import_cluster_header, import_cluster_row);
+}
+
+/* ---- contacts ---- */
+
+static int import_contact_header(struct import_run *run, const struct csvread_record *rec)
+{
+	return importers_contact_header_parse(rec, &run->other, &run->call->status);
+}
+
+static int import_set(char **field, const char *value, struct arena *a)
+{
+	if (strcmp(*field, value) == 0)
+		return 0;
+	*field = arena_strdup(a, value);
+	return 1;
+}
+
+static int import_contact_row(struct import_run *run, const struct csvread_record *rec)
+{
+	struct api_call *call = run->call;
+	struct importers_contact_row row;
+	N2gg__V1__School *school;
+	int rc;
+	if ((rc = importers_contact_row(&run->other, rec, call->arena, &row, &call->status)) < 0 ||
+	    (rc = import_school(run, row.urn, &school)) < 0)
+		return rc;
+	bool head = row.role == IMPORTERS_ROLE_HEADTEACHER;
+	N2gg__V1__Contact *c = head ? school->headteacher : school->chair_of_governors;
+	const char *changed[3];
+	size_t n = 0;
+	if (import_set(&c->name, row.name, call->arena))
+		changed[n++] = head ? "headteacher.name" : "chair_of_governors.name";
+	if (import_set(&c->email, row.email, call->arena))
+		changed[n++] = head ? "headteacher.email" : "chair_of_governors.email";
+	if (import_set(&c->phone, row.phone, call->arena))
+		changed[n++] = head ? "headteacher.phone" : "chair_of_governors.phone";
+	import_count(run, n > 0);
+	if (n == 0 || run->req->dry_run)
+		return 0;
+	return registry_save_school(call, school, "registry.school.changed", changed, n);
+}
+
+int registry_import_contacts(struct api_call *call)
+{
+	return import_run(call, import_contact_header, import_contact_row);
+}

@@ -1,0 +1,298 @@
+/* registry_store: schools, clusters, memberships and indexes in LMDB (see registry_store.h). */
+#include "registry_store.h"
+
+#include <string.h>
+
+#include "school.h"
+#include "store.h"
+
+const char *const registry_db_names[REGISTRY_DB_COUNT] = {
+	"events", "schools", "clusters", "memberships", "cluster_members", "school_events", "groups",
+};
+
+static int registry_store_put_message(MDB_txn *txn, MDB_dbi db, const void *key, size_t klen,
+				      const ProtobufCMessage *msg, struct arena *a,
+				      struct status *st)
+{
+	size_t len;
+	void *buf = arena_pack(a, msg, &len);
+	return store_put(txn, db, key, klen, buf, len, 0, st);
+}
+
+static void *registry_store_unpack(const ProtobufCMessageDescriptor *desc, const MDB_val *v,
+				   struct arena *a)
+{
+	return protobuf_c_message_unpack(desc, &a->pb, v->mv_size, v->mv_data);
+}
+
+int registry_store_get_school(const struct registry_store *rs, MDB_txn *txn, uint32_t urn,
+			      struct arena *a, N2gg__V1__School **out, struct status *st)
+{
+	uint8_t key[4];
+	MDB_val v;
+	store_be32(key, urn);
+	int rc = store_get(txn, rs->db[REGISTRY_DB_SCHOOLS], key, sizeof key, &v, st);
+	if (rc == -STATUS_NOT_FOUND)
+		return status_fail(st, STATUS_NOT_FOUND, "no school with URN %u", urn);
+	if (rc < 0)
+		return rc;
+	*out = registry_store_unpack(&n2gg__v1__school__descriptor, &v, a);
+	if (!*out)
+		return status_fail(st, STATUS_INTERNAL, "the record of school %u does not decode", urn);
+	school_complete(*out, a);
+	return 0;
+}
+
+int registry_store_put_school(const struct registry_store *rs, MDB_txn *txn,
+			      const N2gg__V1__School *school, struct arena *a, struct status *st)
+{
+	uint8_t key[4];
+	store_be32(key, school->urn);
+	return registry_store_put_message(txn, rs->db[REGISTRY_DB_SCHOOLS], key, sizeof key,
+					  &school->base, a, st);
+}
+
+int registry_store_each_school(const struct registry_store *rs, MDB_txn *txn, uint32_t after_urn,
+			       struct arena *a,
+			       int (*fn)(void *ctx, N2gg__V1__School *school), void *ctx,
+			       struct status *st)
+{
+	MDB_cursor *cur;
+	int rc = mdb_cursor_open(txn, rs->db[REGISTRY_DB_SCHOOLS], &cur);
+	if (rc)
+		return store_error(rc, "listing schools", st);
+	uint8_t key[4];
+	store_be32(key, after_urn + 1);
+	MDB_val k = {sizeof key, key}, v;
+	int result = 0;
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		N2gg__V1__School *s = registry_store_unpack(&n2gg__v1__school__descriptor, &v, a);
+		if (!s) {
+			result = status_fail(st, STATUS_INTERNAL, "a school record does not decode");
+			break;
+		}
+		school_complete(s, a);
+		if ((result = fn(ctx, s)) < 0)
+			break;
+	}
+	mdb_cursor_close(cur);
+	if (rc && rc != MDB_NOTFOUND && result == 0)
+		return store_error(rc, "listing schools", st);
+	return result < 0 ? result : 0;
+}
+
+int registry_store_get_cluster(const struct registry_store *rs, MDB_txn *txn, const char *id,
+			       struct arena *a, N2gg__V1__Cluster **out, struct status *st)
+{
+	MDB_val v;
+	int rc = store_get(txn, rs->db[REGISTRY_DB_CLUSTERS], id, strlen(id), &v, st);
+	if (rc == -STATUS_NOT_FOUND)
+		return status_fail(st, STATUS_NOT_FOUND,
+				   "no cluster \"%s\" (see `n2gg cluster list`)", id);
+	if (rc < 0)
+		return rc;
+	*out = registry_store_unpack(&n2gg__v1__cluster__descriptor, &v, a);
+	if (!*out)
+		return status_fail(st, STATUS_INTERNAL, "the record of cluster %s does not decode", id);
+	return 0;
+}
+
+int registry_store_put_cluster(const struct registry_store *rs, MDB_txn *txn,
+			       const N2gg__V1__Cluster *cluster, struct arena *a, struct status *st)
+{
+	/* members are derived from the index; never stored twice */
+	N2gg__V1__Cluster copy = *cluster;
+	copy.n_member_urns = 0;
+	copy.member_urns = NULL;
+	return registry_store_put_message(txn, rs->db[REGISTRY_DB_CLUSTERS], cluster->id,
+					  strlen(cluster->id), &copy.base, a, st);
+}
+
+int registry_store_list_clusters(const struct registry_store *rs, MDB_txn *txn, struct arena *a,
+				 N2gg__V1__Cluster ***out, size_t *count, struct status *st)
+{
+	MDB_stat stat;
+	mdb_stat(txn, rs->db[REGISTRY_DB_CLUSTERS], &stat);
+	*out = arena_alloc(a, (stat.ms_entries + 1) * sizeof **out);
+	*count = 0;
+	MDB_cursor *cur;
+	int rc = mdb_cursor_open(txn, rs->db[REGISTRY_DB_CLUSTERS], &cur);
+	if (rc)
+		return store_error(rc, "listing clusters", st);
+	MDB_val k, v;
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0 && *count < stat.ms_entries;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		N2gg__V1__Cluster *c = registry_store_unpack(&n2gg__v1__cluster__descriptor, &v, a);
+		if (c)
+			(*out)[(*count)++] = c;
+	}
+	mdb_cursor_close(cur);
+	return 0;
+}
+
+static size_t registry_store_member_key(uint8_t *key, const char *id, uint32_t urn)
+{
+	size_t n = strlen(id);
+	memcpy(key, id, n);
+	key[n] = '\0';
+	store_be32(key + n + 1, urn);
+	return n + 5;
+}
+
+int registry_store_cluster_members(const struct registry_store *rs, MDB_txn *txn,
+				   const char *id, struct arena *a, uint32_t **urns,
+				   size_t *count, struct status *st)
+{
+	uint8_t key[64];
+	size_t plen = strlen(id) + 1;
+	if (plen > sizeof key - 4)
+		return status_fail(st, STATUS_INVALID_ARGUMENT, "cluster id too long");
+	registry_store_member_key(key, id, 0);
+	MDB_cursor *cur;
+	int rc = mdb_cursor_open(txn, rs->db[REGISTRY_DB_CLUSTER_MEMBERS], &cur);
+	if (rc)
+		return store_error(rc, "listing cluster members", st);
+	size_t cap = 64;
+	*urns = arena_alloc(a, cap * sizeof **urns);
+	*count = 0;
+	MDB_val k = {plen + 4, key}, v;
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	     rc == 0 && k.mv_size == plen + 4 && memcmp(k.mv_data, key, plen) == 0;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (*count == cap) {
+			uint32_t *grown = arena_alloc(a, cap * 2 * sizeof *grown);
+			memcpy(grown, *urns, cap * sizeof *grown);
+			*urns = grown;
+			cap *= 2;
+		}
+		(*urns)[(*count)++] = store_from_be32((const uint8_t *)k.mv_data + plen);
+	}
+	mdb_cursor_close(cur);
+	return 0;
+}
+
+int registry_store_add_membership(const struct registry_store *rs, MDB_txn *txn, uint32_t urn,
+				  const char *from_cluster, const N2gg__V1__Membership *m,
+				  struct arena *a, struct status *st)
+{
+	/* key: urn, date, then a counter so two moves on one day keep their order */
+	N2gg__V1__Membership **list;
+	size_t count;
+	int rc = registry_store_memberships(rs, txn, urn, a, &list, &count, st);
+	if (rc < 0)
+		return rc;
+	uint8_t key[4 + 10 + 4];
+	store_be32(key, urn);
+	memcpy(key + 4, m->from_date, 10);
+	store_be32(key + 14, (uint32_t)count);
+	if ((rc = registry_store_put_message(txn, rs->db[REGISTRY_DB_MEMBERSHIPS], key, sizeof key,
+					     &m->base, a, st)) < 0)
+		return rc;
+	uint8_t mkey[64];
+	if (from_cluster && from_cluster[0]) {
+		size_t n = registry_store_member_key(mkey, from_cluster, urn);
+		if ((rc = store_del(txn, rs->db[REGISTRY_DB_CLUSTER_MEMBERS], mkey, n, st)) < 0)
+			return rc;
+	}
+	if (m->cluster_id[0]) {
+		size_t n = registry_store_member_key(mkey, m->cluster_id, urn);
+		if ((rc = store_put(txn, rs->db[REGISTRY_DB_CLUSTER_MEMBERS], mkey, n, "", 0, 0, st)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int registry_store_memberships(const struct registry_store *rs, MDB_txn *txn, uint32_t urn,
+			       struct arena *a, N2gg__V1__Membership ***out, size_t *count,
+			       struct status *st)
+{
+	uint8_t key[4];
+	store_be32(key, urn);
+	MDB_cursor *cur;
+	int rc = mdb_cursor_open(txn, rs->db[REGISTRY_DB_MEMBERSHIPS], &cur);
+	if (rc)
+		return store_error(rc, "reading memberships", st);
+	size_t cap = 8;
+	*out = arena_alloc(a, cap * sizeof **out);
+	*count = 0;
+	MDB_val k = {sizeof key, key}, v;
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	     rc == 0 && k.mv_size >= 4 && memcmp(k.mv_data, key, 4) == 0;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		N2gg__V1__Membership *m =
+			registry_store_unpack(&n2gg__v1__membership__descriptor, &v, a);
+		if (!m)
+			continue;
+		if (*count == cap) {
+			N2gg__V1__Membership **grown = arena_alloc(a, cap * 2 * sizeof *grown);
+			memcpy(grown, *out, cap * sizeof *grown);
+			*out = grown;
+			cap *= 2;
+		}
+		(*out)[(*count)++] = m;
+	}
+	mdb_cursor_close(cur);
+	return 0;
+}
+
+int registry_store_index_event(const struct registry_store *rs, MDB_txn *txn, uint32_t urn,
+			       uint64_t seq, struct status *st)
+{
+	uint8_t key[12];
+	store_be32(key, urn);
+	store_be64(key + 4, seq);
+	/* sequence numbers only grow, so each school's entries are appended in order */
+	return store_put(txn, rs->db[REGISTRY_DB_SCHOOL_EVENTS], key, sizeof key, "", 0, 0, st);
+}
+
+int registry_store_school_event_seqs(const struct registry_store *rs, MDB_txn *txn, uint32_t urn,
+				     struct arena *a, uint64_t **seqs, size_t *count,
+				     struct status *st)
+{
+	uint8_t key[4];
+	store_be32(key, urn);
+	MDB_cursor *cur;
+	int rc = mdb_cursor_open(txn, rs->db[REGISTRY_DB_SCHOOL_EVENTS], &cur);
+	if (rc)
+		return store_error(rc, "reading a school's history", st);
+	size_t cap = 16;
+	*seqs = arena_alloc(a, cap * sizeof **seqs);
+	*count = 0;
+	MDB_val k = {sizeof key, key}, v;
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	     rc == 0 && k.mv_size == 12 && memcmp(k.mv_data, key, 4) == 0;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (*count == cap) {
+			uint64_t *grown = arena_alloc(a, cap * 2 * sizeof *grown);
+			memcpy(grown, *seqs, cap * sizeof *grown);
+			*seqs = grown;
+			cap *= 2;
+		}
+		(*seqs)[(*count)++] = store_from_be64((const uint8_t *)k.mv_data + 4);
+	}
+	mdb_cursor_close(cur);
+	return 0;
+}
+
+int registry_store_get_group(const struct registry_store *rs, MDB_txn *txn, const char *id,
+			     struct arena *a, N2gg__V1__Group **out, struct status *st)
+{
+	MDB_val v;
+	int rc = store_get(txn, rs->db[REGISTRY_DB_GROUPS], id, strlen(id), &v, st);
+	if (rc == -STATUS_NOT_FOUND)
+		return status_fail(st, STATUS_NOT_FOUND, "no federation or partnership \"%s\"", id);
+	if (rc < 0)
+		return rc;
+	*out = registry_store_unpack(&n2gg__v1__group__descriptor, &v, a);
+	if (!*out)
+		return status_fail(st, STATUS_INTERNAL, "the record of group %s does not decode", id);
+	return 0;
+}
+
+int registry_store_put_group(const struct registry_store *rs, MDB_txn *txn,
+			     const N2gg__V1__Group *group, struct arena *a, struct status *st)
+{
+	return registry_store_put_message(txn, rs->db[REGISTRY_DB_GROUPS], group->id,
+					  strlen(group->id), &group->base, a, st);
+}
