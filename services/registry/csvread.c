@@ -343,14 +343,16 @@ static bool record_blank(const struct reader *r)
 static void deliver(struct reader *r)
 {
 	if (!r->stop && !r->oom) {
-		if (r->nfields > r->ptrs_cap) {
-			char **p = realloc(r->ptrs, r->offs_cap * sizeof *p);
+		/* fields is never NULL, even for a record broken in its first field */
+		if (!r->ptrs || r->nfields > r->ptrs_cap) {
+			size_t cap = r->offs_cap ? r->offs_cap : 1;
+			char **p = realloc(r->ptrs, cap * sizeof *p);
 			if (!p) {
 				r->oom = true;
 				return;
 			}
 			r->ptrs = p;
-			r->ptrs_cap = r->offs_cap;
+			r->ptrs_cap = cap;
 		}
 		for (size_t i = 0; i < r->nfields; i++)
 			r->ptrs[i] = r->buf + r->offs[i];

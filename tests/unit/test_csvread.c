@@ -263,6 +263,30 @@ static void stray_quote_then_recovery(void **state)
 	assert_string_equal(c->recs[4].fields[1], "fine");
 }
 
+static void broken_first_field(void **state)
+{
+	struct collected *c = PARSE(state, "\"abc\"x,1\nok,2\n", CSVREAD_UTF8);
+	assert_int_equal(c->n, 2);
+	assert_record(&c->recs[0], 1, 0);
+	assert_contains(c->recs[0].error, "field 1: text after the closing quote");
+	assert_record(&c->recs[1], 2, 2);
+	assert_null(c->recs[1].error);
+}
+
+static int first_has_fields(void *ctx, const struct csvread_record *rec)
+{
+	(void)ctx;
+	return rec->fields ? 0 : -1;
+}
+
+static void fields_never_null(void **state)
+{
+	(void)state;
+	struct status st = {0};
+	static const char data[] = "\"abc\"x\n";
+	assert_int_equal(csvread_parse(data, sizeof data - 1, CSVREAD_UTF8, first_has_fields, NULL, &st), 0);
+}
+
 static void nul_byte(void **state)
 {
 	struct collected *c = PARSE(state, "a,b\x00" "c\nd,e\n", CSVREAD_UTF8);
@@ -447,6 +471,8 @@ int main(void)
 		T(truncated_inside_quotes),
 		T(short_last_row),
 		T(stray_quote_then_recovery),
+		T(broken_first_field),
+		T(fields_never_null),
 		T(nul_byte),
 		T(callback_stops),
 		T(windows_1252_converted),

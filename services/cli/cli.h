@@ -1,0 +1,126 @@
+/* cli: what the parts of the n2gg command share: the global settings, the connection to
+ * the registry, the table that describes each command's operands and options (one parser
+ * reads them all), checks of argument values, and the command handlers. */
+#ifndef N2GG_CLI_H
+#define N2GG_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "client.h"
+#include "date.h"
+#include "status.h"
+
+/* Failures of the command line itself, returned negated like status codes. */
+enum cli_error {
+	CLI_ERR_USAGE = 100,     /* exit 2: the command line is wrong; its usage is printed */
+	CLI_ERR_REJECTED = 101,  /* exit 7: an import refused some rows and took the others */
+};
+
+#define CLI_MAX_OPERANDS 2
+#define CLI_MAX_OPTIONS 8
+#define CLI_IMPORT_TIMEOUT_MS 120000
+
+struct cli_option {
+	const char *name;      /* without the leading "--" */
+	const char *value;     /* the value's placeholder, "DATE"; NULL for a flag */
+	bool required;
+	const char *help;
+};
+
+struct cli;
+struct cli_args;
+typedef int (*cli_run_fn)(struct cli *cli, const struct cli_args *args);
+
+struct cli_command {
+	const char *group;                 /* "school"; NULL for a one-word command */
+	const char *name;
+	const char *operands;              /* placeholders, space separated: "URN CLUSTER" */
+	const struct cli_option *options;  /* ends with {NULL}; NULL when none */
+	const char *summary;
+	cli_run_fn run;
+};
+
+struct cli_args {
+	const struct cli_command *cmd;
+	const char *operands[CLI_MAX_OPERANDS];
+	const char *values[CLI_MAX_OPTIONS];  /* by option index: NULL not given, "" a flag given */
+};
+
+struct cli {
+	const char *registry_api;
+	const char *registry_events;
+	int timeout_ms;
+	int retries;
+	const char *actor;
+	bool json;
+	void *zctx;
+	struct client client;
+	bool connected;
+	struct arena arena;
+	struct status st;
+};
+
+void cli_init(struct cli *cli);
+void cli_free(struct cli *cli);
+void *cli_zctx(struct cli *cli);
+
+/* Calls a registry method (see client_call); the reply lives in cli->arena. */
+int cli_call(struct cli *cli, const char *method, const ProtobufCMessage *req,
+	     const ProtobufCMessageDescriptor *reply_type, void **reply);
+
+/* Set cli->st and return the negated error, for `return cli_usage_error(...)`. */
+int cli_usage_error(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int cli_invalid(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Reads the command's operands and options (and --json, anywhere). Returns 0, 1 when
+ * --help was asked for and answered, or -CLI_ERR_USAGE. */
+int cli_args_parse(struct cli *cli, const struct cli_command *cmd, int argc, char **argv,
+		   struct cli_args *out);
+/* An option's value: NULL when not given, "" for a flag given. */
+const char *cli_opt(const struct cli_args *args, const char *name);
+
+void cli_print_usage(const struct cli_command *cmd, FILE *out);
+void cli_print_command_help(const struct cli_command *cmd, FILE *out);
+
+/* Value checks: 0, or -STATUS_INVALID_ARGUMENT saying what is wrong with `text`.
+ * `what` names the argument in the message ("--date"). */
+int cli_check_urn(struct cli *cli, const char *text, uint32_t *urn);
+int cli_check_date(struct cli *cli, const char *what, const char *text, char iso[DATE_ISO_LEN]);
+int cli_check_yes_no(struct cli *cli, const char *what, const char *text, bool *out);
+int cli_check_uint(struct cli *cli, const char *what, const char *text, uint32_t min,
+		   uint32_t max, uint32_t *out);
+int cli_check_pct(struct cli *cli, const char *what, const char *text, double *out);
+
+/* ---- commands (cli_registry.c, cli_school.c, cli_cluster.c, cli_events.c) ---- */
+
+int cli_import_gias(struct cli *cli, const struct cli_args *args);
+int cli_import_inspections(struct cli *cli, const struct cli_args *args);
+int cli_import_achievement(struct cli *cli, const struct cli_args *args);
+int cli_import_clusters(struct cli *cli, const struct cli_args *args);
+int cli_import_contacts(struct cli *cli, const struct cli_args *args);
+int cli_health(struct cli *cli, const struct cli_args *args);
+
+int cli_school_show(struct cli *cli, const struct cli_args *args);
+int cli_school_list(struct cli *cli, const struct cli_args *args);
+int cli_school_history(struct cli *cli, const struct cli_args *args);
+int cli_school_set_flags(struct cli *cli, const struct cli_args *args);
+int cli_school_record_inspection(struct cli *cli, const struct cli_args *args);
+int cli_school_record_progress(struct cli *cli, const struct cli_args *args);
+
+int cli_cluster_create(struct cli *cli, const struct cli_args *args);
+int cli_cluster_rename(struct cli *cli, const struct cli_args *args);
+int cli_cluster_close(struct cli *cli, const struct cli_args *args);
+int cli_cluster_move(struct cli *cli, const struct cli_args *args);
+int cli_cluster_merge(struct cli *cli, const struct cli_args *args);
+int cli_cluster_show(struct cli *cli, const struct cli_args *args);
+int cli_cluster_list(struct cli *cli, const struct cli_args *args);
+int cli_group_create(struct cli *cli, const struct cli_args *args);
+int cli_group_add(struct cli *cli, const struct cli_args *args);
+int cli_group_remove(struct cli *cli, const struct cli_args *args);
+int cli_group_show(struct cli *cli, const struct cli_args *args);
+
+int cli_events_tail(struct cli *cli, const struct cli_args *args);
+
+#endif
