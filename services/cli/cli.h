@@ -6,10 +6,12 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "arena.h"
 #include "client.h"
 #include "date.h"
+#include "n2gg/v1/registry.pb-c.h"
 #include "status.h"
 
 /* Failures of the command line itself, returned negated like status codes. */
@@ -19,7 +21,7 @@ enum cli_error {
 };
 
 #define CLI_MAX_OPERANDS 2
-#define CLI_MAX_OPTIONS 8
+#define CLI_MAX_OPTIONS 8    /* the most any command has (set-flags: 6) */
 #define CLI_IMPORT_TIMEOUT_MS 120000
 
 struct cli_option {
@@ -102,6 +104,9 @@ int cli_import_clusters(struct cli *cli, const struct cli_args *args);
 int cli_import_contacts(struct cli *cli, const struct cli_args *args);
 int cli_health(struct cli *cli, const struct cli_args *args);
 
+/* GetSchool, its reply holding the school; as_of may be NULL. */
+int cli_school_get(struct cli *cli, uint32_t urn, const char *as_of,
+		   N2gg__V1__GetSchoolReply **reply);
 int cli_school_show(struct cli *cli, const struct cli_args *args);
 int cli_school_list(struct cli *cli, const struct cli_args *args);
 int cli_school_history(struct cli *cli, const struct cli_args *args);

@@ -64,7 +64,7 @@ static int api_read_events(struct api_call *call)
 
 static int api_health(struct api_call *call)
 {
-	struct api_server *s = call->service;
+	struct api_server *s = call->server;
 	N2gg__V1__HealthReply *reply = arena_message(call->arena, &n2gg__v1__health_reply__descriptor);
 	reply->service = (char *)s->service_name;
 	reply->version = (char *)s->version;
@@ -191,6 +191,7 @@ static int api_receive(struct api_server *s, struct api_pending *p)
 	memset(p, 0, sizeof *p);
 	p->call.arena = &s->arena;
 	p->call.service = s->service;
+	p->call.server = s;
 	p->call.log = s->log;
 	status_clear(&p->call.status);
 	s->stats.requests++;

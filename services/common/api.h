@@ -21,8 +21,11 @@
 #include "store.h"
 #include "zwatch.h"
 
+struct api_server;
+
 struct api_call {
-	void *service;
+	void *service;                 /* the service's own state (api_server.service) */
+	struct api_server *server;
 	struct arena *arena;
 	MDB_txn *txn;                  /* write txn for writing methods, else read-only */
 	struct eventlog *log;          /* append events here, in txn */

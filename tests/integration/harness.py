@@ -155,12 +155,12 @@ def gen_gias(out_dir, *args):
     return out_dir
 
 
-def import_file(client, method, path, **fields):
+def import_file(client, method, path, timeout=300, **fields):
     with open(path, "rb") as f:
         data = f.read()
     return client.call(method, registry_pb2.ImportRequest(data=data, file_name=os.path.basename(path),
                                                           **fields),
-                       registry_pb2.ImportReply, timeout=300)
+                       registry_pb2.ImportReply, timeout=timeout)
 
 
 def registry_event(event):

@@ -1,0 +1,59 @@
+/* cli_format: how the n2gg command shows things: aligned tables, times, one-line event
+ * summaries, the readable block of `school show`, and --json output. Everything it builds
+ * lives in the arena it is given. */
+#ifndef N2GG_CLI_FORMAT_H
+#define N2GG_CLI_FORMAT_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "arena.h"
+#include "n2gg/v1/registry.pb-c.h"
+
+#define CLI_TIME_LEN 24   /* "2026-11-22T10:00:00Z" and its terminator */
+
+/* A table printed once every row is known, so columns fit their widest cell. Cells wider
+ * than CLI_CELL_MAX are cut, except in the last column, which is never padded. */
+#define CLI_CELL_MAX 48
+
+struct cli_table {
+	struct arena *arena;
+	size_t cols, rows, cap;
+	const char **cells;    /* row-major; row 0 holds the headers */
+	int indent;            /* spaces before each row */
+};
+
+void cli_table_init(struct cli_table *t, struct arena *a, size_t cols, const char *const *headers);
+/* Adds a row of t->cols strings (copied); NULL prints as "-". */
+void cli_table_row(struct cli_table *t, const char *const *cells);
+void cli_table_print(const struct cli_table *t, FILE *out);
+
+/* "2026-11-22T10:00:00Z" (UTC), or "-" for 0. */
+char *cli_time(long long unix_ms, char out[CLI_TIME_LEN]);
+/* `s`, or "-" when empty. */
+const char *cli_or_dash(const char *s);
+
+/* The RegistryEvent in an event's payload, or NULL when it is not one. */
+N2gg__V1__RegistryEvent *cli_event_decode(const N2gg__V1__Event *ev, struct arena *a);
+/* "urn=123456 name=\"...\" changed=name,status" for an event's payload. */
+const char *cli_event_summary(const N2gg__V1__Event *ev, struct arena *a);
+/* "seq=12 time=2026-11-22T10:00:00Z topic=registry.school.changed actor=alice urn=..." */
+const char *cli_event_line(const N2gg__V1__Event *ev, struct arena *a);
+/* The event as JSON, its payload decoded (left as base64 when it is not a RegistryEvent). */
+json_t *cli_event_json(const N2gg__V1__Event *ev, struct arena *a);
+
+/* Prints a JSON value on stdout and drops the reference: indented, or one line. */
+void cli_print_json(json_t *value, int one_line);
+void cli_print_message_json(const ProtobufCMessage *msg);
+
+/* "  Label                  value" */
+void cli_print_field(const char *label, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_print_school(const N2gg__V1__GetSchoolReply *reply, const char *as_of, struct arena *a);
+void cli_print_flags(const N2gg__V1__LaFlags *flags, struct arena *a);
+void cli_print_cluster(const N2gg__V1__Cluster *c, struct arena *a);
+/* "open", "closed" */
+const char *cli_cluster_status(N2gg__V1__ClusterStatus status);
+/* The list table: URN | LAESTAB | Name | Phase | Status | Cluster. */
+void cli_print_school_table(N2gg__V1__School **schools, size_t n, struct arena *a);
+
+#endif

@@ -1,0 +1,161 @@
+/* cli_registry: the registry's file imports and its health. An import sends the file's
+ * bytes whole: the registry parses and checks every row, so the CLI needs no knowledge of
+ * the file formats and a file is judged the same way whoever sends it. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "cli_format.h"
+#include "n2gg/v1/registry.pb-c.h"
+
+#define CLI_REJECTIONS_SHOWN 20
+
+/* Reads the whole file into the arena: in one piece when its size is known, growing for
+ * a pipe or a device. */
+static int cli_read_file(struct cli *cli, const char *path, ProtobufCBinaryData *out)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return cli_invalid(cli, "cannot open %s: %s", path, strerror(errno));
+	struct stat sb;
+	size_t cap = 1 << 16, len = 0;
+	if (fstat(fileno(f), &sb) == 0 && sb.st_size >= (off_t)cap)
+		cap = (size_t)sb.st_size + 1;
+	uint8_t *data = arena_alloc(&cli->arena, cap);
+	size_t n;
+	while ((n = fread(data + len, 1, cap - len, f)) > 0) {
+		len += n;
+		if (len == cap) {
+			uint8_t *grown = arena_alloc(&cli->arena, cap * 2);
+			memcpy(grown, data, len);
+			data = grown;
+			cap *= 2;
+		}
+	}
+	int failed = ferror(f);
+	fclose(f);
+	if (failed)
+		return cli_invalid(cli, "cannot read %s", path);
+	out->data = data;
+	out->len = len;
+	return 0;
+}
+
+static void cli_print_import(const N2gg__V1__ImportReply *r, bool dry_run)
+{
+	printf("%screated %u, updated %u, unchanged %u, rejected %u, skipped %u", dry_run ? "dry run: " : "",
+	       r->created, r->updated, r->unchanged, r->rejected, r->skipped);
+	if (r->first_seq)
+		printf(" (events %llu..%llu)\n", (unsigned long long)r->first_seq,
+		       (unsigned long long)r->last_seq);
+	else
+		printf(" (no events)\n");
+	size_t shown = r->n_rejections < CLI_REJECTIONS_SHOWN ? r->n_rejections : CLI_REJECTIONS_SHOWN;
+	for (size_t i = 0; i < shown; i++)
+		printf("  line %u: %s\n", r->rejections[i]->line, r->rejections[i]->reason);
+	if (r->n_rejections > shown)
+		printf("  ... and %zu more rejection(s) (--json lists them all)\n",
+		       r->n_rejections - shown);
+}
+
+/* Sends FILE to `method` with the request's other fields already set. */
+static int cli_import(struct cli *cli, const struct cli_args *args, const char *method,
+		      N2gg__V1__ImportRequest *req)
+{
+	const char *path = args->operands[0];
+	const char *slash = strrchr(path, '/');
+	int rc = cli_read_file(cli, path, &req->data);
+	if (rc < 0)
+		return rc;
+	req->file_name = (char *)(slash ? slash + 1 : path);
+	req->dry_run = cli_opt(args, "dry-run") != NULL;
+	if (cli->timeout_ms < CLI_IMPORT_TIMEOUT_MS)
+		cli->timeout_ms = CLI_IMPORT_TIMEOUT_MS;
+	N2gg__V1__ImportReply *reply;
+	if ((rc = cli_call(cli, method, &req->base, &n2gg__v1__import_reply__descriptor,
+			   (void **)&reply)) < 0)
+		return rc;
+	if (cli->json)
+		cli_print_message_json(&reply->base);
+	else
+		cli_print_import(reply, req->dry_run);
+	if (reply->rejected) {
+		fprintf(stderr, "n2gg: %s: %u row(s) rejected%s\n", req->file_name, reply->rejected,
+			req->dry_run ? "" : "; the others were imported");
+		return -CLI_ERR_REJECTED;
+	}
+	return 0;
+}
+
+int cli_import_gias(struct cli *cli, const struct cli_args *args)
+{
+	N2gg__V1__ImportRequest req = N2GG__V1__IMPORT_REQUEST__INIT;
+	const char *la = cli_opt(args, "la");
+	req.la_code = 926;
+	if (la) {
+		int rc = cli_check_uint(cli, "--la", la, 0, 999, &req.la_code);
+		if (rc < 0)
+			return rc;
+	}
+	return cli_import(cli, args, "ImportGias", &req);
+}
+
+int cli_import_inspections(struct cli *cli, const struct cli_args *args)
+{
+	N2gg__V1__ImportRequest req = N2GG__V1__IMPORT_REQUEST__INIT;
+	return cli_import(cli, args, "ImportInspections", &req);
+}
+
+int cli_import_achievement(struct cli *cli, const struct cli_args *args)
+{
+	N2gg__V1__ImportRequest req = N2GG__V1__IMPORT_REQUEST__INIT;
+	const char *year = cli_opt(args, "year");
+	if (year) {
+		int rc = cli_check_uint(cli, "--year", year, 1990, 2100, &req.year);
+		if (rc < 0)
+			return rc;
+	}
+	return cli_import(cli, args, "ImportAchievement", &req);
+}
+
+int cli_import_clusters(struct cli *cli, const struct cli_args *args)
+{
+	N2gg__V1__ImportRequest req = N2GG__V1__IMPORT_REQUEST__INIT;
+	return cli_import(cli, args, "ImportClusters", &req);
+}
+
+int cli_import_contacts(struct cli *cli, const struct cli_args *args)
+{
+	N2gg__V1__ImportRequest req = N2GG__V1__IMPORT_REQUEST__INIT;
+	return cli_import(cli, args, "ImportContacts", &req);
+}
+
+static void cli_print_health(const N2gg__V1__HealthReply *h)
+{
+	char since[CLI_TIME_LEN];
+	long long up = (date_now_ms() - h->started_unix_ms) / 1000;
+	if (up < 0)
+		up = 0;
+	printf("service   %s\nversion   %s\nhead_seq  %llu\n", h->service, h->version,
+	       (unsigned long long)h->head_seq);
+	printf("uptime    %lldd %02lldh %02lldm %02llds (since %s)\n", up / 86400, up / 3600 % 24,
+	       up / 60 % 60, up % 60, cli_time(h->started_unix_ms, since));
+}
+
+int cli_health(struct cli *cli, const struct cli_args *args)
+{
+	(void)args;
+	N2gg__V1__HealthRequest req = N2GG__V1__HEALTH_REQUEST__INIT;
+	N2gg__V1__HealthReply *reply;
+	int rc = cli_call(cli, "Health", &req.base, &n2gg__v1__health_reply__descriptor,
+			  (void **)&reply);
+	if (rc < 0)
+		return rc;
+	if (cli->json)
+		cli_print_message_json(&reply->base);
+	else
+		cli_print_health(reply);
+	return 0;
+}

@@ -1,0 +1,384 @@
+/* n2gg: the command line of the N2GG registry. This file holds the table of commands,
+ * reads the global options, dispatches, and turns a failure into a message on stderr and
+ * an exit code scripts can trust (listed in cli_print_help). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "log.h"
+
+/* ---- the commands ---- */
+
+static const struct cli_option cli_opts_import[] = {
+	{"dry-run", NULL, false, "report what would change; change nothing"},
+	{NULL, NULL, false, NULL},
+};
+static const struct cli_option cli_opts_import_gias[] = {
+	{"la", "CODE", false, "keep the schools of this local authority (default 926; 0: every LA)"},
+	{"dry-run", NULL, false, "report what would change; change nothing"},
+	{NULL, NULL, false, NULL},
+};
+static const struct cli_option cli_opts_import_achievement[] = {
+	{"year", "Y", false, "the year of rows without a YEAR column (2013 means 2012/13)"},
+	{"dry-run", NULL, false, "report what would change; change nothing"},
+	{NULL, NULL, false, NULL},
+};
+static const struct cli_option cli_opts_school_show[] = {
+	{"as-of", "DATE", false, "also show which cluster the school was in on DATE"},
+	{NULL, NULL, false, NULL},
+};
+static const struct cli_option cli_opts_school_list[] = {
+	{"cluster", "C", false, "only the schools of cluster C"},
+	{"phase", "P", false, "only this phase: nursery, primary, secondary, special, 16-plus, "
+			      "all-through, pru, middle-deemed-primary, ..."},
+	{"status", "S", false, "only this status: open, closed, proposed, open-proposed-to-close"},
+	{"name", "PREFIX", false, "only names starting with PREFIX (any case)"},
+	{"limit", "N", false, "show at most N schools"},
+	{NULL, NULL, false, NULL},
+};
+static const struct cli_option cli_opts_set_flags[] = {
+	{"causing-concern", "yes|no", false, "the LA's concern about the school"},
+	{"psswn-issued", "DATE|none", false, "when a pre-statutory school warning notice was issued"},
+	{"in-transition", "yes|no", false, "the school is changing (academy conversion, merger...)"},
+	{"transition-reason", "TEXT", false, "what the transition is"},
+	{"targeted-n2gg", "yes|no", false, "targeted by the N2GG programme"},
+	{"targeted-system-leader", "yes|no", false, "targeted for system leader support"},
+	{NULL, NULL, false, NULL},
+};
+static const struct cli_option cli_opts_record_inspection[] = {
+	{"date", "D", true, "the inspection's start date"},
+	{"grade", "1-4", true, "overall effectiveness: 1 outstanding, 2 good, 3 requires "
+			       "improvement, 4 inadequate"},
+	{"concern", "CATEGORY", false, "special-measures, serious-weaknesses or notice-to-improve"},
+	{NULL, NULL, false, NULL},
+};
+static const struct cli_option cli_opts_record_progress[] = {
+	{"year", "Y", true, "the school year, by its ending calendar year"},
+	{"half-term", "1-6", true, "which half-term the return covers"},
+	{"on-track", "PCT", true, "share of pupils on track to reach the expected standard"},
+	{"received", "DATE", false, "when the return arrived (default today)"},
+	{"note", "TEXT", false, "a remark kept with the return"},
+	{NULL, NULL, false, NULL},
+};
+static const struct cli_option cli_opts_opened[] = {
+	{"opened", "DATE", false, "when the cluster started (default today)"},
+	{NULL, NULL, false, NULL},
+};
+static const struct cli_option cli_opts_date[] = {
+	{"date", "D", false, "when it takes effect (default today; not in the future)"},
+	{NULL, NULL, false, NULL},
+};
+static const struct cli_option cli_opts_move[] = {
+	{"date", "D", false, "when the move takes effect (default today; not in the future)"},
+	{"reason", "TEXT", false, "why the school moves, kept in its history"},
+	{NULL, NULL, false, NULL},
+};
+static const struct cli_option cli_opts_group_create[] = {
+	{"kind", "federation|partnership", true, "a federation shares one governing body"},
+	{NULL, NULL, false, NULL},
+};
+static const struct cli_option cli_opts_events_tail[] = {
+	{"from", "SEQ", false, "start at event SEQ (1: the whole log); default: only new events"},
+	{"topic", "PREFIX", false, "print only events whose topic starts with PREFIX"},
+	{"count", "N", false, "exit after printing N events"},
+	{"no-follow", NULL, false, "exit once caught up with the events there were at the start"},
+	{NULL, NULL, false, NULL},
+};
+
+static const struct cli_command cli_commands[] = {
+	{"registry", "import-gias", "FILE", cli_opts_import_gias,
+	 "Imports a GIAS establishments CSV (the DfE's register of schools).", cli_import_gias},
+	{"registry", "import-inspections", "FILE", cli_opts_import,
+	 "Imports an Ofsted inspection outcomes CSV.", cli_import_inspections},
+	{"registry", "import-achievement", "FILE", cli_opts_import_achievement,
+	 "Imports a KS2 achievement CSV.", cli_import_achievement},
+	{"registry", "import-clusters", "FILE", cli_opts_import,
+	 "Imports the council's clusters and their schools from a CSV.", cli_import_clusters},
+	{"registry", "import-contacts", "FILE", cli_opts_import,
+	 "Imports headteacher and chair contacts from a CSV.", cli_import_contacts},
+	{"school", "show", "URN", cli_opts_school_show,
+	 "Shows everything the registry knows about one school.", cli_school_show},
+	{"school", "list", "", cli_opts_school_list, "Lists schools, filtered.", cli_school_list},
+	{"school", "history", "URN", NULL, "Lists the events about one school.", cli_school_history},
+	{"school", "set-flags", "URN", cli_opts_set_flags,
+	 "Changes the LA's flags on a school: only the flags given.", cli_school_set_flags},
+	{"school", "record-inspection", "URN", cli_opts_record_inspection,
+	 "Records an Ofsted inspection of a school.", cli_school_record_inspection},
+	{"school", "record-progress", "URN", cli_opts_record_progress,
+	 "Records a school's half-termly pupil progress return.", cli_school_record_progress},
+	{"cluster", "create", "ID NAME", cli_opts_opened, "Creates a cluster.", cli_cluster_create},
+	{"cluster", "rename", "ID NAME", NULL, "Renames a cluster.", cli_cluster_rename},
+	{"cluster", "close", "ID", cli_opts_date, "Closes an empty cluster.", cli_cluster_close},
+	{"cluster", "move", "URN CLUSTER", cli_opts_move, "Moves a school into a cluster.",
+	 cli_cluster_move},
+	{"cluster", "merge", "FROM INTO", cli_opts_date,
+	 "Moves every school of cluster FROM into INTO and closes FROM.", cli_cluster_merge},
+	{"cluster", "show", "ID", NULL, "Shows a cluster and its schools.", cli_cluster_show},
+	{"cluster", "list", "", NULL, "Lists the clusters.", cli_cluster_list},
+	{"group", "create", "ID NAME", cli_opts_group_create,
+	 "Creates a federation or partnership of schools.", cli_group_create},
+	{"group", "add", "ID URN", NULL, "Adds a school to a group.", cli_group_add},
+	{"group", "remove", "ID URN", NULL, "Takes a school out of a group.", cli_group_remove},
+	{"group", "show", "ID", NULL, "Shows a group and its schools.", cli_group_show},
+	{"events", "tail", "", cli_opts_events_tail,
+	 "Prints the registry's events as they happen, one line each.", cli_events_tail},
+	{NULL, "health", "", NULL, "Asks the registry how it is.", cli_health},
+};
+#define CLI_COMMAND_COUNT (sizeof cli_commands / sizeof *cli_commands)
+
+/* ---- global options ---- */
+
+enum cli_global { CLI_G_REGISTRY, CLI_G_EVENTS, CLI_G_TIMEOUT, CLI_G_RETRIES, CLI_G_ACTOR };
+
+static const struct cli_option cli_globals[] = {
+	[CLI_G_REGISTRY] = {"registry", "ENDPOINT", false,
+			    "the registry's API (env N2GG_REGISTRY_API; default tcp://127.0.0.1:7100)"},
+	[CLI_G_EVENTS] = {"registry-events", "ENDPOINT", false,
+			  "its events (env N2GG_REGISTRY_EVENTS; default tcp://127.0.0.1:7101)"},
+	[CLI_G_TIMEOUT] = {"timeout-ms", "N", false,
+			   "wait N ms for each reply (default 10000; imports at least 120000)"},
+	[CLI_G_RETRIES] = {"retries", "N", false, "send again up to N times after a timeout (default 3)"},
+	[CLI_G_ACTOR] = {"actor", "NAME", false, "who makes the changes (env N2GG_ACTOR; default $USER)"},
+};
+#define CLI_GLOBAL_COUNT (sizeof cli_globals / sizeof *cli_globals)
+
+static const char *cli_env(const char *name, const char *fallback)
+{
+	const char *v = getenv(name);
+	return v && v[0] ? v : fallback;
+}
+
+static void cli_print_help(FILE *out)
+{
+	fprintf(out, "usage: n2gg [OPTIONS] COMMAND [ARGS] [--json]\n\n"
+		     "The N2GG registry of schools, clusters and groups: imports the council's and the\n"
+		     "DfE's files, shows and changes schools, and follows the registry's events.\n\n"
+		     "options (before the command):\n");
+	for (size_t i = 0; i < CLI_GLOBAL_COUNT; i++) {
+		char left[48];
+		snprintf(left, sizeof left, "--%s %s", cli_globals[i].name, cli_globals[i].value);
+		fprintf(out, "  %-28s %s\n", left, cli_globals[i].help);
+	}
+	fprintf(out, "  %-28s %s\n  %-28s %s\n\ncommands:\n", "--json",
+		"print the reply as JSON, for scripts (also after the command)", "--help, --version",
+		"this text; the version");
+	for (size_t i = 0; i < CLI_COMMAND_COUNT; i++) {
+		const struct cli_command *c = &cli_commands[i];
+		char left[64];
+		snprintf(left, sizeof left, "%s%s%s%s%s", c->group ? c->group : "", c->group ? " " : "",
+			 c->name, c->operands[0] ? " " : "", c->operands);
+		fprintf(out, "  %-34s %s\n", left, c->summary);
+	}
+	fprintf(out, "\n`n2gg help COMMAND` (or COMMAND --help) describes a command's options.\n\n"
+		     "exit codes:\n"
+		     "  0  success\n"
+		     "  1  any other failure\n"
+		     "  2  usage error: unknown command or option, missing argument\n"
+		     "  3  an argument is not valid (INVALID_ARGUMENT)\n"
+		     "  4  no such school, cluster or group (NOT_FOUND)\n"
+		     "  5  it exists already, or cannot be done now (ALREADY_EXISTS, "
+		     "FAILED_PRECONDITION)\n"
+		     "  6  the registry is unreachable or did not answer in time (UNAVAILABLE)\n"
+		     "  7  import: some rows were rejected; the others were imported\n");
+}
+
+static int cli_set_global(struct cli *cli, int which, const char *value)
+{
+	uint32_t n;
+	int rc;
+	switch (which) {
+	case CLI_G_REGISTRY: cli->registry_api = value; return 0;
+	case CLI_G_EVENTS: cli->registry_events = value; return 0;
+	case CLI_G_ACTOR: cli->actor = value; return 0;
+	case CLI_G_TIMEOUT:
+		if ((rc = cli_check_uint(cli, "--timeout-ms", value, 1, 3600000, &n)) < 0)
+			return rc;
+		cli->timeout_ms = (int)n;
+		return 0;
+	default:
+		if ((rc = cli_check_uint(cli, "--retries", value, 0, 100, &n)) < 0)
+			return rc;
+		cli->retries = (int)n;
+		return 0;
+	}
+}
+
+static int cli_global_index(const char *name, size_t len)
+{
+	for (size_t i = 0; i < CLI_GLOBAL_COUNT; i++)
+		if (strlen(cli_globals[i].name) == len && strncmp(cli_globals[i].name, name, len) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Reads the options before the command; *next is the command's index in argv. Returns 0,
+ * 1 when --help or --version was answered, or <0. */
+static int cli_read_globals(struct cli *cli, int argc, char **argv, int *next)
+{
+	int i = 1;
+	while (i < argc && argv[i][0] == '-') {
+		const char *a = argv[i];
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			cli_print_help(stdout);
+			return 1;
+		}
+		if (strcmp(a, "--version") == 0) {
+			printf("n2gg %s\n", N2GG_VERSION);
+			return 1;
+		}
+		if (strcmp(a, "--json") == 0) {
+			cli->json = true;
+			i++;
+			continue;
+		}
+		const char *name = a + 2, *eq = strchr(a, '=');
+		int k = a[1] == '-' ? cli_global_index(name, eq ? (size_t)(eq - name) : strlen(name)) : -1;
+		if (k < 0)
+			return cli_usage_error(cli, "unknown option %s", a);
+		if (!eq && i + 1 >= argc)
+			return cli_usage_error(cli, "--%s needs a value (%s)", cli_globals[k].name,
+					       cli_globals[k].value);
+		int rc = cli_set_global(cli, k, eq ? eq + 1 : argv[i + 1]);
+		if (rc < 0)
+			return rc;
+		i += eq ? 1 : 2;
+	}
+	*next = i;
+	return 0;
+}
+
+/* ---- dispatch ---- */
+
+static bool cli_is_group(const char *word)
+{
+	for (size_t i = 0; i < CLI_COMMAND_COUNT; i++)
+		if (cli_commands[i].group && strcmp(cli_commands[i].group, word) == 0)
+			return true;
+	return false;
+}
+
+static void cli_print_group(const char *group, FILE *out)
+{
+	fprintf(out, "%s commands:\n", group);
+	for (size_t i = 0; i < CLI_COMMAND_COUNT; i++)
+		if (cli_commands[i].group && strcmp(cli_commands[i].group, group) == 0)
+			fprintf(out, "  n2gg %s %-20s %s\n", group, cli_commands[i].name,
+				cli_commands[i].summary);
+}
+
+/* Finds the command named by argv[0] (and argv[1] for a group); *words says how many
+ * words named it. */
+static int cli_find(struct cli *cli, int argc, char **argv, const struct cli_command **cmd,
+		    int *words)
+{
+	bool group = cli_is_group(argv[0]);
+	for (size_t i = 0; i < CLI_COMMAND_COUNT; i++) {
+		const struct cli_command *c = &cli_commands[i];
+		if (group ? c->group && strcmp(c->group, argv[0]) == 0 && argc > 1 &&
+				    strcmp(c->name, argv[1]) == 0
+			  : !c->group && strcmp(c->name, argv[0]) == 0) {
+			*cmd = c;
+			*words = group ? 2 : 1;
+			return 0;
+		}
+	}
+	if (!group)
+		return cli_usage_error(cli, "unknown command \"%s\"", argv[0]);
+	cli_print_group(argv[0], stderr);
+	if (argc < 2)
+		return cli_usage_error(cli, "\"%s\" needs a command (listed above)", argv[0]);
+	return cli_usage_error(cli, "unknown command \"%s %s\"", argv[0], argv[1]);
+}
+
+/* `n2gg help [GROUP [COMMAND]]` */
+static int cli_help(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_command *cmd;
+	int words;
+	if (argc == 0) {
+		cli_print_help(stdout);
+		return 0;
+	}
+	if (argc == 1 && cli_is_group(argv[0])) {
+		cli_print_group(argv[0], stdout);
+		return 0;
+	}
+	int rc = cli_find(cli, argc, argv, &cmd, &words);
+	if (rc < 0)
+		return rc;
+	cli_print_command_help(cmd, stdout);
+	return 0;
+}
+
+static int cli_main(struct cli *cli, int argc, char **argv, const struct cli_command **cmd)
+{
+	int first = 1, words, rc;
+	if ((rc = cli_read_globals(cli, argc, argv, &first)) != 0)
+		return rc < 0 ? rc : 0;
+	if (first >= argc)
+		return cli_usage_error(cli, "no command given");
+	if (strcmp(argv[first], "help") == 0)
+		return cli_help(cli, argc - first - 1, argv + first + 1);
+	if ((rc = cli_find(cli, argc - first, argv + first, cmd, &words)) < 0)
+		return rc;
+	struct cli_args args;
+	rc = cli_args_parse(cli, *cmd, argc - first - words, argv + first + words, &args);
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
+	return (*cmd)->run(cli, &args);
+}
+
+static int cli_exit_code(int code)
+{
+	switch (code) {
+	case CLI_ERR_USAGE: return 2;
+	case STATUS_INVALID_ARGUMENT: return 3;
+	case STATUS_NOT_FOUND: return 4;
+	case STATUS_ALREADY_EXISTS:
+	case STATUS_FAILED_PRECONDITION: return 5;
+	case STATUS_UNAVAILABLE:
+	case STATUS_DEADLINE_EXCEEDED: return 6;
+	case CLI_ERR_REJECTED: return 7;
+	default: return 1;
+	}
+}
+
+static int cli_report(const struct cli *cli, const struct cli_command *cmd, int rc)
+{
+	int code = -rc;
+	if (code == CLI_ERR_USAGE) {
+		fprintf(stderr, "n2gg: %s\n", cli->st.message);
+		if (cmd)
+			cli_print_usage(cmd, stderr);
+		else
+			fprintf(stderr, "usage: n2gg [OPTIONS] COMMAND [ARGS]  (see n2gg --help)\n");
+	} else if (code != CLI_ERR_REJECTED) {   /* the import's report says it already */
+		fprintf(stderr, "n2gg: %s: %s\n", status_code_name((enum status_code)code),
+			cli->st.message);
+		if (code == STATUS_UNAVAILABLE || code == STATUS_DEADLINE_EXCEEDED)
+			fprintf(stderr,
+				"n2gg: is n2gg-registry running at %s? (start it, or set --registry / "
+				"N2GG_REGISTRY_API)\n",
+				cli->registry_api);
+	}
+	return cli_exit_code(code);
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli;
+	cli_init(&cli);
+	/* the event follower's progress notes are noise here; its warnings are not */
+	log_init("n2gg", LOG_WARN);
+	cli.registry_api = cli_env("N2GG_REGISTRY_API", "tcp://127.0.0.1:7100");
+	cli.registry_events = cli_env("N2GG_REGISTRY_EVENTS", "tcp://127.0.0.1:7101");
+	cli.actor = cli_env("N2GG_ACTOR", cli_env("USER", "cli"));
+	cli.timeout_ms = 10000;
+	cli.retries = 3;
+	const struct cli_command *cmd = NULL;
+	int rc = cli_main(&cli, argc, argv, &cmd);
+	int exit_code = rc < 0 ? cli_report(&cli, cmd, rc) : 0;
+	cli_free(&cli);
+	return exit_code;
+}
