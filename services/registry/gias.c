@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 /* The columns the registry reads, by their exact header names. The full extract has 140
  * columns; the rest (census figures, Ofsted ratings, SEN provision...) are not ours. */
@@ -194,9 +195,10 @@ static int number_column(const char *v, enum gias_column c, size_t maxdigits, un
 }
 
 /* "Title First Last" without the parts GIAS leaves empty. */
+/* GIAS writes "Not applicable" where a head has no title: not part of the name. */
 static char *head_name(const char *title, const char *first, const char *last, struct arena *a)
 {
-	const char *parts[3] = {title, first, last};
+	const char *parts[3] = {strcasecmp(title, "Not applicable") == 0 ? "" : title, first, last};
 	size_t len = 0;
 	for (int i = 0; i < 3; i++)
 		len += strlen(parts[i]) + 1;

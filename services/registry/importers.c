@@ -220,6 +220,8 @@ static int parse_category(const char *v, N2gg__V1__CategoryOfConcern *cat, struc
 {
 	static const struct { const char *name, *abbrev; N2gg__V1__CategoryOfConcern cat; } names[] = {
 		{"None", "", N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_NONE},
+		/* Ofsted's management information writes NULL for "no category" */
+		{"NULL", "", N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_NONE},
 		{"Special Measures", "SM", N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_SPECIAL_MEASURES},
 		{"Serious Weaknesses", "SWK", N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_SERIOUS_WEAKNESSES},
 		{"Notice to improve", "NTI", N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_NOTICE_TO_IMPROVE},

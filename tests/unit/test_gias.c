@@ -344,6 +344,7 @@ static void headteacher_name_parts(void **state)
 		{"Ms", "Ann", "", "Ms Ann"},
 		{" ", "", " Lee ", "Lee"},
 		{"", "", "", ""},
+		{"Not applicable", "Sam", "Ng", "Sam Ng"},   /* GIAS's word for no title */
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct row r;

@@ -171,6 +171,7 @@ static void inspection_categories(void **state)
 		{"nti", N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_NOTICE_TO_IMPROVE},
 		{"", N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_NONE},  /* grade 4 with no category */
 		{"NONE", N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_NONE},
+		{"NULL", N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_NONE},  /* Ofsted MI's empty marker */
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		N2gg__V1__Inspection *in = NULL;
