@@ -4,6 +4,7 @@ import os
 import threading
 import time
 import unittest
+import urllib.request
 import uuid
 
 import zmq
@@ -82,6 +83,22 @@ class MalformedInputTest(ServiceTestCase):
         self.assertEqual(self.c.read_events().head_seq, 1, "one cluster.changed, not two")
         again = common_pb2.Request(request_id=str(uuid.uuid4()), method="CreateCluster", body=body)
         self.assertEqual(self.raw_reply([again.SerializeToString()]).code, 6)   # ALREADY_EXISTS
+
+
+class StoreGrowthTest(ServiceTestCase):
+    def test_a_full_map_grows_during_an_import(self):
+        data = gen_gias(os.path.join(self.tmp, "data"), "--schools", "3000", "--seed", "9")
+        reg = self.start("registry", extra_args=["--map-size-mb", "1"])
+        c = self.client(reg)
+        rep = import_file(c, "ImportGias", os.path.join(data, "edubasealldata.csv"), la_code=0)
+        self.assertEqual(rep.created + rep.rejected, 3000)
+        self.assertEqual((rep.first_seq, rep.last_seq), (1, rep.created), "one attempt's events, once")
+        self.assertEqual(c.read_events().head_seq, rep.created)
+        with urllib.request.urlopen(f"http://{reg.http}/metrics") as r:
+            metrics = r.read().decode()
+        size = int(next(l for l in metrics.splitlines() if l.startswith("n2gg_store_map_bytes")).split()[-1])
+        self.assertGreater(size, 1 << 20)
+        self.assertIn("store map grown", reg.log())
 
 
 class StopAndCrashTest(ServiceTestCase):

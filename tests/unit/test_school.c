@@ -1,0 +1,209 @@
+/* Unit tests of school: validating facts and folding them into a school's record. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "date.h"
+#include "school.h"
+
+static int today;
+
+static int setup(void **state)
+{
+	static struct arena a;
+	arena_init(&a);
+	today = date_from_ymd(2013, 11, 1);
+	*state = &a;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	arena_free(*state);
+	return 0;
+}
+
+static School *new_school(struct arena *a)
+{
+	School *s = arena_message(a, &n2gg__v1__school__descriptor);
+	s->urn = 121234;
+	s->name = "Ashwood Primary School";
+	s->status = N2GG__V1__SCHOOL_STATUS__STATUS_OPEN;
+	school_complete(s, a);
+	return s;
+}
+
+static N2gg__V1__Inspection inspection(const char *date, uint32_t grade,
+				       N2gg__V1__CategoryOfConcern concern)
+{
+	N2gg__V1__Inspection in = N2GG__V1__INSPECTION__INIT;
+	in.start_date = (char *)date;
+	in.overall_effectiveness = grade;
+	in.category_of_concern = concern;
+	return in;
+}
+
+static void test_urns_are_six_digits(void **state)
+{
+	(void)state;
+	struct status st;
+	assert_int_equal(school_check_urn(100000, &st), 0);
+	assert_int_equal(school_check_urn(999999, &st), 0);
+	assert_int_equal(school_check_urn(99999, &st), -STATUS_INVALID_ARGUMENT);
+	assert_non_null(strstr(st.message, "99999"));
+	assert_int_equal(school_check_urn(1000000, &st), -STATUS_INVALID_ARGUMENT);
+}
+
+static void test_inspections_are_kept_in_date_order_once(void **state)
+{
+	School *s = new_school(*state);
+	struct status st;
+	N2gg__V1__Inspection later = inspection("2012-05-01", 3, 0);
+	N2gg__V1__Inspection earlier = inspection("01/02/2010", 2, 0);
+	assert_int_equal(school_add_inspection(s, &later, today, *state, &st), 1);
+	assert_int_equal(school_add_inspection(s, &earlier, today, *state, &st), 1);
+	assert_int_equal(s->n_inspections, 2);
+	assert_string_equal(s->inspections[0]->start_date, "2010-02-01");
+	assert_string_equal(s->inspections[1]->start_date, "2012-05-01");
+	/* the same fact again changes nothing; a correction replaces it */
+	assert_int_equal(school_add_inspection(s, &later, today, *state, &st), 0);
+	N2gg__V1__Inspection corrected = inspection("2012-05-01", 4,
+		N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_SERIOUS_WEAKNESSES);
+	assert_int_equal(school_add_inspection(s, &corrected, today, *state, &st), 1);
+	assert_int_equal(s->n_inspections, 2);
+	assert_int_equal(s->inspections[1]->overall_effectiveness, 4);
+}
+
+static void test_bad_inspections_are_refused_with_the_reason(void **state)
+{
+	School *s = new_school(*state);
+	struct status st;
+	struct {
+		N2gg__V1__Inspection in;
+		const char *words;
+	} cases[] = {
+		{inspection("2012-05-01", 7, 0), "7 is not 1-4"},
+		{inspection("2012-05-01", 0, 0), "0 is not 1-4"},
+		{inspection("2012-02-30", 2, 0), "not a date"},
+		{inspection("", 2, 0), "missing"},
+		{inspection("2014-01-01", 2, 0), "future"},
+		{inspection("2012-05-01", 3, N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_SPECIAL_MEASURES),
+		 "only with overall effectiveness 4"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		assert_int_equal(school_add_inspection(s, &cases[i].in, today, *state, &st),
+				 -STATUS_INVALID_ARGUMENT);
+		assert_non_null(strstr(st.message, cases[i].words));
+	}
+	assert_int_equal(s->n_inspections, 0);
+}
+
+static void test_achievement_by_year(void **state)
+{
+	School *s = new_school(*state);
+	struct status st;
+	N2gg__V1__Achievement a = N2GG__V1__ACHIEVEMENT__INIT;
+	a.year = 2013;
+	a.expected_standard_pct = 58;
+	a.progress = -1.5;
+	assert_int_equal(school_add_achievement(s, &a, *state, &st), 1);
+	a.year = 2011;
+	assert_int_equal(school_add_achievement(s, &a, *state, &st), 1);
+	assert_int_equal(s->achievement[0]->year, 2011);
+	assert_int_equal(school_add_achievement(s, &a, *state, &st), 0);
+	a.expected_standard_pct = 101;
+	assert_int_equal(school_add_achievement(s, &a, *state, &st), -STATUS_INVALID_ARGUMENT);
+	a.expected_standard_pct = 60;
+	a.progress = 25;
+	assert_int_equal(school_add_achievement(s, &a, *state, &st), -STATUS_INVALID_ARGUMENT);
+	a.year = 1999;
+	a.progress = 0;
+	assert_int_equal(school_add_achievement(s, &a, *state, &st), -STATUS_INVALID_ARGUMENT);
+	assert_int_equal(s->n_achievement, 2);
+}
+
+static void test_progress_returns_per_half_term(void **state)
+{
+	School *s = new_school(*state);
+	struct status st;
+	N2gg__V1__ProgressReturn pr = N2GG__V1__PROGRESS_RETURN__INIT;
+	pr.year = 2014;
+	pr.half_term = 1;
+	pr.received_date = "2013-10-20";
+	pr.on_track_pct = 70;
+	assert_int_equal(school_add_progress_return(s, &pr, today, *state, &st), 1);
+	assert_int_equal(school_add_progress_return(s, &pr, today, *state, &st), 0);
+	pr.half_term = 7;
+	assert_int_equal(school_add_progress_return(s, &pr, today, *state, &st),
+			 -STATUS_INVALID_ARGUMENT);
+	assert_non_null(strstr(st.message, "half-term 7"));
+	pr.half_term = 2;
+	pr.received_date = "2013-12-20";   /* after "today" */
+	assert_int_equal(school_add_progress_return(s, &pr, today, *state, &st),
+			 -STATUS_INVALID_ARGUMENT);
+	assert_int_equal(s->n_progress_returns, 1);
+}
+
+static void test_flags_change_only_what_is_named(void **state)
+{
+	School *s = new_school(*state);
+	struct status st;
+	N2gg__V1__LaFlags given = N2GG__V1__LA_FLAGS__INIT;
+	given.causing_concern = 1;
+	given.targeted_n2gg = 1;   /* given but not named: must not change */
+	given.psswn_issued_date = "15/03/2013";
+	char *fields[] = {"causing_concern", "psswn_issued_date"};
+	assert_int_equal(school_set_flags(s, &given, fields, 2, today, *state, &st), 2);
+	assert_true(s->flags->causing_concern);
+	assert_false(s->flags->targeted_n2gg);
+	assert_string_equal(s->flags->psswn_issued_date, "2013-03-15");
+	assert_int_equal(school_set_flags(s, &given, fields, 2, today, *state, &st), 0);
+
+	char *transition[] = {"in_transition"};
+	given.in_transition = 1;
+	assert_int_equal(school_set_flags(s, &given, transition, 1, today, *state, &st),
+			 -STATUS_INVALID_ARGUMENT);
+	assert_non_null(strstr(st.message, "reason"));
+	assert_false(s->flags->in_transition);   /* refused: the record is untouched */
+	char *both[] = {"in_transition", "transition_reason"};
+	given.transition_reason = "amalgamating with the junior school";
+	assert_int_equal(school_set_flags(s, &given, both, 2, today, *state, &st), 2);
+
+	char *unknown[] = {"on_fire"};
+	assert_int_equal(school_set_flags(s, &given, unknown, 1, today, *state, &st),
+			 -STATUS_INVALID_ARGUMENT);
+	assert_non_null(strstr(st.message, "on_fire"));
+	assert_int_equal(school_set_flags(s, &given, NULL, 0, today, *state, &st),
+			 -STATUS_INVALID_ARGUMENT);
+}
+
+static void test_names_round_trip(void **state)
+{
+	(void)state;
+	N2gg__V1__Phase phase;
+	N2gg__V1__SchoolStatus status;
+	assert_int_equal(school_phase_parse("Primary", &phase), 0);
+	assert_string_equal(school_phase_name(phase), "primary");
+	assert_int_equal(school_phase_parse("pru", &phase), 0);
+	assert_int_equal(phase, N2GG__V1__PHASE__PHASE_PUPIL_REFERRAL_UNIT);
+	assert_int_equal(school_phase_parse("kindergarten", &phase), -1);
+	assert_int_equal(school_status_parse("closed", &status), 0);
+	assert_string_equal(school_status_name(status), "closed");
+	assert_string_equal(school_grade_name(3), "Requires improvement");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_urns_are_six_digits),
+		cmocka_unit_test(test_inspections_are_kept_in_date_order_once),
+		cmocka_unit_test(test_bad_inspections_are_refused_with_the_reason),
+		cmocka_unit_test(test_achievement_by_year),
+		cmocka_unit_test(test_progress_returns_per_half_term),
+		cmocka_unit_test(test_flags_change_only_what_is_named),
+		cmocka_unit_test(test_names_round_trip),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
