@@ -117,6 +117,18 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 	return p;
 }
 
+void *arena_grow(struct arena *a, void *items, size_t count, size_t *cap, size_t elem_size)
+{
+	if (items && count < *cap)
+		return items;
+	size_t grown_cap = *cap ? *cap * 2 : 16;
+	void *grown = arena_alloc(a, grown_cap * elem_size);
+	if (count)
+		memcpy(grown, items, count * elem_size);
+	*cap = grown_cap;
+	return grown;
+}
+
 void *arena_message(struct arena *a, const ProtobufCMessageDescriptor *desc)
 {
 	ProtobufCMessage *m = arena_alloc(a, desc->sizeof_message);

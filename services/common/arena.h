@@ -28,6 +28,11 @@ char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Makes room for one more element in an arena-backed array holding `count` elements in a
+ * capacity of *cap (0 for a new array), doubling when full; returns the array, moved when
+ * it grew. */
+void *arena_grow(struct arena *a, void *items, size_t count, size_t *cap, size_t elem_size);
+
 /* Allocates and initialises a protobuf-c message of the given descriptor. */
 void *arena_message(struct arena *a, const ProtobufCMessageDescriptor *desc);
 

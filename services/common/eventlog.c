@@ -133,7 +133,8 @@ void eventlog_drain(struct eventlog *log, void (*fn)(void *ctx, const struct eve
 		free(log->queue[i].topic);
 		free(log->queue[i].data);
 	}
-	memmove(log->queue, log->queue + n, (log->queued - n) * sizeof *log->queue);
+	if (log->queued > n)
+		memmove(log->queue, log->queue + n, (log->queued - n) * sizeof *log->queue);
 	log->queued -= n;
 	log->committed = 0;
 }

@@ -103,13 +103,8 @@ static int registry_list_one(void *ctx, N2gg__V1__School *s)
 	l->reply->total++;
 	if (req->limit && l->reply->n_schools >= req->limit)
 		return 0;
-	if (l->reply->n_schools == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		N2gg__V1__School **grown = arena_alloc(l->arena, cap * sizeof *grown);
-		memcpy(grown, l->reply->schools, l->reply->n_schools * sizeof *grown);
-		l->reply->schools = grown;
-		l->cap = cap;
-	}
+	l->reply->schools = arena_grow(l->arena, l->reply->schools, l->reply->n_schools, &l->cap,
+				       sizeof *l->reply->schools);
 	l->reply->schools[l->reply->n_schools++] = s;
 	return 0;
 }

@@ -49,13 +49,8 @@ static void import_reject(struct import_run *run, size_t line, const char *reaso
 	r->rejected++;
 	if (r->n_rejections >= IMPORT_MAX_REPORTED_REJECTIONS)
 		return;
-	if (r->n_rejections == run->rejections_cap) {
-		size_t cap = run->rejections_cap ? run->rejections_cap * 2 : 16;
-		N2gg__V1__Rejection **grown = arena_alloc(run->request_arena, cap * sizeof *grown);
-		memcpy(grown, r->rejections, r->n_rejections * sizeof *grown);
-		r->rejections = grown;
-		run->rejections_cap = cap;
-	}
+	r->rejections = arena_grow(run->request_arena, r->rejections, r->n_rejections,
+				   &run->rejections_cap, sizeof *r->rejections);
 	N2gg__V1__Rejection *rej = arena_message(run->request_arena, &n2gg__v1__rejection__descriptor);
 	rej->line = (uint32_t)line;
 	rej->reason = arena_strdup(run->request_arena, reason);

@@ -153,19 +153,14 @@ int registry_store_cluster_members(const struct registry_store *rs, MDB_txn *txn
 	int rc = mdb_cursor_open(txn, rs->db[REGISTRY_DB_CLUSTER_MEMBERS], &cur);
 	if (rc)
 		return store_error(rc, "listing cluster members", st);
-	size_t cap = 64;
-	*urns = arena_alloc(a, cap * sizeof **urns);
+	size_t cap = 0;
+	*urns = NULL;
 	*count = 0;
 	MDB_val k = {plen + 4, key}, v;
 	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
 	     rc == 0 && k.mv_size == plen + 4 && memcmp(k.mv_data, key, plen) == 0;
 	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		if (*count == cap) {
-			uint32_t *grown = arena_alloc(a, cap * 2 * sizeof *grown);
-			memcpy(grown, *urns, cap * sizeof *grown);
-			*urns = grown;
-			cap *= 2;
-		}
+		*urns = arena_grow(a, *urns, *count, &cap, sizeof **urns);
 		(*urns)[(*count)++] = store_from_be32((const uint8_t *)k.mv_data + plen);
 	}
 	mdb_cursor_close(cur);
@@ -213,8 +208,8 @@ int registry_store_memberships(const struct registry_store *rs, MDB_txn *txn, ui
 	int rc = mdb_cursor_open(txn, rs->db[REGISTRY_DB_MEMBERSHIPS], &cur);
 	if (rc)
 		return store_error(rc, "reading memberships", st);
-	size_t cap = 8;
-	*out = arena_alloc(a, cap * sizeof **out);
+	size_t cap = 0;
+	*out = NULL;
 	*count = 0;
 	MDB_val k = {sizeof key, key}, v;
 	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
@@ -224,12 +219,7 @@ int registry_store_memberships(const struct registry_store *rs, MDB_txn *txn, ui
 			registry_store_unpack(&n2gg__v1__membership__descriptor, &v, a);
 		if (!m)
 			continue;
-		if (*count == cap) {
-			N2gg__V1__Membership **grown = arena_alloc(a, cap * 2 * sizeof *grown);
-			memcpy(grown, *out, cap * sizeof *grown);
-			*out = grown;
-			cap *= 2;
-		}
+		*out = arena_grow(a, *out, *count, &cap, sizeof **out);
 		(*out)[(*count)++] = m;
 	}
 	mdb_cursor_close(cur);
@@ -256,19 +246,14 @@ int registry_store_school_event_seqs(const struct registry_store *rs, MDB_txn *t
 	int rc = mdb_cursor_open(txn, rs->db[REGISTRY_DB_SCHOOL_EVENTS], &cur);
 	if (rc)
 		return store_error(rc, "reading a school's history", st);
-	size_t cap = 16;
-	*seqs = arena_alloc(a, cap * sizeof **seqs);
+	size_t cap = 0;
+	*seqs = NULL;
 	*count = 0;
 	MDB_val k = {sizeof key, key}, v;
 	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
 	     rc == 0 && k.mv_size == 12 && memcmp(k.mv_data, key, 4) == 0;
 	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		if (*count == cap) {
-			uint64_t *grown = arena_alloc(a, cap * 2 * sizeof *grown);
-			memcpy(grown, *seqs, cap * sizeof *grown);
-			*seqs = grown;
-			cap *= 2;
-		}
+		*seqs = arena_grow(a, *seqs, *count, &cap, sizeof **seqs);
 		(*seqs)[(*count)++] = store_from_be64((const uint8_t *)k.mv_data + 4);
 	}
 	mdb_cursor_close(cur);

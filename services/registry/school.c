@@ -59,13 +59,13 @@ static int school_check_date(const char *what, const char *text, int today, int 
 	return 0;
 }
 
-/* Inserts `item` into a repeated field at `pos`, growing it in the arena. */
+/* Inserts `item` into a repeated field at `pos`, in a new arena array (the old one may be
+ * the unpacked record's). */
 static void **school_insert(void **items, size_t *count, size_t pos, void *item, struct arena *a)
 {
 	void **grown = arena_alloc(a, (*count + 1) * sizeof *grown);
-	memcpy(grown, items, pos * sizeof *grown);
-	grown[pos] = item;
-	memcpy(grown + pos + 1, items + pos, (*count - pos) * sizeof *grown);
+	for (size_t i = 0, j = 0; i <= *count; i++)
+		grown[i] = i == pos ? item : items[j++];
 	(*count)++;
 	return grown;
 }

@@ -176,16 +176,22 @@ class ServiceTestCase(unittest.TestCase):
         self.clients = []
 
     def tearDown(self):
+        # every test ends with a clean stop: SIGTERM must close the store and exit 0
+        # (under ASan a leak or a late memory error makes that exit non-zero)
+        unclean = []
         for s in self.services:
             if s.proc and s.proc.poll() is None:
-                s.proc.kill()
-                s.proc.wait()
+                code = s.stop()
+                if code != 0:
+                    unclean.append(f"{s.name} exited {code} on SIGTERM:\n{s.log()[-3000:]}")
         for c in self.clients:
             c.close()
         if os.environ.get("N2GG_KEEP_TMP"):
             print(f"kept {self.tmp}", file=sys.stderr)
         else:
             shutil.rmtree(self.tmp, ignore_errors=True)
+        if unclean:
+            self.fail("\n".join(unclean))
 
     def client(self, svc, actor="tests"):
         c = Client(svc.api, actor)

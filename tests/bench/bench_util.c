@@ -1,0 +1,351 @@
+/* bench_util: clock, statistics, cleanup, ports and HTTP for the benchmarks (see bench_util.h). */
+#include "bench_util.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define BENCH_MAX_TRACKED 16
+#define BENCH_PATH_MAX 512
+
+/* Plain arrays, so the signal handler can walk them without allocating. */
+static pid_t tracked_children[BENCH_MAX_TRACKED];
+static char tracked_dirs[BENCH_MAX_TRACKED][BENCH_PATH_MAX];
+static int tracked_dir_count;
+/* Forked helpers (echo and PUB servers) inherit the handlers: only the process that
+ * installed them cleans up. */
+static pid_t owner_pid;
+static volatile sig_atomic_t cleaning;
+
+double bench_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void bench_say(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void bench_result(const char *name, const char *fmt, ...)
+{
+	va_list ap;
+	printf("%s=", name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+void bench_fail(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("bench: FAILED: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Nearest-rank percentile of sorted samples. */
+static double percentile(const double *sorted, size_t n, double p)
+{
+	size_t rank = (size_t)ceil(p * (double)n);
+	return sorted[rank ? rank - 1 : 0];
+}
+
+struct bench_latency bench_latency_of(double *us, size_t n)
+{
+	qsort(us, n, sizeof *us, cmp_double);
+	double sum = 0;
+	for (size_t i = 0; i < n; i++)
+		sum += us[i];
+	return (struct bench_latency){percentile(us, n, 0.50), percentile(us, n, 0.99),
+				      sum / (double)n, us[0], us[n - 1]};
+}
+
+/* ---- cleanup ---- */
+
+/* Removes a tree with plain system calls only (open, getdents64, unlink, rmdir), so the
+ * signal handler may use it too. `path` is a buffer of BENCH_PATH_MAX it may append to. */
+static void rm_tree(char *path, int depth)
+{
+	size_t len = strlen(path);
+	for (int pass = 0; pass < 3; pass++) {
+		int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0) {
+			unlink(path);
+			return;
+		}
+		char buf[4096];
+		long n;
+		while ((n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
+			for (long off = 0; off < n;) {
+				struct dirent64 *d = (struct dirent64 *)(buf + off);
+				off += d->d_reclen;
+				const char *name = d->d_name;
+				if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+					continue;
+				size_t nlen = strlen(name);
+				if (len + 1 + nlen >= BENCH_PATH_MAX)
+					continue;
+				path[len] = '/';
+				memcpy(path + len + 1, name, nlen + 1);
+				if (d->d_type == DT_DIR && depth < 8)
+					rm_tree(path, depth + 1);
+				else
+					unlink(path);
+				path[len] = '\0';
+			}
+		}
+		close(fd);
+		if (rmdir(path) == 0 || errno != ENOTEMPTY)
+			return;
+	}
+}
+
+static void remove_dirs(void)
+{
+	char path[BENCH_PATH_MAX];
+	for (int i = tracked_dir_count - 1; i >= 0; i--) {
+		memcpy(path, tracked_dirs[i], BENCH_PATH_MAX);
+		rm_tree(path, 0);
+	}
+	tracked_dir_count = 0;
+}
+
+static void on_exit_cleanup(void)
+{
+	if (getpid() != owner_pid || cleaning)
+		return;
+	cleaning = 1;
+	for (int i = 0; i < BENCH_MAX_TRACKED; i++)
+		if (tracked_children[i] > 0)
+			bench_stop_child(tracked_children[i], 5.0);
+	remove_dirs();
+}
+
+static void on_signal(int sig)
+{
+	if (getpid() == owner_pid && !cleaning) {
+		cleaning = 1;
+		for (int i = 0; i < BENCH_MAX_TRACKED; i++)
+			if (tracked_children[i] > 0) {
+				kill(tracked_children[i], SIGKILL);
+				waitpid(tracked_children[i], NULL, 0);
+			}
+		remove_dirs();
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void bench_cleanup_init(void)
+{
+	owner_pid = getpid();
+	atexit(on_exit_cleanup);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+char *bench_tmpdir(const char *prefix)
+{
+	const char *base = getenv("TMPDIR");
+	if (!base || !base[0])
+		base = "/tmp";
+	if (tracked_dir_count == BENCH_MAX_TRACKED)
+		bench_fail("too many scratch directories");
+	char *slot = tracked_dirs[tracked_dir_count];
+	int n = snprintf(slot, BENCH_PATH_MAX, "%s/%s-XXXXXX", base, prefix);
+	if (n < 0 || n >= BENCH_PATH_MAX - 64)
+		bench_fail("TMPDIR path too long: %s", base);
+	if (!mkdtemp(slot))
+		bench_fail("cannot create a scratch directory under %s: %s", base, strerror(errno));
+	tracked_dir_count++;
+	return slot;
+}
+
+void bench_track_child(pid_t pid)
+{
+	for (int i = 0; i < BENCH_MAX_TRACKED; i++)
+		if (tracked_children[i] <= 0) {
+			tracked_children[i] = pid;
+			return;
+		}
+	kill(pid, SIGKILL);
+	bench_fail("too many child processes");
+}
+
+void bench_untrack_child(pid_t pid)
+{
+	for (int i = 0; i < BENCH_MAX_TRACKED; i++)
+		if (tracked_children[i] == pid)
+			tracked_children[i] = 0;
+}
+
+int bench_stop_child(pid_t pid, double timeout_s)
+{
+	int status = 0;
+	kill(pid, SIGTERM);
+	double deadline = bench_now() + timeout_s;
+	for (;;) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+		if (r == pid || (r < 0 && errno == ECHILD))
+			break;
+		if (bench_now() > deadline) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			break;
+		}
+		nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+	}
+	bench_untrack_child(pid);
+	return status;
+}
+
+int bench_rm_rf(const char *path)
+{
+	char buf[BENCH_PATH_MAX];
+	if (strlen(path) >= sizeof buf)
+		return -1;
+	strcpy(buf, path);
+	rm_tree(buf, 0);
+	return access(path, F_OK) == 0 ? -1 : 0;
+}
+
+/* ---- network ---- */
+
+int bench_free_port(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof a;
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&a, &len) < 0)
+		bench_fail("cannot find a free port: %s", strerror(errno));
+	close(fd);
+	return ntohs(a.sin_port);
+}
+
+int bench_http_get(const char *hostport, const char *path, char **body)
+{
+	char host[64];
+	const char *colon = strrchr(hostport, ':');
+	if (!colon || (size_t)(colon - hostport) >= sizeof host)
+		bench_fail("bad HTTP address %s", hostport);
+	memcpy(host, hostport, (size_t)(colon - hostport));
+	host[colon - hostport] = '\0';
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(colon + 1))};
+	inet_pton(AF_INET, host, &a.sin_addr);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct timeval tv = {5, 0};
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+	if (connect(fd, (struct sockaddr *)&a, sizeof a) < 0) {
+		close(fd);
+		return -1;
+	}
+	char req[512];
+	int n = snprintf(req, sizeof req, "GET %s HTTP/1.0\r\nHost: %s\r\n\r\n", path, hostport);
+	if (write(fd, req, (size_t)n) != n) {
+		close(fd);
+		return -1;
+	}
+	size_t len = 0, cap = 8192;
+	char *buf = malloc(cap);
+	for (;;) {
+		if (len + 1 == cap)
+			buf = realloc(buf, cap *= 2);
+		ssize_t r = read(fd, buf + len, cap - len - 1);
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+	}
+	close(fd);
+	buf[len] = '\0';
+	int status = -1;
+	if (sscanf(buf, "HTTP/%*s %d", &status) != 1)
+		status = -1;
+	if (body) {
+		char *start = strstr(buf, "\r\n\r\n");
+		*body = strdup(start ? start + 4 : "");
+	}
+	free(buf);
+	return status;
+}
+
+double bench_metric(const char *text, const char *name)
+{
+	size_t nlen = strlen(name);
+	for (const char *line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		if (strncmp(line, name, nlen) != 0 || (line[nlen] != '{' && line[nlen] != ' '))
+			continue;
+		const char *end = strchr(line, '\n');
+		const char *sp = end ? end : line + strlen(line);
+		while (sp > line && sp[-1] != ' ')
+			sp--;
+		return strtod(sp, NULL);
+	}
+	return -1;
+}
+
+char *bench_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		bench_fail("cannot open %s: %s", path, strerror(errno));
+	fseek(f, 0, SEEK_END);
+	long size = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *data = malloc((size_t)size + 1);
+	if (!data || fread(data, 1, (size_t)size, f) != (size_t)size)
+		bench_fail("cannot read %s", path);
+	fclose(f);
+	data[size] = '\0';
+	*len = (size_t)size;
+	return data;
+}
+
+uint64_t bench_rand(uint64_t *state)
+{
+	uint64_t x = *state;
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*state = x;
+	return x * 0x2545F4914F6CDD1DULL;
+}

@@ -1,0 +1,58 @@
+/* bench_util: what the benchmark programs share — a monotonic clock, latency statistics,
+ * the `name=value` result lines scripts/bench reads, scratch directories and child
+ * processes that are removed and killed however the program ends (normal exit, a failed
+ * check, SIGINT/SIGTERM), loopback ports and a minimal HTTP GET for /health and /metrics.
+ * Benchmarks print figures; they are never ctest tests. */
+#ifndef N2GG_BENCH_UTIL_H
+#define N2GG_BENCH_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Seconds on CLOCK_MONOTONIC. */
+double bench_now(void);
+
+/* Progress for people, on stderr. */
+void bench_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A figure for scripts/bench, on stdout: one `name=value` line. */
+void bench_result(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints the reason and exits 1; the exit handler kills children and removes directories. */
+void bench_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+struct bench_latency {
+	double p50, p99, mean, min, max;   /* microseconds */
+};
+/* Sorts `us` (n > 0 samples in microseconds) and summarises it. */
+struct bench_latency bench_latency_of(double *us, size_t n);
+
+/* Installs the exit and signal handlers; call first. */
+void bench_cleanup_init(void);
+/* A fresh directory under $TMPDIR (or /tmp), removed at exit. */
+char *bench_tmpdir(const char *prefix);
+/* A child process killed at exit (SIGTERM, then SIGKILL) unless reaped before. */
+void bench_track_child(pid_t pid);
+void bench_untrack_child(pid_t pid);
+/* Stops a tracked child: SIGTERM, waits up to timeout_s, then SIGKILL. Returns its exit
+ * status as waitpid() gives it. */
+int bench_stop_child(pid_t pid, double timeout_s);
+/* Removes a directory tree (nftw). */
+int bench_rm_rf(const char *path);
+
+/* A loopback TCP port free at the moment of asking. */
+int bench_free_port(void);
+
+/* GET http://host:port/path with a short timeout. Returns the HTTP status (body, malloc'd
+ * and NUL-terminated, into *body when non-NULL), or -1 when it cannot connect. */
+int bench_http_get(const char *hostport, const char *path, char **body);
+/* The value of a Prometheus sample named `name` (the text before '{' or ' ') in `text`,
+ * or -1 when absent. */
+double bench_metric(const char *text, const char *name);
+
+/* The whole file, malloc'd; bench_fail() when unreadable. */
+char *bench_read_file(const char *path, size_t *len);
+
+/* A small deterministic PRNG (xorshift64*), so runs pick the same URNs. */
+uint64_t bench_rand(uint64_t *state);
+
+#endif
