@@ -256,19 +256,25 @@ static bool api_runnable(const struct api_pending *p)
 	return p->method && !p->cached_reply;
 }
 
+/* Gives every writing (or every reading) request of the batch the same failure. */
+static void api_fail_all(struct api_batch *b, bool writes, const struct status *st)
+{
+	for (int i = 0; i < b->count; i++)
+		if (api_runnable(&b->items[i]) && b->items[i].method->writes == writes)
+			b->items[i].call.status = *st;
+}
+
 static int api_run_reads(struct api_server *s, struct api_batch *b)
 {
 	MDB_txn *txn;
 	struct status st;
 	if (store_begin_read(s->store, &txn, &st) < 0) {
-		for (int i = 0; i < b->count; i++)
-			if (api_runnable(&b->items[i]))
-				b->items[i].call.status = st;
+		api_fail_all(b, false, &st);
 		return -1;
 	}
 	for (int i = 0; i < b->count; i++) {
 		struct api_pending *p = &b->items[i];
-		if (!api_runnable(p))
+		if (!api_runnable(p) || p->method->writes)
 			continue;
 		p->call.txn = txn;
 		p->method->handler(&p->call);
@@ -287,15 +293,10 @@ static int api_run_writes_once(struct api_server *s, struct api_batch *b)
 		goto failed;
 	for (int i = 0; i < b->count; i++) {
 		struct api_pending *p = &b->items[i];
-		if (!api_runnable(p))
+		if (!api_runnable(p) || !p->method->writes)
 			continue;
 		status_clear(&p->call.status);
 		p->call.reply = NULL;
-		if (!p->method->writes) {
-			p->call.txn = parent;
-			p->method->handler(&p->call);
-			continue;
-		}
 		MDB_txn *child;
 		int mrc = mdb_txn_begin(mdb_txn_env(parent), parent, 0, &child);
 		if (mrc) {
@@ -331,9 +332,7 @@ static int api_run_writes_once(struct api_server *s, struct api_batch *b)
 	return 0;
 failed:
 	eventlog_aborted(s->log);
-	for (int i = 0; i < b->count; i++)
-		if (api_runnable(&b->items[i]))
-			b->items[i].call.status = st;
+	api_fail_all(b, true, &st);
 	log_error("batch failed", "error=\"%s\"", st.message);
 	return -1;
 }
@@ -343,9 +342,7 @@ static void api_run_writes(struct api_server *s, struct api_batch *b)
 	struct status st;
 	while (api_run_writes_once(s, b) == STORE_ERR_MAP_FULL) {
 		if (store_grow(s->store, &st) < 0) {
-			for (int i = 0; i < b->count; i++)
-				if (api_runnable(&b->items[i]))
-					b->items[i].call.status = st;
+			api_fail_all(b, true, &st);
 			return;
 		}
 	}
@@ -355,7 +352,7 @@ static void api_on_readable(struct zwatch *w)
 {
 	struct api_server *s = w->data;
 	struct api_batch *b = s->batch;
-	bool writes = false;
+	bool writes = false, reads = false;
 	b->count = 0;
 	while (b->count < API_MAX_BATCH) {
 		int rc = api_receive(s, &b->items[b->count]);
@@ -364,18 +361,22 @@ static void api_on_readable(struct zwatch *w)
 		if (rc == 0)
 			continue;
 		struct api_pending *p = &b->items[b->count++];
-		if (api_runnable(p) && p->method->writes)
-			writes = true;
+		if (api_runnable(p)) {
+			writes |= p->method->writes;
+			reads |= !p->method->writes;
+		}
 	}
 	if (b->count == 0)
 		return;
 	s->stats.batches++;
 
-	/* In arrival order; with any write in the batch every request sees the batch's writes
-	 * that came before it, as if served one by one. */
+	/* Writes first, in arrival order, in one transaction; reads after its commit, so a read
+	 * never sees (nor hands out, as ReadEvents would) anything that has not committed. A
+	 * read may so see a write that arrived after it in the same batch: as if served a
+	 * moment later. */
 	if (writes)
 		api_run_writes(s, b);
-	else
+	if (reads)
 		api_run_reads(s, b);
 
 	for (int i = 0; i < b->count; i++) {
