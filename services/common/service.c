@@ -202,7 +202,7 @@ int service_main(const struct service_desc *d, void *impl, int argc, char **argv
 	uv_loop_close(&svc.loop);
 	store_close(&svc.store);
 	if (exit_code == 0)
-		log_info("stopped", "%s", "");
+		log_info("stopped", "head_seq=%llu", (unsigned long long)svc.log.head);
 out:
 	config_free(&svc.cfg);
 	free(opts);
