@@ -182,8 +182,10 @@ int cli_events_tail(struct cli *cli, const struct cli_args *args)
 	    (count && (rc = cli_check_uint(cli, "--count", count, 1, UINT32_MAX, &n)) < 0))
 		return rc;
 	t.count = n;
-	/* without --from only new events are shown: those after the head as it is now */
-	if ((!from || t.no_follow) && (rc = cli_registry_head(cli, &head)) < 0)
+	/* without --from only new events are shown: those after the head as it is now. The
+	 * head is asked for with --from too: a registry that is not there is reported now
+	 * (exit 6), where the follower would otherwise retry quietly for ever. */
+	if ((rc = cli_registry_head(cli, &head)) < 0)
 		return rc;
 	t.stop_at = head;
 	return cli_tail_run(&t, from ? first - 1 : head);

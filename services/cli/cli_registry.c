@@ -71,8 +71,17 @@ static int cli_import(struct cli *cli, const struct cli_args *args, const char *
 		return rc;
 	req->file_name = (char *)(slash ? slash + 1 : path);
 	req->dry_run = cli_opt(args, "dry-run") != NULL;
-	if (cli->timeout_ms < CLI_IMPORT_TIMEOUT_MS)
+	if (cli->timeout_ms < CLI_IMPORT_TIMEOUT_MS) {
+		/* The long wait gives the registry time to work through a big file. Whether it is
+		 * there at all is asked first, within the timeout the user gave, so a registry
+		 * that is down is reported as quickly as for any other command. */
+		N2gg__V1__HealthRequest hreq = N2GG__V1__HEALTH_REQUEST__INIT;
+		void *health;
+		if ((rc = cli_call(cli, "Health", &hreq.base, &n2gg__v1__health_reply__descriptor,
+				   &health)) < 0)
+			return rc;
 		cli->timeout_ms = CLI_IMPORT_TIMEOUT_MS;
+	}
 	N2gg__V1__ImportReply *reply;
 	if ((rc = cli_call(cli, method, &req->base, &n2gg__v1__import_reply__descriptor,
 			   (void **)&reply)) < 0)
