@@ -464,3 +464,12 @@ out:
 	reader_free(&r);
 	return rc;
 }
+
+char *csvread_column(const struct csvread_record *rec, int index, struct arena *a)
+{
+	size_t n;
+	if (index < 0 || (size_t)index >= rec->nfields)
+		return (char *)"";
+	const char *v = csvread_trim(rec->fields[index], &n);
+	return n ? arena_strndup(a, v, n) : (char *)"";
+}

@@ -5,6 +5,7 @@
 #ifndef N2GG_CSVREAD_H
 #define N2GG_CSVREAD_H
 
+#include "arena.h"
 #include "status.h"
 
 #include <stdbool.h>
@@ -40,6 +41,10 @@ enum csvread_encoding csvread_detect(const char *data, size_t len);
 /* The value of a field without surrounding blanks (space, tab, CR, LF, no-break space):
  * returns where it starts and stores its length in *len. Does not modify s. */
 const char *csvread_trim(const char *s, size_t *len);
+
+/* The trimmed text of field `index` of a record, copied into the arena; "" when the index
+ * is negative (a column the file lacks) or past the record's end. */
+char *csvread_column(const struct csvread_record *rec, int index, struct arena *a);
 
 /* Whether a header cell names `name`: surrounding blanks and a leading UTF-8 BOM are
  * ignored; letters compare case-insensitively (ASCII) when `nocase`. */

@@ -96,18 +96,6 @@ int gias_header_parse(const struct csvread_record *rec, struct gias_header *h, s
 	return 0;
 }
 
-/* The trimmed text of a column, in the arena; "" when the file lacks the column. */
-static char *value(const struct gias_header *h, const struct csvread_record *rec,
-		   enum gias_column c, struct arena *a)
-{
-	int i = h->col[c];
-	size_t n;
-	if (i < 0 || (size_t)i >= rec->nfields)
-		return (char *)"";
-	const char *v = csvread_trim(rec->fields[i], &n);
-	return n ? arena_strndup(a, v, n) : (char *)"";
-}
-
 /* Whether s is min..max decimal digits; its value in *out. */
 static bool parse_digits(const char *s, size_t min, size_t max, unsigned long *out)
 {
@@ -232,7 +220,7 @@ int gias_row_to_school(const struct gias_header *h, const struct csvread_record 
 				   "row has %zu fields but the header has %zu (truncated row?)",
 				   rec->nfields, h->nfields);
 	for (int c = 0; c < GIAS_COLUMN_COUNT; c++)
-		v[c] = value(h, rec, (enum gias_column)c, a);
+		v[c] = csvread_column(rec, h->col[c], a);
 
 	if ((rc = importers_parse_urn(v[GIAS_URN], &urn, st)) < 0)
 		return rc;

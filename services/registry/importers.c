@@ -71,16 +71,11 @@ static int row_check(const struct importers_header *h, const struct csvread_reco
 	return 0;
 }
 
-/* The trimmed text of a column, in the arena; "" when the file lacks the column. */
+/* The trimmed text of one of the importer's columns, in the arena ("" when absent). */
 static char *field(const struct importers_header *h, const struct csvread_record *rec, int col,
 		   struct arena *a)
 {
-	int i = h->col[col];
-	size_t n;
-	if (i < 0 || (size_t)i >= rec->nfields)
-		return (char *)"";
-	const char *v = csvread_trim(rec->fields[i], &n);
-	return n ? arena_strndup(a, v, n) : (char *)"";
+	return csvread_column(rec, h->col[col], a);
 }
 
 static bool is_digit(char c)

@@ -140,6 +140,39 @@ static size_t registry_store_member_key(uint8_t *key, const char *id, uint32_t u
 	return n + 5;
 }
 
+/* Calls fn for every entry of `db` whose key starts with `prefix`, in key order. */
+static int registry_store_scan(MDB_txn *txn, MDB_dbi db, const void *prefix, size_t plen,
+			       void (*fn)(void *ctx, const MDB_val *k, const MDB_val *v), void *ctx,
+			       const char *what, struct status *st)
+{
+	MDB_cursor *cur;
+	int rc = mdb_cursor_open(txn, db, &cur);
+	if (rc)
+		return store_error(rc, what, st);
+	MDB_val k = {plen, (void *)prefix}, v;
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	     rc == 0 && k.mv_size >= plen && memcmp(k.mv_data, prefix, plen) == 0;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
+		fn(ctx, &k, &v);
+	mdb_cursor_close(cur);
+	return rc && rc != MDB_NOTFOUND ? store_error(rc, what, st) : 0;
+}
+
+/* A growing arena array filled by a scan. */
+struct registry_store_list {
+	struct arena *arena;
+	void *items;
+	size_t count, cap, prefix_len;
+};
+
+static void registry_store_take_member(void *ctx, const MDB_val *k, const MDB_val *v)
+{
+	(void)v;
+	struct registry_store_list *l = ctx;
+	l->items = arena_grow(l->arena, l->items, l->count, &l->cap, sizeof(uint32_t));
+	((uint32_t *)l->items)[l->count++] = store_from_be32((const uint8_t *)k->mv_data + l->prefix_len);
+}
+
 int registry_store_cluster_members(const struct registry_store *rs, MDB_txn *txn,
 				   const char *id, struct arena *a, uint32_t **urns,
 				   size_t *count, struct status *st)
@@ -149,22 +182,12 @@ int registry_store_cluster_members(const struct registry_store *rs, MDB_txn *txn
 	if (plen > sizeof key - 4)
 		return status_fail(st, STATUS_INVALID_ARGUMENT, "cluster id too long");
 	registry_store_member_key(key, id, 0);
-	MDB_cursor *cur;
-	int rc = mdb_cursor_open(txn, rs->db[REGISTRY_DB_CLUSTER_MEMBERS], &cur);
-	if (rc)
-		return store_error(rc, "listing cluster members", st);
-	size_t cap = 0;
-	*urns = NULL;
-	*count = 0;
-	MDB_val k = {plen + 4, key}, v;
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-	     rc == 0 && k.mv_size == plen + 4 && memcmp(k.mv_data, key, plen) == 0;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		*urns = arena_grow(a, *urns, *count, &cap, sizeof **urns);
-		(*urns)[(*count)++] = store_from_be32((const uint8_t *)k.mv_data + plen);
-	}
-	mdb_cursor_close(cur);
-	return 0;
+	struct registry_store_list l = {.arena = a, .prefix_len = plen};
+	int rc = registry_store_scan(txn, rs->db[REGISTRY_DB_CLUSTER_MEMBERS], key, plen,
+				     registry_store_take_member, &l, "listing cluster members", st);
+	*urns = l.items;
+	*count = l.count;
+	return rc;
 }
 
 int registry_store_add_membership(const struct registry_store *rs, MDB_txn *txn, uint32_t urn,
@@ -198,32 +221,29 @@ int registry_store_add_membership(const struct registry_store *rs, MDB_txn *txn,
 	return 0;
 }
 
+static void registry_store_take_membership(void *ctx, const MDB_val *k, const MDB_val *v)
+{
+	(void)k;
+	struct registry_store_list *l = ctx;
+	N2gg__V1__Membership *m = registry_store_unpack(&n2gg__v1__membership__descriptor, v, l->arena);
+	if (!m)
+		return;
+	l->items = arena_grow(l->arena, l->items, l->count, &l->cap, sizeof m);
+	((N2gg__V1__Membership **)l->items)[l->count++] = m;
+}
+
 int registry_store_memberships(const struct registry_store *rs, MDB_txn *txn, uint32_t urn,
 			       struct arena *a, N2gg__V1__Membership ***out, size_t *count,
 			       struct status *st)
 {
 	uint8_t key[4];
 	store_be32(key, urn);
-	MDB_cursor *cur;
-	int rc = mdb_cursor_open(txn, rs->db[REGISTRY_DB_MEMBERSHIPS], &cur);
-	if (rc)
-		return store_error(rc, "reading memberships", st);
-	size_t cap = 0;
-	*out = NULL;
-	*count = 0;
-	MDB_val k = {sizeof key, key}, v;
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-	     rc == 0 && k.mv_size >= 4 && memcmp(k.mv_data, key, 4) == 0;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		N2gg__V1__Membership *m =
-			registry_store_unpack(&n2gg__v1__membership__descriptor, &v, a);
-		if (!m)
-			continue;
-		*out = arena_grow(a, *out, *count, &cap, sizeof **out);
-		(*out)[(*count)++] = m;
-	}
-	mdb_cursor_close(cur);
-	return 0;
+	struct registry_store_list l = {.arena = a};
+	int rc = registry_store_scan(txn, rs->db[REGISTRY_DB_MEMBERSHIPS], key, sizeof key,
+				     registry_store_take_membership, &l, "reading memberships", st);
+	*out = l.items;
+	*count = l.count;
+	return rc;
 }
 
 int registry_store_index_event(const struct registry_store *rs, MDB_txn *txn, uint32_t urn,
@@ -236,28 +256,26 @@ int registry_store_index_event(const struct registry_store *rs, MDB_txn *txn, ui
 	return store_put(txn, rs->db[REGISTRY_DB_SCHOOL_EVENTS], key, sizeof key, "", 0, 0, st);
 }
 
+static void registry_store_take_seq(void *ctx, const MDB_val *k, const MDB_val *v)
+{
+	(void)v;
+	struct registry_store_list *l = ctx;
+	l->items = arena_grow(l->arena, l->items, l->count, &l->cap, sizeof(uint64_t));
+	((uint64_t *)l->items)[l->count++] = store_from_be64((const uint8_t *)k->mv_data + 4);
+}
+
 int registry_store_school_event_seqs(const struct registry_store *rs, MDB_txn *txn, uint32_t urn,
 				     struct arena *a, uint64_t **seqs, size_t *count,
 				     struct status *st)
 {
 	uint8_t key[4];
 	store_be32(key, urn);
-	MDB_cursor *cur;
-	int rc = mdb_cursor_open(txn, rs->db[REGISTRY_DB_SCHOOL_EVENTS], &cur);
-	if (rc)
-		return store_error(rc, "reading a school's history", st);
-	size_t cap = 0;
-	*seqs = NULL;
-	*count = 0;
-	MDB_val k = {sizeof key, key}, v;
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-	     rc == 0 && k.mv_size == 12 && memcmp(k.mv_data, key, 4) == 0;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		*seqs = arena_grow(a, *seqs, *count, &cap, sizeof **seqs);
-		(*seqs)[(*count)++] = store_from_be64((const uint8_t *)k.mv_data + 4);
-	}
-	mdb_cursor_close(cur);
-	return 0;
+	struct registry_store_list l = {.arena = a};
+	int rc = registry_store_scan(txn, rs->db[REGISTRY_DB_SCHOOL_EVENTS], key, sizeof key,
+				     registry_store_take_seq, &l, "reading a school's history", st);
+	*seqs = l.items;
+	*count = l.count;
+	return rc;
 }
 
 int registry_store_get_group(const struct registry_store *rs, MDB_txn *txn, const char *id,

@@ -9,6 +9,8 @@
 
 #include <cmocka.h>
 
+#include "arena_fixture.h"
+
 #include "gias.h"
 
 #define assert_contains(hay, needle)                                                     \
@@ -115,22 +117,6 @@ static struct gias_header parsed_header(void)
 	return h;
 }
 
-static int setup(void **state)
-{
-	struct arena *a = malloc(sizeof *a);
-	if (!a)
-		return -1;
-	arena_init(a);
-	*state = a;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	arena_free(*state);
-	free(*state);
-	return 0;
-}
 
 /* Converts a row that must be good. */
 static N2gg__V1__School *school_of(struct row *r, struct arena *a)
@@ -681,7 +667,7 @@ static void merge_short_list(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, arena_fixture_setup, arena_fixture_teardown)
 		T(header_maps_by_name),
 		T(header_missing_required),
 		T(header_only_required_columns),

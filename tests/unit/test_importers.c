@@ -9,6 +9,8 @@
 
 #include <cmocka.h>
 
+#include "arena_fixture.h"
+
 #include "date.h"
 #include "importers.h"
 
@@ -28,22 +30,6 @@
 				 .nfields = sizeof((const char *[]){__VA_ARGS__}) / sizeof(char *), \
 				 .fields = (char **)(const char *[]){__VA_ARGS__}})
 
-static int setup(void **state)
-{
-	struct arena *a = malloc(sizeof *a);
-	if (!a)
-		return -1;
-	arena_init(a);
-	*state = a;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	arena_free(*state);
-	free(*state);
-	return 0;
-}
 
 static void assert_failed(int rc, const struct status *st, const char *why)
 {
@@ -508,7 +494,7 @@ static void contact_rejections(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, arena_fixture_setup, arena_fixture_teardown)
 		T(urns),
 		T(cluster_ids),
 		T(inspection_header_missing),

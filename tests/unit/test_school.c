@@ -5,25 +5,12 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "arena_fixture.h"
 #include "date.h"
 #include "school.h"
 
+/* "today" for every test (set in main): facts dated after it are in the future */
 static int today;
-
-static int setup(void **state)
-{
-	static struct arena a;
-	arena_init(&a);
-	today = date_from_ymd(2013, 11, 1);
-	*state = &a;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	arena_free(*state);
-	return 0;
-}
 
 static School *new_school(struct arena *a)
 {
@@ -194,16 +181,19 @@ static void test_names_round_trip(void **state)
 	assert_string_equal(school_grade_name(3), "Requires improvement");
 }
 
+#define T(f) cmocka_unit_test_setup_teardown(f, arena_fixture_setup, arena_fixture_teardown)
+
 int main(void)
 {
+	today = date_from_ymd(2013, 11, 1);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_urns_are_six_digits),
-		cmocka_unit_test(test_inspections_are_kept_in_date_order_once),
-		cmocka_unit_test(test_bad_inspections_are_refused_with_the_reason),
-		cmocka_unit_test(test_achievement_by_year),
-		cmocka_unit_test(test_progress_returns_per_half_term),
-		cmocka_unit_test(test_flags_change_only_what_is_named),
-		cmocka_unit_test(test_names_round_trip),
+		T(test_urns_are_six_digits),
+		T(test_inspections_are_kept_in_date_order_once),
+		T(test_bad_inspections_are_refused_with_the_reason),
+		T(test_achievement_by_year),
+		T(test_progress_returns_per_half_term),
+		T(test_flags_change_only_what_is_named),
+		T(test_names_round_trip),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, NULL, NULL);
 }
