@@ -10,16 +10,7 @@
 #include <cmocka.h>
 
 #include "csvread.h"
-
-#define assert_contains(hay, needle)                                                     \
-	do {                                                                             \
-		const char *h_ = (hay);                                                  \
-		if (!h_ || !strstr(h_, (needle))) {                                      \
-			print_error("\"%s\" does not contain \"%s\"\n", h_ ? h_ : "(null)", \
-				    (needle));                                           \
-			fail();                                                          \
-		}                                                                        \
-	} while (0)
+#include "test_support.h"
 
 /* ---- collecting what csvread delivers (copied: its storage is reused) ---- */
 

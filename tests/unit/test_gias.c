@@ -9,19 +9,9 @@
 
 #include <cmocka.h>
 
-#include "arena_fixture.h"
+#include "test_support.h"
 
 #include "gias.h"
-
-#define assert_contains(hay, needle)                                                     \
-	do {                                                                             \
-		const char *h_ = (hay);                                                  \
-		if (!h_ || !strstr(h_, (needle))) {                                      \
-			print_error("\"%s\" does not contain \"%s\"\n", h_ ? h_ : "(null)", \
-				    (needle));                                           \
-			fail();                                                          \
-		}                                                                        \
-	} while (0)
 
 /* A small extract: the needed columns in another order than DfE's, among unknown ones,
  * so that a mapping by position would fail. */

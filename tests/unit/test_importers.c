@@ -9,20 +9,10 @@
 
 #include <cmocka.h>
 
-#include "arena_fixture.h"
+#include "test_support.h"
 
 #include "date.h"
 #include "importers.h"
-
-#define assert_contains(hay, needle)                                                     \
-	do {                                                                             \
-		const char *h_ = (hay);                                                  \
-		if (!h_ || !strstr(h_, (needle))) {                                      \
-			print_error("\"%s\" does not contain \"%s\"\n", h_ ? h_ : "(null)", \
-				    (needle));                                           \
-			fail();                                                          \
-		}                                                                        \
-	} while (0)
 
 /* A record of string literals: REC("a", "b") */
 #define REC(...)                                                                          \

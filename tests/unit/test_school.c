@@ -5,7 +5,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "arena_fixture.h"
+#include "test_support.h"
 #include "date.h"
 #include "school.h"
 
