@@ -18,7 +18,7 @@
 		}                                                                        \
 	} while (0)
 
-static int arena_fixture_setup(void **state)
+static inline int arena_fixture_setup(void **state)
 {
 	struct arena *a = malloc(sizeof *a);
 	if (!a)
@@ -28,7 +28,7 @@ static int arena_fixture_setup(void **state)
 	return 0;
 }
 
-static int arena_fixture_teardown(void **state)
+static inline int arena_fixture_teardown(void **state)
 {
 	arena_free(*state);
 	free(*state);
