@@ -100,22 +100,29 @@ int api_server_open(struct api_server *s, void *zctx, const char *endpoint, size
 
 /* ---- the reply cache for retried writes ---- */
 
-static const struct api_cached_reply *api_cache_find(const struct api_server *s, const char *id)
+/* A retry comes seconds after the first attempt, so a slot only needs to outlive the
+ * next few hundred writes; a collision just forgets the older reply. */
+static struct api_cached_reply *api_cache_slot(struct api_server *s, const char *id)
+{
+	uint32_t h = 2166136261u;   /* FNV-1a */
+	for (const char *p = id; *p; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	return &s->cache[h % API_REPLY_CACHE];
+}
+
+static const struct api_cached_reply *api_cache_find(struct api_server *s, const char *id)
 {
 	if (!id[0])
 		return NULL;
-	for (size_t i = 0; i < API_REPLY_CACHE; i++)
-		if (s->cache[i].request_id && strcmp(s->cache[i].request_id, id) == 0)
-			return &s->cache[i];
-	return NULL;
+	const struct api_cached_reply *c = api_cache_slot(s, id);
+	return c->request_id && strcmp(c->request_id, id) == 0 ? c : NULL;
 }
 
 static void api_cache_put(struct api_server *s, const char *id, const uint8_t *reply, size_t len)
 {
 	if (!id[0])
 		return;
-	struct api_cached_reply *c = &s->cache[s->cache_next];
-	s->cache_next = (s->cache_next + 1) % API_REPLY_CACHE;
+	struct api_cached_reply *c = api_cache_slot(s, id);
 	free(c->request_id);
 	free(c->reply);
 	c->request_id = strdup(id);
@@ -400,9 +407,9 @@ static void api_on_readable(struct zwatch *w)
 	}
 	if (writes && s->pub)
 		pub_flush(s->pub, s->log);
+	/* no kick needed: zwatch_drain re-reads ZMQ_EVENTS after this returns, which also
+	 * covers an input edge our sends may have consumed */
 	arena_reset(&s->arena);
-	if (s->watch)
-		zwatch_kick(s->watch);
 }
 
 void api_server_start(struct api_server *s, uv_loop_t *loop)

@@ -52,7 +52,8 @@ struct api_stats {
 	uint64_t requests, errors, malformed, batches, commits, replayed;
 };
 
-#define API_REPLY_CACHE 256
+/* replies kept for retried writes: a direct-mapped table keyed by a hash of the request id */
+#define API_REPLY_CACHE 1024
 
 struct api_cached_reply {
 	char *request_id;
@@ -75,7 +76,6 @@ struct api_server {
 	struct arena arena;
 	struct api_stats stats;
 	struct api_cached_reply cache[API_REPLY_CACHE];
-	size_t cache_next;
 	struct api_batch *batch;
 };
 

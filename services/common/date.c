@@ -76,7 +76,9 @@ char *date_format(int days, char *out)
 {
 	int y, m, d;
 	date_to_ymd(days, &y, &m, &d);
-	snprintf(out, DATE_ISO_LEN, "%04d-%02d-%02d", y, m, d);
+	/* the modulos tell the compiler what date_to_ymd guarantees: it always fits */
+	snprintf(out, DATE_ISO_LEN, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
+		 (unsigned)d % 100u);
 	return out;
 }
 

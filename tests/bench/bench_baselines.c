@@ -100,7 +100,8 @@ static void run_parse(const char *path)
 	double school_bytes = stored ? sized.school_bytes / (double)stored : 0;
 	bench_say("parse: %ld rows (%ld rejected) of %.1f MB parsed and validated in %.3f s = %.0f "
 		  "rows/s; stored School %.0f B on average",
-		  timed.rows, timed.rejected, (double)len / 1e6, t, (double)timed.rows / t, school_bytes);
+		  timed.rows, timed.rejected, (double)len / 1e6, t, (double)timed.rows / t,
+		  school_bytes);
 	bench_result("parse_rows", "%ld", timed.rows);
 	bench_result("parse_s", "%.3f", t);
 	bench_result("parse_rows_per_s", "%.0f", (double)timed.rows / t);
@@ -160,8 +161,8 @@ static void run_lmdb_bulk(const struct options *o)
 	double t = bench_now() - t0;
 	mdb_env_close(env);
 	free(value);
-	bench_say("lmdb-bulk: %ld puts of %ld B in one transaction: %.3f s (puts %.3f s, commit %.3f "
-		  "s) = %.0f records/s",
+	bench_say("lmdb-bulk: %ld puts of %ld B in one transaction: %.3f s (puts %.3f s, "
+		  "commit %.3f s) = %.0f records/s",
 		  o->records, o->bytes, t, t1 - t0, t - (t1 - t0), (double)o->records / t);
 	bench_result("lmdb_bulk_s", "%.3f", t);
 	bench_result("lmdb_bulk_per_s", "%.0f", (double)o->records / t);
@@ -251,19 +252,23 @@ static pid_t fork_server(int type, int hwm, server_fn fn, const struct options *
 	return pid;
 }
 
-/* Answers every request with a reply of reply_bytes, like the service's ROUTER. */
+/* Answers every request with a reply of reply_bytes, like the service's ROUTER, until an
+ * empty request says the run is over. */
 static void echo_server(void *s, int ctl, const struct options *o)
 {
 	(void)ctl;
 	uint8_t *reply = filler(o->reply_bytes);
-	for (;;) {
+	for (bool done = false; !done;) {
 		zmq_msg_t id, body;
 		zmq_msg_init(&id);
 		zmq_msg_init(&body);
 		if (zmq_msg_recv(&id, s, 0) < 0 || zmq_msg_recv(&body, s, 0) < 0)
-			break;
-		zmq_msg_send(&id, s, ZMQ_SNDMORE);
-		zmq_send(s, reply, (size_t)o->reply_bytes, 0);
+			done = true;
+		else if (zmq_msg_size(&body) == 0)
+			done = true;
+		else if (zmq_msg_send(&id, s, ZMQ_SNDMORE) < 0 ||
+			 zmq_send(s, reply, (size_t)o->reply_bytes, 0) < 0)
+			done = true;
 		zmq_msg_close(&id);
 		zmq_msg_close(&body);
 	}
@@ -284,7 +289,12 @@ static void run_echo(const struct options *o)
 	size_t cap = (size_t)o->reply_bytes + 1;
 	uint8_t *reply = malloc(cap);
 	double *lat = malloc(sizeof *lat * (size_t)o->n);
+	double server_cpu = 0, client_cpu = 0;
 	for (long i = -o->warmup; i < o->n; i++) {
+		if (i == 0) {
+			server_cpu = -bench_cpu_s(pid);
+			client_cpu = -bench_cpu_s(getpid());
+		}
 		double t0 = bench_now();
 		if (zmq_send(s, req, (size_t)o->req_bytes, 0) < 0)
 			bench_fail("echo send: %s", zmq_strerror(zmq_errno()));
@@ -295,17 +305,24 @@ static void run_echo(const struct options *o)
 		if (i >= 0)
 			lat[i] = t * 1e6;
 	}
+	server_cpu = (server_cpu + bench_cpu_s(pid)) * 1e6 / (double)o->n;
+	client_cpu = (client_cpu + bench_cpu_s(getpid())) * 1e6 / (double)o->n;
 	struct bench_latency l = bench_latency_of(lat, (size_t)o->n);
+	zmq_send(s, "", 0, 0);
+	bench_reap_child(pid, 5);
 	zmq_close(s);
 	zmq_ctx_term(zctx);
 	close(ctl);
-	bench_stop_child(pid, 5);
-	bench_say("echo: %ld round trips (after %ld warm-up), request %ld B, reply %ld B: p50 %.1f "
-		  "us, p99 %.1f us, mean %.1f us, max %.0f us",
-		  o->n, o->warmup, o->req_bytes, o->reply_bytes, l.p50, l.p99, l.mean, l.max);
+	bench_say("echo: %ld round trips (after %ld warm-up), request %ld B, reply %ld B: "
+		  "p50 %.1f us, p99 %.1f us, mean %.1f us, max %.0f us; "
+		  "CPU per call: server %.1f us, client %.1f us",
+		  o->n, o->warmup, o->req_bytes, o->reply_bytes, l.p50, l.p99, l.mean, l.max,
+		  server_cpu, client_cpu);
 	bench_result("echo_p50_us", "%.1f", l.p50);
 	bench_result("echo_p99_us", "%.1f", l.p99);
 	bench_result("echo_mean_us", "%.1f", l.mean);
+	bench_result("echo_server_cpu_us", "%.1f", server_cpu);
+	bench_result("echo_client_cpu_us", "%.1f", client_cpu);
 	free(req);
 	free(reply);
 	free(lat);
@@ -368,12 +385,15 @@ static void run_pubsub(const struct options *o)
 	double t0 = bench_now();
 	if (write(ctl, "g", 1) != 1)
 		bench_fail("pubsub: the publisher went away");
+	/* plain blocking receives (no poll per message); silence for 2 s ends the count */
+	int timeout_ms = 2000;
+	zmq_setsockopt(s, ZMQ_RCVTIMEO, &timeout_ms, sizeof timeout_ms);
 	long got = 0;
 	double last = t0;
 	while (got < o->n) {
-		if (zmq_poll(&it, 1, 2000) <= 0)
-			break;
 		int n = zmq_recv(s, topic, sizeof topic, 0);
+		if (n < 0)
+			break;
 		zmq_recv(s, buf, cap, 0);
 		/* warm-up messages still in flight after "go" are not counted */
 		bool warmup = n == (int)strlen(PUBSUB_WARMUP_TOPIC) &&
@@ -386,7 +406,7 @@ static void run_pubsub(const struct options *o)
 	if (write(ctl, "d", 1) != 1)
 		bench_fail("pubsub: the publisher went away");
 	close(ctl);
-	bench_stop_child(pid, 5);
+	bench_reap_child(pid, 5);
 	zmq_close(s);
 	zmq_ctx_term(zctx);
 	free(buf);
@@ -418,7 +438,8 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{"n", required_argument, NULL, 'n'}, {"warmup", required_argument, NULL, 'w'},
 		{"records", required_argument, NULL, 'r'}, {"batch", required_argument, NULL, 'k'},
-		{"bytes", required_argument, NULL, 'b'}, {"req-bytes", required_argument, NULL, 'q'},
+		{"bytes", required_argument, NULL, 'b'},
+		{"req-bytes", required_argument, NULL, 'q'},
 		{"reply-bytes", required_argument, NULL, 'p'},
 		{"topic-bytes", required_argument, NULL, 't'}, {NULL, 0, NULL, 0}};
 	int ch;

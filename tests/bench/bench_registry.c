@@ -174,12 +174,17 @@ struct imported {
  * spanning lines could fake one; a URN that is not there shows up as NOT_FOUND.) */
 static struct imported extract_urns(const char *data, size_t len)
 {
-	struct imported im = {malloc(sizeof(uint32_t) * (len / 64 + 1)), 0};
-	const char *p = memchr(data, '\n', len), *end = data + len;
+	const char *p, *end = data + len;
+	size_t lines = 1;
+	for (p = data; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		lines++;
+	struct imported im = {malloc(sizeof(uint32_t) * lines), 0};
+	p = memchr(data, '\n', len);
 	while (p && ++p < end) {
+		/* a digit first: strtoul would skip a blank line and count the next one twice */
 		char *after;
-		unsigned long urn = strtoul(p, &after, 10);
-		if (after > p && *after == ',' && urn >= 100000 && urn <= 999999)
+		unsigned long urn = *p >= '0' && *p <= '9' ? strtoul(p, &after, 10) : 0;
+		if (urn >= 100000 && urn <= 999999 && *after == ',')
 			im.urns[im.n++] = (uint32_t)urn;
 		p = memchr(p, '\n', (size_t)(end - p));
 	}
@@ -223,21 +228,24 @@ static void bench_import(const struct options *o, struct client *c, const struct
 			 struct imported *urns)
 {
 	N2gg__V1__ImportReply rep;
+	double cpu = bench_cpu_s(r->pid);
 	double t = import_file(c, o->gias, "import", urns, &rep);
+	cpu = bench_cpu_s(r->pid) - cpu;
 	uint32_t rows = rep.created + rep.updated + rep.unchanged + rep.rejected + rep.skipped;
 	if (rep.created == 0 || rep.rejected > rows / 100)
 		fail("import: %u created, %u rejected of %u rows", rep.created, rep.rejected, rows);
 	char *m = registry_metrics(r);
 	int grows = count_in_file(r->log, "store map grown");
-	bench_say("import: %u rows (%u created, %u rejected) in %.2f s = %.0f rows/s; "
-		  "store map grown %d times to %.0f MiB",
-		  rows, rep.created, rep.rejected, t, rows / t, grows,
+	bench_say("import: %u rows (%u created, %u rejected) in %.2f s = %.0f rows/s (registry CPU "
+		  "%.2f s); store map grown %d times to %.0f MiB",
+		  rows, rep.created, rep.rejected, t, rows / t, cpu, grows,
 		  bench_metric(m, "n2gg_store_map_bytes") / 1048576.0);
 	bench_result("import_rows", "%u", rows);
 	bench_result("import_created", "%u", rep.created);
 	bench_result("import_rejected", "%u", rep.rejected);
 	bench_result("import_s", "%.3f", t);
 	bench_result("import_rows_per_s", "%.0f", rows / t);
+	bench_result("import_server_cpu_s", "%.3f", cpu);
 	bench_result("import_map_grows", "%d", grows);
 	free(m);
 }
@@ -269,22 +277,27 @@ static size_t packed_reply_size(const struct client *c, const ProtobufCMessage *
 	return n2gg__v1__reply__get_packed_size(&rep);
 }
 
-static void bench_rtt(const struct options *o, struct client *c, const struct imported *urns)
+static void bench_rtt(const struct options *o, struct client *c, const struct registry_proc *r,
+		      const struct imported *urns)
 {
 	double *lat = malloc(sizeof *lat * (size_t)o->rtt_n);
 	struct arena a;
 	arena_init(&a);
 	uint64_t rng = 0x9E3779B97F4A7C15ULL;
-	double req_bytes = 0, reply_bytes = 0;
+	double req_bytes = 0, reply_bytes = 0, server_cpu = 0, client_cpu = 0;
 	for (long i = -o->rtt_warmup; i < o->rtt_n; i++) {
+		if (i == 0) {
+			server_cpu = -bench_cpu_s(r->pid);
+			client_cpu = -bench_cpu_s(getpid());
+		}
 		N2gg__V1__GetSchoolRequest req = N2GG__V1__GET_SCHOOL_REQUEST__INIT;
 		req.urn = urns->urns[bench_rand(&rng) % urns->n];
 		N2gg__V1__GetSchoolReply *reply;
 		struct status st;
 		arena_reset(&a);
 		double t0 = bench_now();
-		if (client_call(c, "GetSchool", &req.base, &n2gg__v1__get_school_reply__descriptor, &a,
-				(void **)&reply, &st) < 0)
+		if (client_call(c, "GetSchool", &req.base, &n2gg__v1__get_school_reply__descriptor,
+				&a, (void **)&reply, &st) < 0)
 			fail("GetSchool %u: %s", req.urn, st.message);
 		double t = bench_now() - t0;
 		if (i < 0)
@@ -293,25 +306,33 @@ static void bench_rtt(const struct options *o, struct client *c, const struct im
 		req_bytes += (double)packed_request_size(c, &req.base, "GetSchool");
 		reply_bytes += (double)packed_reply_size(c, &reply->base);
 	}
+	/* the size sums above cost the client a little CPU too: small next to a call */
+	server_cpu = (server_cpu + bench_cpu_s(r->pid)) * 1e6 / (double)o->rtt_n;
+	client_cpu = (client_cpu + bench_cpu_s(getpid())) * 1e6 / (double)o->rtt_n;
 	arena_free(&a);
 	struct bench_latency l = bench_latency_of(lat, (size_t)o->rtt_n);
 	req_bytes /= (double)o->rtt_n;
 	reply_bytes /= (double)o->rtt_n;
-	bench_say("rtt: %ld GetSchool calls (after %ld warm-up): p50 %.1f us, p99 %.1f us, mean %.1f "
-		  "us, max %.0f us; request %.0f B, reply %.0f B",
-		  o->rtt_n, o->rtt_warmup, l.p50, l.p99, l.mean, l.max, req_bytes, reply_bytes);
+	bench_say("rtt: %ld GetSchool calls (after %ld warm-up): p50 %.1f us, p99 %.1f us, "
+		  "mean %.1f us, max %.0f us; request %.0f B, reply %.0f B; "
+		  "CPU per call: registry %.1f us, client %.1f us",
+		  o->rtt_n, o->rtt_warmup, l.p50, l.p99, l.mean, l.max, req_bytes, reply_bytes,
+		  server_cpu, client_cpu);
 	bench_result("rtt_n", "%ld", o->rtt_n);
 	bench_result("rtt_p50_us", "%.1f", l.p50);
 	bench_result("rtt_p99_us", "%.1f", l.p99);
 	bench_result("rtt_mean_us", "%.1f", l.mean);
 	bench_result("rtt_req_bytes", "%.0f", req_bytes);
 	bench_result("rtt_reply_bytes", "%.0f", reply_bytes);
+	bench_result("rtt_server_cpu_us", "%.1f", server_cpu);
+	bench_result("rtt_client_cpu_us", "%.1f", client_cpu);
 	free(lat);
 }
 
 /* ---- durable event throughput ---- */
 
 #define FLAGS_TOPIC "registry.flags.changed"
+#define HEARTBEAT_TOPIC "registry.heartbeat"
 
 /* Packs SetFlags request i into buf: pass 0 over the URNs sets targeted_n2gg, pass 1
  * clears it, and so on, so every request changes its school and appends one event. */
@@ -326,7 +347,7 @@ static size_t pack_set_flags(long i, const struct imported *urns, uint8_t *buf, 
 	body.fields = fields;
 	body.n_fields = 1;
 	uint8_t body_buf[256];
-	char id[32];
+	char id[40];   /* "bench-flags-" and any long */
 	snprintf(id, sizeof id, "bench-flags-%ld", i);
 	N2gg__V1__Request req = N2GG__V1__REQUEST__INIT;
 	req.request_id = id;
@@ -359,9 +380,10 @@ static void bench_events(const struct options *o, void *zctx, const struct regis
 		zmq_pollitem_t it = {sub, 0, ZMQ_POLLIN, 0};
 		if (zmq_poll(&it, 1, 100) <= 0)
 			continue;
-		int n = zmq_recv(sub, topic, sizeof topic - 1, 0);
+		int n = zmq_recv(sub, topic, sizeof topic, 0);
 		zmq_recv(sub, frame, sizeof frame, 0);
-		if (n > 0 && (size_t)n < sizeof topic && strncmp(topic, "registry.heartbeat", (size_t)n) == 0)
+		if (n == (int)strlen(HEARTBEAT_TOPIC) &&
+		    memcmp(topic, HEARTBEAT_TOPIC, (size_t)n) == 0)
 			break;
 	}
 	char *m0 = registry_metrics(r);
@@ -372,6 +394,7 @@ static void bench_events(const struct options *o, void *zctx, const struct regis
 	zmq_setsockopt(dealer, ZMQ_LINGER, &linger, sizeof linger);
 	zmq_connect(dealer, r->api);
 
+	double cpu0 = bench_cpu_s(r->pid);
 	long sent = 0, replies = 0, errors = 0, events = 0;
 	double event_bytes = 0;
 	double t_start = bench_now(), t_replies = 0, t_events = 0, last_progress = t_start;
@@ -392,7 +415,8 @@ static void bench_events(const struct options *o, void *zctx, const struct regis
 			N2gg__V1__Reply *rep = n2gg__v1__reply__unpack(NULL, (size_t)n, frame);
 			if (!rep || rep->code != N2GG__V1__STATUS_CODE__OK) {
 				if (errors++ == 0)
-					bench_say("  SetFlags refused: %s", rep ? rep->message : "bad reply");
+					bench_say("  SetFlags refused: %s",
+						  rep ? rep->message : "bad reply");
 			}
 			if (rep)
 				n2gg__v1__reply__free_unpacked(rep, NULL);
@@ -402,7 +426,8 @@ static void bench_events(const struct options *o, void *zctx, const struct regis
 		}
 		while ((n = zmq_recv(sub, topic, sizeof topic - 1, ZMQ_DONTWAIT)) >= 0) {
 			int len = zmq_recv(sub, frame, sizeof frame, 0);
-			if (n == (int)strlen(FLAGS_TOPIC) && memcmp(topic, FLAGS_TOPIC, (size_t)n) == 0) {
+			if (n == (int)strlen(FLAGS_TOPIC) &&
+			    memcmp(topic, FLAGS_TOPIC, (size_t)n) == 0) {
 				event_bytes += len;
 				if (++events == o->events_n)
 					t_events = bench_now();
@@ -410,24 +435,29 @@ static void bench_events(const struct options *o, void *zctx, const struct regis
 			}
 		}
 		if (now - last_progress > 10)
-			fail("events: stalled at %ld sent, %ld replies, %ld events", sent, replies, events);
+			fail("events: stalled at %ld sent, %ld replies, %ld events", sent, replies,
+			     events);
 		if (replies == o->events_n && events < o->events_n && now - t_replies > 5)
 			fail("events: %ld of %ld events arrived (the rest were dropped)", events,
 			     o->events_n);
 	}
+	double cpu = (bench_cpu_s(r->pid) - cpu0) * 1e6 / (double)events;
 	char *m1 = registry_metrics(r);
 	zmq_close(dealer);
 	zmq_close(sub);
 	if (errors)
 		fail("events: %ld of %ld SetFlags requests failed", errors, o->events_n);
-	double requests = bench_metric(m1, "n2gg_requests_total") - bench_metric(m0, "n2gg_requests_total");
-	double commits = bench_metric(m1, "n2gg_commits_total") - bench_metric(m0, "n2gg_commits_total");
+	double requests = bench_metric(m1, "n2gg_requests_total") -
+			  bench_metric(m0, "n2gg_requests_total");
+	double commits = bench_metric(m1, "n2gg_commits_total") -
+			 bench_metric(m0, "n2gg_commits_total");
 	double t = t_events - t_start;
 	double batch = commits > 0 ? requests / commits : 0;
 	bench_say("events: %ld SetFlags (window %ld) -> %ld events in %.2f s = %.0f events/s "
-		  "(replies done at %.2f s); %.0f commits, %.1f requests per commit; event %.0f B",
-		  o->events_n, o->window, events, t, (double)events / t, t_replies - t_start, commits,
-		  batch, event_bytes / (double)events);
+		  "(replies done at %.2f s); %.0f commits, %.1f requests per commit; event %.0f B; "
+		  "registry CPU %.1f us per event",
+		  o->events_n, o->window, events, t, (double)events / t, t_replies - t_start,
+		  commits, batch, event_bytes / (double)events, cpu);
 	bench_result("events_n", "%ld", events);
 	bench_result("events_window", "%ld", o->window);
 	bench_result("events_s", "%.3f", t);
@@ -436,6 +466,7 @@ static void bench_events(const struct options *o, void *zctx, const struct regis
 	bench_result("events_batch", "%.1f", batch);
 	bench_result("events_bytes", "%.0f", event_bytes / (double)events);
 	bench_result("events_topic_bytes", "%zu", strlen(FLAGS_TOPIC));
+	bench_result("events_server_cpu_us", "%.1f", cpu);
 	free(m0);
 	free(m1);
 }
@@ -509,7 +540,8 @@ int main(int argc, char **argv)
 	int skip_memory = 0;
 	static const struct option longopts[] = {
 		{"registry", required_argument, NULL, 'r'}, {"gias", required_argument, NULL, 'g'},
-		{"gias-national", required_argument, NULL, 'n'}, {"rtt", required_argument, NULL, 't'},
+		{"gias-national", required_argument, NULL, 'n'},
+		{"rtt", required_argument, NULL, 't'},
 		{"warmup", required_argument, NULL, 'w'}, {"events", required_argument, NULL, 'e'},
 		{"window", required_argument, NULL, 'W'}, {"skip-memory", no_argument, NULL, 's'},
 		{NULL, 0, NULL, 0}};
@@ -551,7 +583,7 @@ int main(int argc, char **argv)
 	if (client_open(&c, zctx, r.api, 5000, 1, &st) < 0)
 		fail("%s", st.message);
 	c.actor = "bench";
-	bench_rtt(&o, &c, &urns);
+	bench_rtt(&o, &c, &r, &urns);
 	client_close(&c);
 
 	bench_events(&o, zctx, &r, &urns);

@@ -1,4 +1,5 @@
-/* bench_util: clock, statistics, cleanup, ports and HTTP for the benchmarks (see bench_util.h). */
+/* bench_util: clock, statistics, cleanup, CPU time, ports and HTTP for the benchmarks (see
+ * bench_util.h). */
 #include "bench_util.h"
 
 #include <arpa/inet.h>
@@ -237,14 +238,45 @@ int bench_stop_child(pid_t pid, double timeout_s)
 	return status;
 }
 
-int bench_rm_rf(const char *path)
+int bench_reap_child(pid_t pid, double timeout_s)
 {
-	char buf[BENCH_PATH_MAX];
-	if (strlen(path) >= sizeof buf)
-		return -1;
-	strcpy(buf, path);
-	rm_tree(buf, 0);
-	return access(path, F_OK) == 0 ? -1 : 0;
+	int status = 0;
+	double deadline = bench_now() + timeout_s;
+	while (bench_now() < deadline) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+		if (r == pid || (r < 0 && errno == ECHILD)) {
+			bench_untrack_child(pid);
+			return status;
+		}
+		nanosleep(&(struct timespec){0, 5 * 1000 * 1000}, NULL);
+	}
+	return bench_stop_child(pid, 5);
+}
+
+double bench_cpu_s(pid_t pid)
+{
+	char path[96];
+	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+	DIR *d = opendir(path);
+	if (!d)
+		bench_fail("cannot read %s: %s", path, strerror(errno));
+	double ns = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char stat[128];
+		snprintf(stat, sizeof stat, "/proc/%d/task/%.16s/schedstat", (int)pid, e->d_name);
+		FILE *f = fopen(stat, "r");
+		unsigned long long on_cpu;
+		if (!f)
+			continue;   /* the thread just ended */
+		if (fscanf(f, "%llu", &on_cpu) == 1)
+			ns += (double)on_cpu;
+		fclose(f);
+	}
+	closedir(d);
+	return ns * 1e-9;
 }
 
 /* ---- network ---- */
@@ -269,7 +301,8 @@ int bench_http_get(const char *hostport, const char *path, char **body)
 		bench_fail("bad HTTP address %s", hostport);
 	memcpy(host, hostport, (size_t)(colon - hostport));
 	host[colon - hostport] = '\0';
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(colon + 1))};
+	struct sockaddr_in a = {.sin_family = AF_INET,
+				.sin_port = htons((uint16_t)atoi(colon + 1))};
 	inet_pton(AF_INET, host, &a.sin_addr);
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	struct timeval tv = {5, 0};
@@ -288,8 +321,8 @@ int bench_http_get(const char *hostport, const char *path, char **body)
 	size_t len = 0, cap = 8192;
 	char *buf = malloc(cap);
 	for (;;) {
-		if (len + 1 == cap)
-			buf = realloc(buf, cap *= 2);
+		if (len + 1 == cap && !(buf = realloc(buf, cap *= 2)))
+			bench_fail("out of memory reading %s%s", hostport, path);
 		ssize_t r = read(fd, buf + len, cap - len - 1);
 		if (r <= 0)
 			break;
@@ -311,10 +344,12 @@ int bench_http_get(const char *hostport, const char *path, char **body)
 double bench_metric(const char *text, const char *name)
 {
 	size_t nlen = strlen(name);
-	for (const char *line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
-		if (strncmp(line, name, nlen) != 0 || (line[nlen] != '{' && line[nlen] != ' '))
-			continue;
+	for (const char *line = text; line && *line;) {
 		const char *end = strchr(line, '\n');
+		if (strncmp(line, name, nlen) != 0 || (line[nlen] != '{' && line[nlen] != ' ')) {
+			line = end ? end + 1 : NULL;
+			continue;
+		}
 		const char *sp = end ? end : line + strlen(line);
 		while (sp > line && sp[-1] != ' ')
 			sp--;

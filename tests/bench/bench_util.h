@@ -36,8 +36,13 @@ void bench_untrack_child(pid_t pid);
 /* Stops a tracked child: SIGTERM, waits up to timeout_s, then SIGKILL. Returns its exit
  * status as waitpid() gives it. */
 int bench_stop_child(pid_t pid, double timeout_s);
-/* Removes a directory tree (nftw). */
-int bench_rm_rf(const char *path);
+/* Waits up to timeout_s for a tracked child to exit by itself, then stops it as above. */
+int bench_reap_child(pid_t pid, double timeout_s);
+
+/* CPU time in seconds used so far by every thread of process `pid`: the on-CPU time of
+ * /proc/PID/task/TID/schedstat, in nanoseconds, so time spent waiting for a CPU (other
+ * load on the machine) is not counted. */
+double bench_cpu_s(pid_t pid);
 
 /* A loopback TCP port free at the moment of asking. */
 int bench_free_port(void);
