@@ -473,3 +473,14 @@ char *csvread_column(const struct csvread_record *rec, int index, struct arena *
 	const char *v = csvread_trim(rec->fields[index], &n);
 	return n ? arena_strndup(a, v, n) : (char *)"";
 }
+
+int csvread_check_row(const struct csvread_record *rec, size_t header_fields, struct status *st)
+{
+	if (rec->error)
+		return status_fail(st, STATUS_INVALID_ARGUMENT, "%s", rec->error);
+	if (rec->nfields != header_fields)
+		return status_fail(st, STATUS_INVALID_ARGUMENT,
+				   "row has %zu fields but the header has %zu (truncated row?)",
+				   rec->nfields, header_fields);
+	return 0;
+}

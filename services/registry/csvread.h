@@ -42,6 +42,10 @@ enum csvread_encoding csvread_detect(const char *data, size_t len);
  * returns where it starts and stores its length in *len. Does not modify s. */
 const char *csvread_trim(const char *s, size_t *len);
 
+/* A data row is usable when it is well formed and exactly as wide as its header
+ * (a narrower row is usually a truncated file). */
+int csvread_check_row(const struct csvread_record *rec, size_t header_fields, struct status *st);
+
 /* The trimmed text of field `index` of a record, copied into the arena; "" when the index
  * is negative (a column the file lacks) or past the record's end. */
 char *csvread_column(const struct csvread_record *rec, int index, struct arena *a);

@@ -213,12 +213,8 @@ int gias_row_to_school(const struct gias_header *h, const struct csvread_record 
 	uint32_t urn = 0;
 	int rc;
 
-	if (rec->error)
-		return status_fail(st, STATUS_INVALID_ARGUMENT, "%s", rec->error);
-	if (rec->nfields != h->nfields)
-		return status_fail(st, STATUS_INVALID_ARGUMENT,
-				   "row has %zu fields but the header has %zu (truncated row?)",
-				   rec->nfields, h->nfields);
+	if ((rc = csvread_check_row(rec, h->nfields, st)) < 0)
+		return rc;
 	for (int c = 0; c < GIAS_COLUMN_COUNT; c++)
 		v[c] = csvread_column(rec, h->col[c], a);
 

@@ -62,13 +62,7 @@ static int header_parse(const char *file, const struct column_spec *spec, int nc
 static int row_check(const struct importers_header *h, const struct csvread_record *rec,
 		     struct status *st)
 {
-	if (rec->error)
-		return status_fail(st, STATUS_INVALID_ARGUMENT, "%s", rec->error);
-	if (rec->nfields != h->nfields)
-		return status_fail(st, STATUS_INVALID_ARGUMENT,
-				   "row has %zu fields but the header has %zu (truncated row?)",
-				   rec->nfields, h->nfields);
-	return 0;
+	return csvread_check_row(rec, h->nfields, st);
 }
 
 /* The trimmed text of one of the importer's columns, in the arena ("" when absent). */

@@ -255,24 +255,35 @@ static const char *const school_phases[] = {
 	"not-applicable",
 };
 
+#define SCHOOL_COUNT(table) (sizeof table / sizeof *table)
+
+/* A name table indexed by enum value, entry 0 the "unknown" value no one may choose. */
+static const char *school_name_of(const char *const *names, size_t count, unsigned value)
+{
+	return value < count ? names[value] : names[0];
+}
+
+static int school_name_index(const char *const *names, size_t count, const char *name)
+{
+	for (size_t i = 1; i < count; i++)
+		if (strcasecmp(name, names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
 const char *school_phase_name(N2gg__V1__Phase phase)
 {
-	unsigned i = (unsigned)phase;
-	return i < sizeof school_phases / sizeof *school_phases ? school_phases[i] : "unknown";
+	return school_name_of(school_phases, SCHOOL_COUNT(school_phases), (unsigned)phase);
 }
 
 int school_phase_parse(const char *name, N2gg__V1__Phase *phase)
 {
-	for (unsigned i = 1; i < sizeof school_phases / sizeof *school_phases; i++)
-		if (strcasecmp(name, school_phases[i]) == 0) {
-			*phase = (N2gg__V1__Phase)i;
-			return 0;
-		}
-	if (strcasecmp(name, "pru") == 0) {
-		*phase = N2GG__V1__PHASE__PHASE_PUPIL_REFERRAL_UNIT;
-		return 0;
-	}
-	return -1;
+	int i = strcasecmp(name, "pru") == 0 ? N2GG__V1__PHASE__PHASE_PUPIL_REFERRAL_UNIT
+					     : school_name_index(school_phases, SCHOOL_COUNT(school_phases), name);
+	if (i < 0)
+		return -1;
+	*phase = (N2gg__V1__Phase)i;
+	return 0;
 }
 
 static const char *const school_statuses[] = {"unknown", "open", "closed", "proposed",
@@ -280,18 +291,16 @@ static const char *const school_statuses[] = {"unknown", "open", "closed", "prop
 
 const char *school_status_name(N2gg__V1__SchoolStatus status)
 {
-	unsigned i = (unsigned)status;
-	return i < sizeof school_statuses / sizeof *school_statuses ? school_statuses[i] : "unknown";
+	return school_name_of(school_statuses, SCHOOL_COUNT(school_statuses), (unsigned)status);
 }
 
 int school_status_parse(const char *name, N2gg__V1__SchoolStatus *status)
 {
-	for (unsigned i = 1; i < sizeof school_statuses / sizeof *school_statuses; i++)
-		if (strcasecmp(name, school_statuses[i]) == 0) {
-			*status = (N2gg__V1__SchoolStatus)i;
-			return 0;
-		}
-	return -1;
+	int i = school_name_index(school_statuses, SCHOOL_COUNT(school_statuses), name);
+	if (i < 0)
+		return -1;
+	*status = (N2gg__V1__SchoolStatus)i;
+	return 0;
 }
 
 const char *school_concern_name(N2gg__V1__CategoryOfConcern c)
