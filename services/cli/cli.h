@@ -117,6 +117,7 @@ int cli_school_record_progress(struct cli *cli, const struct cli_args *args);
 int cli_cluster_create(struct cli *cli, const struct cli_args *args);
 int cli_cluster_rename(struct cli *cli, const struct cli_args *args);
 int cli_cluster_close(struct cli *cli, const struct cli_args *args);
+int cli_cluster_set_chair(struct cli *cli, const struct cli_args *args);
 int cli_cluster_move(struct cli *cli, const struct cli_args *args);
 int cli_cluster_merge(struct cli *cli, const struct cli_args *args);
 int cli_cluster_show(struct cli *cli, const struct cli_args *args);

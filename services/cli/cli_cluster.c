@@ -71,6 +71,21 @@ int cli_cluster_rename(struct cli *cli, const struct cli_args *args)
 	return rc < 0 ? rc : cli_cluster_done(cli, "renamed", reply);
 }
 
+int cli_cluster_set_chair(struct cli *cli, const struct cli_args *args)
+{
+	N2gg__V1__SetClusterChairRequest req = N2GG__V1__SET_CLUSTER_CHAIR_REQUEST__INIT;
+	N2gg__V1__Contact chair = N2GG__V1__CONTACT__INIT;
+	N2gg__V1__ClusterReply *reply;
+	const char *email = cli_opt(args, "email"), *phone = cli_opt(args, "phone");
+	req.id = (char *)args->operands[0];
+	chair.name = (char *)cli_opt(args, "name");
+	chair.email = (char *)(email ? email : "");
+	chair.phone = (char *)(phone ? phone : "");
+	req.chair = &chair;
+	int rc = cli_call_cluster(cli, "SetClusterChair", &req.base, &reply);
+	return rc < 0 ? rc : cli_cluster_done(cli, "chair set for", reply);
+}
+
 int cli_cluster_close(struct cli *cli, const struct cli_args *args)
 {
 	N2gg__V1__CloseClusterRequest req = N2GG__V1__CLOSE_CLUSTER_REQUEST__INIT;

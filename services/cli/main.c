@@ -65,6 +65,12 @@ static const struct cli_option cli_opts_opened[] = {
 	{"opened", "DATE", false, "when the cluster started (default today)"},
 	{NULL, NULL, false, NULL},
 };
+static const struct cli_option cli_opts_chair[] = {
+	{"name", "NAME", true, "the chair's name"},
+	{"email", "EMAIL", false, "the chair's email address"},
+	{"phone", "PHONE", false, "the chair's telephone"},
+	{NULL, NULL, false, NULL},
+};
 static const struct cli_option cli_opts_date[] = {
 	{"date", "D", false, "when it takes effect (default today; not in the future)"},
 	{NULL, NULL, false, NULL},
@@ -110,6 +116,8 @@ static const struct cli_command cli_commands[] = {
 	{"cluster", "create", "ID NAME", cli_opts_opened, "Creates a cluster.", cli_cluster_create},
 	{"cluster", "rename", "ID NAME", NULL, "Renames a cluster.", cli_cluster_rename},
 	{"cluster", "close", "ID", cli_opts_date, "Closes an empty cluster.", cli_cluster_close},
+	{"cluster", "set-chair", "ID", cli_opts_chair, "Sets the chair of a cluster.",
+	 cli_cluster_set_chair},
 	{"cluster", "move", "URN CLUSTER", cli_opts_move, "Moves a school into a cluster.",
 	 cli_cluster_move},
 	{"cluster", "merge", "FROM INTO", cli_opts_date,

@@ -422,6 +422,29 @@ static int registry_rename_cluster(struct api_call *call)
 	return registry_reply_cluster(call, c);
 }
 
+static int registry_set_cluster_chair(struct api_call *call)
+{
+	const N2gg__V1__SetClusterChairRequest *req = call->body;
+	N2gg__V1__Cluster *c;
+	int rc = registry_load_open_cluster(call, req->id, &c);
+	if (rc < 0)
+		return rc;
+	const N2gg__V1__Contact *chair = req->chair;
+	if (!chair || !chair->name[0])
+		return status_fail(&call->status, STATUS_INVALID_ARGUMENT, "a cluster chair needs a name");
+	if (chair->email[0] && !importers_plausible_email(chair->email))
+		return status_fail(&call->status, STATUS_INVALID_ARGUMENT,
+				   "\"%s\" is not an email address", chair->email);
+	const N2gg__V1__Contact *old = c->chair;
+	if (!old || strcmp(old->name, chair->name) || strcmp(old->email, chair->email) ||
+	    strcmp(old->phone, chair->phone)) {
+		c->chair = (N2gg__V1__Contact *)chair;
+		if ((rc = registry_emit_cluster(call, c, "chair_changed", NULL, NULL)) < 0)
+			return rc;
+	}
+	return registry_reply_cluster(call, c);
+}
+
 static int registry_close_cluster(struct api_call *call)
 {
 	const N2gg__V1__CloseClusterRequest *req = call->body;
@@ -689,6 +712,8 @@ const struct api_method registry_methods[] = {
 	{"CreateCluster", &n2gg__v1__create_cluster_request__descriptor, registry_create_cluster, true},
 	{"RenameCluster", &n2gg__v1__rename_cluster_request__descriptor, registry_rename_cluster, true},
 	{"CloseCluster", &n2gg__v1__close_cluster_request__descriptor, registry_close_cluster, true},
+	{"SetClusterChair", &n2gg__v1__set_cluster_chair_request__descriptor,
+	 registry_set_cluster_chair, true},
 	{"MergeClusters", &n2gg__v1__merge_clusters_request__descriptor, registry_merge_clusters, true},
 	{"MoveSchool", &n2gg__v1__move_school_request__descriptor, registry_move, true},
 	{"GetCluster", &n2gg__v1__get_cluster_request__descriptor, registry_get_cluster, false},

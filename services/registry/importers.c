@@ -429,9 +429,7 @@ int importers_contact_header_parse(const struct csvread_record *rec, struct impo
 	return header_parse("contacts file", contact_columns, IMPORTERS_CONTACT_COLUMNS, rec, h, st);
 }
 
-/* Looks like an address: one @, something before it, a dot inside the domain, no blanks.
- * (Whether it reaches anyone is for the mail server to say.) */
-static bool email_plausible(const char *e)
+bool importers_plausible_email(const char *e)
 {
 	const char *at = strchr(e, '@');
 	if (!at || at == e || strchr(at + 1, '@'))
@@ -464,7 +462,7 @@ int importers_contact_row(const struct importers_header *h, const struct csvread
 	if (!*name)
 		return status_fail(st, STATUS_INVALID_ARGUMENT, "name is empty");
 	const char *email = field(h, rec, IMPORTERS_CONTACT_EMAIL, a);
-	if (*email && !email_plausible(email))
+	if (*email && !importers_plausible_email(email))
 		return status_fail(st, STATUS_INVALID_ARGUMENT, "email \"%.80s\" is not an email address", email);
 	out->name = name;
 	out->email = email;

@@ -28,6 +28,10 @@ struct importers_header {
 /* A URN: exactly 6 digits, 100000-999999, surrounding blanks ignored. */
 int importers_parse_urn(const char *text, uint32_t *urn, struct status *st);
 
+/* Looks like an email address: one @, something before it, a dot inside the domain, no
+ * blanks. (Whether it reaches anyone is for the mail server to say.) */
+bool importers_plausible_email(const char *e);
+
 /* A cluster id: 1-32 characters of A-Z a-z 0-9 _ -. */
 bool importers_valid_cluster_id(const char *id);
 

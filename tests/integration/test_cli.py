@@ -276,6 +276,14 @@ class CliClusterTest(CliTestCase):
         self.assertEqual(self.cluster("AYL").name, "Aylsham & District")
         self.refused(4, "cluster", "rename", "NOPE", "x", says="NOPE")
 
+        r = self.ok("cluster", "set-chair", "AYL", "--name", "Mrs Ann Cole",
+                    "--email", "chair@aylsham-cluster.norfolk.sch.uk")
+        self.assertIn("chair set for cluster AYL", r.stdout)
+        self.assertEqual(self.cluster("AYL").chair.email, "chair@aylsham-cluster.norfolk.sch.uk")
+        self.refused(3, "cluster", "set-chair", "AYL", "--name", "X", "--email", "not-an-address",
+                     says="not-an-address")
+        self.refused(2, "cluster", "set-chair", "AYL")
+
         for urn in (a, b):
             r = self.ok("cluster", "move", str(urn), "AYL", "--date", "2011-09-01",
                         "--reason", "feeder review")

@@ -193,6 +193,25 @@ class RegistryClusterTest(ServiceTestCase):
             self.move(self.urns[9], "N1", "2013-10-01")
         self.assertEqual(e.exception.code, FAILED_PRECONDITION)
 
+    def test_cluster_chair(self):
+        self.create("C9", "Nine")
+        head = self.c.read_events().head_seq
+        chair = R.Contact(name="Mr Tom Reed", email="chair@c9.norfolk.sch.uk", phone="01603 111222")
+        got = self.c.call("SetClusterChair", R.SetClusterChairRequest(id="C9", chair=chair),
+                          R.ClusterReply).cluster
+        self.assertEqual(got.chair.name, "Mr Tom Reed")
+        self.c.call("SetClusterChair", R.SetClusterChairRequest(id="C9", chair=chair))
+        events = self.c.all_events(head)
+        self.assertEqual(len(events), 1, "setting the same chair again changes nothing")
+        self.assertEqual(registry_event(events[0]).cluster.change, "chair_changed")
+        with self.assertRaises(ServiceError) as e:
+            self.c.call("SetClusterChair", R.SetClusterChairRequest(
+                id="C9", chair=R.Contact(name="X", email="x@")))
+        self.assertEqual(e.exception.code, INVALID_ARGUMENT)
+        with self.assertRaises(ServiceError) as e:
+            self.c.call("SetClusterChair", R.SetClusterChairRequest(id="C9"))
+        self.assertIn("name", e.exception.message)
+
     def test_refusals_name_the_problem(self):
         self.create("C1", "One")
         cases = [
