@@ -144,6 +144,12 @@ class Service:
         self.proc.kill()
         self.proc.wait()
 
+    def main_thread_cpu(self):
+        """CPU seconds the service's main thread (the one that runs requests) has used."""
+        with open(f"/proc/{self.proc.pid}/task/{self.proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def log(self):
         with open(self.log_path, errors="replace") as f:
             return f.read()
