@@ -224,16 +224,23 @@ static void put_bytes(struct reader *r, const void *s, size_t n)
 	r->len += n;
 }
 
+/* Copies the run of plain ASCII from s[i] (the common case in both encodings) and returns
+ * where it stopped: at n, a NUL, or a byte of 0x80 or more. */
+static size_t put_ascii_run(struct reader *r, const unsigned char *s, size_t i, size_t n)
+{
+	size_t run = i;
+	while (run < n && s[run] < 0x80 && s[run] != 0)
+		run++;
+	put_bytes(r, s + i, run - i);
+	return run;
+}
+
 /* Appends a field declared UTF-8, replacing what is not valid UTF-8 (space reserved). */
 static void append_utf8(struct reader *r, const unsigned char *s, size_t n, size_t field)
 {
 	size_t i = 0;
 	while (i < n) {
-		size_t run = i;
-		while (run < n && s[run] < 0x80 && s[run] != 0)
-			run++;
-		put_bytes(r, s + i, run - i);
-		i = run;
+		i = put_ascii_run(r, s, i, n);
 		if (i == n)
 			break;
 		int k = s[i] ? utf8_seq(s + i, n - i) : 0;
@@ -265,11 +272,8 @@ static void append_cp1252(struct reader *r, const unsigned char *s, size_t n, si
 {
 	size_t i = 0;
 	while (i < n) {
+		i = put_ascii_run(r, s, i, n);
 		size_t run = i;
-		while (run < n && s[run] < 0x80 && s[run] != 0)
-			run++;
-		put_bytes(r, s + i, run - i);
-		i = run;
 		/* the stretch up to the next byte we refuse goes through iconv */
 		while (run < n && s[run] != 0 && !cp1252_undefined(s[run]))
 			run++;

@@ -76,7 +76,7 @@ static void probe_on_resume(uv_timer_t *t)
 
 static void probe_progress(struct sub *s)
 {
-	struct probe *p = (struct probe *)s;
+	struct probe *p = (struct probe *)s;   /* sub is the first member of probe */
 	fflush(stdout);
 	if (p->pause_after && !p->sub.paused && s->stats.applied >= p->pause_after) {
 		p->pause_after = 0;
