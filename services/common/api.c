@@ -321,6 +321,8 @@ static int api_run_writes_once(struct api_server *s, struct api_batch *b)
 		if (rc == STORE_ERR_MAP_FULL) {
 			mdb_txn_abort(parent);
 			eventlog_aborted(s->log);
+			if (s->on_writes_done)
+				s->on_writes_done(s->service, false);
 			return STORE_ERR_MAP_FULL;
 		}
 		if (rc < 0)
@@ -330,15 +332,22 @@ static int api_run_writes_once(struct api_server *s, struct api_batch *b)
 	if (rc) {
 		rc = store_error(rc, "committing", &st);
 		eventlog_aborted(s->log);
-		if (rc == STORE_ERR_MAP_FULL)
+		if (rc == STORE_ERR_MAP_FULL) {
+			if (s->on_writes_done)
+				s->on_writes_done(s->service, false);
 			return rc;
+		}
 		goto failed;
 	}
 	eventlog_committed(s->log);
 	s->stats.commits++;
+	if (s->on_writes_done)
+		s->on_writes_done(s->service, true);
 	return 0;
 failed:
 	eventlog_aborted(s->log);
+	if (s->on_writes_done)
+		s->on_writes_done(s->service, false);
 	api_fail_all(b, true, &st);
 	log_error("batch failed", "error=\"%s\"", st.message);
 	return -1;

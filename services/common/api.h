@@ -77,6 +77,9 @@ struct api_server {
 	struct api_stats stats;
 	struct api_cached_reply cache[API_REPLY_CACHE];
 	struct api_batch *batch;
+	/* optional: after a batch's writes committed (true) or were rolled back (false), so a
+	 * service can apply in memory what its handlers prepared in the transaction */
+	void (*on_writes_done)(void *service, bool committed);
 };
 
 int api_server_open(struct api_server *s, void *zctx, const char *endpoint, size_t max_message,

@@ -43,6 +43,8 @@ static int sub_apply_in_txn(void *ctx, MDB_txn *txn, struct status *st)
 {
 	struct sub_apply_batch *b = ctx;
 	b->cursor = b->s->cursor;
+	if (b->s->opt.outbox)   /* a retried attempt (map grown) starts from a clean outbox */
+		eventlog_aborted(b->s->opt.outbox);
 	for (size_t i = 0; i < b->count; i++) {
 		const N2gg__V1__Event *ev = b->events[i];
 		if (ev->seq <= b->cursor)
@@ -69,6 +71,15 @@ static int sub_apply_events(struct sub *s, N2gg__V1__Event **events, size_t coun
 	struct status st;
 	int rc = s->store ? store_write(s->store, sub_apply_in_txn, &b, &st)
 			  : sub_apply_in_txn(&b, NULL, &st);
+	if (s->opt.outbox) {
+		if (rc < 0) {
+			eventlog_aborted(s->opt.outbox);
+		} else {
+			eventlog_committed(s->opt.outbox);
+			if (s->opt.pub)
+				pub_flush(s->opt.pub, s->opt.outbox);
+		}
+	}
 	if (rc < 0) {
 		log_error("applying events failed; will read them again", "source=%s error=\"%s\"",
 			  s->opt.source, st.message);

@@ -14,7 +14,9 @@
 #include <uv.h>
 
 #include "arena.h"
+#include "eventlog.h"
 #include "n2gg/v1/common.pb-c.h"
+#include "pub.h"
 #include "status.h"
 #include "store.h"
 #include "zwatch.h"
@@ -32,6 +34,10 @@ struct sub_options {
 	const char *api_endpoint;      /* its ROUTER socket, for ReadEvents */
 	uint32_t batch;                /* events per ReadEvents call (0: 1000) */
 	int timeout_ms;                /* per ReadEvents call (0: 3000) */
+	/* A consumer that publishes what it does (needs a store): events its apply function
+	 * appends to `outbox` commit with the batch and its cursor, then go out through `pub`. */
+	struct eventlog *outbox;
+	struct pub *pub;
 };
 
 struct sub_stats {
