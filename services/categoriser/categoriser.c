@@ -43,12 +43,14 @@ static int categoriser_decide_one(struct categoriser *c, MDB_txn *txn, const str
 {
 	N2gg__V1__Decision *prev = NULL, *now;
 	N2gg__V1__Override *ov = NULL;
-	int rc = cat_store_get_decision(c, txn, sf->urn, a, &prev, st);
-	if (rc < 0 && rc != -STATUS_NOT_FOUND)
+	struct status lookup;   /* absent records are normal: keep them out of the caller's status */
+	int rc = cat_store_get_decision(c, txn, sf->urn, a, &prev, &lookup);
+	if (rc == 0 || rc == -STATUS_NOT_FOUND)
+		rc = cat_store_get_override(c, txn, sf->urn, a, &ov, &lookup);
+	if (rc < 0 && rc != -STATUS_NOT_FOUND) {
+		*st = lookup;
 		return rc;
-	rc = cat_store_get_override(c, txn, sf->urn, a, &ov, st);
-	if (rc < 0 && rc != -STATUS_NOT_FOUND)
-		return rc;
+	}
 	long long now_ms = date_now_ms();
 	*category = prev ? prev->category : "";
 	if (decision_build(p, sf, prev, ov, categoriser_today(c), now_ms, a, &now) ==

@@ -59,6 +59,9 @@ int decision_build(const struct policy *p, const N2gg__V1__SchoolFacts *sf,
 	if (sf->status == N2GG__V1__SCHOOL_STATUS__STATUS_CLOSED) {
 		d->rule_id = "closed";
 		d->rule_description = "The school has closed: it has no category";
+	} else if (sf->status == N2GG__V1__SCHOOL_STATUS__STATUS_PROPOSED) {
+		d->rule_id = "not-open";
+		d->rule_description = "The school has not opened yet: it has no category";
 	} else {
 		struct facts f;
 		facts_compute(sf, &p->params, today, &f);

@@ -1,6 +1,6 @@
 /* decision: a school's category under a policy, with its reasons, as the n2gg.v1.Decision
  * the categoriser stores, serves and announces. An active override wins over the rules;
- * a closed school has no category. Pure: builds messages in an arena, no I/O. */
+ * a closed school, or one not yet open, has no category. Pure: builds messages in an arena, no I/O. */
 #ifndef N2GG_DECISION_H
 #define N2GG_DECISION_H
 

@@ -25,6 +25,12 @@ static int cat_check_urn(uint32_t urn, struct status *st)
 	return 0;
 }
 
+static bool cat_is_open(const N2gg__V1__SchoolFacts *sf)
+{
+	return sf->status != N2GG__V1__SCHOOL_STATUS__STATUS_CLOSED &&
+	       sf->status != N2GG__V1__SCHOOL_STATUS__STATUS_PROPOSED;
+}
+
 static int cat_append(struct api_call *call, uint32_t urn, const char *topic,
 		      const ProtobufCMessage *msg)
 {
@@ -136,9 +142,9 @@ static int cat_set_override(struct api_call *call)
 	if (req->expires_unix_ms && req->expires_unix_ms <= now)
 		return status_fail(&call->status, STATUS_INVALID_ARGUMENT,
 				   "the expiry is in the past");
-	if (sf->status == N2GG__V1__SCHOOL_STATUS__STATUS_CLOSED)
+	if (!cat_is_open(sf))
 		return status_fail(&call->status, STATUS_FAILED_PRECONDITION,
-				   "school %u is closed: it has no category to override", req->urn);
+				   "school %u is not open: it has no category to override", req->urn);
 	N2gg__V1__Override ov = N2GG__V1__OVERRIDE__INIT;
 	ov.urn = req->urn;
 	ov.category = req->category;
@@ -264,7 +270,7 @@ static int cat_summary(struct api_call *call)
 		arena_reset(&scratch);
 		N2gg__V1__SchoolFacts *sf = (N2gg__V1__SchoolFacts *)protobuf_c_message_unpack(
 			&n2gg__v1__school_facts__descriptor, &scratch.pb, v.mv_size, v.mv_data);
-		if (!sf || sf->status == N2GG__V1__SCHOOL_STATUS__STATUS_CLOSED ||
+		if (!sf || !cat_is_open(sf) ||
 		    (req->cluster_id[0] && strcmp(sf->cluster_id, req->cluster_id)))
 			continue;
 		N2gg__V1__Decision *d;
