@@ -37,112 +37,13 @@ struct options {
 	long events_n, window;
 };
 
-struct registry_proc {
-	pid_t pid;
-	const char *dir;
-	char api[64], events[64], http[64];
-	char store[512], log[512];
-};
-
-/* The registry whose log a failure shows. */
-static const struct registry_proc *current;
-
-static void show_log_tail(const struct registry_proc *r)
-{
-	FILE *f = fopen(r->log, "r");
-	if (!f)
-		return;
-	fseek(f, 0, SEEK_END);
-	long size = ftell(f);
-	fseek(f, size > 4000 ? size - 4000 : 0, SEEK_SET);
-	char buf[4096];
-	size_t n = fread(buf, 1, sizeof buf - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	fprintf(stderr, "---- end of %s ----\n%s----\n", r->log, buf);
-}
-
-#define fail(...)                                 \
-	do {                                      \
-		if (current)                      \
-			show_log_tail(current);   \
-		bench_fail(__VA_ARGS__);          \
-	} while (0)
-
-/* ---- the registry process ---- */
-
-static void registry_start(struct registry_proc *r, const char *binary, const char *label)
-{
-	memset(r, 0, sizeof *r);
-	char prefix[64];
-	snprintf(prefix, sizeof prefix, "n2gg-bench-%s", label);
-	r->dir = bench_tmpdir(prefix);
-	snprintf(r->api, sizeof r->api, "tcp://127.0.0.1:%d", bench_free_port());
-	snprintf(r->events, sizeof r->events, "tcp://127.0.0.1:%d", bench_free_port());
-	snprintf(r->http, sizeof r->http, "127.0.0.1:%d", bench_free_port());
-	snprintf(r->store, sizeof r->store, "%s/store", r->dir);
-	snprintf(r->log, sizeof r->log, "%s/registry.log", r->dir);
-	char *argv[] = {(char *)binary, "--api", r->api, "--events", r->events, "--http", r->http,
-			"--data-dir", r->store, "--heartbeat-ms", "200", NULL};
-	pid_t parent = getpid();
-	int logfd = open(r->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (logfd < 0)
-		fail("cannot create %s: %s", r->log, strerror(errno));
-	pid_t pid = fork();
-	if (pid < 0)
-		fail("fork: %s", strerror(errno));
-	if (pid == 0) {
-		/* dies with the benchmark even if that is killed with SIGKILL */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(127);
-		dup2(logfd, 1);
-		dup2(logfd, 2);
-		execv(binary, argv);
-		_exit(127);
-	}
-	close(logfd);
-	r->pid = pid;
-	bench_track_child(pid);
-	current = r;
-	double deadline = bench_now() + 15;
-	while (bench_http_get(r->http, "/health", NULL) != 200) {
-		int status;
-		if (waitpid(pid, &status, WNOHANG) == pid) {
-			bench_untrack_child(pid);
-			fail("%s exited (status %d) before becoming healthy", binary, status);
-		}
-		if (bench_now() > deadline)
-			fail("%s did not become healthy in 15 s", binary);
-		usleep(20 * 1000);
-	}
-}
-
-static void registry_stop(struct registry_proc *r)
-{
-	int status = bench_stop_child(r->pid, 30);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		fail("the registry did not stop cleanly on SIGTERM (status %d)", status);
-	r->pid = 0;
-	current = NULL;
-}
-
-static char *registry_metrics(const struct registry_proc *r)
-{
-	char *body;
-	if (bench_http_get(r->http, "/metrics", &body) != 200)
-		fail("GET /metrics failed");
-	return body;
-}
-
-/* A "VmHWM:  1234 kB" style line of /proc/PID/status, in kB. */
 static long proc_status_kb(pid_t pid, const char *field)
 {
 	char path[64], line[256];
 	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
 	FILE *f = fopen(path, "r");
 	if (!f)
-		fail("cannot read %s", path);
+		bench_fail("cannot read %s", path);
 	long kb = -1;
 	size_t flen = strlen(field);
 	while (fgets(line, sizeof line, f))
@@ -211,7 +112,7 @@ static double import_file(struct client *c, const char *path, const char *what,
 	double t0 = bench_now();
 	if (client_call(c, "ImportGias", &req.base, &n2gg__v1__import_reply__descriptor, &a,
 			(void **)&reply, &st) < 0)
-		fail("ImportGias: %s", st.message);
+		bench_fail("ImportGias: %s", st.message);
 	double t = bench_now() - t0;
 	*out = *reply;
 	out->rejections = NULL;
@@ -224,7 +125,7 @@ static double import_file(struct client *c, const char *path, const char *what,
 	return t;
 }
 
-static void bench_import(const struct options *o, struct client *c, const struct registry_proc *r,
+static void bench_import(const struct options *o, struct client *c, const struct bench_service *r,
 			 struct imported *urns)
 {
 	N2gg__V1__ImportReply rep;
@@ -233,8 +134,8 @@ static void bench_import(const struct options *o, struct client *c, const struct
 	cpu = bench_cpu_s(r->pid) - cpu;
 	uint32_t rows = rep.created + rep.updated + rep.unchanged + rep.rejected + rep.skipped;
 	if (rep.created == 0 || rep.rejected > rows / 100)
-		fail("import: %u created, %u rejected of %u rows", rep.created, rep.rejected, rows);
-	char *m = registry_metrics(r);
+		bench_fail("import: %u created, %u rejected of %u rows", rep.created, rep.rejected, rows);
+	char *m = bench_service_metrics(r);
 	int grows = count_in_file(r->log, "store map grown");
 	bench_say("import: %u rows (%u created, %u rejected) in %.2f s = %.0f rows/s (registry CPU "
 		  "%.2f s); store map grown %d times to %.0f MiB",
@@ -277,7 +178,7 @@ static size_t packed_reply_size(const struct client *c, const ProtobufCMessage *
 	return n2gg__v1__reply__get_packed_size(&rep);
 }
 
-static void bench_rtt(const struct options *o, struct client *c, const struct registry_proc *r,
+static void bench_rtt(const struct options *o, struct client *c, const struct bench_service *r,
 		      const struct imported *urns)
 {
 	double *lat = malloc(sizeof *lat * (size_t)o->rtt_n);
@@ -298,7 +199,7 @@ static void bench_rtt(const struct options *o, struct client *c, const struct re
 		double t0 = bench_now();
 		if (client_call(c, "GetSchool", &req.base, &n2gg__v1__get_school_reply__descriptor,
 				&a, (void **)&reply, &st) < 0)
-			fail("GetSchool %u: %s", req.urn, st.message);
+			bench_fail("GetSchool %u: %s", req.urn, st.message);
 		double t = bench_now() - t0;
 		if (i < 0)
 			continue;
@@ -356,11 +257,11 @@ static size_t pack_set_flags(long i, const struct imported *urns, uint8_t *buf, 
 	req.body.len = n2gg__v1__set_flags_request__pack(&body, body_buf);
 	req.body.data = body_buf;
 	if (n2gg__v1__request__get_packed_size(&req) > cap)
-		fail("SetFlags request too large");
+		bench_fail("SetFlags request too large");
 	return n2gg__v1__request__pack(&req, buf);
 }
 
-static void bench_events(const struct options *o, void *zctx, const struct registry_proc *r,
+static void bench_events(const struct options *o, void *zctx, const struct bench_service *r,
 			 const struct imported *urns)
 {
 	/* subscribe first and wait for a heartbeat, so no event goes out before the
@@ -376,7 +277,7 @@ static void bench_events(const struct options *o, void *zctx, const struct regis
 	double deadline = bench_now() + 10;
 	for (;;) {
 		if (bench_now() > deadline)
-			fail("no heartbeat on %s in 10 s", r->events);
+			bench_fail("no heartbeat on %s in 10 s", r->events);
 		zmq_pollitem_t it = {sub, 0, ZMQ_POLLIN, 0};
 		if (zmq_poll(&it, 1, 100) <= 0)
 			continue;
@@ -386,7 +287,7 @@ static void bench_events(const struct options *o, void *zctx, const struct regis
 		    memcmp(topic, HEARTBEAT_TOPIC, (size_t)n) == 0)
 			break;
 	}
-	char *m0 = registry_metrics(r);
+	char *m0 = bench_service_metrics(r);
 
 	void *dealer = zmq_socket(zctx, ZMQ_DEALER);
 	zmq_setsockopt(dealer, ZMQ_SNDHWM, &hwm, sizeof hwm);
@@ -403,12 +304,12 @@ static void bench_events(const struct options *o, void *zctx, const struct regis
 		while (sent < o->events_n && sent - replies < o->window) {
 			size_t len = pack_set_flags(sent, urns, req, sizeof req);
 			if (zmq_send(dealer, req, len, 0) < 0)
-				fail("send: %s", zmq_strerror(zmq_errno()));
+				bench_fail("send: %s", zmq_strerror(zmq_errno()));
 			sent++;
 		}
 		zmq_pollitem_t items[2] = {{dealer, 0, ZMQ_POLLIN, 0}, {sub, 0, ZMQ_POLLIN, 0}};
 		if (zmq_poll(items, 2, 200) < 0 && zmq_errno() != EINTR)
-			fail("poll: %s", zmq_strerror(zmq_errno()));
+			bench_fail("poll: %s", zmq_strerror(zmq_errno()));
 		double now = bench_now();
 		int n;
 		while ((n = zmq_recv(dealer, frame, sizeof frame, ZMQ_DONTWAIT)) >= 0) {
@@ -435,18 +336,18 @@ static void bench_events(const struct options *o, void *zctx, const struct regis
 			}
 		}
 		if (now - last_progress > 10)
-			fail("events: stalled at %ld sent, %ld replies, %ld events", sent, replies,
+			bench_fail("events: stalled at %ld sent, %ld replies, %ld events", sent, replies,
 			     events);
 		if (replies == o->events_n && events < o->events_n && now - t_replies > 5)
-			fail("events: %ld of %ld events arrived (the rest were dropped)", events,
+			bench_fail("events: %ld of %ld events arrived (the rest were dropped)", events,
 			     o->events_n);
 	}
 	double cpu = (bench_cpu_s(r->pid) - cpu0) * 1e6 / (double)events;
-	char *m1 = registry_metrics(r);
+	char *m1 = bench_service_metrics(r);
 	zmq_close(dealer);
 	zmq_close(sub);
 	if (errors)
-		fail("events: %ld of %ld SetFlags requests failed", errors, o->events_n);
+		bench_fail("events: %ld of %ld SetFlags requests failed", errors, o->events_n);
 	double requests = bench_metric(m1, "n2gg_requests_total") -
 			  bench_metric(m0, "n2gg_requests_total");
 	double commits = bench_metric(m1, "n2gg_commits_total") -
@@ -475,12 +376,12 @@ static void bench_events(const struct options *o, void *zctx, const struct regis
 
 static void bench_memory(const struct options *o, void *zctx)
 {
-	struct registry_proc r;
-	registry_start(&r, o->registry, "memory");
+	struct bench_service r;
+	bench_service_start(&r, o->registry, "memory", NULL);
 	struct client c;
 	struct status st;
 	if (client_open(&c, zctx, r.api, 600000, 1, &st) < 0)
-		fail("%s", st.message);
+		bench_fail("%s", st.message);
 	c.actor = "bench";
 	N2gg__V1__ImportReply rep;
 	double ti = import_file(&c, o->gias_national, "memory", NULL, &rep);
@@ -493,7 +394,7 @@ static void bench_memory(const struct options *o, void *zctx)
 	double t0 = bench_now();
 	if (client_call(&c, "ListSchools", &req.base, &n2gg__v1__list_schools_reply__descriptor, &a,
 			(void **)&list, &st) < 0)
-		fail("ListSchools: %s", st.message);
+		bench_fail("ListSchools: %s", st.message);
 	double tl = bench_now() - t0;
 	size_t listed = list->n_schools;
 	size_t list_bytes = protobuf_c_message_get_packed_size(&list->base);
@@ -506,15 +407,15 @@ static void bench_memory(const struct options *o, void *zctx)
 	snprintf(path, sizeof path, "%s/data.mdb", r.store);
 	struct stat sb;
 	if (stat(path, &sb) < 0)
-		fail("cannot stat %s", path);
+		bench_fail("cannot stat %s", path);
 	bench_say("memory: %u schools imported in %.2f s (VmHWM %.1f MiB); ListSchools of %zu "
 		  "schools (%.1f MB) in %.2f s; VmHWM %.1f MiB, VmRSS %.1f MiB; data.mdb %.1f MiB "
 		  "(%.1f MiB allocated)",
 		  rep.created, ti, hwm_import / 1024.0, listed, list_bytes / 1e6, tl, hwm / 1024.0,
 		  rss / 1024.0, sb.st_size / 1048576.0, sb.st_blocks * 512 / 1048576.0);
 	if (listed != rep.created)
-		fail("ListSchools returned %zu schools, %u were imported", listed, rep.created);
-	registry_stop(&r);
+		bench_fail("ListSchools returned %zu schools, %u were imported", listed, rep.created);
+	bench_service_stop(&r);
 	bench_result("mem_schools", "%zu", listed);
 	bench_result("mem_import_s", "%.3f", ti);
 	bench_result("mem_list_s", "%.3f", tl);
@@ -565,29 +466,29 @@ int main(int argc, char **argv)
 	bench_cleanup_init();
 	void *zctx = zmq_ctx_new();
 
-	struct registry_proc r;
-	registry_start(&r, o.registry, "registry");
+	struct bench_service r;
+	bench_service_start(&r, o.registry, "registry", NULL);
 	struct client c;
 	struct status st;
 	if (client_open(&c, zctx, r.api, 600000, 1, &st) < 0)
-		fail("%s", st.message);
+		bench_fail("%s", st.message);
 	c.actor = "bench";
 	struct imported urns;
 	bench_import(&o, &c, &r, &urns);
 	client_close(&c);
 	if (urns.n == 0)
-		fail("no URNs found in %s", o.gias);
+		bench_fail("no URNs found in %s", o.gias);
 	if ((size_t)o.window >= urns.n)
-		fail("--window must be below the number of schools (%zu)", urns.n);
+		bench_fail("--window must be below the number of schools (%zu)", urns.n);
 
 	if (client_open(&c, zctx, r.api, 5000, 1, &st) < 0)
-		fail("%s", st.message);
+		bench_fail("%s", st.message);
 	c.actor = "bench";
 	bench_rtt(&o, &c, &r, &urns);
 	client_close(&c);
 
 	bench_events(&o, zctx, &r, &urns);
-	registry_stop(&r);
+	bench_service_stop(&r);
 	free(urns.urns);
 
 	if (!skip_memory)

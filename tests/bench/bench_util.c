@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -59,9 +60,29 @@ void bench_result(const char *name, const char *fmt, ...)
 	fflush(stdout);
 }
 
+/* The service whose log a failure shows. */
+static const struct bench_service *bench_current_service;
+
+static void bench_show_log_tail(const struct bench_service *s)
+{
+	FILE *f = fopen(s->log, "r");
+	if (!f)
+		return;
+	fseek(f, 0, SEEK_END);
+	long size = ftell(f);
+	fseek(f, size > 4000 ? size - 4000 : 0, SEEK_SET);
+	char buf[4096];
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	fprintf(stderr, "---- end of %s ----\n%s----\n", s->log, buf);
+}
+
 void bench_fail(const char *fmt, ...)
 {
 	va_list ap;
+	if (bench_current_service)
+		bench_show_log_tail(bench_current_service);
 	fputs("bench: FAILED: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -383,4 +404,79 @@ uint64_t bench_rand(uint64_t *state)
 	x ^= x >> 27;
 	*state = x;
 	return x * 0x2545F4914F6CDD1DULL;
+}
+
+/* ---- service processes ---- */
+
+void bench_service_start(struct bench_service *s, const char *binary, const char *label,
+			 const char *const *extra_args)
+{
+	memset(s, 0, sizeof *s);
+	char prefix[64];
+	snprintf(prefix, sizeof prefix, "n2gg-bench-%s", label);
+	s->dir = bench_tmpdir(prefix);
+	snprintf(s->api, sizeof s->api, "tcp://127.0.0.1:%d", bench_free_port());
+	snprintf(s->events, sizeof s->events, "tcp://127.0.0.1:%d", bench_free_port());
+	snprintf(s->http, sizeof s->http, "127.0.0.1:%d", bench_free_port());
+	snprintf(s->store, sizeof s->store, "%s/store", s->dir);
+	snprintf(s->log, sizeof s->log, "%s/%s.log", s->dir, label);
+	const char *argv[32] = {binary, "--api", s->api, "--events", s->events, "--http", s->http,
+				"--data-dir", s->store, "--heartbeat-ms", "200"};
+	size_t argc = 11;
+	for (size_t i = 0; extra_args && extra_args[i]; i++) {
+		if (argc + 1 >= sizeof argv / sizeof argv[0])
+			bench_fail("too many arguments for %s", binary);
+		argv[argc++] = extra_args[i];
+	}
+	argv[argc] = NULL;
+	pid_t parent = getpid();
+	int logfd = open(s->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (logfd < 0)
+		bench_fail("cannot create %s: %s", s->log, strerror(errno));
+	pid_t pid = fork();
+	if (pid < 0)
+		bench_fail("fork: %s", strerror(errno));
+	if (pid == 0) {
+		/* dies with the benchmark even if that is killed with SIGKILL */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(127);
+		dup2(logfd, 1);
+		dup2(logfd, 2);
+		execv(binary, (char *const *)argv);
+		_exit(127);
+	}
+	close(logfd);
+	s->pid = pid;
+	bench_track_child(pid);
+	bench_current_service = s;
+	double deadline = bench_now() + 15;
+	while (bench_http_get(s->http, "/health", NULL) != 200) {
+		int status;
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			bench_untrack_child(pid);
+			bench_fail("%s exited (status %d) before becoming healthy", binary, status);
+		}
+		if (bench_now() > deadline)
+			bench_fail("%s did not become healthy in 15 s", binary);
+		usleep(20 * 1000);
+	}
+}
+
+void bench_service_stop(struct bench_service *s)
+{
+	int status = bench_stop_child(s->pid, 30);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		bench_fail("%s did not stop cleanly on SIGTERM (status %d)", s->log, status);
+	s->pid = 0;
+	if (bench_current_service == s)
+		bench_current_service = NULL;
+}
+
+char *bench_service_metrics(const struct bench_service *s)
+{
+	char *body;
+	if (bench_http_get(s->http, "/metrics", &body) != 200)
+		bench_fail("GET http://%s/metrics failed", s->http);
+	return body;
 }

@@ -57,6 +57,24 @@ double bench_metric(const char *text, const char *name);
 /* The whole file, malloc'd; bench_fail() when unreadable. */
 char *bench_read_file(const char *path, size_t *len);
 
+/* A service binary run as a child on free loopback ports and a scratch data directory,
+ * like the integration harness starts them. While one runs, bench_fail() shows the end of
+ * the log of the last one started. */
+struct bench_service {
+	pid_t pid;
+	const char *dir;
+	char api[64], events[64], http[64];
+	char store[512], log[512];
+};
+/* Starts `binary` with the common options plus `extra_args` (NULL-terminated, may be NULL)
+ * and waits until /health answers. */
+void bench_service_start(struct bench_service *s, const char *binary, const char *label,
+			 const char *const *extra_args);
+/* SIGTERM; bench_fail() unless it exits 0. */
+void bench_service_stop(struct bench_service *s);
+/* GET /metrics, malloc'd; bench_fail() when it does not answer. */
+char *bench_service_metrics(const struct bench_service *s);
+
 /* A small deterministic PRNG (xorshift64*), so runs pick the same URNs. */
 uint64_t bench_rand(uint64_t *state);
 
