@@ -13,6 +13,13 @@ static struct categoriser *cat_of(const struct api_call *call)
 	return ((struct service *)call->service)->impl;
 }
 
+/* The policy writes in this batch decide under: one a ReloadPolicy earlier in the batch has
+ * prepared comes into force with the batch's commit. */
+static const struct policy *cat_policy(const struct categoriser *c)
+{
+	return c->policy_next ? c->policy_next : c->policy;
+}
+
 static const char *cat_actor(const struct api_call *call)
 {
 	return call->actor && call->actor[0] ? call->actor : "unknown";
@@ -127,10 +134,11 @@ static int cat_set_override(struct api_call *call)
 	int rc = cat_known_school(call, req->urn, &sf);
 	if (rc < 0)
 		return rc;
-	if (policy_category_index(c->policy, req->category) < 0) {
+	const struct policy *p = cat_policy(c);
+	if (policy_category_index(p, req->category) < 0) {
 		char letters[POLICY_MAX_CATEGORIES * 2 + 1] = "";
-		for (int i = 0; i < c->policy->category_count; i++)
-			strcat(letters, c->policy->categories[i].letter);
+		for (int i = 0; i < p->category_count; i++)
+			strcat(letters, p->categories[i].letter);
 		return status_fail(&call->status, STATUS_INVALID_ARGUMENT,
 				   "category \"%s\" is not one of the policy's (%s)", req->category,
 				   letters);
@@ -158,8 +166,8 @@ static int cat_set_override(struct api_call *call)
 	snprintf(cause, sizeof cause, "override set by %s", ov.set_by);
 	if ((rc = cat_store_put_override(c, call->txn, &ov, call->arena, &call->status)) < 0 ||
 	    (rc = cat_append(call, req->urn, "category.override.set", &ev.base)) < 0 ||
-	    (rc = categoriser_decide(c, call->txn, c->policy, sf, cause, cat_actor(call),
-				     call->arena, &call->status)) < 0)
+	    (rc = categoriser_decide(c, call->txn, p, sf, cause, cat_actor(call), call->arena,
+				     &call->status)) < 0)
 		return rc;
 	return cat_reply_decision(call, req->urn, &n2gg__v1__override_reply__descriptor);
 }
@@ -184,7 +192,7 @@ static int cat_clear_override(struct api_call *call)
 	snprintf(cause, sizeof cause, "override cleared by %s", cat_actor(call));
 	if (rc < 0 || (rc = cat_store_del_override(c, call->txn, req->urn, &call->status)) < 0 ||
 	    (rc = cat_append(call, req->urn, "category.override.cleared", &ev.base)) < 0 ||
-	    (rc = categoriser_decide(c, call->txn, c->policy, sf, cause, cat_actor(call),
+	    (rc = categoriser_decide(c, call->txn, cat_policy(c), sf, cause, cat_actor(call),
 				     call->arena, &call->status)) < 0)
 		return rc;
 	return cat_reply_decision(call, req->urn, &n2gg__v1__override_reply__descriptor);
