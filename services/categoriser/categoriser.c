@@ -52,7 +52,7 @@ static int categoriser_decide_one(struct categoriser *c, MDB_txn *txn, const str
 		return rc;
 	}
 	long long now_ms = date_now_ms();
-	*category = prev ? prev->category : "";
+	*category = "";   /* an unmatched school counts in no category of this policy */
 	if (decision_build(p, sf, prev, ov, categoriser_today(c), now_ms, a, &now) ==
 	    DECISION_UNMATCHED)
 		return DECIDED_UNMATCHED;

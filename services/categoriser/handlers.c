@@ -81,11 +81,25 @@ static int cat_reply_decision(struct api_call *call, uint32_t urn,
 static int cat_get_category(struct api_call *call)
 {
 	const N2gg__V1__GetCategoryRequest *req = call->body;
+	struct categoriser *c = cat_of(call);
 	N2gg__V1__SchoolFacts *sf;
 	int rc = cat_known_school(call, req->urn, &sf);
-	if (rc < 0)
-		return rc;
-	return cat_reply_decision(call, req->urn, &n2gg__v1__get_category_reply__descriptor);
+	if (rc < 0 || cat_is_open(sf))
+		return rc < 0 ? rc : cat_reply_decision(call, req->urn,
+							 &n2gg__v1__get_category_reply__descriptor);
+	/* closed or not yet open: the stored decision if it once had a category, else one
+	 * saying why it has none */
+	N2gg__V1__GetCategoryReply *reply =
+		arena_message(call->arena, &n2gg__v1__get_category_reply__descriptor);
+	rc = cat_store_get_decision(c, call->txn, req->urn, call->arena, &reply->decision, NULL);
+	if (rc == -STATUS_NOT_FOUND)
+		decision_build(c->policy, sf, NULL, NULL, categoriser_today(c), date_now_ms(),
+			       call->arena, &reply->decision);
+	else if (rc < 0)
+		return status_fail(&call->status, STATUS_INTERNAL, "reading decision of %u",
+				   req->urn);
+	call->reply = &reply->base;
+	return 0;
 }
 
 static int cat_list_categories(struct api_call *call)

@@ -565,6 +565,16 @@ static void parse_monitoring(struct reader *rd, yaml_node_t *n)
 			cal->half_term_start[i][0] = m;
 			cal->half_term_start[i][1] = d;
 		}
+		/* as policy_check() does, but on the line that is out of order */
+		for (unsigned h = 2; h <= FACTS_HALF_TERMS; h++)
+			if (facts_half_term_start(cal, 2014, h) <=
+			    facts_half_term_start(cal, 2014, h - 1)) {
+				ERR(rd, seq_item(rd, hts, (int)h - 1),
+				    "monitoring: half-term %u does not start after half-term %u "
+				    "(starts run from September to July)",
+				    h, h - 1);
+				return;
+			}
 	}
 	yaml_node_t *due = get(rd, n, "return_due_days");
 	double days;

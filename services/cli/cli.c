@@ -1,6 +1,6 @@
-/* cli: the command's state and its one connection to the registry (see cli.h). The
- * connection opens on the first call, so commands that fail their argument checks, and
- * --help, never touch the network. */
+/* cli: the command's state and its connections to the services (see cli.h). A connection
+ * opens on the first call to its service, so commands that fail their argument checks,
+ * and --help, never touch the network. */
 #include "cli.h"
 
 #include <stdarg.h>
@@ -15,8 +15,9 @@ void cli_init(struct cli *cli)
 
 void cli_free(struct cli *cli)
 {
-	if (cli->connected)
-		client_close(&cli->client);
+	for (int i = 0; i < CLI_SERVICE_COUNT; i++)
+		if (cli->connected[i])
+			client_close(&cli->clients[i]);
 	if (cli->zctx)
 		zmq_ctx_term(cli->zctx);
 	arena_free(&cli->arena);
@@ -29,20 +30,52 @@ void *cli_zctx(struct cli *cli)
 	return cli->zctx;
 }
 
-int cli_call(struct cli *cli, const char *method, const ProtobufCMessage *req,
-	     const ProtobufCMessageDescriptor *reply_type, void **reply)
+const char *cli_service_name(enum cli_service service)
 {
-	if (!cli->connected) {
-		int rc = client_open(&cli->client, cli_zctx(cli), cli->registry_api, cli->timeout_ms,
+	return service == CLI_CATEGORISER ? "categoriser" : "registry";
+}
+
+const char *cli_service_api(const struct cli *cli, enum cli_service service)
+{
+	return service == CLI_CATEGORISER ? cli->categoriser_api : cli->registry_api;
+}
+
+const char *cli_service_events(const struct cli *cli, enum cli_service service)
+{
+	return service == CLI_CATEGORISER ? cli->categoriser_events : cli->registry_events;
+}
+
+int cli_call_service(struct cli *cli, enum cli_service service, const char *method,
+		     const ProtobufCMessage *req, const ProtobufCMessageDescriptor *reply_type,
+		     void **reply)
+{
+	struct client *c = &cli->clients[service];
+	cli->called = service;
+	if (!cli->connected[service]) {
+		int rc = client_open(c, cli_zctx(cli), cli_service_api(cli, service), cli->timeout_ms,
 				     cli->retries + 1, &cli->st);
 		if (rc < 0)
 			return rc;
-		cli->client.actor = cli->actor;
-		cli->connected = true;
+		c->actor = cli->actor;
+		cli->connected[service] = true;
 	}
-	/* imports raise the timeout after the connection may have opened */
-	cli->client.timeout_ms = cli->timeout_ms;
-	return client_call(&cli->client, method, req, reply_type, &cli->arena, reply, &cli->st);
+	/* imports raise the timeout, and optional calls lower it, after the connection may
+	 * have opened */
+	c->timeout_ms = cli->timeout_ms;
+	c->attempts = cli->retries + 1;
+	return client_call(c, method, req, reply_type, &cli->arena, reply, &cli->st);
+}
+
+int cli_call(struct cli *cli, const char *method, const ProtobufCMessage *req,
+	     const ProtobufCMessageDescriptor *reply_type, void **reply)
+{
+	return cli_call_service(cli, CLI_REGISTRY, method, req, reply_type, reply);
+}
+
+int cli_call_categoriser(struct cli *cli, const char *method, const ProtobufCMessage *req,
+			 const ProtobufCMessageDescriptor *reply_type, void **reply)
+{
+	return cli_call_service(cli, CLI_CATEGORISER, method, req, reply_type, reply);
 }
 
 int cli_usage_error(struct cli *cli, const char *fmt, ...)

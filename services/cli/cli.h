@@ -1,6 +1,7 @@
-/* cli: what the parts of the n2gg command share: the global settings, the connection to
- * the registry, the table that describes each command's operands and options (one parser
- * reads them all), checks of argument values, and the command handlers. */
+/* cli: what the parts of the n2gg command share: the global settings, the connections to
+ * the services (registry, categoriser), the table that describes each command's operands
+ * and options (one parser reads them all), checks of argument values, and the command
+ * handlers. */
 #ifndef N2GG_CLI_H
 #define N2GG_CLI_H
 
@@ -11,6 +12,7 @@
 #include "arena.h"
 #include "client.h"
 #include "date.h"
+#include "n2gg/v1/categoriser.pb-c.h"
 #include "n2gg/v1/registry.pb-c.h"
 #include "status.h"
 
@@ -50,16 +52,23 @@ struct cli_args {
 	const char *values[CLI_MAX_OPTIONS];  /* by option index: NULL not given, "" a flag given */
 };
 
+/* The services the CLI talks to: one connection each, opened on its first call. */
+enum cli_service { CLI_REGISTRY, CLI_CATEGORISER, CLI_SERVICE_COUNT };
+
 struct cli {
 	const char *registry_api;
 	const char *registry_events;
+	const char *categoriser_api;
+	const char *categoriser_events;
 	int timeout_ms;
 	int retries;
+	bool timeout_given;        /* --timeout-ms was given: optional calls wait that long too */
 	const char *actor;
 	bool json;
 	void *zctx;
-	struct client client;
-	bool connected;
+	struct client clients[CLI_SERVICE_COUNT];
+	bool connected[CLI_SERVICE_COUNT];
+	enum cli_service called;   /* the service of the last call: named when it fails */
 	struct arena arena;
 	struct status st;
 };
@@ -68,9 +77,24 @@ void cli_init(struct cli *cli);
 void cli_free(struct cli *cli);
 void *cli_zctx(struct cli *cli);
 
-/* Calls a registry method (see client_call); the reply lives in cli->arena. */
+/* "registry", "categoriser"; and a service's API and events endpoints as configured. */
+const char *cli_service_name(enum cli_service service);
+const char *cli_service_api(const struct cli *cli, enum cli_service service);
+const char *cli_service_events(const struct cli *cli, enum cli_service service);
+
+/* Calls a method of `service` (see client_call) with the current --timeout-ms and
+ * --retries; the reply lives in cli->arena. */
+int cli_call_service(struct cli *cli, enum cli_service service, const char *method,
+		     const ProtobufCMessage *req, const ProtobufCMessageDescriptor *reply_type,
+		     void **reply);
+/* Calls a registry method / a categoriser method. */
 int cli_call(struct cli *cli, const char *method, const ProtobufCMessage *req,
 	     const ProtobufCMessageDescriptor *reply_type, void **reply);
+int cli_call_categoriser(struct cli *cli, const char *method, const ProtobufCMessage *req,
+			 const ProtobufCMessageDescriptor *reply_type, void **reply);
+
+/* Reads a whole file into the arena; -STATUS_INVALID_ARGUMENT naming it when it cannot. */
+int cli_read_file(struct cli *cli, const char *path, ProtobufCBinaryData *out);
 
 /* Set cli->st and return the negated error, for `return cli_usage_error(...)`. */
 int cli_usage_error(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -95,7 +119,8 @@ int cli_check_uint(struct cli *cli, const char *what, const char *text, uint32_t
 		   uint32_t max, uint32_t *out);
 int cli_check_pct(struct cli *cli, const char *what, const char *text, double *out);
 
-/* ---- commands (cli_registry.c, cli_school.c, cli_cluster.c, cli_events.c) ---- */
+/* ---- commands (cli_registry.c, cli_school.c, cli_cluster.c, cli_events.c,
+ * cli_category.c, cli_policy.c) ---- */
 
 int cli_import_gias(struct cli *cli, const struct cli_args *args);
 int cli_import_inspections(struct cli *cli, const struct cli_args *args);
@@ -128,5 +153,17 @@ int cli_group_remove(struct cli *cli, const struct cli_args *args);
 int cli_group_show(struct cli *cli, const struct cli_args *args);
 
 int cli_events_tail(struct cli *cli, const struct cli_args *args);
+
+int cli_category_show(struct cli *cli, const struct cli_args *args);
+int cli_category_explain(struct cli *cli, const struct cli_args *args);
+int cli_category_list(struct cli *cli, const struct cli_args *args);
+int cli_category_override(struct cli *cli, const struct cli_args *args);
+int cli_category_clear_override(struct cli *cli, const struct cli_args *args);
+int cli_category_history(struct cli *cli, const struct cli_args *args);
+int cli_category_summary(struct cli *cli, const struct cli_args *args);
+
+int cli_policy_check(struct cli *cli, const struct cli_args *args);
+int cli_policy_reload(struct cli *cli, const struct cli_args *args);
+int cli_policy_show(struct cli *cli, const struct cli_args *args);
 
 #endif

@@ -1,7 +1,8 @@
-/* cli_events: `events tail`, the registry's events as they happen. It runs the reliable
- * subscriber (sub.h) without a store, so a slow terminal or a dropped connection costs no
- * events: they are read again from the registry's log. The topic filter only decides what
- * is printed; the cursor moves over every event, so gaps are still noticed. */
+/* cli_events: `events tail`, a service's events (the registry's or the categoriser's) as
+ * they happen. It runs the reliable subscriber (sub.h) without a store, so a slow terminal
+ * or a dropped connection costs no events: they are read again from the service's log.
+ * The topic filter only decides what is printed; the cursor moves over every event, so
+ * gaps are still noticed. */
 #include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 
 struct cli_tail {
 	struct cli *cli;
+	enum cli_service source;
 	uv_loop_t loop;
 	struct sub sub;
 	uv_timer_t timer;
@@ -94,7 +96,7 @@ static void cli_tail_on_timer(uv_timer_t *timer)
 		cli_tail_stop(t, status_fail(&t->cli->st, STATUS_UNAVAILABLE,
 					     "no events from %s for %lld ms while catching up to "
 					     "event %llu (at %llu)",
-					     t->cli->registry_api, t->patience_ms,
+					     cli_service_api(t->cli, t->source), t->patience_ms,
 					     (unsigned long long)t->stop_at,
 					     (unsigned long long)t->sub.cursor));
 }
@@ -121,9 +123,9 @@ static void cli_tail_handles(struct cli_tail *t)
 static int cli_tail_run(struct cli_tail *t, uint64_t start_after)
 {
 	struct sub_options opt = {
-		.source = "registry",
-		.events_endpoint = t->cli->registry_events,
-		.api_endpoint = t->cli->registry_api,
+		.source = cli_service_name(t->source),
+		.events_endpoint = cli_service_events(t->cli, t->source),
+		.api_endpoint = cli_service_api(t->cli, t->source),
 		.timeout_ms = t->cli->timeout_ms,
 	};
 	uv_loop_init(&t->loop);
@@ -158,12 +160,22 @@ static int cli_check_seq(struct cli *cli, const char *text, uint64_t *seq)
 	return 0;
 }
 
-static int cli_registry_head(struct cli *cli, uint64_t *head)
+static int cli_check_source(struct cli *cli, const char *text, enum cli_service *source)
+{
+	for (int i = 0; i < CLI_SERVICE_COUNT; i++)
+		if (strcmp(text, cli_service_name((enum cli_service)i)) == 0) {
+			*source = (enum cli_service)i;
+			return 0;
+		}
+	return cli_invalid(cli, "--source \"%s\": write registry or categoriser", text);
+}
+
+static int cli_head(struct cli *cli, enum cli_service source, uint64_t *head)
 {
 	N2gg__V1__HealthRequest req = N2GG__V1__HEALTH_REQUEST__INIT;
 	N2gg__V1__HealthReply *reply;
-	int rc = cli_call(cli, "Health", &req.base, &n2gg__v1__health_reply__descriptor,
-			  (void **)&reply);
+	int rc = cli_call_service(cli, source, "Health", &req.base,
+				  &n2gg__v1__health_reply__descriptor, (void **)&reply);
 	if (rc == 0)
 		*head = reply->head_seq;
 	return rc;
@@ -173,19 +185,21 @@ int cli_events_tail(struct cli *cli, const struct cli_args *args)
 {
 	struct cli_tail t = {.cli = cli, .topic = cli_opt(args, "topic")};
 	const char *from = cli_opt(args, "from"), *count = cli_opt(args, "count");
+	const char *source = cli_opt(args, "source");
 	uint64_t first = 0, head = 0;
 	uint32_t n = 0;
 	int rc;
 	t.no_follow = cli_opt(args, "no-follow") != NULL;
 	t.patience_ms = (long long)cli->timeout_ms * (cli->retries + 1);
-	if ((from && (rc = cli_check_seq(cli, from, &first)) < 0) ||
+	if ((source && (rc = cli_check_source(cli, source, &t.source)) < 0) ||
+	    (from && (rc = cli_check_seq(cli, from, &first)) < 0) ||
 	    (count && (rc = cli_check_uint(cli, "--count", count, 1, UINT32_MAX, &n)) < 0))
 		return rc;
 	t.count = n;
 	/* without --from only new events are shown: those after the head as it is now. The
-	 * head is asked for with --from too: a registry that is not there is reported now
+	 * head is asked for with --from too: a service that is not there is reported now
 	 * (exit 6), where the follower would otherwise retry quietly for ever. */
-	if ((rc = cli_registry_head(cli, &head)) < 0)
+	if ((rc = cli_head(cli, t.source, &head)) < 0)
 		return rc;
 	t.stop_at = head;
 	return cli_tail_run(&t, from ? first - 1 : head);

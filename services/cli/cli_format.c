@@ -244,12 +244,100 @@ N2gg__V1__RegistryEvent *cli_event_decode(const N2gg__V1__Event *ev, struct aren
 	return n2gg__v1__registry_event__unpack(&a->pb, ev->payload.len, ev->payload.data);
 }
 
+/* ---- categoriser event summaries ---- */
+
+/* What each categoriser topic carries (categoriser.proto); a name ending in '.' is a
+ * prefix. Registry topics all carry a RegistryEvent. */
+static const struct {
+	const char *topic;
+	const ProtobufCMessageDescriptor *payload;
+} cli_category_topics[] = {
+	{"category.changed", &n2gg__v1__category_changed__descriptor},
+	{"category.override.", &n2gg__v1__override_changed__descriptor},
+	{"category.monitoring.overdue", &n2gg__v1__monitoring_overdue__descriptor},
+	{"category.policy.loaded", &n2gg__v1__policy_loaded__descriptor},
+};
+
+static bool cli_topic_matches(const char *topic, const char *pattern)
+{
+	size_t len = strlen(pattern);
+	return pattern[len - 1] == '.' ? strncmp(topic, pattern, len) == 0
+				       : strcmp(topic, pattern) == 0;
+}
+
+ProtobufCMessage *cli_event_payload(const N2gg__V1__Event *ev, struct arena *a)
+{
+	if (strncmp(ev->topic, "registry.", 9) == 0)
+		return (ProtobufCMessage *)cli_event_decode(ev, a);
+	for (size_t i = 0; i < sizeof cli_category_topics / sizeof *cli_category_topics; i++)
+		if (cli_topic_matches(ev->topic, cli_category_topics[i].topic))
+			return protobuf_c_message_unpack(cli_category_topics[i].payload, &a->pb,
+							 ev->payload.len, ev->payload.data);
+	return NULL;
+}
+
+static void cli_sum_category_changed(struct cli_text *t, const N2gg__V1__CategoryChanged *e)
+{
+	cli_text_add(t, " urn=%u", e->urn);
+	cli_text_quoted(t, "name", e->school_name);
+	cli_text_add(t, " change=\"%s -> %s\"", cli_or_dash(e->previous_category),
+		     cli_or_dash(e->category));
+	cli_text_quoted(t, "cause", e->cause);
+}
+
+static void cli_sum_override(struct cli_text *t, const N2gg__V1__OverrideChanged *e)
+{
+	char until[CLI_TIME_LEN];
+	const N2gg__V1__Override *o = e->override;
+	if (o) {
+		cli_text_add(t, " urn=%u category=%s", o->urn, cli_or_dash(o->category));
+		cli_text_quoted(t, "reason", o->reason);
+		cli_text_add(t, " expires=%s", o->expires_unix_ms ? cli_time(o->expires_unix_ms, until)
+								: "never");
+	}
+	if (e->reason[0])
+		cli_text_quoted(t, "why_ended", e->reason);
+}
+
+static void cli_sum_overdue(struct cli_text *t, const N2gg__V1__MonitoringOverdue *e)
+{
+	cli_text_add(t, " urn=%u", e->urn);
+	cli_text_quoted(t, "name", e->school_name);
+	cli_text_add(t, " category=%s year=%u half_term=%u due=%s", cli_or_dash(e->category),
+		     e->year, e->half_term, cli_or_dash(e->due_date));
+}
+
+static void cli_sum_policy_loaded(struct cli_text *t, const N2gg__V1__PolicyLoaded *e)
+{
+	cli_text_quoted(t, "name", e->name);
+	cli_text_quoted(t, "version", e->version);
+	cli_text_quoted(t, "file", e->file);
+	cli_text_add(t, " evaluated=%u changed=%u", e->schools_evaluated, e->schools_changed);
+}
+
+static void cli_category_summary_text(struct cli_text *t, const ProtobufCMessage *m)
+{
+	if (m->descriptor == &n2gg__v1__category_changed__descriptor)
+		cli_sum_category_changed(t, (const N2gg__V1__CategoryChanged *)m);
+	else if (m->descriptor == &n2gg__v1__override_changed__descriptor)
+		cli_sum_override(t, (const N2gg__V1__OverrideChanged *)m);
+	else if (m->descriptor == &n2gg__v1__monitoring_overdue__descriptor)
+		cli_sum_overdue(t, (const N2gg__V1__MonitoringOverdue *)m);
+	else
+		cli_sum_policy_loaded(t, (const N2gg__V1__PolicyLoaded *)m);
+}
+
 const char *cli_event_summary(const N2gg__V1__Event *ev, struct arena *a)
 {
 	struct cli_text t = {.len = 0};
-	const N2gg__V1__RegistryEvent *re = cli_event_decode(ev, a);
-	if (!re)
+	const ProtobufCMessage *payload = cli_event_payload(ev, a);
+	if (!payload)
 		return arena_printf(a, "payload=undecodable bytes=%zu", ev->payload.len);
+	if (payload->descriptor != &n2gg__v1__registry_event__descriptor) {
+		cli_category_summary_text(&t, payload);
+		return arena_strdup(a, t.len ? t.s + 1 : "");
+	}
+	const N2gg__V1__RegistryEvent *re = (const N2gg__V1__RegistryEvent *)payload;
 	switch (re->body_case) {
 	case N2GG__V1__REGISTRY_EVENT__BODY_SCHOOL:
 		cli_text_school(&t, 0, re->school->school);
@@ -295,9 +383,9 @@ const char *cli_event_line(const N2gg__V1__Event *ev, struct arena *a)
 json_t *cli_event_json(const N2gg__V1__Event *ev, struct arena *a)
 {
 	json_t *j = pbjson_message(&ev->base);
-	N2gg__V1__RegistryEvent *re = cli_event_decode(ev, a);
-	if (re)
-		json_object_set_new(j, "payload", pbjson_message(&re->base));
+	const ProtobufCMessage *payload = cli_event_payload(ev, a);
+	if (payload)
+		json_object_set_new(j, "payload", pbjson_message(payload));
 	return j;
 }
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "arena.h"
+#include "n2gg/v1/categoriser.pb-c.h"
 #include "n2gg/v1/registry.pb-c.h"
 
 #define CLI_TIME_LEN 24   /* "2026-11-22T10:00:00Z" and its terminator */
@@ -35,11 +36,16 @@ const char *cli_or_dash(const char *s);
 
 /* The RegistryEvent in an event's payload, or NULL when it is not one. */
 N2gg__V1__RegistryEvent *cli_event_decode(const N2gg__V1__Event *ev, struct arena *a);
-/* "urn=123456 name=\"...\" changed=name,status" for an event's payload. */
+/* An event's payload decoded as its topic says: a RegistryEvent for registry.*, and for
+ * category.* the message categoriser.proto names (CategoryChanged, OverrideChanged,
+ * MonitoringOverdue, PolicyLoaded). NULL for an unknown topic or undecodable bytes. */
+ProtobufCMessage *cli_event_payload(const N2gg__V1__Event *ev, struct arena *a);
+/* "urn=123456 name=\"...\" changed=name,status" for an event's payload; for
+ * category.changed "urn=... name=\"...\" change=\"C -> A\" cause=\"...\"". */
 const char *cli_event_summary(const N2gg__V1__Event *ev, struct arena *a);
 /* "seq=12 time=2026-11-22T10:00:00Z topic=registry.school.changed actor=alice urn=..." */
 const char *cli_event_line(const N2gg__V1__Event *ev, struct arena *a);
-/* The event as JSON, its payload decoded (left as base64 when it is not a RegistryEvent). */
+/* The event as JSON, its payload decoded (left as base64 when cli_event_payload cannot). */
 json_t *cli_event_json(const N2gg__V1__Event *ev, struct arena *a);
 
 /* Prints a JSON value on stdout and drops the reference: indented, or one line. */

@@ -14,7 +14,7 @@
 
 /* Reads the whole file into the arena: in one piece when its size is known, growing for
  * a pipe or a device. */
-static int cli_read_file(struct cli *cli, const char *path, ProtobufCBinaryData *out)
+int cli_read_file(struct cli *cli, const char *path, ProtobufCBinaryData *out)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)

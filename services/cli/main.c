@@ -1,6 +1,7 @@
-/* n2gg: the command line of the N2GG registry. This file holds the table of commands,
- * reads the global options, dispatches, and turns a failure into a message on stderr and
- * an exit code scripts can trust (listed in cli_print_help). */
+/* n2gg: the command line of the N2GG services (registry, categoriser). This file holds the
+ * table of commands, reads the global options, dispatches, and turns a failure into a
+ * message on stderr and an exit code scripts can trust (listed in cli_print_help). */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +90,31 @@ static const struct cli_option cli_opts_events_tail[] = {
 	{"topic", "PREFIX", false, "print only events whose topic starts with PREFIX"},
 	{"count", "N", false, "exit after printing N events"},
 	{"no-follow", NULL, false, "exit once caught up with the events there were at the start"},
+	{"source", "SERVICE", false, "whose events: registry (default) or categoriser"},
+	{NULL, NULL, false, NULL},
+};
+static const struct cli_option cli_opts_category_list[] = {
+	{"category", "X", false, "only schools in category X (A-F)"},
+	{"cluster", "ID", false, "only the schools of cluster ID"},
+	{"limit", "N", false, "show at most N schools"},
+	{NULL, NULL, false, NULL},
+};
+static const struct cli_option cli_opts_override[] = {
+	{"reason", "TEXT", true, "why the category is set by hand (kept in the audit trail)"},
+	{"until", "DATE", false, "in force through DATE (ends at the following midnight UTC)"},
+	{"expires", "DATETIME", false, "ends at DATETIME, UTC, e.g. 2026-11-23T10:15:30Z"},
+	{NULL, NULL, false, NULL},
+};
+static const struct cli_option cli_opts_clear_override[] = {
+	{"reason", "TEXT", false, "why the override ends (kept in the audit trail)"},
+	{NULL, NULL, false, NULL},
+};
+static const struct cli_option cli_opts_summary[] = {
+	{"cluster", "ID", false, "only the schools of cluster ID"},
+	{NULL, NULL, false, NULL},
+};
+static const struct cli_option cli_opts_policy_show[] = {
+	{"text", NULL, false, "also print the policy text itself"},
 	{NULL, NULL, false, NULL},
 };
 
@@ -130,20 +156,49 @@ static const struct cli_command cli_commands[] = {
 	{"group", "remove", "ID URN", NULL, "Takes a school out of a group.", cli_group_remove},
 	{"group", "show", "ID", NULL, "Shows a group and its schools.", cli_group_show},
 	{"events", "tail", "", cli_opts_events_tail,
-	 "Prints the registry's events as they happen, one line each.", cli_events_tail},
+	 "Prints a service's events as they happen, one line each.", cli_events_tail},
+	{"category", "show", "URN", NULL, "Shows a school's LA category in brief.", cli_category_show},
+	{"category", "explain", "URN", NULL,
+	 "Explains in words why a school is in its category and what follows.",
+	 cli_category_explain},
+	{"category", "list", "", cli_opts_category_list, "Lists schools' categories, filtered.",
+	 cli_category_list},
+	{"category", "override", "URN CATEGORY", cli_opts_override,
+	 "Sets a school's category by hand; it wins over the rules until it ends.",
+	 cli_category_override},
+	{"category", "clear-override", "URN", cli_opts_clear_override,
+	 "Ends a school's hand-set category: the rules decide again.", cli_category_clear_override},
+	{"category", "history", "URN", NULL,
+	 "Lists a school's category changes and override audit, oldest first.",
+	 cli_category_history},
+	{"category", "summary", "", cli_opts_summary,
+	 "Counts schools per category, by cluster and across the LA.", cli_category_summary},
+	{"policy", "check", "FILE", NULL,
+	 "Checks a policy file, then tries it on every school (changes nothing).",
+	 cli_policy_check},
+	{"policy", "reload", "", NULL,
+	 "Makes the categoriser read its policy file again and decide every school.",
+	 cli_policy_reload},
+	{"policy", "show", "", cli_opts_policy_show, "Shows the policy in force.", cli_policy_show},
 	{NULL, "health", "", NULL, "Asks the registry how it is.", cli_health},
 };
 #define CLI_COMMAND_COUNT (sizeof cli_commands / sizeof *cli_commands)
 
 /* ---- global options ---- */
 
-enum cli_global { CLI_G_REGISTRY, CLI_G_EVENTS, CLI_G_TIMEOUT, CLI_G_RETRIES, CLI_G_ACTOR };
+enum cli_global { CLI_G_REGISTRY, CLI_G_EVENTS, CLI_G_CATEGORISER, CLI_G_CAT_EVENTS, CLI_G_TIMEOUT,
+		  CLI_G_RETRIES, CLI_G_ACTOR };
 
 static const struct cli_option cli_globals[] = {
 	[CLI_G_REGISTRY] = {"registry", "ENDPOINT", false,
 			    "the registry's API (env N2GG_REGISTRY_API; default tcp://127.0.0.1:7100)"},
 	[CLI_G_EVENTS] = {"registry-events", "ENDPOINT", false,
 			  "its events (env N2GG_REGISTRY_EVENTS; default tcp://127.0.0.1:7101)"},
+	[CLI_G_CATEGORISER] = {"categoriser", "ENDPOINT", false,
+			       "the categoriser's API (env N2GG_CATEGORISER_API; default "
+			       "tcp://127.0.0.1:7200)"},
+	[CLI_G_CAT_EVENTS] = {"categoriser-events", "ENDPOINT", false,
+			      "its events (env N2GG_CATEGORISER_EVENTS; default tcp://127.0.0.1:7201)"},
 	[CLI_G_TIMEOUT] = {"timeout-ms", "N", false,
 			   "wait N ms for each reply (default 10000; imports at least 120000)"},
 	[CLI_G_RETRIES] = {"retries", "N", false, "send again up to N times after a timeout (default 3)"},
@@ -160,15 +215,17 @@ static const char *cli_env(const char *name, const char *fallback)
 static void cli_print_help(FILE *out)
 {
 	fprintf(out, "usage: n2gg [OPTIONS] COMMAND [ARGS] [--json]\n\n"
-		     "The N2GG registry of schools, clusters and groups: imports the council's and the\n"
-		     "DfE's files, shows and changes schools, and follows the registry's events.\n\n"
+		     "The N2GG services from the command line. The registry of schools, clusters and\n"
+		     "groups: imports the council's and the DfE's files, shows and changes schools.\n"
+		     "The categoriser: each school's LA category (A-F), why, overrides set by hand,\n"
+		     "summaries, and the policy its rules come from. Also follows either's events.\n\n"
 		     "options (before the command):\n");
 	for (size_t i = 0; i < CLI_GLOBAL_COUNT; i++) {
 		char left[48];
 		snprintf(left, sizeof left, "--%s %s", cli_globals[i].name, cli_globals[i].value);
-		fprintf(out, "  %-28s %s\n", left, cli_globals[i].help);
+		fprintf(out, "  %-30s %s\n", left, cli_globals[i].help);
 	}
-	fprintf(out, "  %-28s %s\n  %-28s %s\n\ncommands:\n", "--json",
+	fprintf(out, "  %-30s %s\n  %-30s %s\n\ncommands:\n", "--json",
 		"print the reply as JSON, for scripts (also after the command)", "--help, --version",
 		"this text; the version");
 	for (size_t i = 0; i < CLI_COMMAND_COUNT; i++) {
@@ -184,10 +241,10 @@ static void cli_print_help(FILE *out)
 		     "  1  any other failure\n"
 		     "  2  usage error: unknown command or option, missing argument\n"
 		     "  3  an argument is not valid (INVALID_ARGUMENT)\n"
-		     "  4  no such school, cluster or group (NOT_FOUND)\n"
+		     "  4  no such school, cluster, group or override (NOT_FOUND)\n"
 		     "  5  it exists already, or cannot be done now (ALREADY_EXISTS, "
 		     "FAILED_PRECONDITION)\n"
-		     "  6  the registry is unreachable or did not answer in time (UNAVAILABLE)\n"
+		     "  6  the service is unreachable or did not answer in time (UNAVAILABLE)\n"
 		     "  7  import: some rows were rejected; the others were imported\n");
 }
 
@@ -198,11 +255,14 @@ static int cli_set_global(struct cli *cli, int which, const char *value)
 	switch (which) {
 	case CLI_G_REGISTRY: cli->registry_api = value; return 0;
 	case CLI_G_EVENTS: cli->registry_events = value; return 0;
+	case CLI_G_CATEGORISER: cli->categoriser_api = value; return 0;
+	case CLI_G_CAT_EVENTS: cli->categoriser_events = value; return 0;
 	case CLI_G_ACTOR: cli->actor = value; return 0;
 	case CLI_G_TIMEOUT:
 		if ((rc = cli_check_uint(cli, "--timeout-ms", value, 1, 3600000, &n)) < 0)
 			return rc;
 		cli->timeout_ms = (int)n;
+		cli->timeout_given = true;
 		return 0;
 	default:
 		if ((rc = cli_check_uint(cli, "--retries", value, 0, 100, &n)) < 0)
@@ -352,6 +412,18 @@ static int cli_exit_code(int code)
 	}
 }
 
+/* Names the service the failed call went to, and how to point the CLI elsewhere. */
+static void cli_report_unavailable(const struct cli *cli)
+{
+	const char *name = cli_service_name(cli->called);
+	char env[32];
+	snprintf(env, sizeof env, "%s", name);
+	for (char *p = env; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+	fprintf(stderr, "n2gg: is n2gg-%s running at %s? (start it, or set --%s / N2GG_%s_API)\n",
+		name, cli_service_api(cli, cli->called), name, env);
+}
+
 static int cli_report(const struct cli *cli, const struct cli_command *cmd, int rc)
 {
 	int code = -rc;
@@ -365,10 +437,7 @@ static int cli_report(const struct cli *cli, const struct cli_command *cmd, int 
 		fprintf(stderr, "n2gg: %s: %s\n", status_code_name((enum status_code)code),
 			cli->st.message);
 		if (code == STATUS_UNAVAILABLE || code == STATUS_DEADLINE_EXCEEDED)
-			fprintf(stderr,
-				"n2gg: is n2gg-registry running at %s? (start it, or set --registry / "
-				"N2GG_REGISTRY_API)\n",
-				cli->registry_api);
+			cli_report_unavailable(cli);
 	}
 	return cli_exit_code(code);
 }
@@ -381,6 +450,8 @@ int main(int argc, char **argv)
 	log_init("n2gg", LOG_WARN);
 	cli.registry_api = cli_env("N2GG_REGISTRY_API", "tcp://127.0.0.1:7100");
 	cli.registry_events = cli_env("N2GG_REGISTRY_EVENTS", "tcp://127.0.0.1:7101");
+	cli.categoriser_api = cli_env("N2GG_CATEGORISER_API", "tcp://127.0.0.1:7200");
+	cli.categoriser_events = cli_env("N2GG_CATEGORISER_EVENTS", "tcp://127.0.0.1:7201");
 	cli.actor = cli_env("N2GG_ACTOR", cli_env("USER", "cli"));
 	cli.timeout_ms = 10000;
 	cli.retries = 3;

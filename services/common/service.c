@@ -82,6 +82,8 @@ static int service_open(struct service *svc, struct status *st)
 	const struct service_desc *d = svc->desc;
 	long map_mb, max_msg_mb, heartbeat_ms;
 	int rc;
+	/* first, so the closing sequence in service_main runs whatever fails below */
+	uv_loop_init(&svc->loop);
 	if ((rc = config_get_long(&svc->cfg, "map-size-mb", 1, 1 << 20, &map_mb, st)) < 0 ||
 	    (rc = config_get_long(&svc->cfg, "max-message-mb", 1, 4096, &max_msg_mb, st)) < 0 ||
 	    (rc = config_get_long(&svc->cfg, "heartbeat-ms", 10, 600000, &heartbeat_ms, st)) < 0)
@@ -119,7 +121,6 @@ static int service_open(struct service *svc, struct status *st)
 	if ((rc = pub_open(&svc->pub, svc->zctx, config_get(&svc->cfg, "events"), d->name, st)) < 0)
 		return rc;
 
-	uv_loop_init(&svc->loop);
 	if ((rc = http_server_start(&svc->http, &svc->loop, config_get(&svc->cfg, "http"),
 				    service_http, svc, st)) < 0)
 		return rc;

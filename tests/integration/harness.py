@@ -144,6 +144,16 @@ class Service:
         self.proc.kill()
         self.proc.wait()
 
+    def metric(self, name):
+        """The value of metric `name` (labels ignored) on the service's /metrics, or None."""
+        with urllib.request.urlopen(f"http://{self.http}/metrics", timeout=5) as r:
+            text = r.read().decode()
+        for line in text.split("\n"):
+            key, _, value = line.partition(" ")
+            if key.split("{")[0] == name and value:
+                return float(value)
+        return None
+
     def main_thread_cpu(self):
         """CPU seconds the service's main thread (the one that runs requests) has used."""
         with open(f"/proc/{self.proc.pid}/task/{self.proc.pid}/stat") as f:
@@ -209,6 +219,33 @@ class ServiceTestCase(unittest.TestCase):
         os.makedirs(svc.data_dir, exist_ok=True)
         self.services.append(svc)
         return svc.start(wait)
+
+    def start_follower(self, name, registry, extra_args=(), wait=True):
+        """A service that follows the registry's events (the categoriser, ...), wired to
+        `registry`: its API for catching up, its event socket for live events."""
+        return self.start(name, extra_args=["--registry", registry.api, "--registry-events",
+                                            registry.events, *extra_args], wait=wait)
+
+    def wait_caught_up(self, follower, registry, timeout=30.0):
+        """Waits until `follower` has applied every event `registry` holds now, by its
+        n2gg_<name>_registry_cursor metric."""
+        client = Client(registry.api)
+        try:
+            head = client.read_events(max_events=1).head_seq
+        finally:
+            client.close()
+        metric = f"n2gg_{follower.name}_registry_cursor"
+        deadline = time.time() + timeout * SLOW
+        while time.time() < deadline:
+            if follower.proc.poll() is not None:
+                raise AssertionError(f"{follower.name} exited with {follower.proc.returncode}:\n"
+                                     f"{follower.log()}")
+            cursor = follower.metric(metric)
+            if cursor is not None and cursor >= head:
+                return head
+            time.sleep(0.05)
+        raise AssertionError(f"{follower.name} did not catch up with registry event {head} "
+                             f"(at {follower.metric(metric)}):\n{follower.log()[-3000:]}")
 
     def probe(self, svc, *args):
         binary = os.path.join(BUILD_DIR, "tests", "sub_probe")

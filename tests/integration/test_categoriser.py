@@ -518,3 +518,9 @@ class TestBadInput(CategoriserCase):
         self.assertEqual(common_pb2.Reply.FromString(raw.recv()).code, INVALID_ARGUMENT)
         raw.close()
         self.client(cat).call("Health", common_pb2.HealthRequest())
+
+    def test_a_port_in_use_is_a_clear_error(self):
+        reg = self.start("registry")
+        cat = self.start("categoriser", wait=False, extra_args=["--api", reg.api])
+        self.assertEqual(cat.proc.wait(10 * SLOW), 1)
+        self.assertIn("Address already in use", cat.log())
