@@ -40,7 +40,8 @@ static const struct cli_option cli_opts_school_list[] = {
 };
 static const struct cli_option cli_opts_set_flags[] = {
 	{"causing-concern", "yes|no", false, "the LA's concern about the school"},
-	{"psswn-issued", "DATE|none", false, "when a pre-statutory school warning notice was issued"},
+	{"psswn-issued", "DATE|none", false,
+	 "when a performance standards and safety warning notice (PSSWN) was issued"},
 	{"in-transition", "yes|no", false, "the school is changing (academy conversion, merger...)"},
 	{"transition-reason", "TEXT", false, "what the transition is"},
 	{"targeted-n2gg", "yes|no", false, "targeted by the N2GG programme"},
