@@ -225,6 +225,32 @@ static void categoriser_report_text(const struct policy_report *r, const char *f
 	}
 }
 
+/* Overrides naming a category the new policy lacks are ignored under it: say so. */
+static int categoriser_check_overrides(struct categoriser *c, MDB_txn *txn,
+				       const struct policy *p, struct policy_report *report,
+				       struct status *st)
+{
+	MDB_cursor *cur;
+	int mrc = mdb_cursor_open(txn, c->db[CAT_DB_OVERRIDES], &cur);
+	if (mrc)
+		return store_error(mrc, "reading overrides", st);
+	MDB_val k, v;
+	for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0;
+	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		N2gg__V1__Override *o = (N2gg__V1__Override *)protobuf_c_message_unpack(
+			&n2gg__v1__override__descriptor, NULL, v.mv_size, v.mv_data);
+		if (o && policy_category_index(p, o->category) < 0)
+			policy_report_add(report, true, 0,
+					  "the override of school %u names category %s, which this "
+					  "policy does not have: it is ignored until cleared",
+					  o->urn, o->category);
+		if (o)
+			protobuf_c_message_free_unpacked(&o->base, NULL);
+	}
+	mdb_cursor_close(cur);
+	return 0;
+}
+
 int categoriser_load_policy(struct categoriser *c, MDB_txn *txn, const char *text, size_t len,
 			    const char *file, const char *actor, struct categoriser_sweep *sweep,
 			    struct policy_report *report, struct status *st)
@@ -252,6 +278,8 @@ int categoriser_load_policy(struct categoriser *c, MDB_txn *txn, const char *tex
 				 p->name, p->version, sweep->unmatched_count, urns,
 				 sweep->unmatched_count > 10 ? ", ..." : "");
 	}
+	if (rc == 0)
+		rc = categoriser_check_overrides(c, txn, p, report, st);
 	if (rc == 0)
 		rc = cat_store_put_meta(c, txn, "policy.text", text, len, st);
 	if (rc == 0)

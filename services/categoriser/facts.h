@@ -93,8 +93,8 @@ struct facts {
 };
 
 /* The school year (by its ending calendar year) `day` falls in, and the current half-term
- * (1..6) with the day it started; half_term 0 before the first start (cannot happen with
- * a September first start). */
+ * (1..6) with the day it started; half_term 0 in September before the first half-term
+ * starts (1-3 September when it starts on the 4th). */
 void facts_school_year(const struct facts_calendar *cal, int day, unsigned *year,
 		       unsigned *half_term, int *half_term_start);
 /* The first day of half-term `half_term` of school year `year`. */

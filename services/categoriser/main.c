@@ -40,6 +40,14 @@ static int categoriser_load_txn(void *ctx, MDB_txn *txn, struct status *st)
 				       &l->report, st);
 }
 
+static void categoriser_log_report(const char *file, const struct policy_report *r)
+{
+	for (int i = 0; i < r->count; i++)
+		log_emit(r->problems[i].warning ? LOG_WARN : LOG_ERROR, "policy problem",
+			 "file=\"%s\" line=%d problem=\"%s\"", file, r->problems[i].line,
+			 r->problems[i].message);
+}
+
 static int categoriser_stored_policy(struct categoriser *c, char **text, size_t *len,
 				     struct status *st)
 {
@@ -77,10 +85,7 @@ static int categoriser_load_at_start(struct categoriser *c, struct status *st)
 			log_info("policy loaded", "file=\"%s\" name=%s version=%s evaluated=%u "
 				 "changed=%u", file, c->policy->name, c->policy->version,
 				 l.sweep.evaluated, l.sweep.changed);
-		for (int i = 0; i < l.report.count; i++)
-			log_emit(l.report.problems[i].warning ? LOG_WARN : LOG_ERROR,
-				 "policy problem", "file=\"%s\" line=%d problem=\"%s\"", file,
-				 l.report.problems[i].line, l.report.problems[i].message);
+		categoriser_log_report(file, &l.report);
 	}
 	if (rc < 0 && have_stored) {
 		log_error("policy file not usable; keeping the last good policy", "file=\"%s\" "
@@ -110,7 +115,9 @@ static void categoriser_on_sighup(uv_signal_t *h, int signum)
 		return;
 	}
 	struct categoriser_load l = {.c = c, .text = text, .len = len, .file = file};
-	if (categoriser_write(c, categoriser_load_txn, &l, &st) < 0) {
+	int rc = categoriser_write(c, categoriser_load_txn, &l, &st);
+	categoriser_log_report(file, &l.report);
+	if (rc < 0) {
 		log_error("policy reload refused; the policy in force stays", "file=\"%s\" "
 			  "error=\"%s\"", file, st.message);
 		c->stats.reloads_refused++;

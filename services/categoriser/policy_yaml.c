@@ -231,6 +231,13 @@ static int parse_fact_value(struct reader *rd, enum fact_id fact, yaml_node_t *n
 		*out = e;
 		return 0;
 	case FACT_TYPE_GRADE:
+		if (expect_number(rd, n, d->name, d->min, d->max, out) < 0)
+			return -1;
+		if (*out != floor(*out)) {
+			ERR(rd, n, "%s is a whole grade, not %g", d->name, *out);
+			return -1;
+		}
+		return 0;
 	case FACT_TYPE_NUMBER:
 		return expect_number(rd, n, d->name, d->min, d->max, out);
 	}
@@ -393,7 +400,11 @@ static int parse_condition(struct reader *rd, yaml_node_t *n, bool in_count)
 	}
 	if (get(rd, n, "fact"))
 		return parse_compare(rd, n, in_count);
-	ERR(rd, n, "a condition needs one of: all, any, not, fact, count");
+	const char *first = n->data.mapping.pairs.start < n->data.mapping.pairs.top
+				    ? scalar(node_at(rd, n->data.mapping.pairs.start->key))
+				    : NULL;
+	ERR(rd, n, "a condition needs one of: all, any, not, fact, count (found '%s')",
+	    first ? first : "nothing");
 	return -1;
 }
 
@@ -524,6 +535,10 @@ static void parse_floors(struct reader *rd, yaml_node_t *n)
 		    expect_number(rd, pp ? pp : item, "expected_standard_pct", 0, 100, &pct) < 0 ||
 		    (pb && expect_number(rd, pb, "progress_below", -100, 100, &progress) < 0))
 			continue;
+		if (year != floor(year)) {
+			ERR(rd, py, "from_year must be a whole year, not %g", year);
+			continue;
+		}
 		if (fp->floor_count && fp->floors[fp->floor_count - 1].from_year >= year) {
 			ERR(rd, item, "floor standards must be in order of from_year");
 			continue;

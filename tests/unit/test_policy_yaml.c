@@ -253,6 +253,28 @@ static void test_a_grade_out_of_range(void **state)
 	assert_contains(pr->message, "1 to 4");
 }
 
+static void test_a_grade_that_is_not_whole(void **state)
+{
+	(void)state;
+	assert_refused(WITH_RULE("  - id: weak\n"
+				 "    category: A\n"
+				 "    when:\n"
+				 "      fact: ofsted.overall\n"
+				 "      at_least: 2.5\n"),   /* 13 */
+		       13, "ofsted.overall is a whole grade, not 2.5");
+}
+
+static void test_a_misspelt_condition_key_is_named(void **state)
+{
+	(void)state;
+	assert_refused(WITH_RULE("  - id: weak\n"
+				 "    category: A\n"
+				 "    when:\n"
+				 "      fcat: ofsted.overall\n"   /* 12 */
+				 "      is: 4\n"),
+		       12, "(found 'fcat')");
+}
+
 static void test_a_value_out_of_range_in_a_list(void **state)
 {
 	(void)state;
@@ -672,6 +694,8 @@ int main(void)
 		T(test_a_misspelt_operator),
 		T(test_a_comparison_with_two_operators),
 		T(test_a_grade_out_of_range),
+		T(test_a_grade_that_is_not_whole),
+		T(test_a_misspelt_condition_key_is_named),
 		T(test_a_value_out_of_range_in_a_list),
 		T(test_a_bool_compared_with_at_least),
 		T(test_a_bool_that_is_not_true_or_false),
