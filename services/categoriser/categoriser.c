@@ -139,10 +139,9 @@ int categoriser_sweep(struct categoriser *c, MDB_txn *txn, const struct policy *
 
 /* ---- policies ---- */
 
-int categoriser_parse_policy(const char *text, size_t len, const char *file,
-			     struct policy **out, struct policy_report *report)
+int categoriser_parse_policy(const char *text, size_t len, struct policy **out,
+			     struct policy_report *report)
 {
-	(void)file;
 	struct policy *p = malloc(sizeof *p);
 	if (!p) {
 		policy_report_add(report, false, 0, "out of memory");
@@ -158,7 +157,7 @@ int categoriser_parse_policy(const char *text, size_t len, const char *file,
 	return 0;
 }
 
-static void categoriser_policy_destroy(struct policy *p)
+void categoriser_policy_destroy(struct policy *p)
 {
 	if (p) {
 		policy_free(p);
@@ -256,7 +255,7 @@ int categoriser_load_policy(struct categoriser *c, MDB_txn *txn, const char *tex
 			    struct policy_report *report, struct status *st)
 {
 	struct policy *p;
-	if (categoriser_parse_policy(text, len, file, &p, report) < 0) {
+	if (categoriser_parse_policy(text, len, &p, report) < 0) {
 		char problems[400];
 		categoriser_report_text(report, file, problems, sizeof problems);
 		return status_fail(st, STATUS_INVALID_ARGUMENT, "policy refused: %s", problems);
@@ -436,9 +435,11 @@ static int categoriser_check_monitoring(struct categoriser *c, MDB_txn *txn, str
 		    cat_store_get_facts(c, txn, d->urn, &a, &sf, st) < 0 ||
 		    facts_has_return(sf, year, ht))
 			continue;
-		rc = cat_store_mark_monitoring(c, txn, d->urn, year, ht, st);
-		if (rc != 0)
-			continue;   /* raised before (1), or an error (<0) ends the loop */
+		int marked = cat_store_mark_monitoring(c, txn, d->urn, year, ht, st);
+		if (marked != 0) {
+			rc = marked < 0 ? marked : 0;   /* raised before, or an error ends the loop */
+			continue;
+		}
 		N2gg__V1__MonitoringOverdue ev = N2GG__V1__MONITORING_OVERDUE__INIT;
 		ev.urn = d->urn;
 		ev.school_name = d->school_name;
@@ -452,8 +453,6 @@ static int categoriser_check_monitoring(struct categoriser *c, MDB_txn *txn, str
 					&ev.base, st);
 		c->stats.monitoring_overdue++;
 	}
-	if (rc > 0)
-		rc = 0;
 	mdb_cursor_close(cur);
 	arena_free(&a);
 	return rc;

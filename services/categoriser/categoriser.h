@@ -33,7 +33,6 @@ struct categoriser {
 	MDB_dbi db[CAT_DB_COUNT];
 	struct policy *policy;           /* in force */
 	struct policy *policy_next;      /* prepared by a reload in a transaction not yet committed */
-	char *policy_next_text;
 	const char *policy_file;         /* empty: the built-in default */
 	int as_of;                       /* fixed evaluation day, or -1 for today */
 	struct sub registry;
@@ -93,9 +92,11 @@ int categoriser_sweep(struct categoriser *c, MDB_txn *txn, const struct policy *
 		      const char *cause, const char *actor, struct categoriser_sweep *out,
 		      struct status *st);
 
-/* Reads and checks a policy; on success *out is a new policy (free with policy_free+free). */
-int categoriser_parse_policy(const char *text, size_t len, const char *file,
-			     struct policy **out, struct policy_report *report);
+/* Reads and checks a policy; on success *out is a new policy, for
+ * categoriser_policy_destroy(). */
+int categoriser_parse_policy(const char *text, size_t len, struct policy **out,
+			     struct policy_report *report);
+void categoriser_policy_destroy(struct policy *p);
 /* The text of the configured policy file (or the built-in default), malloc'd. */
 int categoriser_read_policy_file(const struct categoriser *c, char **text, size_t *len,
 				 struct status *st);

@@ -383,8 +383,8 @@ static int cat_check_policy(struct api_call *call)
 	sweep.unmatched = arena_alloc(call->arena, sizeof(uint32_t) * CAT_MAX_UNMATCHED);
 	sweep.unmatched_max = CAT_MAX_UNMATCHED;
 	int rc = 0;
-	if (categoriser_parse_policy((const char *)req->text.data, req->text.len, file, &p,
-				     &report) == 0) {
+	if (categoriser_parse_policy((const char *)req->text.data, req->text.len, &p, &report) ==
+	    0) {
 		rc = categoriser_sweep(c, call->txn, p, false, "", "", &sweep, &call->status);
 		if (sweep.unmatched_count)
 			policy_report_add(&report, false, 0, "%u school(s) match no rule",
@@ -392,10 +392,7 @@ static int cat_check_policy(struct api_call *call)
 	}
 	if (rc == 0)
 		cat_policy_reply(call, p, &report, file, p ? &sweep : NULL);
-	if (p) {
-		policy_free(p);
-		free(p);
-	}
+	categoriser_policy_destroy(p);
 	return rc;
 }
 

@@ -77,7 +77,7 @@ static int categoriser_load_at_start(struct categoriser *c, struct status *st)
 	if (rc == 0 && have_stored && len == stored_len && memcmp(text, stored, len) == 0) {
 		/* the policy in force already: no re-decision needed */
 		struct policy_report report = {0};
-		rc = categoriser_parse_policy(text, len, file, &c->policy, &report) < 0 ? -1 : 0;
+		rc = categoriser_parse_policy(text, len, &c->policy, &report) < 0 ? -1 : 0;
 	} else if (rc == 0) {
 		struct categoriser_load l = {.c = c, .text = text, .len = len, .file = file};
 		rc = categoriser_write(c, categoriser_load_txn, &l, st);
@@ -91,7 +91,7 @@ static int categoriser_load_at_start(struct categoriser *c, struct status *st)
 		log_error("policy file not usable; keeping the last good policy", "file=\"%s\" "
 			  "error=\"%s\"", file, st->message);
 		struct policy_report report = {0};
-		rc = categoriser_parse_policy(stored, stored_len, "(stored)", &c->policy, &report);
+		rc = categoriser_parse_policy(stored, stored_len, &c->policy, &report);
 		if (rc < 0)
 			status_fail(st, STATUS_INTERNAL, "the stored policy no longer parses");
 	}
@@ -185,11 +185,8 @@ static void categoriser_on_stop(struct service *svc)
 	uv_timer_stop(&c->clock);
 	uv_close((uv_handle_t *)&c->clock, NULL);
 	uv_close((uv_handle_t *)&c->sighup, NULL);
-	if (c->policy) {
-		policy_free(c->policy);
-		free(c->policy);
-		c->policy = NULL;
-	}
+	categoriser_policy_destroy(c->policy);
+	c->policy = NULL;
 	arena_free(&c->arena);
 }
 

@@ -323,25 +323,32 @@ class TestMonitoring(CategoriserCase):
             "--clock-ms", "100"])
         self.import_demo(reg, "edubasealldata.csv")
         self.caught_up(reg, cat)
-        late, on_time = list(self.decisions(cat))[:2]
+        late, on_time, later = sorted(self.decisions(cat))[:3]
         r = self.client(reg)
         r.call("RecordProgressReturn", registry_pb2.RecordProgressReturnRequest(
             urn=on_time, progress_return=registry_pb2.ProgressReturn(
                 year=2014, half_term=2, received_date="2013-11-20", on_track_pct=71)))
-        for urn in (late, on_time):
+
+        def target(urn):
             r.call("SetFlags", registry_pb2.SetFlagsRequest(
                 urn=urn, flags=registry_pb2.LaFlags(targeted_n2gg=True), fields=["targeted_n2gg"]))
-        self.caught_up(reg, cat)
-        self.assertEqual(self.decisions(cat)[late].category, "B")
 
         def overdue():
-            return [cat_pb2.MonitoringOverdue.FromString(e.payload) for e in
-                    self.category_events(cat) if e.topic == "category.monitoring.overdue"]
-        raised = wait_for(overdue, what="monitoring overdue")
+            return [(m.urn, m.year, m.half_term, m.due_date) for m in
+                    (cat_pb2.MonitoringOverdue.FromString(e.payload)
+                     for e in self.category_events(cat) if e.topic == "category.monitoring.overdue")]
+        for urn in (late, on_time):
+            target(urn)
+        self.caught_up(reg, cat)
+        self.assertEqual(self.decisions(cat)[late].category, "B")
+        wait_for(overdue, what="monitoring overdue")
         time.sleep(0.5 * SLOW)   # several more clock ticks: still raised once
-        raised = overdue()
-        self.assertEqual([(m.urn, m.year, m.half_term, m.due_date) for m in raised],
-                         [(late, 2014, 2, "2013-11-25")])
+        self.assertEqual(overdue(), [(late, 2014, 2, "2013-11-25")])
+        # a school placed under monitoring later is raised too, once
+        target(later)
+        wait_for(lambda: len(overdue()) == 2, what="the second school overdue")
+        time.sleep(0.5 * SLOW)
+        self.assertEqual(overdue(), [(late, 2014, 2, "2013-11-25"), (later, 2014, 2, "2013-11-25")])
 
 
 class TestCrashRecovery(CategoriserCase):
