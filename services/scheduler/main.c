@@ -1,0 +1,202 @@
+/* n2gg-scheduler: matches improvement partners to schools optimally under hard rules and
+ * schedules their visits across the school year. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calendar_yaml.h"
+#include "date.h"
+#include "log.h"
+#include "scheduler.h"
+
+static struct scheduler scheduler;
+
+extern const char scheduler_default_policy[];
+extern const size_t scheduler_default_policy_len;
+
+static struct config_option scheduler_options[] = {
+	{"registry", "tcp://127.0.0.1:7100", "the registry's API (for catching up on its events)",
+	 NULL},
+	{"registry-events", "tcp://127.0.0.1:7101", "the registry's event socket", NULL},
+	{"categoriser", "tcp://127.0.0.1:7200", "the categoriser's API", NULL},
+	{"categoriser-events", "tcp://127.0.0.1:7201", "the categoriser's event socket", NULL},
+	{"policy", "", "the entitlement policy (YAML); empty: the built-in Norfolk 2013 policy",
+	 NULL},
+	{"calendar", "", "the school-year calendar (YAML); empty: Norfolk's for the policy's year",
+	 NULL},
+	{"as-of", "", "plan visits from this date (YYYY-MM-DD) instead of today", NULL},
+};
+
+static char *scheduler_read_file(const char *path, size_t *len, struct status *st)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		status_fail(st, STATUS_FAILED_PRECONDITION, "cannot read %s: %s", path,
+			    strerror(errno));
+		return NULL;
+	}
+	size_t cap = 65536, n = 0, got;
+	char *buf = malloc(cap + 1);
+	while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+		n += got;
+		if (n == cap) {
+			char *grown = realloc(buf, cap * 2 + 1);
+			if (!grown) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = grown;
+			cap *= 2;
+		}
+	}
+	fclose(f);
+	if (!buf) {
+		status_fail(st, STATUS_INTERNAL, "out of memory reading %s", path);
+		return NULL;
+	}
+	buf[n] = 0;
+	*len = n;
+	return buf;
+}
+
+static int scheduler_load_policy(struct scheduler *s, const char *path, struct status *st)
+{
+	size_t len = scheduler_default_policy_len;
+	char *text = path[0] ? scheduler_read_file(path, &len, st) : NULL;
+	if (path[0] && !text)
+		return -STATUS_FAILED_PRECONDITION;
+	struct entitlement_report r = {0};
+	entitlement_init(&s->policy);
+	int rc = entitlement_parse(&s->policy, text ? text : scheduler_default_policy, len, &r);
+	free(text);
+	if (rc < 0) {
+		for (int i = 0; i < r.count; i++)
+			log_error("policy problem", "file=\"%s\" line=%d problem=\"%s\"",
+				  path[0] ? path : "(built-in)", r.problems[i].line,
+				  r.problems[i].message);
+		return status_fail(st, STATUS_INVALID_ARGUMENT, "%s:%d: %s",
+				   path[0] ? path : "(built-in policy)", r.problems[0].line,
+				   r.problems[0].message);
+	}
+	return 0;
+}
+
+static int scheduler_load_calendar(struct scheduler *s, const char *path, struct status *st)
+{
+	if (!path[0])
+		return calendar_yaml_builtin(&s->calendar, (int)s->policy.year, st) == 0
+			       ? 0
+			       : calendar_norfolk(&s->calendar, (int)s->policy.year, st);
+	size_t len;
+	char *text = scheduler_read_file(path, &len, st);
+	if (!text)
+		return -STATUS_FAILED_PRECONDITION;
+	int rc = calendar_yaml_parse(&s->calendar, text, len, st);
+	free(text);
+	return rc;
+}
+
+static int scheduler_start_replan(void *ctx, MDB_txn *txn, struct status *st)
+{
+	struct scheduler *s = ctx;
+	if (!sch_store_is_dirty(s, txn))
+		return 0;
+	struct sch_plan_summary sum;
+	return scheduler_plan(s, txn, true, false, "start-up: changes not yet planned", "scheduler",
+			      &s->arena, &sum, st);
+}
+
+static int scheduler_on_start(struct service *svc, struct status *st)
+{
+	struct scheduler *s = svc->impl;
+	s->svc = svc;
+	for (int i = 0; i < SCH_DB_COUNT; i++)
+		s->db[i] = svc->store.dbs[i];
+	arena_init(&s->arena);
+	s->as_of = -1;
+	const char *as_of = service_setting(svc, "as-of");
+	if (as_of[0] && date_parse(as_of, &s->as_of) < 0)
+		return status_fail(st, STATUS_INVALID_ARGUMENT, "as-of \"%s\" is not a date", as_of);
+	int rc;
+	if ((rc = scheduler_load_policy(s, service_setting(svc, "policy"), st)) < 0 ||
+	    (rc = scheduler_load_calendar(s, service_setting(svc, "calendar"), st)) < 0)
+		return rc;
+	uv_idle_init(&svc->loop, &s->replan);
+	/* a plan a crash interrupted: its changes were marked dirty with the facts */
+	if ((rc = scheduler_write(s, scheduler_start_replan, s, st)) < 0)
+		return rc;
+	struct sub_options reg = {
+		.source = "registry",
+		.events_endpoint = service_setting(svc, "registry-events"),
+		.api_endpoint = service_setting(svc, "registry"),
+		.outbox = &svc->log,
+		.pub = &svc->pub,
+	};
+	struct sub_options cat = reg;
+	cat.source = "categoriser";
+	cat.events_endpoint = service_setting(svc, "categoriser-events");
+	cat.api_endpoint = service_setting(svc, "categoriser");
+	if ((rc = sub_start(&s->registry, &svc->loop, svc->zctx, &reg, &svc->store,
+			    s->db[SCH_DB_CURSORS], 0, scheduler_apply_registry, s, st)) < 0 ||
+	    (rc = sub_start(&s->categoriser, &svc->loop, svc->zctx, &cat, &svc->store,
+			    s->db[SCH_DB_CURSORS], 0, scheduler_apply_categoriser, s, st)) < 0)
+		return rc;
+	log_info("policy in force", "name=%s version=%s year=%u calendar=\"%s\"", s->policy.name,
+		 s->policy.version, s->policy.year, s->calendar.name);
+	return 0;
+}
+
+static void scheduler_on_stop(struct service *svc)
+{
+	struct scheduler *s = svc->impl;
+	sub_stop(&s->registry);
+	sub_stop(&s->categoriser);
+	uv_idle_stop(&s->replan);
+	uv_close((uv_handle_t *)&s->replan, NULL);
+	entitlement_free(&s->policy);
+	arena_free(&s->arena);
+}
+
+static void scheduler_on_metrics(struct service *svc, struct http_response *res)
+{
+	const struct scheduler *s = svc->impl;
+	const struct scheduler_stats *st = &s->stats;
+	http_appendf(res,
+		     "n2gg_scheduler_registry_cursor %llu\n"
+		     "n2gg_scheduler_categoriser_cursor %llu\n"
+		     "n2gg_scheduler_plans_total %llu\n"
+		     "n2gg_scheduler_plans_failed_total %llu\n"
+		     "n2gg_scheduler_allocation_changes_total %llu\n"
+		     "n2gg_scheduler_visits_scheduled_total %llu\n"
+		     "n2gg_scheduler_visits_cancelled_total %llu\n"
+		     "n2gg_scheduler_visits_unplaced %llu\n"
+		     "n2gg_scheduler_last_plan_ms %.1f\n",
+		     (unsigned long long)s->registry.cursor, (unsigned long long)s->categoriser.cursor,
+		     st->plans, st->plans_failed, st->allocation_changes, st->visits_scheduled,
+		     st->visits_cancelled, st->visits_unplaced, st->last_plan_ms);
+}
+
+static const struct service_desc scheduler_desc = {
+	.name = "scheduler",
+	.summary = "N2GG scheduler: improvement partners matched to schools, and their visits.",
+	.default_api = "tcp://127.0.0.1:7300",
+	.default_events = "tcp://127.0.0.1:7301",
+	.default_http = "127.0.0.1:7309",
+	.db_names = scheduler_db_names,
+	.db_count = SCH_DB_COUNT,
+	.methods = scheduler_methods,
+	.extra_options = scheduler_options,
+	.extra_count = sizeof scheduler_options / sizeof scheduler_options[0],
+	.on_start = scheduler_on_start,
+	.on_stop = scheduler_on_stop,
+	.on_metrics = scheduler_on_metrics,
+};
+
+int main(int argc, char **argv)
+{
+	struct service_desc desc = scheduler_desc;
+	desc.method_count = scheduler_method_count;
+	return service_main(&desc, &scheduler, argc, argv);
+}

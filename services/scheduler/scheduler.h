@@ -1,0 +1,105 @@
+/* The scheduler service's shared state and internal interfaces. */
+#ifndef N2GG_SCHEDULER_H
+#define N2GG_SCHEDULER_H
+
+#include <stdbool.h>
+
+#include "calendar.h"
+#include "entitlement.h"
+#include "n2gg/v1/scheduler.pb-c.h"
+#include "planner.h"
+#include "service.h"
+#include "sub.h"
+
+enum scheduler_db {
+	SCH_DB_EVENTS,      /* allocation.*, visit.* */
+	SCH_DB_CURSORS,     /* registry and categoriser cursors */
+	SCH_DB_SCHOOLS,     /* urn -> SchedulerSchool (registry facts + category) */
+	SCH_DB_PARTNERS,    /* id -> Partner */
+	SCH_DB_ALLOCATIONS, /* role . (urn | cluster id) -> Allocation */
+	SCH_DB_VISITS,      /* urn . visit id -> Visit */
+	SCH_DB_META,        /* "dirty": facts changed since the last plan */
+	SCH_DB_COUNT
+};
+
+extern const char *const scheduler_db_names[SCH_DB_COUNT];
+
+struct scheduler_stats {
+	unsigned long long plans, plans_failed, allocation_changes, visits_scheduled,
+		visits_cancelled, visits_unplaced, unknown_schools;
+	double last_plan_ms;
+};
+
+struct scheduler {
+	struct service *svc;
+	MDB_dbi db[SCH_DB_COUNT];
+	struct entitlement_policy policy;
+	struct calendar calendar;
+	int as_of;                 /* fixed day for visit planning, or -1 for today */
+	struct sub registry, categoriser;
+	uv_idle_t replan;          /* runs a pending incremental plan once events settle */
+	bool replan_armed;
+	struct arena arena;
+	struct scheduler_stats stats;
+};
+
+int scheduler_today(const struct scheduler *s);
+
+/* ---- store (scheduler_store.c) ---- */
+int sch_store_get(struct scheduler *s, MDB_txn *txn, enum scheduler_db db, const void *key,
+		  size_t klen, const ProtobufCMessageDescriptor *desc, struct arena *a, void **out,
+		  struct status *st);
+int sch_store_put(struct scheduler *s, MDB_txn *txn, enum scheduler_db db, const void *key,
+		  size_t klen, const ProtobufCMessage *msg, struct arena *a, struct status *st);
+int sch_store_get_school(struct scheduler *s, MDB_txn *txn, uint32_t urn, struct arena *a,
+			 N2gg__V1__SchedulerSchool **out, struct status *st);
+int sch_store_put_school(struct scheduler *s, MDB_txn *txn, const N2gg__V1__SchedulerSchool *sc,
+			 struct arena *a, struct status *st);
+int sch_store_get_partner(struct scheduler *s, MDB_txn *txn, const char *id, struct arena *a,
+			  N2gg__V1__Partner **out, struct status *st);
+int sch_store_put_partner(struct scheduler *s, MDB_txn *txn, const N2gg__V1__Partner *p,
+			  struct arena *a, struct status *st);
+/* The allocations key: the role's byte, then the URN (big-endian) or the cluster id. */
+size_t sch_allocation_key(int role, uint32_t urn, const char *cluster_id, uint8_t *key,
+			  size_t size);
+/* Every stored message of a database, unpacked in key order. */
+int sch_store_all(struct scheduler *s, MDB_txn *txn, enum scheduler_db db,
+		  const ProtobufCMessageDescriptor *desc, struct arena *a, void ***out, size_t *n,
+		  struct status *st);
+int sch_store_mark_dirty(struct scheduler *s, MDB_txn *txn, bool dirty, struct status *st);
+bool sch_store_is_dirty(struct scheduler *s, MDB_txn *txn);
+
+/* ---- planning (plan.c) ---- */
+struct sch_plan_summary {
+	struct planner_role_stats stats[ENTITLEMENT_ROLES];
+	unsigned changed, visits, visits_unplaced;
+	N2gg__V1__Allocation **unserved;
+	size_t n_unserved;
+	double ms;
+};
+/* Plans in `txn`: everything again (keeping pins) or incrementally (keeping every
+ * allocation that still holds); stores the changes and announces them with `cause`. With
+ * dry_run it only reports. */
+int scheduler_plan(struct scheduler *s, MDB_txn *txn, bool incremental, bool dry_run,
+		   const char *cause, const char *actor, struct arena *a,
+		   struct sch_plan_summary *out, struct status *st);
+/* The planner's input as the store holds it now (for explanations). */
+int scheduler_plan_input(struct scheduler *s, MDB_txn *txn, struct arena *a,
+			 struct planner_input *in, struct status *st);
+int scheduler_school_index(const struct planner_input *in, uint32_t urn);
+int scheduler_partner_index(const struct planner_input *in, const char *id);
+/* Asks for an incremental plan once the event batches in flight are applied. */
+void scheduler_request_replan(struct scheduler *s);
+int scheduler_write(struct scheduler *s, store_write_fn fn, void *ctx, struct status *st);
+
+/* ---- events from the registry and the categoriser (apply.c) ---- */
+int scheduler_apply_registry(void *ctx, MDB_txn *txn, const N2gg__V1__Event *ev,
+			     struct status *st);
+int scheduler_apply_categoriser(void *ctx, MDB_txn *txn, const N2gg__V1__Event *ev,
+				struct status *st);
+
+/* ---- API (handlers.c) ---- */
+extern const struct api_method scheduler_methods[];
+extern const size_t scheduler_method_count;
+
+#endif

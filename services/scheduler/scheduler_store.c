@@ -1,0 +1,115 @@
+/* scheduler_store: the scheduler's records in its LMDB store. */
+#include <string.h>
+
+#include "scheduler.h"
+
+const char *const scheduler_db_names[SCH_DB_COUNT] = {
+	"events", "cursors", "schools", "partners", "allocations", "visits", "meta"};
+
+int sch_store_get(struct scheduler *s, MDB_txn *txn, enum scheduler_db db, const void *key,
+		  size_t klen, const ProtobufCMessageDescriptor *desc, struct arena *a, void **out,
+		  struct status *st)
+{
+	MDB_val val;
+	int rc = store_get(txn, s->db[db], key, klen, &val, st);
+	if (rc < 0)
+		return rc;
+	*out = protobuf_c_message_unpack(desc, &a->pb, val.mv_size, val.mv_data);
+	if (!*out)
+		return status_fail(st, STATUS_INTERNAL, "a stored %s is corrupt", desc->name);
+	return 0;
+}
+
+int sch_store_put(struct scheduler *s, MDB_txn *txn, enum scheduler_db db, const void *key,
+		  size_t klen, const ProtobufCMessage *msg, struct arena *a, struct status *st)
+{
+	size_t len;
+	void *data = arena_pack(a, msg, &len);
+	return store_put(txn, s->db[db], key, klen, data, len, 0, st);
+}
+
+int sch_store_get_school(struct scheduler *s, MDB_txn *txn, uint32_t urn, struct arena *a,
+			 N2gg__V1__SchedulerSchool **out, struct status *st)
+{
+	uint8_t key[4];
+	store_be32(key, urn);
+	return sch_store_get(s, txn, SCH_DB_SCHOOLS, key, sizeof key,
+			     &n2gg__v1__scheduler_school__descriptor, a, (void **)out, st);
+}
+
+int sch_store_put_school(struct scheduler *s, MDB_txn *txn, const N2gg__V1__SchedulerSchool *sc,
+			 struct arena *a, struct status *st)
+{
+	uint8_t key[4];
+	store_be32(key, sc->urn);
+	return sch_store_put(s, txn, SCH_DB_SCHOOLS, key, sizeof key, &sc->base, a, st);
+}
+
+int sch_store_get_partner(struct scheduler *s, MDB_txn *txn, const char *id, struct arena *a,
+			  N2gg__V1__Partner **out, struct status *st)
+{
+	return sch_store_get(s, txn, SCH_DB_PARTNERS, id, strlen(id),
+			     &n2gg__v1__partner__descriptor, a, (void **)out, st);
+}
+
+int sch_store_put_partner(struct scheduler *s, MDB_txn *txn, const N2gg__V1__Partner *p,
+			  struct arena *a, struct status *st)
+{
+	return sch_store_put(s, txn, SCH_DB_PARTNERS, p->id, strlen(p->id), &p->base, a, st);
+}
+
+size_t sch_allocation_key(int role, uint32_t urn, const char *cluster_id, uint8_t *key,
+			  size_t size)
+{
+	key[0] = (uint8_t)role;
+	if (urn) {
+		store_be32(key + 1, urn);
+		return 5;
+	}
+	size_t n = strlen(cluster_id);
+	if (n > size - 1)
+		n = size - 1;
+	memcpy(key + 1, cluster_id, n);
+	return n + 1;
+}
+
+int sch_store_all(struct scheduler *s, MDB_txn *txn, enum scheduler_db db,
+		  const ProtobufCMessageDescriptor *desc, struct arena *a, void ***out, size_t *n,
+		  struct status *st)
+{
+	MDB_cursor *cur;
+	int mrc = mdb_cursor_open(txn, s->db[db], &cur);
+	if (mrc)
+		return store_error(mrc, "reading the store", st);
+	MDB_val k, v;
+	size_t cap = 0;
+	void **items = NULL;
+	*n = 0;
+	int rc = 0;
+	for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0;
+	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		void *m = protobuf_c_message_unpack(desc, &a->pb, v.mv_size, v.mv_data);
+		if (!m) {
+			rc = status_fail(st, STATUS_INTERNAL, "a stored %s is corrupt", desc->name);
+			break;
+		}
+		items = arena_grow(a, items, *n, &cap, sizeof *items);
+		items[(*n)++] = m;
+	}
+	mdb_cursor_close(cur);
+	*out = items;
+	return rc;
+}
+
+int sch_store_mark_dirty(struct scheduler *s, MDB_txn *txn, bool dirty, struct status *st)
+{
+	uint8_t v = dirty;
+	return store_put(txn, s->db[SCH_DB_META], "dirty", 5, &v, 1, 0, st);
+}
+
+bool sch_store_is_dirty(struct scheduler *s, MDB_txn *txn)
+{
+	MDB_val v;
+	return store_get(txn, s->db[SCH_DB_META], "dirty", 5, &v, NULL) == 0 && v.mv_size == 1 &&
+	       *(uint8_t *)v.mv_data;
+}
