@@ -32,17 +32,29 @@ void *cli_zctx(struct cli *cli)
 
 const char *cli_service_name(enum cli_service service)
 {
-	return service == CLI_CATEGORISER ? "categoriser" : "registry";
+	switch (service) {
+	case CLI_CATEGORISER: return "categoriser";
+	case CLI_SCHEDULER: return "scheduler";
+	default: return "registry";
+	}
 }
 
 const char *cli_service_api(const struct cli *cli, enum cli_service service)
 {
-	return service == CLI_CATEGORISER ? cli->categoriser_api : cli->registry_api;
+	switch (service) {
+	case CLI_CATEGORISER: return cli->categoriser_api;
+	case CLI_SCHEDULER: return cli->scheduler_api;
+	default: return cli->registry_api;
+	}
 }
 
 const char *cli_service_events(const struct cli *cli, enum cli_service service)
 {
-	return service == CLI_CATEGORISER ? cli->categoriser_events : cli->registry_events;
+	switch (service) {
+	case CLI_CATEGORISER: return cli->categoriser_events;
+	case CLI_SCHEDULER: return cli->scheduler_events;
+	default: return cli->registry_events;
+	}
 }
 
 int cli_call_service(struct cli *cli, enum cli_service service, const char *method,
@@ -76,6 +88,12 @@ int cli_call_categoriser(struct cli *cli, const char *method, const ProtobufCMes
 			 const ProtobufCMessageDescriptor *reply_type, void **reply)
 {
 	return cli_call_service(cli, CLI_CATEGORISER, method, req, reply_type, reply);
+}
+
+int cli_call_scheduler(struct cli *cli, const char *method, const ProtobufCMessage *req,
+		       const ProtobufCMessageDescriptor *reply_type, void **reply)
+{
+	return cli_call_service(cli, CLI_SCHEDULER, method, req, reply_type, reply);
 }
 
 int cli_usage_error(struct cli *cli, const char *fmt, ...)

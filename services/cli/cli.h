@@ -1,5 +1,5 @@
 /* cli: what the parts of the n2gg command share: the global settings, the connections to
- * the services (registry, categoriser), the table that describes each command's operands
+ * the services (registry, categoriser, scheduler), the table that describes each command's operands
  * and options (one parser reads them all), checks of argument values, and the command
  * handlers. */
 #ifndef N2GG_CLI_H
@@ -14,6 +14,7 @@
 #include "date.h"
 #include "n2gg/v1/categoriser.pb-c.h"
 #include "n2gg/v1/registry.pb-c.h"
+#include "n2gg/v1/scheduler.pb-c.h"
 #include "status.h"
 
 /* Failures of the command line itself, returned negated like status codes. */
@@ -23,7 +24,7 @@ enum cli_error {
 };
 
 #define CLI_MAX_OPERANDS 2
-#define CLI_MAX_OPTIONS 8    /* the most any command has (set-flags: 6) */
+#define CLI_MAX_OPTIONS 20   /* the most any command has (partner add: 18) */
 #define CLI_IMPORT_TIMEOUT_MS 120000
 
 struct cli_option {
@@ -53,13 +54,15 @@ struct cli_args {
 };
 
 /* The services the CLI talks to: one connection each, opened on its first call. */
-enum cli_service { CLI_REGISTRY, CLI_CATEGORISER, CLI_SERVICE_COUNT };
+enum cli_service { CLI_REGISTRY, CLI_CATEGORISER, CLI_SCHEDULER, CLI_SERVICE_COUNT };
 
 struct cli {
 	const char *registry_api;
 	const char *registry_events;
 	const char *categoriser_api;
 	const char *categoriser_events;
+	const char *scheduler_api;
+	const char *scheduler_events;
 	int timeout_ms;
 	int retries;
 	bool timeout_given;        /* --timeout-ms was given: optional calls wait that long too */
@@ -77,7 +80,7 @@ void cli_init(struct cli *cli);
 void cli_free(struct cli *cli);
 void *cli_zctx(struct cli *cli);
 
-/* "registry", "categoriser"; and a service's API and events endpoints as configured. */
+/* "registry", "categoriser", "scheduler"; and a service's API and events endpoints as configured. */
 const char *cli_service_name(enum cli_service service);
 const char *cli_service_api(const struct cli *cli, enum cli_service service);
 const char *cli_service_events(const struct cli *cli, enum cli_service service);
@@ -87,11 +90,13 @@ const char *cli_service_events(const struct cli *cli, enum cli_service service);
 int cli_call_service(struct cli *cli, enum cli_service service, const char *method,
 		     const ProtobufCMessage *req, const ProtobufCMessageDescriptor *reply_type,
 		     void **reply);
-/* Calls a registry method / a categoriser method. */
+/* Calls a registry method / a categoriser method / a scheduler method. */
 int cli_call(struct cli *cli, const char *method, const ProtobufCMessage *req,
 	     const ProtobufCMessageDescriptor *reply_type, void **reply);
 int cli_call_categoriser(struct cli *cli, const char *method, const ProtobufCMessage *req,
 			 const ProtobufCMessageDescriptor *reply_type, void **reply);
+int cli_call_scheduler(struct cli *cli, const char *method, const ProtobufCMessage *req,
+		       const ProtobufCMessageDescriptor *reply_type, void **reply);
 
 /* Reads a whole file into the arena; -STATUS_INVALID_ARGUMENT naming it when it cannot. */
 int cli_read_file(struct cli *cli, const char *path, ProtobufCBinaryData *out);
@@ -120,7 +125,7 @@ int cli_check_uint(struct cli *cli, const char *what, const char *text, uint32_t
 int cli_check_pct(struct cli *cli, const char *what, const char *text, double *out);
 
 /* ---- commands (cli_registry.c, cli_school.c, cli_cluster.c, cli_events.c,
- * cli_category.c, cli_policy.c) ---- */
+ * cli_category.c, cli_policy.c, cli_scheduler.c) ---- */
 
 int cli_import_gias(struct cli *cli, const struct cli_args *args);
 int cli_import_inspections(struct cli *cli, const struct cli_args *args);
@@ -165,5 +170,20 @@ int cli_category_summary(struct cli *cli, const struct cli_args *args);
 int cli_policy_check(struct cli *cli, const struct cli_args *args);
 int cli_policy_reload(struct cli *cli, const struct cli_args *args);
 int cli_policy_show(struct cli *cli, const struct cli_args *args);
+
+int cli_partner_import(struct cli *cli, const struct cli_args *args);
+int cli_partner_add(struct cli *cli, const struct cli_args *args);
+int cli_partner_show(struct cli *cli, const struct cli_args *args);
+int cli_partner_list(struct cli *cli, const struct cli_args *args);
+int cli_partner_remove(struct cli *cli, const struct cli_args *args);
+int cli_partner_calendar(struct cli *cli, const struct cli_args *args);
+int cli_allocation_run(struct cli *cli, const struct cli_args *args);
+int cli_allocation_show(struct cli *cli, const struct cli_args *args);
+int cli_allocation_list(struct cli *cli, const struct cli_args *args);
+int cli_allocation_pin(struct cli *cli, const struct cli_args *args);
+int cli_allocation_unpin(struct cli *cli, const struct cli_args *args);
+int cli_allocation_explain(struct cli *cli, const struct cli_args *args);
+int cli_visits_list(struct cli *cli, const struct cli_args *args);
+int cli_budget(struct cli *cli, const struct cli_args *args);
 
 #endif

@@ -246,8 +246,9 @@ N2gg__V1__RegistryEvent *cli_event_decode(const N2gg__V1__Event *ev, struct aren
 
 /* ---- categoriser event summaries ---- */
 
-/* What each categoriser topic carries (categoriser.proto); a name ending in '.' is a
- * prefix. Registry topics all carry a RegistryEvent. */
+/* What each categoriser and scheduler topic carries (categoriser.proto,
+ * scheduler.proto); a name ending in '.' is a prefix. Registry topics all carry a
+ * RegistryEvent. */
 static const struct {
 	const char *topic;
 	const ProtobufCMessageDescriptor *payload;
@@ -256,6 +257,8 @@ static const struct {
 	{"category.override.", &n2gg__v1__override_changed__descriptor},
 	{"category.monitoring.overdue", &n2gg__v1__monitoring_overdue__descriptor},
 	{"category.policy.loaded", &n2gg__v1__policy_loaded__descriptor},
+	{"allocation.changed", &n2gg__v1__allocation_changed__descriptor},
+	{"visit.", &n2gg__v1__visit_event__descriptor},
 };
 
 static bool cli_topic_matches(const char *topic, const char *pattern)
@@ -315,9 +318,58 @@ static void cli_sum_policy_loaded(struct cli_text *t, const N2gg__V1__PolicyLoad
 	cli_text_add(t, " evaluated=%u changed=%u", e->schools_evaluated, e->schools_changed);
 }
 
-static void cli_category_summary_text(struct cli_text *t, const ProtobufCMessage *m)
+/* ---- scheduler event summaries ---- */
+
+/* "sip", "intervention_adviser": the names the scheduler's files and policy use. */
+static const char *cli_role_word(N2gg__V1__Role role)
 {
-	if (m->descriptor == &n2gg__v1__category_changed__descriptor)
+	switch (role) {
+	case N2GG__V1__ROLE__ROLE_ECP: return "ecp";
+	case N2GG__V1__ROLE__ROLE_CEP: return "cep";
+	case N2GG__V1__ROLE__ROLE_SIP: return "sip";
+	case N2GG__V1__ROLE__ROLE_INTERVENTION_ADVISER: return "intervention_adviser";
+	default: return "unknown";
+	}
+}
+
+static void cli_sum_allocation_changed(struct cli_text *t, const N2gg__V1__AllocationChanged *e)
+{
+	const N2gg__V1__Allocation *al = e->allocation;
+	if (al) {
+		if (al->urn) {
+			cli_text_add(t, " urn=%u", al->urn);
+			cli_text_quoted(t, "name", al->school_name);
+		} else {
+			cli_text_add(t, " cluster=%s", cli_or_dash(al->cluster_id));
+		}
+		cli_text_add(t, " role=%s", cli_role_word(al->role));
+	}
+	cli_text_add(t, " change=\"%s -> %s\"", cli_or_dash(e->previous_partner_id),
+		     al ? cli_or_dash(al->partner_id) : "-");
+	if (al)
+		cli_text_add(t, " days=%u", al->days);
+	cli_text_quoted(t, "cause", e->cause);
+}
+
+static void cli_sum_visit(struct cli_text *t, const N2gg__V1__VisitEvent *e)
+{
+	const N2gg__V1__Visit *v = e->visit;
+	if (v) {
+		cli_text_add(t, " urn=%u", v->urn);
+		cli_text_quoted(t, "name", v->school_name);
+		cli_text_add(t, " partner=%s date=%s kind=%s half_term=%u", cli_or_dash(v->partner_id),
+			     cli_or_dash(v->date), cli_or_dash(v->kind), v->half_term);
+	}
+	cli_text_quoted(t, "cause", e->cause);
+}
+
+static void cli_payload_summary_text(struct cli_text *t, const ProtobufCMessage *m)
+{
+	if (m->descriptor == &n2gg__v1__allocation_changed__descriptor)
+		cli_sum_allocation_changed(t, (const N2gg__V1__AllocationChanged *)m);
+	else if (m->descriptor == &n2gg__v1__visit_event__descriptor)
+		cli_sum_visit(t, (const N2gg__V1__VisitEvent *)m);
+	else if (m->descriptor == &n2gg__v1__category_changed__descriptor)
 		cli_sum_category_changed(t, (const N2gg__V1__CategoryChanged *)m);
 	else if (m->descriptor == &n2gg__v1__override_changed__descriptor)
 		cli_sum_override(t, (const N2gg__V1__OverrideChanged *)m);
@@ -334,7 +386,7 @@ const char *cli_event_summary(const N2gg__V1__Event *ev, struct arena *a)
 	if (!payload)
 		return arena_printf(a, "payload=undecodable bytes=%zu", ev->payload.len);
 	if (payload->descriptor != &n2gg__v1__registry_event__descriptor) {
-		cli_category_summary_text(&t, payload);
+		cli_payload_summary_text(&t, payload);
 		return arena_strdup(a, t.len ? t.s + 1 : "");
 	}
 	const N2gg__V1__RegistryEvent *re = (const N2gg__V1__RegistryEvent *)payload;

@@ -10,6 +10,7 @@
 #include "arena.h"
 #include "n2gg/v1/categoriser.pb-c.h"
 #include "n2gg/v1/registry.pb-c.h"
+#include "n2gg/v1/scheduler.pb-c.h"
 
 #define CLI_TIME_LEN 24   /* "2026-11-22T10:00:00Z" and its terminator */
 
@@ -36,12 +37,17 @@ const char *cli_or_dash(const char *s);
 
 /* The RegistryEvent in an event's payload, or NULL when it is not one. */
 N2gg__V1__RegistryEvent *cli_event_decode(const N2gg__V1__Event *ev, struct arena *a);
-/* An event's payload decoded as its topic says: a RegistryEvent for registry.*, and for
+/* An event's payload decoded as its topic says: a RegistryEvent for registry.*, for
  * category.* the message categoriser.proto names (CategoryChanged, OverrideChanged,
- * MonitoringOverdue, PolicyLoaded). NULL for an unknown topic or undecodable bytes. */
+ * MonitoringOverdue, PolicyLoaded), and for the scheduler's topics the one
+ * scheduler.proto names (AllocationChanged for allocation.changed, VisitEvent for
+ * visit.*). NULL for an unknown topic or undecodable bytes. */
 ProtobufCMessage *cli_event_payload(const N2gg__V1__Event *ev, struct arena *a);
 /* "urn=123456 name=\"...\" changed=name,status" for an event's payload; for
- * category.changed "urn=... name=\"...\" change=\"C -> A\" cause=\"...\"". */
+ * category.changed "urn=... name=\"...\" change=\"C -> A\" cause=\"...\""; for
+ * allocation.changed "urn=... name=\"...\" role=sip change=\"P001 -> P005\" days=5
+ * cause=\"...\"" (cluster=... for a CEP); for visit.* "urn=... name=\"...\" partner=P001
+ * date=2013-11-20 kind=monitoring half_term=2 cause=\"...\"". */
 const char *cli_event_summary(const N2gg__V1__Event *ev, struct arena *a);
 /* "seq=12 time=2026-11-22T10:00:00Z topic=registry.school.changed actor=alice urn=..." */
 const char *cli_event_line(const N2gg__V1__Event *ev, struct arena *a);

@@ -1,4 +1,4 @@
-/* n2gg: the command line of the N2GG services (registry, categoriser). This file holds the
+/* n2gg: the command line of the N2GG services (registry, categoriser, scheduler). This file holds the
  * table of commands, reads the global options, dispatches, and turns a failure into a
  * message on stderr and an exit code scripts can trust (listed in cli_print_help). */
 #include <ctype.h>
@@ -91,7 +91,7 @@ static const struct cli_option cli_opts_events_tail[] = {
 	{"topic", "PREFIX", false, "print only events whose topic starts with PREFIX"},
 	{"count", "N", false, "exit after printing N events"},
 	{"no-follow", NULL, false, "exit once caught up with the events there were at the start"},
-	{"source", "SERVICE", false, "whose events: registry (default) or categoriser"},
+	{"source", "SERVICE", false, "whose events: registry (default), categoriser or scheduler"},
 	{NULL, NULL, false, NULL},
 };
 static const struct cli_option cli_opts_category_list[] = {
@@ -116,6 +116,60 @@ static const struct cli_option cli_opts_summary[] = {
 };
 static const struct cli_option cli_opts_policy_show[] = {
 	{"text", NULL, false, "also print the policy text itself"},
+	{NULL, NULL, false, NULL},
+};
+
+static const struct cli_option cli_opts_partner_add[] = {
+	{"name", "NAME", true, "the partner's name"},
+	{"roles", "ROLE,...", true, "the roles taken: ecp, cep, sip, intervention_adviser"},
+	{"capacity-days", "N", true, "days a year the partner can give (0-366)"},
+	{"sip-accreditation", "PHASE,...", false,
+	 "phases a SIP accreditation covers: primary, middle_deemed_primary, secondary, ..."},
+	{"phase-expertise", "PHASE,...", false, "phases the partner knows best"},
+	{"led-good-school", NULL, false, "has led a good or outstanding school"},
+	{"ofsted-inspector", NULL, false, "has led Ofsted inspections"},
+	{"training", "NAME@DATE,...", false, "training attended, e.g. \"CEP training@2013-09-27\""},
+	{"easting", "E", false, "home, British National Grid metres (with --northing)"},
+	{"northing", "N", false, "home, British National Grid metres (with --easting)"},
+	{"provider", "P", false, "e.g. \"Cambridge Education\", LA, cluster-recruited"},
+	{"own-school", "URN", false, "the partner's own school (never served by the partner)"},
+	{"own-cluster", "C", false, "the partner's own cluster (never served by the partner)"},
+	{"federation", "F", false, "the partner's federation code"},
+	{"weekdays", "DAY,...", false, "days worked: mon, tue, wed, thu, fri (default every weekday)"},
+	{"unavailable", "DATE,...", false, "days the partner cannot visit"},
+	{"email", "E", false, "the partner's email address"},
+	{"phone", "P", false, "the partner's telephone"},
+	{NULL, NULL, false, NULL},
+};
+static const struct cli_option cli_opts_partner_list[] = {
+	{"role", "R", false, "only partners taking role R: ecp, cep, sip, intervention_adviser"},
+	{"all", NULL, false, "also the partners who have left"},
+	{NULL, NULL, false, NULL},
+};
+static const struct cli_option cli_opts_allocation_list[] = {
+	{"role", "R", false, "only role R: ecp, cep, sip, intervention_adviser"},
+	{"partner", "ID", false, "only the allocations of partner ID"},
+	{"cluster", "C", false, "only the schools of cluster C (and its CEP)"},
+	{"unserved", NULL, false, "only the schools and clusters nobody serves"},
+	{NULL, NULL, false, NULL},
+};
+static const struct cli_option cli_opts_pin[] = {
+	{"role", "R", true, "the role: ecp, cep (give a cluster), sip, intervention_adviser"},
+	{"partner", "ID", true, "the partner kept in the role"},
+	{"reason", "TEXT", false, "why, kept with the allocation"},
+	{NULL, NULL, false, NULL},
+};
+static const struct cli_option cli_opts_unpin[] = {
+	{"role", "R", true, "the role: ecp, cep (give a cluster), sip, intervention_adviser"},
+	{NULL, NULL, false, NULL},
+};
+static const struct cli_option cli_opts_explain[] = {
+	{"role", "R", false, "only role R (default: every role of the school and its cluster's CEP)"},
+	{NULL, NULL, false, NULL},
+};
+static const struct cli_option cli_opts_visits_list[] = {
+	{"partner", "ID", false, "only the visits of partner ID"},
+	{"school", "URN", false, "only the visits to school URN"},
 	{NULL, NULL, false, NULL},
 };
 
@@ -181,14 +235,42 @@ static const struct cli_command cli_commands[] = {
 	 "Makes the categoriser read its policy file again and decide every school.",
 	 cli_policy_reload},
 	{"policy", "show", "", cli_opts_policy_show, "Shows the policy in force.", cli_policy_show},
+	{"partner", "import", "FILE", cli_opts_import,
+	 "Imports improvement partners from a CSV; the plan follows.", cli_partner_import},
+	{"partner", "add", "ID", cli_opts_partner_add, "Adds an improvement partner; the plan follows.",
+	 cli_partner_add},
+	{"partner", "show", "ID", NULL, "Shows a partner and the schools it serves.",
+	 cli_partner_show},
+	{"partner", "list", "", cli_opts_partner_list, "Lists the partners.", cli_partner_list},
+	{"partner", "remove", "ID", NULL,
+	 "A partner leaves: its schools and clusters are planned again.", cli_partner_remove},
+	{"partner", "calendar", "ID", NULL,
+	 "Writes a partner's visits as iCalendar (.ics) on stdout.", cli_partner_calendar},
+	{"allocation", "run", "", cli_opts_import,
+	 "Plans every role again (pins are kept); reports per role.", cli_allocation_run},
+	{"allocation", "show", "URN", NULL, "Shows a school's partner in each role.",
+	 cli_allocation_show},
+	{"allocation", "list", "", cli_opts_allocation_list, "Lists allocations, filtered.",
+	 cli_allocation_list},
+	{"allocation", "pin", "URN|CLUSTER", cli_opts_pin,
+	 "Keeps a partner in a role by hand; the rest of the plan follows.", cli_allocation_pin},
+	{"allocation", "unpin", "URN|CLUSTER", cli_opts_unpin,
+	 "Ends a pin: the planner may change the partner again.", cli_allocation_unpin},
+	{"allocation", "explain", "URN|CLUSTER", cli_opts_explain,
+	 "Explains why a school (cluster) has its partner, and why not the others.",
+	 cli_allocation_explain},
+	{"visits", "list", "", cli_opts_visits_list, "Lists the partners' visits, by date.",
+	 cli_visits_list},
+	{NULL, "budget", "", NULL, "Days and cost per role and cluster, against the budgets.",
+	 cli_budget},
 	{NULL, "health", "", NULL, "Asks the registry how it is.", cli_health},
 };
 #define CLI_COMMAND_COUNT (sizeof cli_commands / sizeof *cli_commands)
 
 /* ---- global options ---- */
 
-enum cli_global { CLI_G_REGISTRY, CLI_G_EVENTS, CLI_G_CATEGORISER, CLI_G_CAT_EVENTS, CLI_G_TIMEOUT,
-		  CLI_G_RETRIES, CLI_G_ACTOR };
+enum cli_global { CLI_G_REGISTRY, CLI_G_EVENTS, CLI_G_CATEGORISER, CLI_G_CAT_EVENTS,
+		  CLI_G_SCHEDULER, CLI_G_SCH_EVENTS, CLI_G_TIMEOUT, CLI_G_RETRIES, CLI_G_ACTOR };
 
 static const struct cli_option cli_globals[] = {
 	[CLI_G_REGISTRY] = {"registry", "ENDPOINT", false,
@@ -200,8 +282,14 @@ static const struct cli_option cli_globals[] = {
 			       "tcp://127.0.0.1:7200)"},
 	[CLI_G_CAT_EVENTS] = {"categoriser-events", "ENDPOINT", false,
 			      "its events (env N2GG_CATEGORISER_EVENTS; default tcp://127.0.0.1:7201)"},
+	[CLI_G_SCHEDULER] = {"scheduler", "ENDPOINT", false,
+			     "the scheduler's API (env N2GG_SCHEDULER_API; default "
+			     "tcp://127.0.0.1:7300)"},
+	[CLI_G_SCH_EVENTS] = {"scheduler-events", "ENDPOINT", false,
+			      "its events (env N2GG_SCHEDULER_EVENTS; default tcp://127.0.0.1:7301)"},
 	[CLI_G_TIMEOUT] = {"timeout-ms", "N", false,
-			   "wait N ms for each reply (default 10000; imports at least 120000)"},
+			   "wait N ms for each reply (default 10000; imports and allocation runs "
+			   "at least 120000)"},
 	[CLI_G_RETRIES] = {"retries", "N", false, "send again up to N times after a timeout (default 3)"},
 	[CLI_G_ACTOR] = {"actor", "NAME", false, "who makes the changes (env N2GG_ACTOR; default $USER)"},
 };
@@ -219,7 +307,9 @@ static void cli_print_help(FILE *out)
 		     "The N2GG services from the command line. The registry of schools, clusters and\n"
 		     "groups: imports the council's and the DfE's files, shows and changes schools.\n"
 		     "The categoriser: each school's LA category (A-F), why, overrides set by hand,\n"
-		     "summaries, and the policy its rules come from. Also follows either's events.\n\n"
+		     "summaries, and the policy its rules come from. The scheduler: improvement\n"
+		     "partners, which partner serves each school and cluster and why, pins set by\n"
+		     "hand, visits and their calendars, the budget. Also follows each one's events.\n\n"
 		     "options (before the command):\n");
 	for (size_t i = 0; i < CLI_GLOBAL_COUNT; i++) {
 		char left[48];
@@ -242,9 +332,10 @@ static void cli_print_help(FILE *out)
 		     "  1  any other failure\n"
 		     "  2  usage error: unknown command or option, missing argument\n"
 		     "  3  an argument is not valid (INVALID_ARGUMENT)\n"
-		     "  4  no such school, cluster, group or override (NOT_FOUND)\n"
-		     "  5  it exists already, or cannot be done now (ALREADY_EXISTS, "
-		     "FAILED_PRECONDITION)\n"
+		     "  4  no such school, cluster, group, override, partner or allocation "
+		     "(NOT_FOUND)\n"
+		     "  5  it exists already, or cannot be done now, or a pin would break a hard rule\n"
+		     "     (ALREADY_EXISTS, FAILED_PRECONDITION)\n"
 		     "  6  the service is unreachable or did not answer in time (UNAVAILABLE)\n"
 		     "  7  import: some rows were rejected; the others were imported\n");
 }
@@ -258,6 +349,8 @@ static int cli_set_global(struct cli *cli, int which, const char *value)
 	case CLI_G_EVENTS: cli->registry_events = value; return 0;
 	case CLI_G_CATEGORISER: cli->categoriser_api = value; return 0;
 	case CLI_G_CAT_EVENTS: cli->categoriser_events = value; return 0;
+	case CLI_G_SCHEDULER: cli->scheduler_api = value; return 0;
+	case CLI_G_SCH_EVENTS: cli->scheduler_events = value; return 0;
 	case CLI_G_ACTOR: cli->actor = value; return 0;
 	case CLI_G_TIMEOUT:
 		if ((rc = cli_check_uint(cli, "--timeout-ms", value, 1, 3600000, &n)) < 0)
@@ -453,6 +546,8 @@ int main(int argc, char **argv)
 	cli.registry_events = cli_env("N2GG_REGISTRY_EVENTS", "tcp://127.0.0.1:7101");
 	cli.categoriser_api = cli_env("N2GG_CATEGORISER_API", "tcp://127.0.0.1:7200");
 	cli.categoriser_events = cli_env("N2GG_CATEGORISER_EVENTS", "tcp://127.0.0.1:7201");
+	cli.scheduler_api = cli_env("N2GG_SCHEDULER_API", "tcp://127.0.0.1:7300");
+	cli.scheduler_events = cli_env("N2GG_SCHEDULER_EVENTS", "tcp://127.0.0.1:7301");
 	cli.actor = cli_env("N2GG_ACTOR", cli_env("USER", "cli"));
 	cli.timeout_ms = 10000;
 	cli.retries = 3;

@@ -129,38 +129,44 @@ static void csr_free(struct arcs_csr *g)
 	free(g->arc);
 }
 
-struct pc {
-	int partner;
-	int64_t cost;
-};
-
-static int pc_cmp(const void *a, const void *b)
+/* by partner, then cost: brings parallel arcs together, the cheapest first */
+static int arc_cmp_partner(const struct csr_arc *x, const struct csr_arc *y)
 {
-	const struct pc *x = a, *y = b;
 	if (x->partner != y->partner)
 		return x->partner < y->partner ? -1 : 1;
 	return (x->cost > y->cost) - (x->cost < y->cost);
 }
 
 /* by cost, then partner: the order searches scan a school's arcs in */
-static int pc_cmp_cost(const void *a, const void *b)
+static int arc_cmp_cost(const struct csr_arc *x, const struct csr_arc *y)
 {
-	const struct pc *x = a, *y = b;
 	if (x->cost != y->cost)
 		return x->cost < y->cost ? -1 : 1;
 	return (x->partner > y->partner) - (x->partner < y->partner);
 }
 
-static void pc_sort(struct pc *v, int n, int (*cmp)(const void *, const void *))
+static int arc_qsort_partner(const void *a, const void *b)
+{
+	return arc_cmp_partner(a, b);
+}
+
+static int arc_qsort_cost(const void *a, const void *b)
+{
+	return arc_cmp_cost(a, b);
+}
+
+/* A school's arcs are few: insertion sort, qsort past a couple of dozen. */
+static void arc_sort(struct csr_arc *v, int n, bool by_cost)
 {
 	if (n > 24) {
-		qsort(v, (size_t)n, sizeof *v, cmp);
+		qsort(v, (size_t)n, sizeof *v, by_cost ? arc_qsort_cost : arc_qsort_partner);
 		return;
 	}
 	for (int i = 1; i < n; i++) {
-		struct pc x = v[i];
+		struct csr_arc x = v[i];
 		int k = i;
-		while (k > 0 && cmp(&v[k - 1], &x) > 0) {
+		while (k > 0 && (by_cost ? arc_cmp_cost(&v[k - 1], &x)
+					 : arc_cmp_partner(&v[k - 1], &x)) > 0) {
 			v[k] = v[k - 1];
 			k--;
 		}
@@ -174,47 +180,39 @@ static int csr_build(const struct assign_problem *p, struct arcs_csr *g)
 	int S = p->n_schools;
 	size_t m = p->n_arcs;
 	memset(g, 0, sizeof *g);
-	g->off = calloc((size_t)S + 1, sizeof *g->off);
-	struct pc *tmp = malloc((m ? m : 1) * sizeof *tmp);
+	g->off = calloc((size_t)S + 2, sizeof *g->off);
 	g->arc = malloc((m ? m : 1) * sizeof *g->arc);
-	int *fill = calloc((size_t)S + 1, sizeof *fill);
-	if (!g->off || !tmp || !g->arc || !fill) {
-		free(tmp);
-		free(fill);
+	if (!g->off || !g->arc) {
 		csr_free(g);
 		return -1;
 	}
+	/* counting sort by school: off[i + 2] counts, then off[i + 1] is where school i's
+	 * next arc goes while filling, and ends as where school i + 1 starts */
 	for (size_t a = 0; a < m; a++)
 		if (partner_room(p, p->arcs[a].partner) > 0)
-			g->off[p->arcs[a].school + 1]++;
+			g->off[p->arcs[a].school + 2]++;
 	for (int i = 0; i < S; i++)
-		g->off[i + 1] += g->off[i];
+		g->off[i + 2] += g->off[i + 1];
 	for (size_t a = 0; a < m; a++) {
-		int i = p->arcs[a].school;
-		if (partner_room(p, p->arcs[a].partner) > 0)
-			tmp[g->off[i] + fill[i]++] =
-				(struct pc){p->arcs[a].partner, p->arcs[a].cost};
+		const struct assign_arc *arc = &p->arcs[a];
+		if (partner_room(p, arc->partner) > 0)
+			g->arc[g->off[arc->school + 1]++] =
+				(struct csr_arc){arc->cost, arc->partner, arc->school};
 	}
 	/* per school: keep the cheapest of parallel arcs, then order by cost (ties by partner),
-	 * which lets a search stop scanning a school's arcs early */
+	 * which lets a search stop scanning a school's arcs early; compacted in place */
 	int n = 0;
 	for (int i = 0; i < S; i++) {
 		int lo = g->off[i], hi = g->off[i + 1];
-		pc_sort(tmp + lo, hi - lo, pc_cmp);
-		int kept = lo;
-		for (int k = lo; k < hi; k++)
-			if (k == lo || tmp[k].partner != tmp[k - 1].partner)
-				tmp[kept++] = tmp[k];
-		pc_sort(tmp + lo, kept - lo, pc_cmp_cost);
+		arc_sort(g->arc + lo, hi - lo, false);
 		g->off[i] = n;
-		for (int k = lo; k < kept; k++) {
-			g->arc[n++] = (struct csr_arc){tmp[k].cost, tmp[k].partner, i};
-		}
+		for (int k = lo; k < hi; k++)
+			if (k == lo || g->arc[k].partner != g->arc[k - 1].partner)
+				g->arc[n++] = g->arc[k];
+		arc_sort(g->arc + g->off[i], n - g->off[i], true);
 	}
 	g->off[S] = n;
 	g->n = n;
-	free(tmp);
-	free(fill);
 	return 0;
 }
 
@@ -310,6 +308,9 @@ struct solver {
 	int n_touched;
 	struct heap heap;
 	long searches, settled;
+	/* at least the largest potential of a partner with room: potentials only fall, so a
+	 * value computed now and then stays an upper bound in between */
+	int64_t partner_pot_max;
 };
 
 static void solver_free(struct solver *s)
@@ -413,12 +414,12 @@ static void search(struct solver *s, int src)
 		int64_t du = dist[u], pu = pot[u];
 		if (u < S) {
 			relax(s, sink, du + U + pu - pot[sink], u);
-			/* potentials are never positive, so an arc's reduced cost is at least
-			 * cost + pu; once that reaches the sink's tentative distance the arc, and
-			 * every dearer one after it, can only offer a node a distance the sink
-			 * already beats, and such a node is never settled before the sink or on
-			 * its path: scanning stops there */
-			int64_t limit = dist[sink] - du - pu;
+			/* an arc's reduced cost is at least cost + pu - partner_pot_max; once
+			 * that reaches the sink's tentative distance the arc, and every dearer
+			 * one after it, can only offer a partner a distance the sink already
+			 * beats, and such a node is never settled before the sink or on its
+			 * path: scanning stops there */
+			int64_t limit = dist[sink] - du - pu + s->partner_pot_max;
 			int in_use = s->assigned[u];
 			for (int a = off[u]; a < off[u + 1]; a++) {
 				if (arc[a].cost >= limit)
@@ -502,6 +503,18 @@ static void augment(struct solver *s, int src)
 	}
 }
 
+static void refresh_partner_pot_max(struct solver *s)
+{
+	int64_t max = 0;   /* every potential starts at 0 and never rises */
+	bool any = false;
+	for (int j = 0; j < s->P; j++)
+		if (s->room[j] > 0 && (!any || s->pot[s->S + j] > max)) {
+			max = s->pot[s->S + j];
+			any = true;
+		}
+	s->partner_pot_max = max;
+}
+
 int assign_solve(const struct assign_problem *p, struct assign_result *r, struct status *st)
 {
 	memset(r, 0, sizeof *r);
@@ -519,6 +532,8 @@ int assign_solve(const struct assign_problem *p, struct assign_result *r, struct
 			s.pot[i] = s.pot[s.sink] - p->unserved_cost;
 			continue;
 		}
+		if (s.searches % 16 == 0)
+			refresh_partner_pot_max(&s);
 		search(&s, i);
 		augment(&s, i);
 	}

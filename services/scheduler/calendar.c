@@ -1,12 +1,13 @@
 /* calendar: school years, bank holidays and school days (see calendar.h).
  *
  * Norfolk's pattern (calendar_norfolk), for the school year ending in year Y. The LA
- * publishes its term dates each year; these rules reproduce its usual shape, and the
- * published 2013/14 dates exactly, so the scheduler can plan a year nobody has loaded yet.
- * They are a default, not the LA's dates: load a year's file when it is published.
+ * publishes its term dates each year; these rules follow their usual shape, and give the
+ * 2013/14 dates of calendar/norfolk-2013-14.yaml exactly, so the scheduler can plan a year
+ * nobody has loaded yet. They are a default, not the LA's dates: load a year's file when
+ * it is published.
  *   - Half-term 1 starts on the first Wednesday on or after 2 September of Y - 1; the
- *     weekdays of September before it in that week are training days (Norfolk's usual
- *     two INSET days; a school's other three are its own choice and go in a file).
+ *     weekdays of September before it in that week are training days (two INSET days in
+ *     2013/14; a school's other three are its own choice and go in a file).
  *   - The October half-term holiday is the week beginning the fourth Monday of October
  *     (22 to 28 October): the week that ends October, or nearly.
  *   - The Christmas holiday is the two weeks beginning on the Monday of the week that has
@@ -107,7 +108,7 @@ static int rule_bank_holidays(int year, int out[8])
 	while (is_weekend(christmas))
 		christmas++;
 	while (is_weekend(boxing) || boxing == christmas)
-		boxing += 0;
+		boxing++;
 	out[n++] = christmas;
 	out[n++] = boxing;
 	return n;

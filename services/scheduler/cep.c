@@ -10,8 +10,8 @@
  * set below 1 for the largest objective the input allows, so no node that could improve the
  * incumbent by even 1 is pruned. The arcs are sorted and deduplicated first, so the model,
  * and GLPK's (deterministic) search, do not depend on the order the caller listed them in.
- * Unusable arcs (a cluster needing more days than the partner has) are left out. A greedy
- * allocation stands in if a limit stops GLPK before it finds one. */
+ * Unusable arcs (a cluster needing more days than the partner has) are left out. A heuristic
+ * allocation stands in if a limit stops GLPK before it finds one as good. */
 #include "cep.h"
 
 #include <glpk.h>
@@ -206,7 +206,9 @@ struct model {
 	double lp_bound;
 	bool have_solution, optimal;
 	struct search search;
-	int glpk_error;               /* GLPK reported an internal error */
+	bool presolve;
+	bool glpk_error;              /* GLPK stopped on an internal error */
+	char glpk_said[256];          /* the end of what GLPK printed */
 	int ret;                      /* 0, or -STATUS_INTERNAL */
 };
 
@@ -216,6 +218,18 @@ static void glpk_error(void *info)
 {
 	(void)info;
 	longjmp(glpk_escape, 1);
+}
+
+/* Everything GLPK would print (even its error reports, which ignore glp_term_out) comes
+ * here instead; with messages off that is only an error report, kept for the status. */
+static int glpk_print(void *info, const char *text)
+{
+	struct model *m = info;
+	size_t have = strlen(m->glpk_said), room = sizeof m->glpk_said - 1 - have;
+	for (; *text && room > 0; text++, room--)
+		m->glpk_said[have++] = *text == '\n' ? ' ' : *text;
+	m->glpk_said[have] = '\0';
+	return 1;   /* nothing reaches the terminal */
 }
 
 /* Builds the model and solves it; on return m->lp holds the solution. */
@@ -278,16 +292,21 @@ static void model_solve(struct model *m)
 	glp_smcp smcp;
 	glp_init_smcp(&smcp);
 	smcp.msg_lev = GLP_MSG_OFF;
-	smcp.presolve = GLP_ON;
+	smcp.presolve = m->presolve ? GLP_ON : GLP_OFF;
 	if (p->time_limit_ms > 0)
 		smcp.tm_lim = p->time_limit_ms;
-	if (glp_simplex(lp, &smcp) == 0 && glp_get_status(lp) == GLP_OPT)
+	if (glp_simplex(lp, &smcp) == 0 && glp_get_status(lp) == GLP_OPT) {
 		m->lp_bound = glp_get_obj_val(lp);
+	} else if (!m->presolve) {
+		/* without the presolver, glp_intopt needs the optimal basis */
+		m->ret = -STATUS_INTERNAL;
+		return;
+	}
 
 	glp_iocp iocp;
 	glp_init_iocp(&iocp);
 	iocp.msg_lev = GLP_MSG_OFF;
-	iocp.presolve = GLP_ON;
+	iocp.presolve = m->presolve ? GLP_ON : GLP_OFF;
 	iocp.br_tech = GLP_BR_DTH;
 	iocp.bt_tech = GLP_BT_BLB;
 	iocp.cov_cuts = GLP_ON;
@@ -308,43 +327,178 @@ static void model_solve(struct model *m)
 		m->ret = -STATUS_INTERNAL;
 }
 
-/* Runs model_solve with GLPK's error hook pointed at a way back here, so that even a GLPK
- * assertion (which our validation should make impossible) fails the call instead of
- * aborting the process. GLPK's environment is unusable after that and is freed. */
+/* Runs model_solve with GLPK's error hook pointed at a way back here, so that a GLPK error
+ * (an assertion, or an API misuse our validation should make impossible) fails the call
+ * instead of aborting the process. GLPK's environment is unusable after that and is freed
+ * (so are any other GLPK objects of this thread: the scheduler has none). */
 static void model_solve_guarded(struct model *m)
 {
 	int term = glp_term_out(GLP_OFF);
+	glp_term_hook(glpk_print, m);
 	glp_error_hook(glpk_error, NULL);
 	if (setjmp(glpk_escape) == 0) {
 		model_solve(m);
 		glp_error_hook(NULL, NULL);
+		glp_term_hook(NULL, NULL);
 		glp_term_out(term);
 	} else {
 		m->lp = NULL;   /* freed with the environment */
-		m->glpk_error = 1;
+		m->glpk_error = true;
 		m->ret = -STATUS_INTERNAL;
 		glp_free_env();
 	}
 }
 
-/* A feasible allocation without search: clusters by index, each to its cheapest partner
- * that still has the days, when cheaper than leaving it unserved. */
-static void greedy(const struct cep_problem *p, const struct cep_arc *v, size_t n, int *partner_of,
-		   int *left /* scratch, per partner */)
+/* GLPK 5.0's MIP presolver can leave a problem with rows but no columns, on which the
+ * cover-cut generator fails (glp_add_cols with 0); it did on models with unusable arcs,
+ * which are now left out, but should it happen another way the solve is done again without
+ * the presolver. */
+static void model_solve_robust(struct model *m)
 {
+	m->presolve = true;
+	model_solve_guarded(m);
+	if (!m->glpk_error)
+		return;
+	struct model again = {.p = m->p, .arcs = m->arcs, .n_arcs = m->n_arcs,
+			      .max_objective = m->max_objective, .presolve = false};
+	again.search.node_limit = m->search.node_limit;
+	model_solve_guarded(&again);
+	if (again.glpk_error)
+		memcpy(again.glpk_said, m->glpk_said, sizeof again.glpk_said);
+	*m = again;
+}
+
+/* ---- a heuristic allocation: what stands in when a limit stops GLPK before it finds one
+ * (and, on large instances, often better than what it found) ---- */
+
+struct heur {
+	const struct cep_problem *p;
+	const struct cep_arc *v;      /* canonical, usable */
+	size_t n;
+	const size_t *first;          /* per cluster: its arcs are v[first[c] .. first[c + 1]) */
+	int *partner_of;
+	int64_t *cost_of;             /* per cluster: its cost now (unserved_cost if unserved) */
+	int *left;                    /* per partner: days not yet allocated */
+};
+
+static int cluster_by_days_desc(const void *a, const void *b, void *ctx)
+{
+	const int *days = ctx;
+	int x = *(const int *)a, y = *(const int *)b;
+	if (days[x] != days[y])
+		return days[x] > days[y] ? -1 : 1;
+	return (x > y) - (x < y);
+}
+
+static void heur_move(struct heur *h, int c, int j, int64_t cost)
+{
+	int old = h->partner_of[c];
+	if (old >= 0)
+		h->left[old] += h->p->days[c];
+	if (j >= 0)
+		h->left[j] -= h->p->days[c];
+	h->partner_of[c] = j;
+	h->cost_of[c] = cost;
+}
+
+/* One pass of improving moves: a cluster to a cheaper partner with the days (or from
+ * unserved), or there after moving one of that partner's clusters to another partner with
+ * the days (possibly the first cluster's old one). Returns whether anything improved. */
+static bool heur_improve(struct heur *h)
+{
+	const struct cep_problem *p = h->p;
+	bool improved = false;
+	for (int c = 0; c < p->n_clusters; c++) {
+		for (size_t k = h->first[c]; k < h->first[c + 1]; k++) {
+			const struct cep_arc *a = &h->v[k];
+			int j = a->partner, old = h->partner_of[c];
+			if (j == old || a->cost >= h->cost_of[c])
+				continue;
+			if (h->left[j] >= p->days[c]) {
+				heur_move(h, c, j, a->cost);
+				improved = true;
+				continue;
+			}
+			/* make room at j by moving a cluster d away from it: to c's old partner
+			 * (a trade), or to any partner with the days to spare */
+			for (int d = 0; d < p->n_clusters; d++) {
+				if (h->partner_of[d] != j || h->left[j] + p->days[d] < p->days[c])
+					continue;
+				int to = -1;
+				int64_t to_cost = 0;
+				for (size_t m = h->first[d]; m < h->first[d + 1]; m++) {
+					int q = h->v[m].partner;
+					int room = h->left[q] + (q == old ? p->days[c] : 0);
+					if (q == j || room < p->days[d])
+						continue;
+					if (to < 0 || h->v[m].cost < to_cost) {
+						to = q;
+						to_cost = h->v[m].cost;
+					}
+				}
+				if (to < 0 || a->cost + to_cost >= h->cost_of[c] + h->cost_of[d])
+					continue;
+				heur_move(h, c, -1, h->p->unserved_cost);
+				heur_move(h, d, to, to_cost);
+				heur_move(h, c, j, a->cost);
+				improved = true;
+				break;
+			}
+		}
+	}
+	return improved;
+}
+
+/* Largest clusters first, each to its cheapest partner that still has the days (when
+ * cheaper than leaving it unserved), then improving moves until none is left (or a bounded
+ * number of passes). Deterministic. */
+static int heuristic(const struct cep_problem *p, const struct cep_arc *v, size_t n,
+		     int *partner_of)
+{
+	int C = p->n_clusters;
+	size_t *first = calloc((size_t)C + 1, sizeof *first);
+	int64_t *cost_of = malloc(((size_t)C + 1) * sizeof *cost_of);
+	int *left = malloc(((size_t)p->n_partners + 1) * sizeof *left);
+	int *order = malloc(((size_t)C + 1) * sizeof *order);
+	if (!first || !cost_of || !left || !order) {
+		free(first);
+		free(cost_of);
+		free(left);
+		free(order);
+		return -1;
+	}
+	for (size_t k = 0; k < n; k++)
+		first[v[k].cluster + 1]++;
+	for (int c = 0; c < C; c++)
+		first[c + 1] += first[c];
 	for (int j = 0; j < p->n_partners; j++)
 		left[j] = p->capacity[j];
-	size_t k = 0;
-	for (int c = 0; c < p->n_clusters; c++) {
-		const struct cep_arc *best = NULL;
-		for (; k < n && v[k].cluster == c; k++)
-			if (left[v[k].partner] >= p->days[c] && v[k].cost < p->unserved_cost &&
-			    (!best || v[k].cost < best->cost))
-				best = &v[k];
-		partner_of[c] = best ? best->partner : -1;
-		if (best)
-			left[best->partner] -= p->days[c];
+	struct heur h = {p, v, n, first, partner_of, cost_of, left};
+	for (int c = 0; c < C; c++) {
+		order[c] = c;
+		partner_of[c] = -1;
+		cost_of[c] = p->unserved_cost;
 	}
+	qsort_r(order, (size_t)C, sizeof *order, cluster_by_days_desc, (void *)p->days);
+	for (int k = 0; k < C; k++) {
+		int c = order[k];
+		const struct cep_arc *best = NULL;
+		for (size_t a = first[c]; a < first[c + 1]; a++)
+			if (left[v[a].partner] >= p->days[c] && v[a].cost < cost_of[c] &&
+			    (!best || v[a].cost < best->cost))
+				best = &v[a];
+		if (best)
+			heur_move(&h, c, best->partner, best->cost);
+	}
+	/* each pass costs clusters * candidates * clusters at most: bounded for large inputs */
+	int passes = C <= 500 ? 20 : C <= 5000 ? 2 : 0;
+	for (int pass = 0; pass < passes && heur_improve(&h); pass++)
+		;
+	free(first);
+	free(cost_of);
+	free(left);
+	free(order);
+	return 0;
 }
 
 int cep_solve(const struct cep_problem *p, struct cep_result *r, struct status *st)
@@ -362,14 +516,18 @@ int cep_solve(const struct cep_problem *p, struct cep_result *r, struct status *
 		cep_result_free(r);
 		return status_fail(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
 	}
-	greedy(p, v, n, r->partner_of, r->days_used);
-	int64_t greedy_objective = 0;
-	if ((rc = cep_check(p, r->partner_of, &greedy_objective, st)) < 0) {
+	int64_t heuristic_objective = 0;
+	if (heuristic(p, v, n, r->partner_of) < 0) {
+		free(v);
+		cep_result_free(r);
+		return status_fail(st, STATUS_RESOURCE_EXHAUSTED, "out of memory");
+	}
+	if ((rc = cep_check(p, r->partner_of, &heuristic_objective, st)) < 0) {
 		free(v);
 		cep_result_free(r);
 		return rc;
 	}
-	r->objective = greedy_objective;
+	r->objective = heuristic_objective;
 	r->optimal = p->n_clusters == 0;
 
 	if (p->n_clusters > 0) {
@@ -380,7 +538,7 @@ int cep_solve(const struct cep_problem *p, struct cep_result *r, struct status *
 			if (v[k].cost > dearest)
 				dearest = v[k].cost;
 		m.max_objective = (double)p->n_clusters * (double)dearest;
-		model_solve_guarded(&m);
+		model_solve_robust(&m);
 		r->lp_bound = m.lp_bound;
 		r->nodes = m.search.nodes;
 		if (m.ret < 0) {
@@ -390,8 +548,8 @@ int cep_solve(const struct cep_problem *p, struct cep_result *r, struct status *
 			cep_result_free(r);
 			return m.ret == -STATUS_RESOURCE_EXHAUSTED
 				       ? status_fail(st, STATUS_RESOURCE_EXHAUSTED, "out of memory")
-				       : status_fail(st, STATUS_INTERNAL, "GLPK failed%s",
-						     m.glpk_error ? " (internal error)" : "");
+				       : status_fail(st, STATUS_INTERNAL, "GLPK failed: %s",
+						     m.glpk_said[0] ? m.glpk_said : "no reason given");
 		}
 		if (m.have_solution) {
 			int *alloc = malloc(((size_t)p->n_clusters + 1) * sizeof *alloc);

@@ -136,8 +136,10 @@ static void parse_role(struct yamldoc *d, struct entitlement_policy *p, int role
 		const char *t = yamldoc_text(d, v, n, "needs_training");
 		r->needs_training = t ? arena_strdup(&p->arena, t) : NULL;
 	}
-	if (r->per_cluster != (role == ROLE_CEP))
-		yamldoc_error(d, n, "per_cluster is true for cep and only for cep");
+	if (r->per_cluster != (role == ROLE_CEP)) {
+		yaml_node_t *pc = yamldoc_get(d, n, "per_cluster");   /* its line, when given */
+		yamldoc_error(d, pc ? pc : n, "per_cluster is true for cep and only for cep");
+	}
 }
 
 static void parse_weights(struct yamldoc *d, struct entitlement_policy *p, yaml_node_t *n)
@@ -212,14 +214,26 @@ static void parse_document(struct yamldoc *d, struct entitlement_policy *p, yaml
 	for (int i = 0; i < yamldoc_seq_len(order) && p->order_count < ENTITLEMENT_ROLES; i++) {
 		yaml_node_t *item = yamldoc_seq_item(d, order, i);
 		int role = entitlement_role_of(yamldoc_scalar(item));
+		bool twice = false;
+		for (int j = 0; j < p->order_count; j++)
+			twice = twice || p->order[j] == role;
 		if (!role || !p->roles[role].defined)
 			yamldoc_error(d, item, "order names '%s', not a role of this policy",
 				      yamldoc_scalar(item) ? yamldoc_scalar(item) : "?");
+		else if (twice)   /* planned twice, a school would get two partners in it */
+			yamldoc_error(d, item, "order names '%s' twice", role_names[role]);
 		else
 			p->order[p->order_count++] = role;
 	}
 	if (!yamldoc_is_seq(order))
 		yamldoc_error(d, order ? order : root, "order lists the roles in planning order");
+	for (int role = 1; role < ENTITLEMENT_ROLES && yamldoc_is_seq(order); role++) {
+		bool listed = false;
+		for (int i = 0; i < p->order_count; i++)
+			listed = listed || p->order[i] == role;
+		if (p->roles[role].defined && !listed)   /* it would never be planned */
+			yamldoc_error(d, order, "order leaves out the role '%s'", role_names[role]);
+	}
 	parse_conflicts(d, p, yamldoc_get(d, root, "conflicts"));
 	parse_weights(d, p, yamldoc_get(d, root, "weights"));
 }

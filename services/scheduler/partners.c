@@ -9,6 +9,8 @@
 #include "date.h"
 
 static const char *const weekday_names[] = {"mon", "tue", "wed", "thu", "fri"};
+static const char *const weekday_full_names[] = {"monday", "tuesday", "wednesday", "thursday",
+						 "friday"};
 
 static bool partners_id_ok(const char *id)
 {
@@ -96,6 +98,10 @@ int partners_header_parse(const struct csvread_record *rec, struct partners_head
 			return status_fail(st, STATUS_INVALID_ARGUMENT,
 					   "line %zu: unknown column \"%.40s\"", rec->line,
 					   rec->fields[i]);
+		if (h->col[c] >= 0)   /* which one would be meant? */
+			return status_fail(st, STATUS_INVALID_ARGUMENT,
+					   "line %zu: the column \"%s\" appears twice", rec->line,
+					   column_names[c]);
 		h->col[c] = (int)i;
 	}
 	for (int c = 0; c < PARTNERS_REQUIRED; c++)
@@ -204,7 +210,8 @@ static int partners_row_lists(const struct partners_header *h, const struct csvr
 	char **days = split_list(csvread_column(rec, h->col[PARTNERS_WEEKDAYS], a), a, &count);
 	for (size_t i = 0; i < count; i++) {
 		int d = 0;
-		while (d < 5 && strncasecmp(days[i], weekday_names[d], 3) != 0)
+		while (d < 5 && strcasecmp(days[i], weekday_names[d]) != 0 &&
+		       strcasecmp(days[i], weekday_full_names[d]) != 0)
 			d++;
 		if (d == 5)
 			return status_fail(st, STATUS_INVALID_ARGUMENT,

@@ -9,7 +9,7 @@
 #include "log.h"
 #include "partners.h"
 #include "scheduler.h"
-#include "visits_plan.h"
+#include "visit_sync.h"
 
 int scheduler_today(const struct scheduler *s)
 {
@@ -226,8 +226,8 @@ int scheduler_plan(struct scheduler *s, MDB_txn *txn, bool incremental, bool dry
 			return rc;
 	}
 	if (!dry_run) {
-		struct visits_plan_result vr;
-		if ((rc = visits_plan_apply(s, txn, &in, x.partners, cause, actor, a, &vr, st)) < 0 ||
+		struct visit_sync_result vr;
+		if ((rc = visit_sync_apply(s, txn, &in, x.partners, cause, actor, a, &vr, st)) < 0 ||
 		    (rc = sch_store_mark_dirty(s, txn, false, st)) < 0)
 			return rc;
 		out->visits = vr.scheduled;

@@ -69,8 +69,7 @@ static const char *planner_partner_id(const struct planner_input *in, int partne
 
 /* Why nobody serves a school (or cluster) in `role`. */
 static const char *planner_unserved_reason(const struct planner *pl, int role,
-					   const struct plan_school *school, const char *cluster,
-					   bool had_candidates)
+					   const struct plan_school *school, const char *cluster)
 {
 	const struct planner_input *in = pl->in;
 	size_t takers = 0;
@@ -81,9 +80,8 @@ static const char *planner_unserved_reason(const struct planner *pl, int role,
 		takers++;
 		const char *why = entitlement_exclusion(in->policy, role, school, cluster,
 							&in->partners[p]);
-		if (!why)
-			return had_candidates ? "every qualified partner is at capacity"
-					      : "no qualified partner within reach";
+		if (!why)   /* a qualified partner exists: its days went elsewhere */
+			return "every qualified partner is at capacity";
 		if (!first)
 			first = why;
 	}
@@ -152,6 +150,9 @@ static int planner_school_role(struct planner *pl, int role, struct status *st)
 			al->days = dps;
 			al->cost_pence = rule->cost_per_school_pence;
 			al->distance_km = planner_km(&in->schools[s], &in->partners[p]);
+			al->cost = entitlement_cost(in->policy, in->schools[s].easting,
+						    in->schools[s].northing, &in->partners[p],
+						    in->partners[p].id);
 			al->reason = cur->pinned ? cur->reason : "kept: it still holds";
 			pl->days_left[p] -= dps;
 			preassigned[p]++;
@@ -166,13 +167,11 @@ static int planner_school_role(struct planner *pl, int role, struct status *st)
 
 	struct assign_arc *arcs = NULL, *buf = arena_alloc(pl->a, sizeof *buf * (size_t)(np + 1));
 	size_t n_arcs = 0, arcs_cap = 0;
-	unsigned *candidates = arena_zalloc(pl->a, sizeof(unsigned) * (size_t)(n_free + 1));
 	for (int f = 0; f < n_free; f++) {
 		const struct planner_allocation *cur =
 			planner_current(pl, role, free_schools[f], NULL);
 		size_t k = planner_candidates(pl, role, free_schools[f], f,
 					      cur ? planner_partner_id(in, cur->partner) : NULL, buf);
-		candidates[f] = (unsigned)k;
 		for (size_t i = 0; i < k; i++) {
 			arcs = arena_grow(pl->a, arcs, n_arcs, &arcs_cap, sizeof *arcs);
 			arcs[n_arcs++] = buf[i];
@@ -200,8 +199,7 @@ static int planner_school_role(struct planner *pl, int role, struct status *st)
 		al->school = s;
 		al->cluster_id = in->schools[s].cluster_id;
 		if (p < 0) {
-			al->reason = planner_unserved_reason(pl, role, &in->schools[s], NULL,
-							     candidates[f] > 0);
+			al->reason = planner_unserved_reason(pl, role, &in->schools[s], NULL);
 			stats->unserved++;
 			continue;
 		}
@@ -287,6 +285,11 @@ static int planner_cep_role(struct planner *pl, int role, struct status *st)
 			struct planner_allocation *al = planner_add(pl);
 			*al = *cur;
 			al->days = days;
+			al->distance_km = entitlement_distance_m(clusters[c].easting, clusters[c].northing,
+								 in->partners[p].easting,
+								 in->partners[p].northing) / 1000.0;
+			al->cost = entitlement_cost(in->policy, clusters[c].easting, clusters[c].northing,
+						    &in->partners[p], in->partners[p].id);
 			al->reason = cur->pinned ? cur->reason : "kept: it still holds";
 			pl->days_left[p] -= days;
 			stats->kept++;
@@ -337,15 +340,15 @@ static int planner_cep_role(struct planner *pl, int role, struct status *st)
 		al->school = -1;
 		al->cluster_id = c->id;
 		if (p < 0) {
-			bool any = false;
-			for (size_t i = 0; i < n_arcs && !any; i++)
-				any = arcs[i].cluster == f;
-			al->reason = planner_unserved_reason(pl, role, NULL, c->id, any);
+			al->reason = planner_unserved_reason(pl, role, NULL, c->id);
 			stats->unserved++;
 			continue;
 		}
+		const struct planner_allocation *cur = planner_current(pl, role, -1, c->id);
 		al->partner = p;
 		al->days = (unsigned)size[f];
+		al->cost = entitlement_cost(in->policy, c->easting, c->northing, &in->partners[p],
+					    cur ? planner_partner_id(in, cur->partner) : NULL);
 		al->distance_km = entitlement_distance_m(c->easting, c->northing,
 							 in->partners[p].easting,
 							 in->partners[p].northing) / 1000.0;

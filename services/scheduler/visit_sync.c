@@ -1,5 +1,5 @@
-/* visits_plan: the visit calendar kept in step with the plan (see visits_plan.h). */
-#include "visits_plan.h"
+/* visit_sync: the visit calendar kept in step with the plan (see visit_sync.h). */
+#include "visit_sync.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -8,14 +8,14 @@
 #include "log.h"
 #include "visits.h"
 
-char *visits_plan_id(struct arena *a, uint32_t urn, unsigned year, const char *kind,
+char *visit_sync_id(struct arena *a, uint32_t urn, unsigned year, const char *kind,
 		     unsigned half_term)
 {
 	return arena_printf(a, "%u-%u-%s-%u", urn, year, kind, half_term);
 }
 
 /* Each school's lead partner: its roles in the policy's order, then its cluster's CEP. */
-static int visits_plan_lead(struct scheduler *s, MDB_txn *txn, const struct planner_input *in,
+static int visit_sync_lead(struct scheduler *s, MDB_txn *txn, const struct planner_input *in,
 			    struct arena *a, int *lead, struct status *st)
 {
 	for (size_t i = 0; i < in->n_schools; i++)
@@ -48,7 +48,7 @@ static int visits_plan_lead(struct scheduler *s, MDB_txn *txn, const struct plan
 	return 0;
 }
 
-static int visits_plan_partners(const struct planner_input *in,
+static int visit_sync_partners(const struct planner_input *in,
 				N2gg__V1__Partner *const *partners, struct arena *a,
 				struct visits_partner *out)
 {
@@ -71,7 +71,7 @@ static int visits_plan_partners(const struct planner_input *in,
 	return 0;
 }
 
-static N2gg__V1__Visit *visits_plan_message(struct scheduler *s, const struct planner_input *in,
+static N2gg__V1__Visit *visit_sync_message(struct scheduler *s, const struct planner_input *in,
 					    const struct visits_visit *v, struct arena *a)
 {
 	N2gg__V1__Visit *m = arena_message(a, &n2gg__v1__visit__descriptor);
@@ -85,11 +85,11 @@ static N2gg__V1__Visit *visits_plan_message(struct scheduler *s, const struct pl
 	m->kind = (char *)kind;
 	m->half_term = (uint32_t)v->half_term;
 	m->year = (uint32_t)s->calendar.year;
-	m->id = visits_plan_id(a, v->urn, m->year, kind, m->half_term);
+	m->id = visit_sync_id(a, v->urn, m->year, kind, m->half_term);
 	return m;
 }
 
-static int visits_plan_event(struct scheduler *s, MDB_txn *txn, const char *topic,
+static int visit_sync_event(struct scheduler *s, MDB_txn *txn, const char *topic,
 			     N2gg__V1__Visit *v, const char *cause, const char *actor,
 			     struct status *st)
 {
@@ -99,7 +99,7 @@ static int visits_plan_event(struct scheduler *s, MDB_txn *txn, const char *topi
 	return eventlog_append(&s->svc->log, txn, topic, actor, &ev.base, NULL, st);
 }
 
-static size_t visits_plan_key(const N2gg__V1__Visit *v, uint8_t *key, size_t size)
+static size_t visit_sync_key(const N2gg__V1__Visit *v, uint8_t *key, size_t size)
 {
 	store_be32(key, v->urn);
 	size_t n = strlen(v->id);
@@ -109,13 +109,13 @@ static size_t visits_plan_key(const N2gg__V1__Visit *v, uint8_t *key, size_t siz
 	return n + 4;
 }
 
-int visits_plan_apply(struct scheduler *s, MDB_txn *txn, const struct planner_input *in,
+int visit_sync_apply(struct scheduler *s, MDB_txn *txn, const struct planner_input *in,
 		      N2gg__V1__Partner *const *partners, const char *cause, const char *actor,
-		      struct arena *a, struct visits_plan_result *out, struct status *st)
+		      struct arena *a, struct visit_sync_result *out, struct status *st)
 {
 	memset(out, 0, sizeof *out);
 	int *lead = arena_alloc(a, sizeof(int) * (in->n_schools + 1));
-	int rc = visits_plan_lead(s, txn, in, a, lead, st);
+	int rc = visit_sync_lead(s, txn, in, a, lead, st);
 	if (rc < 0)
 		return rc;
 	struct visits_allocation *allocs = arena_alloc(a, sizeof *allocs * (in->n_schools + 1));
@@ -125,7 +125,7 @@ int visits_plan_apply(struct scheduler *s, MDB_txn *txn, const struct planner_in
 			allocs[n_allocs++] = (struct visits_allocation){in->schools[sc].urn, lead[sc],
 									 in->schools[sc].monitoring};
 	struct visits_partner *vp = arena_alloc(a, sizeof *vp * (in->n_partners + 1));
-	visits_plan_partners(in, partners, a, vp);
+	visit_sync_partners(in, partners, a, vp);
 
 	N2gg__V1__Visit **stored;
 	size_t n_stored;
@@ -158,7 +158,7 @@ int visits_plan_apply(struct scheduler *s, MDB_txn *txn, const struct planner_in
 	bool *still = arena_zalloc(a, n_stored + 1);
 	N2gg__V1__Visit **planned = arena_alloc(a, sizeof *planned * (size_t)(plan.visit_count + 1));
 	for (int i = 0; i < plan.visit_count; i++)
-		planned[i] = visits_plan_message(s, in, &plan.visits[i], a);
+		planned[i] = visit_sync_message(s, in, &plan.visits[i], a);
 	for (int i = 0; i < plan.visit_count && rc == 0; i++) {
 		N2gg__V1__Visit *m = planned[i];
 		bool known = false;
@@ -169,17 +169,17 @@ int visits_plan_apply(struct scheduler *s, MDB_txn *txn, const struct planner_in
 		if (known)
 			continue;
 		uint8_t key[96];
-		size_t klen = visits_plan_key(m, key, sizeof key);
+		size_t klen = visit_sync_key(m, key, sizeof key);
 		rc = sch_store_put(s, txn, SCH_DB_VISITS, key, klen, &m->base, a, st);
 		if (rc == 0)
-			rc = visits_plan_event(s, txn, "visit.scheduled", m, cause, actor, st);
+			rc = visit_sync_event(s, txn, "visit.scheduled", m, cause, actor, st);
 		out->scheduled++;
 	}
 	for (size_t j = 0; j < n_stored && rc == 0; j++) {
 		if (still[j])
 			continue;
 		uint8_t key[96];
-		size_t klen = visits_plan_key(stored[j], key, sizeof key);
+		size_t klen = visit_sync_key(stored[j], key, sizeof key);
 		/* a visit moved to a new day keeps its id: the put above replaced it */
 		bool replaced = false;
 		for (int i = 0; i < plan.visit_count && !replaced; i++)
@@ -187,7 +187,7 @@ int visits_plan_apply(struct scheduler *s, MDB_txn *txn, const struct planner_in
 		if (!replaced)
 			rc = store_del(txn, s->db[SCH_DB_VISITS], key, klen, st);
 		if (rc == 0)
-			rc = visits_plan_event(s, txn, "visit.cancelled", stored[j], cause, actor, st);
+			rc = visit_sync_event(s, txn, "visit.cancelled", stored[j], cause, actor, st);
 		out->cancelled++;
 	}
 	out->unplaced = (unsigned)plan.unplaced_count;
