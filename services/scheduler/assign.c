@@ -70,22 +70,24 @@ static int assign_validate(const struct assign_problem *p, struct status *st)
 		int pre = partner_preassigned(p, j);
 		if (p->capacity[j] < 0)
 			return status_fail(st, STATUS_INVALID_ARGUMENT,
-					   "partner %d: capacity %d is negative", j, p->capacity[j]);
+					   "partner %d: capacity %d is negative", j,
+					   p->capacity[j]);
 		if (pre < 0)
 			return status_fail(st, STATUS_INVALID_ARGUMENT,
 					   "partner %d: %d preassigned schools", j, pre);
 		pinned += pre;
 		if (pinned > ASSIGN_MAX_PREASSIGNED)
 			return status_fail(st, STATUS_INVALID_ARGUMENT,
-					   "more than %d preassigned schools", ASSIGN_MAX_PREASSIGNED);
+					   "more than %d preassigned schools",
+					   ASSIGN_MAX_PREASSIGNED);
 		/* the dearest slot this partner can reach: its largest load, which no school
 		 * count can push past pre + n_schools */
 		long long top = pre + (long long)(partner_room(p, j) < p->n_schools
 							 ? partner_room(p, j) : p->n_schools);
 		if (p->load_weight > 0 && top > ASSIGN_COST_MAX / p->load_weight)
 			return status_fail(st, STATUS_INVALID_ARGUMENT,
-					   "partner %d: load weight %lld times a load of %lld is past "
-					   "%lld", j, (long long)p->load_weight, top,
+					   "partner %d: load weight %lld times a load of %lld "
+					   "is past %lld", j, (long long)p->load_weight, top,
 					   (long long)ASSIGN_COST_MAX);
 	}
 	for (size_t a = 0; a < p->n_arcs; a++) {
@@ -431,9 +433,10 @@ static void search(struct solver *s, int src)
 			}
 		} else {
 			int j = u - S;
-			if (s->n_new[j] < s->room[j])
-				relax(s, sink, du + w * (s->pre[j] + s->n_new[j] + 1) + pu - pot[sink],
-				      u);
+			if (s->n_new[j] < s->room[j]) {
+				int64_t slot = w * (s->pre[j] + s->n_new[j] + 1);
+				relax(s, sink, du + slot + pu - pot[sink], u);
+			}
 			const int *grp = s->list + s->list_off[j];
 			for (int k = 0; k < s->n_new[j]; k++) {
 				int a = grp[k];
@@ -766,7 +769,8 @@ int assign_check_optimal(const struct assign_problem *p, const struct assign_res
 					 : -p->unserved_cost + pot[sink] - pot[i];
 		if (reduced < 0)
 			return fail_why(why, why_size, "%s school %d: reduced cost %lld",
-					served ? "unserved arc of served" : "reverse unserved arc of",
+					served ? "unserved arc of served"
+					       : "reverse unserved arc of",
 					i, (long long)reduced);
 	}
 	/* slots: the k-th school of partner j costs load_weight * k; used slots are the
@@ -786,7 +790,8 @@ int assign_check_optimal(const struct assign_problem *p, const struct assign_res
 			if (reduced < 0) {
 				free(count);
 				return fail_why(why, why_size,
-						"reverse of slot %d of partner %d: reduced cost %lld",
+						"reverse of slot %d of partner %d: reduced "
+						"cost %lld",
 						k, j, (long long)reduced);
 			}
 		}

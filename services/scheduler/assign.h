@@ -81,7 +81,7 @@ struct assign_result {
 
 /* Solves `p` exactly into `r` (whose arrays it allocates; free with assign_result_free,
  * also after a failure). Deterministic: the same problem gives the same assignment, and the
- * order of the arcs does not matter (ties go to the lower partner index). Returns 0, or
+ * order of the arcs does not matter (ties are broken by index). Returns 0, or
  * -STATUS_INVALID_ARGUMENT (a bad problem, with the reason in `st`, which may be NULL) or
  * -STATUS_RESOURCE_EXHAUSTED (out of memory). */
 int assign_solve(const struct assign_problem *p, struct assign_result *r, struct status *st);

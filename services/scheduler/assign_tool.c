@@ -105,7 +105,8 @@ static bool next_int64(struct reader *r, const char *what, long long lo, long lo
 	errno = 0;
 	long long v = strtoll(buf, &end, 10);
 	if (errno || *end || end == buf || v < lo || v > hi) {
-		fprintf(stderr, "n2gg-assign-tool: line %d: %s '%s' is not a number from %lld to %lld\n",
+		fprintf(stderr,
+			"n2gg-assign-tool: line %d: %s '%s' is not a number from %lld to %lld\n",
 			r->line, what, buf, lo, hi);
 		return false;
 	}
@@ -256,7 +257,8 @@ static int run_cep(struct reader *r, bool quiet)
 	double seconds = now_s() - t0;
 	int64_t objective;
 	if (cep_check(&p, res.partner_of, &objective, &st) < 0 || objective != res.objective) {
-		fprintf(stderr, "n2gg-assign-tool: the allocation does not check: %s\n", st.message);
+		fprintf(stderr, "n2gg-assign-tool: the allocation does not check: %s\n",
+			st.message);
 		rc = 3;
 		goto out;
 	}
@@ -313,7 +315,8 @@ int main(int argc, char **argv)
 	} else if (mode && n == 3 && memcmp(mode, "cep", 3) == 0) {
 		rc = run_cep(&r, quiet);
 	} else {
-		fprintf(stderr, "n2gg-assign-tool: the instance must start with 'assign' or 'cep'\n");
+		fprintf(stderr,
+			"n2gg-assign-tool: the instance must start with 'assign' or 'cep'\n");
 		rc = 1;
 	}
 	free(r.text);

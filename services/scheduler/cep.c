@@ -89,7 +89,8 @@ static struct cep_arc *canonical_arcs(const struct cep_problem *p, bool usable, 
 	struct cep_arc *v = malloc((p->n_arcs ? p->n_arcs : 1) * sizeof *v);
 	if (!v)
 		return NULL;
-	memcpy(v, p->arcs, p->n_arcs * sizeof *v);
+	if (p->n_arcs > 0)
+		memcpy(v, p->arcs, p->n_arcs * sizeof *v);
 	qsort(v, p->n_arcs, sizeof *v, arc_cmp);
 	size_t kept = 0;
 	int prev_cluster = -1, prev_partner = -1;
@@ -146,8 +147,8 @@ int cep_check(const struct cep_problem *p, const int *partner_of, int64_t *objec
 		}
 		const struct cep_arc *a = j >= 0 && j < p->n_partners ? find_arc(v, n, c, j) : NULL;
 		if (!a) {
-			rc = status_fail(st, STATUS_INVALID_ARGUMENT, "cluster %d: no arc to partner %d",
-					 c, j);
+			rc = status_fail(st, STATUS_INVALID_ARGUMENT,
+					 "cluster %d: no arc to partner %d", c, j);
 			break;
 		}
 		total += a->cost;
@@ -156,8 +157,8 @@ int cep_check(const struct cep_problem *p, const int *partner_of, int64_t *objec
 	for (int j = 0; j < p->n_partners && rc == 0; j++)
 		if (used[j] > p->capacity[j])
 			rc = status_fail(st, STATUS_INVALID_ARGUMENT,
-					 "partner %d: %lld days allocated, %d available", j, used[j],
-					 p->capacity[j]);
+					 "partner %d: %lld days allocated, %d available", j,
+					 used[j], p->capacity[j]);
 	free(v);
 	free(used);
 	if (rc == 0)
@@ -289,6 +290,8 @@ static void model_solve(struct model *m)
 	free(ja);
 	free(ar);
 
+	/* the time limit covers both the LP and the MIP: GLPK's clock measures what is left */
+	double start_ms = glp_time();
 	glp_smcp smcp;
 	glp_init_smcp(&smcp);
 	smcp.msg_lev = GLP_MSG_OFF;
@@ -315,15 +318,17 @@ static void model_solve(struct model *m)
 	iocp.mip_gap = 0.0;
 	/* the pruning slack is tol_obj * (1 + |incumbent|): keep it under a quarter */
 	iocp.tol_obj = 0.25 / (1.0 + m->max_objective);
-	if (p->time_limit_ms > 0)
-		iocp.tm_lim = p->time_limit_ms;
+	if (p->time_limit_ms > 0) {
+		double left = p->time_limit_ms - glp_difftime(glp_time(), start_ms) * 1000.0;
+		iocp.tm_lim = left > 1.0 ? (int)left : 1;
+	}
 	iocp.cb_func = search_callback;
 	iocp.cb_info = &m->search;
 	int rc = glp_intopt(lp, &iocp);
 	int status = glp_mip_status(lp);
 	m->have_solution = status == GLP_OPT || status == GLP_FEAS;
 	m->optimal = rc == 0 && status == GLP_OPT;
-	if (rc != 0 && rc != GLP_ETMLIM && rc != GLP_ESTOP)
+	if (rc != 0 && rc != GLP_ETMLIM && rc != GLP_ESTOP && rc != GLP_EMIPGAP)
 		m->ret = -STATUS_INTERNAL;
 }
 
@@ -549,7 +554,8 @@ int cep_solve(const struct cep_problem *p, struct cep_result *r, struct status *
 			return m.ret == -STATUS_RESOURCE_EXHAUSTED
 				       ? status_fail(st, STATUS_RESOURCE_EXHAUSTED, "out of memory")
 				       : status_fail(st, STATUS_INTERNAL, "GLPK failed: %s",
-						     m.glpk_said[0] ? m.glpk_said : "no reason given");
+						     m.glpk_said[0] ? m.glpk_said
+								    : "no reason given");
 		}
 		if (m.have_solution) {
 			int *alloc = malloc(((size_t)p->n_clusters + 1) * sizeof *alloc);

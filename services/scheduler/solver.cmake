@@ -8,3 +8,4 @@ target_link_libraries(scheduler_solver PUBLIC n2gg_pure n2gg_glpk m)
 # Reads an instance in the text format of assign_tool.c on stdin, solves it, prints the result.
 add_executable(n2gg-assign-tool assign_tool.c)
 target_link_libraries(n2gg-assign-tool PRIVATE scheduler_solver)
+install(TARGETS n2gg-assign-tool RUNTIME DESTINATION bin)

@@ -456,7 +456,8 @@ static void test_rejects_bad_problems(void **state)
 	/* the largest costs the limits allow still give an exact, checked answer */
 	const int cap2[] = {1, 1};
 	struct assign_arc big[] = {{0, 0, ASSIGN_COST_MAX}, {1, 0, 0}, {1, 1, ASSIGN_COST_MAX}};
-	struct assign_problem p = problem(2, 2, cap2, NULL, big, 3, ASSIGN_COST_MAX, ASSIGN_COST_MAX);
+	struct assign_problem p =
+		problem(2, 2, cap2, NULL, big, 3, ASSIGN_COST_MAX, ASSIGN_COST_MAX);
 	solve_ok(&p, &r);
 	assign_result_free(&r);
 }
