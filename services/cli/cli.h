@@ -80,7 +80,8 @@ void cli_init(struct cli *cli);
 void cli_free(struct cli *cli);
 void *cli_zctx(struct cli *cli);
 
-/* "registry", "categoriser", "scheduler"; and a service's API and events endpoints as configured. */
+/* "registry", "categoriser", "scheduler"; and a service's API and events endpoints as
+ * configured. */
 const char *cli_service_name(enum cli_service service);
 const char *cli_service_api(const struct cli *cli, enum cli_service service);
 const char *cli_service_events(const struct cli *cli, enum cli_service service);

@@ -959,8 +959,6 @@ int cli_visits_list(struct cli *cli, const struct cli_args *args)
 		cli_table_print(&t, stdout);
 	}
 	printf("%zu visit(s)\n", reply->n_visits);
-	for (size_t i = 0; i < reply->n_unplaced; i++)
-		printf("not placed: %s\n", reply->unplaced[i]);
 	return 0;
 }
 

@@ -1,6 +1,7 @@
-/* n2gg: the command line of the N2GG services (registry, categoriser, scheduler). This file holds the
- * table of commands, reads the global options, dispatches, and turns a failure into a
- * message on stderr and an exit code scripts can trust (listed in cli_print_help). */
+/* n2gg: the command line of the N2GG services (registry, categoriser, scheduler). This
+ * file holds the table of commands, reads the global options, dispatches, and turns a
+ * failure into a message on stderr and an exit code scripts can trust (listed in
+ * cli_print_help). */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -84,8 +84,7 @@ static int sch_add_partner(struct api_call *call)
 	if (rc < 0)
 		return rc;
 	if (sch_store_get_partner(sch_of(call), call->txn, p->id, call->arena, &old, NULL) == 0)
-		return status_fail(&call->status, STATUS_ALREADY_EXISTS,
-				   "partner %s exists: use UpdatePartner", p->id);
+		return status_fail(&call->status, STATUS_ALREADY_EXISTS, "partner %s exists", p->id);
 	p->active = 1;
 	rc = sch_save_partner(call, p, arena_printf(call->arena, "partner %s added", p->id));
 	return rc < 0 ? rc : sch_reply_partner(call, p);
@@ -373,17 +372,31 @@ static int sch_pin(struct api_call *call)
 	if (why)
 		return status_fail(&call->status, STATUS_FAILED_PRECONDITION,
 				   "the pin breaks a hard rule: %s %s", p->id, why);
+	/* what the role needs, whatever the allocation says now (0 days while unserved) */
+	const struct entitlement_rule *rule = &s->policy.roles[role];
+	unsigned needed = rule->days_per_school, cluster_schools = 0;
+	if (si < 0) {
+		for (size_t i = 0; i < in.n_schools; i++)
+			cluster_schools += in.schools[i].open &&
+					   strcmp(in.schools[i].cluster_id, al->cluster_id) == 0;
+		needed = rule->days_per_school * cluster_schools + rule->days_per_cluster;
+	}
 	unsigned used = 0;
 	for (size_t i = 0; i < in.n_current; i++)
 		if (in.current[i].partner == pi &&
 		    !(in.current[i].role == role && in.current[i].school == si &&
 		      (si >= 0 || strcmp(in.current[i].cluster_id, al->cluster_id) == 0)))
 			used += in.current[i].days;
-	if (used + al->days > p->capacity_days)
+	if (used + needed > p->capacity_days)
 		return status_fail(&call->status, STATUS_FAILED_PRECONDITION,
 				   "the pin breaks a hard rule: %s has %u of %u days left, %u needed",
 				   p->id, p->capacity_days - (used < p->capacity_days ? used : p->capacity_days),
-				   p->capacity_days, al->days);
+				   p->capacity_days, needed);
+	al->days = needed;
+	al->distance_km = si >= 0 ? entitlement_distance_m(in.schools[si].easting,
+							   in.schools[si].northing, p->easting,
+							   p->northing) / 1000.0
+				  : al->distance_km;
 	const char *previous = al->partner_id;
 	al->partner_id = p->id;
 	al->partner_name = p->name;
@@ -640,8 +653,13 @@ static int sch_budget(struct api_call *call)
 		N2gg__V1__BudgetLine *lines[2] = {sch_budget_line(call, reply, &cap, all[i]->role, ""),
 						  sch_budget_line(call, reply, &cap, all[i]->role,
 								  all[i]->cluster_id)};
+		const struct entitlement_rule *rule = &s->policy.roles[all[i]->role];
+		unsigned schools = all[i]->urn ? 1
+				 : rule->days_per_school && all[i]->days >= rule->days_per_cluster
+					 ? (all[i]->days - rule->days_per_cluster) / rule->days_per_school
+					 : 0;   /* a CEP: its cluster's schools */
 		for (int k = 0; k < 2; k++) {
-			lines[k]->schools += all[i]->urn ? 1 : 0;
+			lines[k]->schools += schools;
 			lines[k]->days += all[i]->days;
 			lines[k]->cost_pence += all[i]->cost_pence;
 		}

@@ -146,6 +146,17 @@ static N2gg__V1__Allocation *scheduler_allocation_message(struct scheduler *s,
 	return m;
 }
 
+/* Whether a stored allocation already says all of `now` (its decision time aside). */
+static bool scheduler_same_allocation(const N2gg__V1__Allocation *old,
+				      const N2gg__V1__Allocation *now, struct arena *a)
+{
+	N2gg__V1__Allocation x = *old, y = *now;
+	x.decided_unix_ms = y.decided_unix_ms = 0;
+	size_t lx, ly;
+	void *px = arena_pack(a, &x.base, &lx), *py = arena_pack(a, &y.base, &ly);
+	return lx == ly && memcmp(px, py, lx) == 0;
+}
+
 static int scheduler_announce(struct scheduler *s, MDB_txn *txn, N2gg__V1__Allocation *now,
 			      const char *previous, const char *cause, const char *actor,
 			      struct status *st)
@@ -194,7 +205,7 @@ int scheduler_plan(struct scheduler *s, MDB_txn *txn, bool incremental, bool dry
 		if (c >= 0)
 			kept[c] = true;
 		bool changed = !old || strcmp(old->partner_id, m->partner_id) != 0;
-		if (!changed && old->pinned == m->pinned && old->days == m->days)
+		if (!changed && scheduler_same_allocation(old, m, a))
 			continue;
 		if (changed)
 			out->changed++;

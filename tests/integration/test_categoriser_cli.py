@@ -459,7 +459,7 @@ class CategoriserEventsTest(CategoriserCliTestCase):
         self.assertEqual([e["topic"] for e in tail], ["category.override.set", "category.changed"])
         self.assertEqual(tail[0]["payload"]["override"]["reason"], "merger")
         self.assertEqual(tail[1]["payload"]["category"], "D")
-        self.refused(3, "events", "tail", "--source", "scheduler", says="--source")
+        self.refused(3, "events", "tail", "--source", "nowhere", says="--source")
 
 
 if __name__ == "__main__":

@@ -225,6 +225,16 @@ class TestBadInput(SchedulerCase):
                                              partner_id=secondary.id))
         self.assertEqual(e.exception.code, FAILED_PRECONDITION)
         self.assertIn("accreditation", e.exception.message)
+        # a pin past a partner's days, on a school nobody serves yet (its allocation has 0 days)
+        c.call("AddPartner", sch_pb2.PartnerRequest(partner=sch_pb2.Partner(
+            id="SMALL", name="Three Days", roles=[SIP], capacity_days=3,
+            sip_accreditation=[registry_pb2.PHASE_PRIMARY, registry_pb2.PHASE_MIDDLE_DEEMED_PRIMARY])))
+        head = self.head(sch)
+        unserved = next(al for al in self.allocations(sch) if al.role == SIP and not al.partner_id)
+        with self.assertRaises(ServiceError) as e:
+            c.call("Pin", sch_pb2.PinRequest(urn=unserved.urn, role=SIP, partner_id="SMALL"))
+        self.assertEqual(e.exception.code, FAILED_PRECONDITION)
+        self.assertIn("3 of 3 days left, 5 needed", e.exception.message)
         with self.assertRaises(ServiceError) as e:
             c.call("Pin", sch_pb2.PinRequest(urn=primary_sip.urn, role=9, partner_id="P001"))
         self.assertEqual(e.exception.code, INVALID_ARGUMENT)
