@@ -357,7 +357,7 @@ static int sch_pin(struct api_call *call)
 	N2gg__V1__Allocation *al;
 	N2gg__V1__Partner *p;
 	uint8_t key[64];
-	size_t klen;
+	size_t klen = 0;
 	if ((rc = sch_role_check(call, role)) < 0 ||
 	    (rc = sch_pin_target(call, req, role, &al, key, &klen)) < 0 ||
 	    (rc = sch_known_partner(call, req->partner_id, &p)) < 0)
@@ -427,7 +427,7 @@ static int sch_unpin(struct api_call *call)
 	int role = req->role, rc;
 	N2gg__V1__Allocation *al;
 	uint8_t key[64];
-	size_t klen;
+	size_t klen = 0;
 	if ((rc = sch_role_check(call, role)) < 0 ||
 	    (rc = sch_pin_target(call, req, role, &al, key, &klen)) < 0)
 		return rc;
