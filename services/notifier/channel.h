@@ -1,0 +1,92 @@
+/* channel: the I/O shell that carries one composed notice to its recipient, one attempt
+ * at a time: a mail directory of .eml files (the default, no server needed), SMTP and a
+ * webhook, the last two through libcurl. A channel does not retry; it reports what
+ * happened as a struct delivery_result (delivery.h), judged ok, transient or permanent,
+ * and the caller decides when to try again (delivery_backoff_ms()). */
+#ifndef N2GG_CHANNEL_H
+#define N2GG_CHANNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "delivery.h"
+#include "status.h"
+
+enum channel_kind {
+	CHANNEL_MAILDIR = 0,
+	CHANNEL_SMTP,
+	CHANNEL_WEBHOOK,
+};
+
+enum channel_tls {
+	CHANNEL_TLS_TRY = 0,   /* STARTTLS when the server offers it */
+	CHANNEL_TLS_NONE,      /* plain text (a local test sink) */
+	CHANNEL_TLS_REQUIRED,  /* STARTTLS or fail (permanently) */
+};
+
+struct channel_config {
+	enum channel_kind kind;
+	const char *target;         /* maildir: a directory; smtp: smtp://host[:port] or
+				     * smtps://; webhook: an http(s) URL */
+	const char *mail_from;      /* smtp: the envelope sender */
+	const char *username;       /* smtp: AUTH, both or neither; may be NULL */
+	const char *password;
+	enum channel_tls tls;       /* smtp:// only */
+	long connect_timeout_ms;    /* 0: 10 s */
+	long timeout_ms;            /* the whole attempt; 0: 60 s */
+};
+
+/* One thing to deliver. */
+struct channel_item {
+	const char *key;            /* the idempotency key (delivery_key()) */
+	const char *recipient;      /* the envelope recipient (smtp) */
+	const char *data;           /* an RFC 5322 message (maildir, smtp) or JSON (webhook) */
+	size_t len;
+};
+
+/* Once per process, before any thread sends (libcurl's global state), and at exit. */
+int channel_global_init(struct status *st);
+void channel_global_cleanup(void);
+
+/* "maildir", "smtp", "webhook" (also the channel name in the idempotency key). */
+const char *channel_kind_name(enum channel_kind kind);
+int channel_kind_parse(const char *name, enum channel_kind *kind);
+
+/* Checks a configuration before first use: the target's form, the sender's address. */
+int channel_config_check(const struct channel_config *cfg, struct status *st);
+
+/* One attempt. Fills *res in every case and returns 0 when it is ok, or a negative code
+ * with st naming the reason: -STATUS_UNAVAILABLE when transient, another (usually
+ * -STATUS_FAILED_PRECONDITION or -STATUS_INVALID_ARGUMENT) when permanent. */
+int channel_send(const struct channel_config *cfg, const struct channel_item *item,
+		 struct delivery_result *res, struct status *st);
+
+/* The channels themselves (channel_send() dispatches on cfg->kind). */
+
+/* Writes <target>/<key>.eml through a temporary file linked into place, so a reader
+ * never sees half a letter and an existing letter is never replaced: when the file is
+ * there already the send is a no-op success with res->duplicate set. That is this
+ * channel's exactly-once guarantee, across retries and restarts alike. */
+int channel_maildir_send(const struct channel_config *cfg, const struct channel_item *item,
+			 struct delivery_result *res, struct status *st);
+
+/* MAIL FROM cfg->mail_from, RCPT TO item->recipient, DATA item->data. The server's last
+ * reply (code and text) is kept; 4xx transient, 5xx permanent, connection refused and
+ * timeouts transient. */
+int channel_smtp_send(const struct channel_config *cfg, const struct channel_item *item,
+		      struct delivery_result *res, struct status *st);
+
+/* POST item->data as application/json with an Idempotency-Key header (the key) so the
+ * receiver can drop a repeat; redirects are not followed. 2xx ok; 408, 429, 5xx and
+ * connection errors transient (Retry-After kept); other statuses permanent. The reply is
+ * the status and the start of the response body. */
+int channel_webhook_send(const struct channel_config *cfg, const struct channel_item *item,
+			 struct delivery_result *res, struct status *st);
+
+/* Shared by the libcurl channels: the delivery_net of a CURLcode (an int here, so this
+ * header needs no curl.h), and the status a result maps to. */
+enum delivery_net channel_curl_net(int curl_code);
+int channel_result_status(const struct delivery_result *res, const char *what,
+			  struct status *st);
+
+#endif
