@@ -84,7 +84,7 @@ yaml_node_t *yamldoc_seq_item(struct yamldoc *d, const yaml_node_t *seq, int i)
 	return yaml_document_get_node(&d->doc, seq->data.sequence.items.start[i]);
 }
 
-yaml_node_t *yamldoc_get(struct yamldoc *d, const yaml_node_t *map, const char *key)
+static yaml_node_pair_t *yamldoc_pair(struct yamldoc *d, const yaml_node_t *map, const char *key)
 {
 	if (!yamldoc_is_map(map))
 		return NULL;
@@ -92,9 +92,21 @@ yaml_node_t *yamldoc_get(struct yamldoc *d, const yaml_node_t *map, const char *
 	     p++) {
 		const char *k = yamldoc_scalar(yaml_document_get_node(&d->doc, p->key));
 		if (k && strcmp(k, key) == 0)
-			return yaml_document_get_node(&d->doc, p->value);
+			return p;
 	}
 	return NULL;
+}
+
+yaml_node_t *yamldoc_get(struct yamldoc *d, const yaml_node_t *map, const char *key)
+{
+	yaml_node_pair_t *p = yamldoc_pair(d, map, key);
+	return p ? yaml_document_get_node(&d->doc, p->value) : NULL;
+}
+
+yaml_node_t *yamldoc_get_key(struct yamldoc *d, const yaml_node_t *map, const char *key)
+{
+	yaml_node_pair_t *p = yamldoc_pair(d, map, key);
+	return p ? yaml_document_get_node(&d->doc, p->key) : NULL;
 }
 
 int yamldoc_check_keys(struct yamldoc *d, const yaml_node_t *map, const char *what,
@@ -112,6 +124,11 @@ int yamldoc_check_keys(struct yamldoc *d, const yaml_node_t *map, const char *wh
 			ok = strcmp(key, allowed[i]) == 0;
 		if (!ok) {
 			yamldoc_error(d, k, "unknown key '%s' in %s", key ? key : "?", what);
+			bad = -1;
+			continue;
+		}
+		if (yamldoc_pair(d, map, key) != p) {   /* the first of that name is another */
+			yamldoc_error(d, k, "'%s' appears twice in %s", key, what);
 			bad = -1;
 		}
 	}

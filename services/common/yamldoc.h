@@ -33,7 +33,10 @@ int yamldoc_seq_len(const yaml_node_t *n);
 yaml_node_t *yamldoc_seq_item(struct yamldoc *d, const yaml_node_t *seq, int i);
 /* The value of `key` in a mapping, or NULL. */
 yaml_node_t *yamldoc_get(struct yamldoc *d, const yaml_node_t *map, const char *key);
-/* Reports every key of `map` not in `allowed` (NULL-terminated); -1 when there was one. */
+/* The key node itself: the line to blame for a value that spans lines. */
+yaml_node_t *yamldoc_get_key(struct yamldoc *d, const yaml_node_t *map, const char *key);
+/* Reports every key of `map` not in `allowed` (NULL-terminated), and every key given twice
+ * (which would otherwise silently win or lose); -1 when there was one. */
 int yamldoc_check_keys(struct yamldoc *d, const yaml_node_t *map, const char *what,
 		       const char *const *allowed);
 

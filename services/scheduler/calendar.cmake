@@ -14,5 +14,5 @@ add_custom_command(
 add_library(scheduler_calendar STATIC calendar.c calendar_yaml.c visits.c ical.c
   ${scheduler_calendar_c})
 target_include_directories(scheduler_calendar PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
-target_link_libraries(scheduler_calendar PUBLIC n2gg_pure PkgConfig::YAML PkgConfig::ICAL)
+target_link_libraries(scheduler_calendar PUBLIC n2gg_pure n2gg_yaml PkgConfig::ICAL)
 install(FILES ${scheduler_calendar_yaml} DESTINATION share/n2gg/calendar)

@@ -11,19 +11,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
 
 #include "date.h"
+#include "yamldoc.h"
 
 struct reader {
-	yaml_document_t *doc;
+	struct yamldoc d;
 	struct calendar *cal;
 	struct status *st;
 };
 
-static int line_of(const yaml_node_t *n)
+/* yamldoc's problems become the reader's status: the first one wins. */
+static void reader_report(void *ctx, int line, const char *message)
 {
-	return n ? (int)n->start_mark.line + 1 : 0;
+	struct reader *rd = ctx;
+	if (rd->st->code == STATUS_OK)
+		status_fail(rd->st, STATUS_INVALID_ARGUMENT, "line %d: %s", line, message);
 }
 
 static int fail_at(struct reader *rd, const yaml_node_t *n, const char *fmt, ...)
@@ -36,7 +39,8 @@ static int fail_at(struct reader *rd, const yaml_node_t *n, const char *fmt, ...
 	va_start(ap, fmt);
 	vsnprintf(message, sizeof message, fmt, ap);
 	va_end(ap);
-	return status_fail(rd->st, STATUS_INVALID_ARGUMENT, "line %d: %s", line_of(n), message);
+	return status_fail(rd->st, STATUS_INVALID_ARGUMENT, "line %d: %s", yamldoc_line(n),
+			   message);
 }
 
 /* calendar.c's verdict, placed on the line of `n`. */
@@ -45,90 +49,23 @@ static int fail_with(struct reader *rd, const yaml_node_t *n, const struct statu
 	return fail_at(rd, n, "%s", why->message);
 }
 
-static yaml_node_t *node_at(struct reader *rd, int index)
-{
-	return yaml_document_get_node(rd->doc, index);
-}
-
-static const char *scalar(const yaml_node_t *n)
-{
-	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
-
-static bool is_map(const yaml_node_t *n)
-{
-	return n && n->type == YAML_MAPPING_NODE;
-}
-
-static bool is_seq(const yaml_node_t *n)
-{
-	return n && n->type == YAML_SEQUENCE_NODE;
-}
-
 /* An empty value (`training_days:` with nothing after it) stands for an empty list. */
 static bool is_empty(const yaml_node_t *n)
 {
-	const char *s = scalar(n);
+	const char *s = yamldoc_scalar(n);
 	return s && (!*s || !strcmp(s, "~") || !strcmp(s, "null"));
 }
 
-static int seq_len(const yaml_node_t *n)
-{
-	return (int)(n->data.sequence.items.top - n->data.sequence.items.start);
-}
-
-static yaml_node_t *seq_item(struct reader *rd, const yaml_node_t *n, int i)
-{
-	return node_at(rd, n->data.sequence.items.start[i]);
-}
-
-/* Every key of a mapping is one of `allowed` (NULL-terminated) and appears once. */
 static int check_keys(struct reader *rd, yaml_node_t *map, const char *what,
 		      const char *const *allowed)
 {
-	for (yaml_node_pair_t *pr = map->data.mapping.pairs.start; pr < map->data.mapping.pairs.top;
-	     pr++) {
-		yaml_node_t *k = node_at(rd, pr->key);
-		const char *key = scalar(k);
-		bool ok = false;
-		for (int i = 0; key && allowed[i] && !ok; i++)
-			ok = strcmp(key, allowed[i]) == 0;
-		if (!ok)
-			return fail_at(rd, k, "unknown key '%s' in %s", key ? key : "?", what);
-		for (yaml_node_pair_t *b = map->data.mapping.pairs.start; b < pr; b++)
-			if (!strcmp(key, scalar(node_at(rd, b->key))))
-				return fail_at(rd, k, "'%s' appears twice in %s", key, what);
-	}
-	return 0;
-}
-
-/* The key node of `key` in a mapping: the line to blame for a value that spans lines. */
-static yaml_node_t *get_key(struct reader *rd, yaml_node_t *map, const char *key)
-{
-	for (yaml_node_pair_t *pr = map->data.mapping.pairs.start; pr < map->data.mapping.pairs.top;
-	     pr++) {
-		yaml_node_t *k = node_at(rd, pr->key);
-		if (scalar(k) && strcmp(scalar(k), key) == 0)
-			return k;
-	}
-	return NULL;
-}
-
-static yaml_node_t *get(struct reader *rd, yaml_node_t *map, const char *key)
-{
-	for (yaml_node_pair_t *pr = map->data.mapping.pairs.start; pr < map->data.mapping.pairs.top;
-	     pr++) {
-		const char *k = scalar(node_at(rd, pr->key));
-		if (k && strcmp(k, key) == 0)
-			return node_at(rd, pr->value);
-	}
-	return NULL;
+	return yamldoc_check_keys(&rd->d, map, what, allowed) < 0 ? -STATUS_INVALID_ARGUMENT : 0;
 }
 
 /* A real date within the school year. */
 static int read_date(struct reader *rd, yaml_node_t *n, const char *what, int *day)
 {
-	const char *s = scalar(n);
+	const char *s = yamldoc_scalar(n);
 	if (!s || date_parse(s, day) < 0)
 		return fail_at(rd, n, "%s '%s' is not a date (YYYY-MM-DD)", what,
 			       s ? s : "(a list or mapping)");
@@ -145,7 +82,7 @@ static int read_date(struct reader *rd, yaml_node_t *n, const char *what, int *d
 /* A list of dates, or nothing. */
 static int read_list(struct reader *rd, yaml_node_t *n, const char *what)
 {
-	if (is_seq(n) || is_empty(n))
+	if (yamldoc_is_seq(n) || is_empty(n))
 		return 0;
 	return fail_at(rd, n, "%s is a list of dates, as [2013-09-02, 2013-09-03]", what);
 }
@@ -182,11 +119,11 @@ static int read_bank_holidays(struct reader *rd, yaml_node_t *n)
 {
 	static const char *const keys[] = {"add", "remove", NULL};
 	struct calendar *cal = rd->cal;
-	if (!is_map(n))
+	if (!yamldoc_is_map(n))
 		return fail_at(rd, n, "bank_holidays is a mapping: {add: [...], remove: [...]}");
 	if (check_keys(rd, n, "bank_holidays", keys) < 0)
 		return -STATUS_INVALID_ARGUMENT;
-	yaml_node_t *add = get(rd, n, "add"), *remove = get(rd, n, "remove");
+	yaml_node_t *add = yamldoc_get(&rd->d, n, "add"), *remove = yamldoc_get(&rd->d, n, "remove");
 	if ((add && read_list(rd, add, "bank_holidays: add") < 0) ||
 	    (remove && read_list(rd, remove, "bank_holidays: remove") < 0))
 		return -STATUS_INVALID_ARGUMENT;
@@ -197,8 +134,8 @@ static int read_bank_holidays(struct reader *rd, yaml_node_t *n)
 	int rule_count = calendar_bank_holidays(cal->first_day, cal->last_day, false, rule,
 						CALENDAR_MAX_BANK_HOLIDAYS);
 	int removed[CALENDAR_MAX_BANK_HOLIDAYS], removed_count = 0;
-	for (int i = 0; is_seq(remove) && i < seq_len(remove); i++) {
-		yaml_node_t *item = seq_item(rd, remove, i);
+	for (int i = 0; yamldoc_is_seq(remove) && i < yamldoc_seq_len(remove); i++) {
+		yaml_node_t *item = yamldoc_seq_item(&rd->d, remove, i);
 		int day;
 		char d[DATE_ISO_LEN];
 		if (read_date(rd, item, "bank holiday", &day) < 0)
@@ -212,8 +149,8 @@ static int read_bank_holidays(struct reader *rd, yaml_node_t *n)
 		removed[removed_count++] = day;
 		remove_day(cal->bank_holidays, &cal->bank_holiday_count, day);
 	}
-	for (int i = 0; is_seq(add) && i < seq_len(add); i++) {
-		yaml_node_t *item = seq_item(rd, add, i);
+	for (int i = 0; yamldoc_is_seq(add) && i < yamldoc_seq_len(add); i++) {
+		yaml_node_t *item = yamldoc_seq_item(&rd->d, add, i);
 		int day;
 		char d[DATE_ISO_LEN];
 		if (read_date(rd, item, "bank holiday", &day) < 0)
@@ -243,8 +180,8 @@ static int read_training_days(struct reader *rd, yaml_node_t *n)
 	struct calendar *cal = rd->cal;
 	if (read_list(rd, n, "training_days") < 0)
 		return -STATUS_INVALID_ARGUMENT;
-	for (int i = 0; is_seq(n) && i < seq_len(n); i++) {
-		yaml_node_t *item = seq_item(rd, n, i);
+	for (int i = 0; yamldoc_is_seq(n) && i < yamldoc_seq_len(n); i++) {
+		yaml_node_t *item = yamldoc_seq_item(&rd->d, n, i);
 		int day;
 		char d[DATE_ISO_LEN];
 		if (read_date(rd, item, "training day", &day) < 0)
@@ -271,19 +208,19 @@ static int read_half_terms(struct reader *rd, yaml_node_t *key, yaml_node_t *n)
 {
 	static const char *const keys[] = {"start", "end", NULL};
 	struct calendar *cal = rd->cal;
-	if (!is_seq(n) || seq_len(n) != CALENDAR_HALF_TERMS)
+	if (!yamldoc_is_seq(n) || yamldoc_seq_len(n) != CALENDAR_HALF_TERMS)
 		return fail_at(rd, key, "half_terms lists the %d half-terms, each {start: "
 				      "YYYY-MM-DD, end: YYYY-MM-DD}, in order (found %d)",
-			       CALENDAR_HALF_TERMS, is_seq(n) ? seq_len(n) : 0);
+			       CALENDAR_HALF_TERMS, yamldoc_is_seq(n) ? yamldoc_seq_len(n) : 0);
 	for (int h = 1; h <= CALENDAR_HALF_TERMS; h++) {
-		yaml_node_t *item = seq_item(rd, n, h - 1);
+		yaml_node_t *item = yamldoc_seq_item(&rd->d, n, h - 1);
 		char what[64];
 		snprintf(what, sizeof what, "half-term %d (%s)", h, calendar_half_term_name(h));
-		if (!is_map(item))
+		if (!yamldoc_is_map(item))
 			return fail_at(rd, item, "%s is a mapping {start: ..., end: ...}", what);
 		if (check_keys(rd, item, what, keys) < 0)
 			return -STATUS_INVALID_ARGUMENT;
-		yaml_node_t *sn = get(rd, item, "start"), *en = get(rd, item, "end");
+		yaml_node_t *sn = yamldoc_get(&rd->d, item, "start"), *en = yamldoc_get(&rd->d, item, "end");
 		if (!sn || !en)
 			return fail_at(rd, item, "%s has no %s", what, sn ? "end" : "start");
 		struct calendar_half_term *ht = &cal->half_terms[h - 1];
@@ -308,7 +245,7 @@ static int read_half_terms(struct reader *rd, yaml_node_t *key, yaml_node_t *n)
 
 static int read_year(struct reader *rd, yaml_node_t *n)
 {
-	const char *s = scalar(n);
+	const char *s = yamldoc_scalar(n);
 	char *end;
 	errno = 0;
 	long year = s && *s ? strtol(s, &end, 10) : 0;
@@ -328,61 +265,48 @@ static int read_document(struct reader *rd, yaml_node_t *root)
 {
 	static const char *const keys[] = {"year", "name", "half_terms", "training_days",
 					   "bank_holidays", NULL};
-	if (!is_map(root))
+	if (!yamldoc_is_map(root))
 		return fail_at(rd, root, "a calendar is a mapping (year, half_terms, ...)");
 	if (check_keys(rd, root, "the calendar", keys) < 0)
 		return -STATUS_INVALID_ARGUMENT;
-	yaml_node_t *year = get(rd, root, "year"), *half_terms = get(rd, root, "half_terms");
+	yaml_node_t *year = yamldoc_get(&rd->d, root, "year"), *half_terms = yamldoc_get(&rd->d, root, "half_terms");
 	if (!year)
 		return fail_at(rd, root, "the calendar has no year");
 	if (!half_terms)
 		return fail_at(rd, root, "the calendar has no half_terms");
 	if (read_year(rd, year) < 0)
 		return -STATUS_INVALID_ARGUMENT;
-	yaml_node_t *name = get(rd, root, "name");
+	yaml_node_t *name = yamldoc_get(&rd->d, root, "name");
 	if (name) {
-		const char *s = scalar(name);
+		const char *s = yamldoc_scalar(name);
 		if (!s || !*s || strlen(s) >= sizeof rd->cal->name)
 			return fail_at(rd, name, "name is a text of 1 to %d characters",
 				       (int)sizeof rd->cal->name - 1);
 		strcpy(rd->cal->name, s);
 	}
 	/* bank holidays first: a training day may not be one, and half-terms need school days */
-	yaml_node_t *bank = get(rd, root, "bank_holidays");
-	yaml_node_t *training = get(rd, root, "training_days");
+	yaml_node_t *bank = yamldoc_get(&rd->d, root, "bank_holidays");
+	yaml_node_t *training = yamldoc_get(&rd->d, root, "training_days");
 	if ((bank && read_bank_holidays(rd, bank) < 0) ||
 	    (training && read_training_days(rd, training) < 0))
 		return -STATUS_INVALID_ARGUMENT;
-	return read_half_terms(rd, get_key(rd, root, "half_terms"), half_terms);
+	return read_half_terms(rd, yamldoc_get_key(&rd->d, root, "half_terms"), half_terms);
 }
 
 int calendar_yaml_parse(struct calendar *cal, const char *text, size_t len, struct status *st)
 {
-	yaml_parser_t parser;
-	yaml_document_t doc;
 	memset(cal, 0, sizeof *cal);
-	if (!yaml_parser_initialize(&parser))
-		return status_fail(st, STATUS_INTERNAL, "out of memory");
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		int rc = status_fail(st, STATUS_INVALID_ARGUMENT, "line %d: YAML syntax: %s%s%s",
-				     (int)parser.problem_mark.line + 1,
-				     parser.problem ? parser.problem : "error",
-				     parser.context ? " " : "",
-				     parser.context ? parser.context : "");
-		yaml_parser_delete(&parser);
-		return rc;
-	}
-	int rc;
-	yaml_node_t *root = yaml_document_get_root_node(&doc);
-	if (!root) {
+	status_clear(st);
+	struct reader rd = {.cal = cal, .st = st};
+	rd.d.report = reader_report;
+	rd.d.ctx = &rd;
+	yaml_node_t *root;
+	int rc = yamldoc_load(&rd.d, text, len, &root) < 0 ? -STATUS_INVALID_ARGUMENT : 0;
+	if (rc == 0 && !root)
 		rc = status_fail(st, STATUS_INVALID_ARGUMENT, "the calendar file is empty");
-	} else {
-		struct reader rd = {&doc, cal, st};
+	else if (rc == 0)
 		rc = read_document(&rd, root);
-	}
-	yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
+	yamldoc_free(&rd.d);
 	/* everything was checked on its line; this is the safety net */
 	if (rc == 0)
 		rc = calendar_check(cal, st);
