@@ -99,6 +99,11 @@ static int visit_sync_event(struct scheduler *s, MDB_txn *txn, const char *topic
 	return eventlog_append(&s->svc->log, txn, topic, actor, &ev.base, NULL, st);
 }
 
+static int visit_sync_cmp_id(const void *x, const void *y)
+{
+	return strcmp((*(N2gg__V1__Visit *const *)x)->id, (*(N2gg__V1__Visit *const *)y)->id);
+}
+
 static size_t visit_sync_key(const N2gg__V1__Visit *v, uint8_t *key, size_t size)
 {
 	store_be32(key, v->urn);
@@ -155,19 +160,24 @@ int visit_sync_apply(struct scheduler *s, MDB_txn *txn, const struct planner_inp
 		return rc;
 	}
 	/* what to add: the plan's new visits; what to cancel: stored visits not in the plan */
+	/* both sides sorted by id (unique per school, year, kind and half-term), so matching
+	 * a plan of n visits against the stored ones is n log n */
 	bool *still = arena_zalloc(a, n_stored + 1);
 	N2gg__V1__Visit **planned = arena_alloc(a, sizeof *planned * (size_t)(plan.visit_count + 1));
 	for (int i = 0; i < plan.visit_count; i++)
 		planned[i] = visit_sync_message(s, in, &plan.visits[i], a);
-	for (int i = 0; i < plan.visit_count && rc == 0; i++) {
+	size_t n_planned = (size_t)plan.visit_count;
+	qsort(stored, n_stored, sizeof *stored, visit_sync_cmp_id);
+	qsort(planned, n_planned, sizeof *planned, visit_sync_cmp_id);
+	for (size_t i = 0; i < n_planned && rc == 0; i++) {
 		N2gg__V1__Visit *m = planned[i];
-		bool known = false;
-		for (size_t j = 0; j < n_stored && !known; j++)
-			if (strcmp(stored[j]->id, m->id) == 0 && strcmp(stored[j]->date, m->date) == 0 &&
-			    strcmp(stored[j]->partner_id, m->partner_id) == 0)
-				known = still[j] = true;
-		if (known)
-			continue;
+		N2gg__V1__Visit **same = bsearch(&m, stored, n_stored, sizeof *stored, visit_sync_cmp_id);
+		if (same) {
+			still[same - stored] = strcmp((*same)->date, m->date) == 0 &&
+					       strcmp((*same)->partner_id, m->partner_id) == 0;
+			if (still[same - stored])
+				continue;
+		}
 		uint8_t key[96];
 		size_t klen = visit_sync_key(m, key, sizeof key);
 		rc = sch_store_put(s, txn, SCH_DB_VISITS, key, klen, &m->base, a, st);
@@ -180,11 +190,8 @@ int visit_sync_apply(struct scheduler *s, MDB_txn *txn, const struct planner_inp
 			continue;
 		uint8_t key[96];
 		size_t klen = visit_sync_key(stored[j], key, sizeof key);
-		/* a visit moved to a new day keeps its id: the put above replaced it */
-		bool replaced = false;
-		for (int i = 0; i < plan.visit_count && !replaced; i++)
-			replaced = strcmp(planned[i]->id, stored[j]->id) == 0;
-		if (!replaced)
+		/* a visit moved to a new day or partner keeps its id: the put above replaced it */
+		if (!bsearch(&stored[j], planned, n_planned, sizeof *planned, visit_sync_cmp_id))
 			rc = store_del(txn, s->db[SCH_DB_VISITS], key, klen, st);
 		if (rc == 0)
 			rc = visit_sync_event(s, txn, "visit.cancelled", stored[j], cause, actor, st);
