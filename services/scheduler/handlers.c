@@ -572,7 +572,8 @@ static int sch_list_visits(struct api_call *call)
 	int rc = sch_visits_of(call, req->partner_id, req->urn, &reply->visits, &n);
 	if (rc < 0)
 		return rc;
-	qsort(reply->visits, n, sizeof *reply->visits, cmp_visit_date);
+	if (n > 1)   /* none: the store hands out NULL, which qsort must not see */
+		qsort(reply->visits, n, sizeof *reply->visits, cmp_visit_date);
 	reply->n_visits = n;
 	call->reply = &reply->base;
 	return 0;
@@ -589,7 +590,8 @@ static int sch_partner_calendar(struct api_call *call)
 	if ((rc = sch_known_partner(call, req->partner_id, &p)) < 0 ||
 	    (rc = sch_visits_of(call, p->id, 0, &visits, &n)) < 0)
 		return rc;
-	qsort(visits, n, sizeof *visits, cmp_visit_date);
+	if (n > 1)
+		qsort(visits, n, sizeof *visits, cmp_visit_date);
 	struct visits_visit *vv = arena_alloc(call->arena, sizeof *vv * (n + 1));
 	struct ical_school *schools = arena_alloc(call->arena, sizeof *schools * (n + 1));
 	for (size_t i = 0; i < n; i++) {

@@ -167,11 +167,15 @@ int visit_sync_apply(struct scheduler *s, MDB_txn *txn, const struct planner_inp
 	for (int i = 0; i < plan.visit_count; i++)
 		planned[i] = visit_sync_message(s, in, &plan.visits[i], a);
 	size_t n_planned = (size_t)plan.visit_count;
-	qsort(stored, n_stored, sizeof *stored, visit_sync_cmp_id);
-	qsort(planned, n_planned, sizeof *planned, visit_sync_cmp_id);
+	if (n_stored > 1)   /* the store hands out NULL for none, which qsort must not see */
+		qsort(stored, n_stored, sizeof *stored, visit_sync_cmp_id);
+	if (n_planned > 1)
+		qsort(planned, n_planned, sizeof *planned, visit_sync_cmp_id);
 	for (size_t i = 0; i < n_planned && rc == 0; i++) {
 		N2gg__V1__Visit *m = planned[i];
-		N2gg__V1__Visit **same = bsearch(&m, stored, n_stored, sizeof *stored, visit_sync_cmp_id);
+		N2gg__V1__Visit **same =
+			n_stored ? bsearch(&m, stored, n_stored, sizeof *stored, visit_sync_cmp_id)
+				 : NULL;
 		if (same) {
 			still[same - stored] = strcmp((*same)->date, m->date) == 0 &&
 					       strcmp((*same)->partner_id, m->partner_id) == 0;
@@ -191,7 +195,8 @@ int visit_sync_apply(struct scheduler *s, MDB_txn *txn, const struct planner_inp
 		uint8_t key[96];
 		size_t klen = visit_sync_key(stored[j], key, sizeof key);
 		/* a visit moved to a new day or partner keeps its id: the put above replaced it */
-		if (!bsearch(&stored[j], planned, n_planned, sizeof *planned, visit_sync_cmp_id))
+		if (!n_planned ||
+		    !bsearch(&stored[j], planned, n_planned, sizeof *planned, visit_sync_cmp_id))
 			rc = store_del(txn, s->db[SCH_DB_VISITS], key, klen, st);
 		if (rc == 0)
 			rc = visit_sync_event(s, txn, "visit.cancelled", stored[j], cause, actor, st);
