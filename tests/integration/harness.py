@@ -106,14 +106,28 @@ class Service:
         self.log_path = os.path.join(data_dir, f"{name}.log")
 
     def start(self, wait=True):
-        log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(
-            [self.binary, "--api", self.api, "--events", self.events, "--http", self.http,
-             "--data-dir", os.path.join(self.data_dir, "store"), "--heartbeat-ms", "200"]
-            + self.extra_args, stdout=log, stderr=log)
-        log.close()
-        if wait:
-            self.wait_healthy()
+        # free_port() only finds ports free at the moment of asking: a test running in
+        # parallel may take one first. Then the service exits saying so, and it gets others.
+        for attempt in range(3):
+            before = os.path.getsize(self.log_path) if os.path.exists(self.log_path) else 0
+            log = open(self.log_path, "ab")
+            self.proc = subprocess.Popen(
+                [self.binary, "--api", self.api, "--events", self.events, "--http", self.http,
+                 "--data-dir", os.path.join(self.data_dir, "store"), "--heartbeat-ms", "200"]
+                + self.extra_args, stdout=log, stderr=log)
+            log.close()
+            if not wait:
+                return self
+            try:
+                self.wait_healthy()
+                return self
+            except AssertionError:
+                taken = "already in use" in self.log()[before:].lower()
+                if self.proc.poll() is None or not taken or attempt == 2:
+                    raise
+            self.api = f"tcp://127.0.0.1:{free_port()}"
+            self.events = f"tcp://127.0.0.1:{free_port()}"
+            self.http = f"127.0.0.1:{free_port()}"
         return self
 
     def wait_healthy(self, timeout=15.0):
