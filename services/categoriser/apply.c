@@ -6,33 +6,7 @@
 
 #include "categoriser.h"
 #include "log.h"
-
-/* The school snapshot an event carries, and the URN it is about. */
-static const N2gg__V1__School *apply_school_of(const N2gg__V1__RegistryEvent *re, uint32_t *urn)
-{
-	*urn = 0;
-	switch (re->body_case) {
-	case N2GG__V1__REGISTRY_EVENT__BODY_SCHOOL:
-		return re->school->school;
-	case N2GG__V1__REGISTRY_EVENT__BODY_MEMBERSHIP:
-		*urn = re->membership->urn;
-		return re->membership->school;
-	case N2GG__V1__REGISTRY_EVENT__BODY_INSPECTION:
-		*urn = re->inspection->urn;
-		return re->inspection->school;
-	case N2GG__V1__REGISTRY_EVENT__BODY_ACHIEVEMENT:
-		*urn = re->achievement->urn;
-		return re->achievement->school;
-	case N2GG__V1__REGISTRY_EVENT__BODY_PROGRESS_RETURN:
-		*urn = re->progress_return->urn;
-		return re->progress_return->school;
-	case N2GG__V1__REGISTRY_EVENT__BODY_FLAGS:
-		*urn = re->flags->urn;
-		return re->flags->school;
-	default:
-		return NULL;   /* clusters and groups: no fact the rules use */
-	}
-}
+#include "registry_event.h"
 
 static bool apply_in(double v, double lo, double hi)
 {
@@ -116,7 +90,7 @@ int categoriser_apply_registry_event(void *ctx, MDB_txn *txn, const N2gg__V1__Ev
 		return 0;
 	}
 	uint32_t urn;
-	const N2gg__V1__School *s = apply_school_of(re, &urn);
+	const N2gg__V1__School *s = registry_event_school(re, &urn);
 	if (!s && re->body_case != N2GG__V1__REGISTRY_EVENT__BODY_SCHOOL && !urn)
 		return 0;
 	N2gg__V1__SchoolFacts *old = NULL;

@@ -3,7 +3,6 @@
  * (override expiry, half-termly monitoring, re-deciding when the date moves on). */
 #include "categoriser.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,37 +175,8 @@ int categoriser_read_policy_file(const struct categoriser *c, char **text, size_
 		*len = categoriser_default_policy_len;
 		return 0;
 	}
-	FILE *f = fopen(c->policy_file, "rb");
-	if (!f)
-		return status_fail(st, STATUS_FAILED_PRECONDITION, "cannot read policy file %s: %s",
-				   c->policy_file, strerror(errno));
-	char *buf = NULL;
-	size_t size = 0, used = 0, n;
-	do {
-		if (used + 4096 > size) {
-			size = size ? size * 2 : 65536;
-			char *grown = realloc(buf, size + 1);
-			if (!grown) {
-				free(buf);
-				fclose(f);
-				return status_fail(st, STATUS_INTERNAL, "out of memory");
-			}
-			buf = grown;
-		}
-		n = fread(buf + used, 1, size - used, f);
-		used += n;
-	} while (n > 0);
-	bool failed = ferror(f);
-	fclose(f);
-	if (failed) {
-		free(buf);
-		return status_fail(st, STATUS_FAILED_PRECONDITION, "cannot read policy file %s",
-				   c->policy_file);
-	}
-	buf[used] = 0;
-	*text = buf;
-	*len = used;
-	return 0;
+	*text = service_read_file(c->policy_file, len, st);
+	return *text ? 0 : -st->code;
 }
 
 /* "file:line: message; ..." for a status message */
@@ -329,32 +299,10 @@ void categoriser_policy_swap(struct categoriser *c, bool committed)
 
 /* ---- writes of its own ---- */
 
-struct categoriser_write_ctx {
-	struct categoriser *c;
-	store_write_fn fn;
-	void *ctx;
-};
-
-static int categoriser_write_attempt(void *ctx, MDB_txn *txn, struct status *st)
-{
-	struct categoriser_write_ctx *w = ctx;
-	eventlog_aborted(&w->c->svc->log);   /* a retried attempt starts clean */
-	arena_reset(&w->c->arena);
-	return w->fn(w->ctx, txn, st);
-}
-
 int categoriser_write(struct categoriser *c, store_write_fn fn, void *ctx, struct status *st)
 {
-	struct categoriser_write_ctx w = {c, fn, ctx};
-	int rc = store_write(&c->svc->store, categoriser_write_attempt, &w, st);
-	if (rc < 0) {
-		eventlog_aborted(&c->svc->log);
-		categoriser_policy_swap(c, false);
-	} else {
-		eventlog_committed(&c->svc->log);
-		categoriser_policy_swap(c, true);
-		pub_flush(&c->svc->pub, &c->svc->log);
-	}
+	int rc = service_write(c->svc, fn, ctx, st);
+	categoriser_policy_swap(c, rc == 0);
 	arena_reset(&c->arena);
 	return rc;
 }

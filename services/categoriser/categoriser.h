@@ -108,8 +108,7 @@ int categoriser_load_policy(struct categoriser *c, MDB_txn *txn, const char *tex
 			    struct policy_report *report, struct status *st);
 void categoriser_policy_swap(struct categoriser *c, bool committed);
 
-/* Runs fn in a write transaction of its own, then publishes its events (for work that
- * does not come through the API: timers, signals, start-up). */
+/* service_write(), then the policy a load in fn prepared comes into force (or not). */
 int categoriser_write(struct categoriser *c, store_write_fn fn, void *ctx, struct status *st);
 
 /* Ends expired overrides, raises monitoring overdue, re-decides on a new day. */

@@ -1,7 +1,9 @@
 /* service: the process skeleton shared by every service (see service.h). */
 #include "service.h"
 
+#include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,68 @@
 const char *service_setting(const struct service *svc, const char *name)
 {
 	return config_get(&svc->cfg, name);
+}
+
+struct service_write_ctx {
+	struct service *svc;
+	store_write_fn fn;
+	void *ctx;
+};
+
+static int service_write_attempt(void *ctx, MDB_txn *txn, struct status *st)
+{
+	struct service_write_ctx *w = ctx;
+	eventlog_aborted(&w->svc->log);   /* a retried attempt starts clean */
+	return w->fn(w->ctx, txn, st);
+}
+
+int service_write(struct service *svc, store_write_fn fn, void *ctx, struct status *st)
+{
+	struct service_write_ctx w = {svc, fn, ctx};
+	int rc = store_write(&svc->store, service_write_attempt, &w, st);
+	if (rc < 0) {
+		eventlog_aborted(&svc->log);
+	} else {
+		eventlog_committed(&svc->log);
+		pub_flush(&svc->pub, &svc->log);
+	}
+	return rc;
+}
+
+char *service_read_file(const char *path, size_t *len, struct status *st)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		status_fail(st, STATUS_FAILED_PRECONDITION, "cannot read %s: %s", path,
+			    strerror(errno));
+		return NULL;
+	}
+	size_t cap = 65536, n = 0, got;
+	char *buf = malloc(cap + 1);
+	while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+		n += got;
+		if (n == cap) {
+			char *grown = realloc(buf, cap * 2 + 1);
+			if (!grown) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = grown;
+			cap *= 2;
+		}
+	}
+	bool failed = ferror(f);
+	fclose(f);
+	if (!buf || failed) {
+		free(buf);
+		status_fail(st, buf ? STATUS_FAILED_PRECONDITION : STATUS_INTERNAL,
+			    "cannot read %s", path);
+		return NULL;
+	}
+	buf[n] = 0;
+	*len = n;
+	return buf;
 }
 
 static void service_http(void *ctx, const char *method, const char *path,

@@ -56,4 +56,13 @@ int service_main(const struct service_desc *desc, void *impl, int argc, char **a
 
 const char *service_setting(const struct service *svc, const char *name);
 
+/* Runs fn in a write transaction of its own with the service's event log as the outbox:
+ * the events fn appends commit with it and are then published; a failed (or retried,
+ * after the map grew) attempt leaves none. For work that does not come through the API:
+ * timers, signals, start-up, applying another service's events. */
+int service_write(struct service *svc, store_write_fn fn, void *ctx, struct status *st);
+
+/* A whole (policy, calendar) file, malloc'd and NUL-terminated; NULL with `st` set. */
+char *service_read_file(const char *path, size_t *len, struct status *st);
+
 #endif

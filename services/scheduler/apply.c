@@ -6,28 +6,9 @@
 
 #include "n2gg/v1/categoriser.pb-c.h"
 #include "log.h"
+#include "registry_event.h"
 #include "n2gg/v1/registry.pb-c.h"
 #include "scheduler.h"
-
-static const N2gg__V1__School *apply_school_of(const N2gg__V1__RegistryEvent *re)
-{
-	switch (re->body_case) {
-	case N2GG__V1__REGISTRY_EVENT__BODY_SCHOOL:
-		return re->school->school;
-	case N2GG__V1__REGISTRY_EVENT__BODY_MEMBERSHIP:
-		return re->membership->school;
-	case N2GG__V1__REGISTRY_EVENT__BODY_INSPECTION:
-		return re->inspection->school;
-	case N2GG__V1__REGISTRY_EVENT__BODY_ACHIEVEMENT:
-		return re->achievement->school;
-	case N2GG__V1__REGISTRY_EVENT__BODY_PROGRESS_RETURN:
-		return re->progress_return->school;
-	case N2GG__V1__REGISTRY_EVENT__BODY_FLAGS:
-		return re->flags->school;
-	default:
-		return NULL;
-	}
-}
 
 /* Whether the planner would see a difference. */
 static bool apply_plan_relevant(const N2gg__V1__SchedulerSchool *a,
@@ -63,7 +44,8 @@ int scheduler_apply_registry(void *ctx, MDB_txn *txn, const N2gg__V1__Event *ev,
 			 (unsigned long long)ev->seq, ev->topic);
 		return 0;
 	}
-	const N2gg__V1__School *school = apply_school_of(re);
+	uint32_t urn;
+	const N2gg__V1__School *school = registry_event_school(re, &urn);
 	if (!school)
 		return 0;   /* clusters and groups: their schools' events carry what changes */
 	if (!school->urn) {

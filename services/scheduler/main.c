@@ -1,6 +1,5 @@
 /* n2gg-scheduler: matches improvement partners to schools optimally under hard rules and
  * schedules their visits across the school year. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,43 +27,10 @@ static struct config_option scheduler_options[] = {
 	{"as-of", "", "plan visits from this date (YYYY-MM-DD) instead of today", NULL},
 };
 
-static char *scheduler_read_file(const char *path, size_t *len, struct status *st)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		status_fail(st, STATUS_FAILED_PRECONDITION, "cannot read %s: %s", path,
-			    strerror(errno));
-		return NULL;
-	}
-	size_t cap = 65536, n = 0, got;
-	char *buf = malloc(cap + 1);
-	while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-		n += got;
-		if (n == cap) {
-			char *grown = realloc(buf, cap * 2 + 1);
-			if (!grown) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = grown;
-			cap *= 2;
-		}
-	}
-	fclose(f);
-	if (!buf) {
-		status_fail(st, STATUS_INTERNAL, "out of memory reading %s", path);
-		return NULL;
-	}
-	buf[n] = 0;
-	*len = n;
-	return buf;
-}
-
 static int scheduler_load_policy(struct scheduler *s, const char *path, struct status *st)
 {
 	size_t len = scheduler_default_policy_len;
-	char *text = path[0] ? scheduler_read_file(path, &len, st) : NULL;
+	char *text = path[0] ? service_read_file(path, &len, st) : NULL;
 	if (path[0] && !text)
 		return -STATUS_FAILED_PRECONDITION;
 	struct entitlement_report r = {0};
@@ -90,7 +56,7 @@ static int scheduler_load_calendar(struct scheduler *s, const char *path, struct
 			       ? 0
 			       : calendar_norfolk(&s->calendar, (int)s->policy.year, st);
 	size_t len;
-	char *text = scheduler_read_file(path, &len, st);
+	char *text = service_read_file(path, &len, st);
 	if (!text)
 		return -STATUS_FAILED_PRECONDITION;
 	int rc = calendar_yaml_parse(&s->calendar, text, len, st);
@@ -125,7 +91,9 @@ static int scheduler_on_start(struct service *svc, struct status *st)
 		return rc;
 	uv_idle_init(&svc->loop, &s->replan);
 	/* a plan a crash interrupted: its changes were marked dirty with the facts */
-	if ((rc = scheduler_write(s, scheduler_start_replan, s, st)) < 0)
+	rc = service_write(svc, scheduler_start_replan, s, st);
+	arena_reset(&s->arena);
+	if (rc < 0)
 		return rc;
 	struct sub_options reg = {
 		.source = "registry",

@@ -253,34 +253,6 @@ int scheduler_plan(struct scheduler *s, MDB_txn *txn, bool incremental, bool dry
 
 /* ---- writes of its own, and the pending incremental plan ---- */
 
-struct scheduler_write_ctx {
-	struct scheduler *s;
-	store_write_fn fn;
-	void *ctx;
-};
-
-static int scheduler_write_attempt(void *ctx, MDB_txn *txn, struct status *st)
-{
-	struct scheduler_write_ctx *w = ctx;
-	eventlog_aborted(&w->s->svc->log);   /* a retried attempt starts clean */
-	arena_reset(&w->s->arena);
-	return w->fn(w->ctx, txn, st);
-}
-
-int scheduler_write(struct scheduler *s, store_write_fn fn, void *ctx, struct status *st)
-{
-	struct scheduler_write_ctx w = {s, fn, ctx};
-	int rc = store_write(&s->svc->store, scheduler_write_attempt, &w, st);
-	if (rc < 0) {
-		eventlog_aborted(&s->svc->log);
-	} else {
-		eventlog_committed(&s->svc->log);
-		pub_flush(&s->svc->pub, &s->svc->log);
-	}
-	arena_reset(&s->arena);
-	return rc;
-}
-
 static int scheduler_replan_txn(void *ctx, MDB_txn *txn, struct status *st)
 {
 	struct scheduler *s = ctx;
@@ -301,7 +273,9 @@ static void scheduler_on_replan(uv_idle_t *h)
 	uv_idle_stop(h);
 	s->replan_armed = false;
 	struct status st;
-	if (scheduler_write(s, scheduler_replan_txn, s, &st) < 0)
+	int rc = service_write(s->svc, scheduler_replan_txn, s, &st);
+	arena_reset(&s->arena);
+	if (rc < 0)
 		log_error("incremental plan failed; the previous plan stays", "error=\"%s\"",
 			  st.message);
 }

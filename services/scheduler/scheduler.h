@@ -90,7 +90,6 @@ int scheduler_school_index(const struct planner_input *in, uint32_t urn);
 int scheduler_partner_index(const struct planner_input *in, const char *id);
 /* Asks for an incremental plan once the event batches in flight are applied. */
 void scheduler_request_replan(struct scheduler *s);
-int scheduler_write(struct scheduler *s, store_write_fn fn, void *ctx, struct status *st);
 
 /* ---- events from the registry and the categoriser (apply.c) ---- */
 int scheduler_apply_registry(void *ctx, MDB_txn *txn, const N2gg__V1__Event *ev,

@@ -179,6 +179,17 @@ class Service:
             return f.read()
 
 
+def wait_for(predicate, timeout=30.0, what="condition"):
+    """Polls `predicate` until it returns something true (returned), or fails the test."""
+    deadline = time.time() + timeout * SLOW
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
 def gen_gias(out_dir, *args):
     subprocess.run(["/usr/bin/python3", os.path.join(SOURCE_DIR, "scripts", "gen-gias"),
                     "--out-dir", out_dir, *args], check=True, stdout=subprocess.DEVNULL)

@@ -7,36 +7,17 @@ import shutil
 import signal
 import threading
 import time
-import urllib.request
 
 import zmq
 
 from harness import (FAILED_PRECONDITION, INVALID_ARGUMENT, NOT_FOUND, SLOW, SOURCE_DIR,
-                     ServiceError, ServiceTestCase, common_pb2, import_file, registry_pb2)
+                     ServiceError, ServiceTestCase, wait_for, common_pb2, import_file, registry_pb2)
 from n2gg.v1 import categoriser_pb2 as cat_pb2
 from category_subscriber import CategorySubscriber
 
 DEMO = os.path.join(SOURCE_DIR, "data", "demo")
 POLICY = os.path.join(SOURCE_DIR, "services", "categoriser", "policy", "norfolk-2013.yaml")
 AS_OF = "2013-11-15"   # the bundled data is a 2013 snapshot
-
-
-def metric(svc, name):
-    with urllib.request.urlopen(f"http://{svc.http}/metrics", timeout=5) as r:
-        for line in r.read().decode().splitlines():
-            if line.startswith(name + " ") or line.startswith(name + "{"):
-                return int(line.rsplit(" ", 1)[1])
-    raise AssertionError(f"no metric {name}")
-
-
-def wait_for(predicate, timeout=30.0, what="condition"):
-    deadline = time.time() + timeout * SLOW
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 class CategoriserCase(ServiceTestCase):
@@ -48,7 +29,7 @@ class CategoriserCase(ServiceTestCase):
     def caught_up(self, registry, cat):
         head = self.client(registry).call("Health", common_pb2.HealthRequest(),
                                           common_pb2.HealthReply).head_seq
-        wait_for(lambda: metric(cat, "n2gg_categoriser_registry_cursor") >= head,
+        wait_for(lambda: cat.metric("n2gg_categoriser_registry_cursor") >= head,
                  what=f"the categoriser to reach registry event {head}")
 
     def import_demo(self, registry, *files):
@@ -81,7 +62,7 @@ class TestDecisions(CategoriserCase):
             registry_pb2.ListSchoolsReply).total
             for status in (registry_pb2.STATUS_OPEN, registry_pb2.STATUS_OPEN_PROPOSED_TO_CLOSE))
         self.assertEqual(len(decisions), open_schools)
-        self.assertEqual(metric(cat, "n2gg_categoriser_unmatched_total"), 0)
+        self.assertEqual(cat.metric("n2gg_categoriser_unmatched_total"), 0)
         letters = {d.category for d in decisions.values()}
         self.assertLessEqual({"A", "C", "F"}, letters)
         for d in decisions.values():
@@ -379,10 +360,10 @@ class TestCrashRecovery(CategoriserCase):
                     c.call("SetFlags", registry_pb2.SetFlagsRequest(
                         urn=urn, flags=registry_pb2.LaFlags(**fields), fields=list(fields)))
                 sent.append(i)
-        start_cursor = metric(cat, "n2gg_categoriser_registry_cursor")
+        start_cursor = cat.metric("n2gg_categoriser_registry_cursor")
         writer = threading.Thread(target=stream)
         writer.start()
-        wait_for(lambda: metric(cat, "n2gg_categoriser_registry_cursor") > start_cursor + 2500,
+        wait_for(lambda: cat.metric("n2gg_categoriser_registry_cursor") > start_cursor + 2500,
                  what="the categoriser to be busy")
         cat.kill9()
         killed_at = len(sent)
@@ -507,10 +488,10 @@ class TestBadInput(CategoriserCase):
         api, pub = self.fake_registry(events)
         cat = self.start("categoriser", extra_args=["--registry", api, "--registry-events", pub,
                                                     "--as-of", AS_OF])
-        wait_for(lambda: metric(cat, "n2gg_categoriser_registry_cursor") == 5,
+        wait_for(lambda: cat.metric("n2gg_categoriser_registry_cursor") == 5,
                  what="all five events")
-        self.assertEqual(metric(cat, "n2gg_categoriser_facts_rejected_total"), 2)  # seq 2 and 5
-        self.assertEqual(metric(cat, "n2gg_categoriser_unknown_school_events_total"), 1)
+        self.assertEqual(cat.metric("n2gg_categoriser_facts_rejected_total"), 2)  # seq 2 and 5
+        self.assertEqual(cat.metric("n2gg_categoriser_unknown_school_events_total"), 1)
         d = self.decisions(cat)[100001]
         self.assertEqual((d.category, d.rule_id), ("A", "ofsted-inadequate"))
         log = cat.log()

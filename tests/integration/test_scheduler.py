@@ -4,34 +4,15 @@ visits, explanations, pins, bad input, and kill -9 in the middle of a re-plan.""
 import os
 import threading
 import time
-import urllib.request
 
 from harness import (ALREADY_EXISTS, FAILED_PRECONDITION, INVALID_ARGUMENT, NOT_FOUND, SLOW,
-                     SOURCE_DIR, ServiceError, ServiceTestCase, common_pb2, import_file,
+                     SOURCE_DIR, ServiceError, ServiceTestCase, wait_for, common_pb2, import_file,
                      registry_pb2)
 from n2gg.v1 import scheduler_pb2 as sch_pb2
 
 DEMO = os.path.join(SOURCE_DIR, "data", "demo")
 AS_OF = "2013-11-15"
 ECP, CEP, SIP, IA = sch_pb2.ROLE_ECP, sch_pb2.ROLE_CEP, sch_pb2.ROLE_SIP, sch_pb2.ROLE_INTERVENTION_ADVISER
-
-
-def metric(svc, name):
-    with urllib.request.urlopen(f"http://{svc.http}/metrics", timeout=5) as r:
-        for line in r.read().decode().splitlines():
-            if line.startswith(name + " "):
-                return float(line.rsplit(" ", 1)[1])
-    raise AssertionError(f"no metric {name}")
-
-
-def wait_for(predicate, timeout=30.0, what="condition"):
-    deadline = time.time() + timeout * SLOW
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 class SchedulerCase(ServiceTestCase):
@@ -52,10 +33,10 @@ class SchedulerCase(ServiceTestCase):
                                      common_pb2.HealthReply).head_seq
 
     def caught_up(self, reg, cat, sch):
-        wait_for(lambda: metric(cat, "n2gg_categoriser_registry_cursor") >= self.head(reg),
+        wait_for(lambda: cat.metric("n2gg_categoriser_registry_cursor") >= self.head(reg),
                  what="the categoriser")
-        wait_for(lambda: metric(sch, "n2gg_scheduler_registry_cursor") >= self.head(reg) and
-                 metric(sch, "n2gg_scheduler_categoriser_cursor") >= self.head(cat),
+        wait_for(lambda: sch.metric("n2gg_scheduler_registry_cursor") >= self.head(reg) and
+                 sch.metric("n2gg_scheduler_categoriser_cursor") >= self.head(cat),
                  what="the scheduler")
 
     def import_demo(self, reg):
@@ -298,7 +279,7 @@ class TestCrashRecovery(SchedulerCase):
                     fields=["targeted_n2gg", "causing_concern"]))
         writer = threading.Thread(target=stream)
         writer.start()
-        wait_for(lambda: metric(sch, "n2gg_scheduler_plans_total") >= 3, what="re-plans")
+        wait_for(lambda: sch.metric("n2gg_scheduler_plans_total") >= 3, what="re-plans")
         sch.kill9()
         writer.join()
         sch = self.start_scheduler(reg, cat, data_dir=sch.data_dir)

@@ -10,7 +10,8 @@ import re
 import subprocess
 import time
 
-from harness import SLOW, SOURCE_DIR, ServiceTestCase, common_pb2, free_port, import_file
+from harness import (SLOW, SOURCE_DIR, ServiceTestCase, common_pb2, free_port, import_file,
+                     wait_for)
 from n2gg.v1 import scheduler_pb2
 from test_cli import CLI, lines
 
@@ -67,17 +68,11 @@ class SchedulerCliTestCase(ServiceTestCase):
             return self.client(svc).call("Health", common_pb2.HealthRequest(),
                                          common_pb2.HealthReply).head_seq
 
-        def wait(what, predicate):
-            deadline = time.time() + timeout * SLOW
-            while not predicate():
-                if time.time() > deadline:
-                    self.fail(f"{what} did not catch up")
-                time.sleep(0.05)
-        wait("the categoriser",
-             lambda: self.cat.metric("n2gg_categoriser_registry_cursor") >= head(self.reg))
-        wait("the scheduler",
-             lambda: self.sch.metric("n2gg_scheduler_registry_cursor") >= head(self.reg) and
-             self.sch.metric("n2gg_scheduler_categoriser_cursor") >= head(self.cat))
+        wait_for(lambda: self.cat.metric("n2gg_categoriser_registry_cursor") >= head(self.reg),
+                 timeout, "the categoriser to catch up")
+        wait_for(lambda: self.sch.metric("n2gg_scheduler_registry_cursor") >= head(self.reg) and
+                 self.sch.metric("n2gg_scheduler_categoriser_cursor") >= head(self.cat),
+                 timeout, "the scheduler to catch up")
 
     # ---- running the CLI ----
 
