@@ -35,6 +35,7 @@ const char *cli_service_name(enum cli_service service)
 	switch (service) {
 	case CLI_CATEGORISER: return "categoriser";
 	case CLI_SCHEDULER: return "scheduler";
+	case CLI_NOTIFIER: return "notifier";
 	default: return "registry";
 	}
 }
@@ -44,6 +45,7 @@ const char *cli_service_api(const struct cli *cli, enum cli_service service)
 	switch (service) {
 	case CLI_CATEGORISER: return cli->categoriser_api;
 	case CLI_SCHEDULER: return cli->scheduler_api;
+	case CLI_NOTIFIER: return cli->notifier_api;
 	default: return cli->registry_api;
 	}
 }
@@ -53,6 +55,7 @@ const char *cli_service_events(const struct cli *cli, enum cli_service service)
 	switch (service) {
 	case CLI_CATEGORISER: return cli->categoriser_events;
 	case CLI_SCHEDULER: return cli->scheduler_events;
+	case CLI_NOTIFIER: return cli->notifier_events;
 	default: return cli->registry_events;
 	}
 }
@@ -94,6 +97,12 @@ int cli_call_scheduler(struct cli *cli, const char *method, const ProtobufCMessa
 		       const ProtobufCMessageDescriptor *reply_type, void **reply)
 {
 	return cli_call_service(cli, CLI_SCHEDULER, method, req, reply_type, reply);
+}
+
+int cli_call_notifier(struct cli *cli, const char *method, const ProtobufCMessage *req,
+		      const ProtobufCMessageDescriptor *reply_type, void **reply)
+{
+	return cli_call_service(cli, CLI_NOTIFIER, method, req, reply_type, reply);
 }
 
 int cli_usage_error(struct cli *cli, const char *fmt, ...)

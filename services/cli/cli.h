@@ -1,5 +1,5 @@
 /* cli: what the parts of the n2gg command share: the global settings, the connections to
- * the services (registry, categoriser, scheduler), the table that describes each command's operands
+ * the services (registry, categoriser, scheduler, notifier), the table that describes each command's operands
  * and options (one parser reads them all), checks of argument values, and the command
  * handlers. */
 #ifndef N2GG_CLI_H
@@ -13,6 +13,7 @@
 #include "client.h"
 #include "date.h"
 #include "n2gg/v1/categoriser.pb-c.h"
+#include "n2gg/v1/notifier.pb-c.h"
 #include "n2gg/v1/registry.pb-c.h"
 #include "n2gg/v1/scheduler.pb-c.h"
 #include "status.h"
@@ -54,7 +55,7 @@ struct cli_args {
 };
 
 /* The services the CLI talks to: one connection each, opened on its first call. */
-enum cli_service { CLI_REGISTRY, CLI_CATEGORISER, CLI_SCHEDULER, CLI_SERVICE_COUNT };
+enum cli_service { CLI_REGISTRY, CLI_CATEGORISER, CLI_SCHEDULER, CLI_NOTIFIER, CLI_SERVICE_COUNT };
 
 struct cli {
 	const char *registry_api;
@@ -63,6 +64,8 @@ struct cli {
 	const char *categoriser_events;
 	const char *scheduler_api;
 	const char *scheduler_events;
+	const char *notifier_api;
+	const char *notifier_events;
 	int timeout_ms;
 	int retries;
 	bool timeout_given;        /* --timeout-ms was given: optional calls wait that long too */
@@ -80,7 +83,7 @@ void cli_init(struct cli *cli);
 void cli_free(struct cli *cli);
 void *cli_zctx(struct cli *cli);
 
-/* "registry", "categoriser", "scheduler"; and a service's API and events endpoints as
+/* "registry", "categoriser", "scheduler", "notifier"; and a service's API and events endpoints as
  * configured. */
 const char *cli_service_name(enum cli_service service);
 const char *cli_service_api(const struct cli *cli, enum cli_service service);
@@ -91,13 +94,16 @@ const char *cli_service_events(const struct cli *cli, enum cli_service service);
 int cli_call_service(struct cli *cli, enum cli_service service, const char *method,
 		     const ProtobufCMessage *req, const ProtobufCMessageDescriptor *reply_type,
 		     void **reply);
-/* Calls a registry method / a categoriser method / a scheduler method. */
+/* Calls a registry method / a categoriser method / a scheduler method / a notifier
+ * method. */
 int cli_call(struct cli *cli, const char *method, const ProtobufCMessage *req,
 	     const ProtobufCMessageDescriptor *reply_type, void **reply);
 int cli_call_categoriser(struct cli *cli, const char *method, const ProtobufCMessage *req,
 			 const ProtobufCMessageDescriptor *reply_type, void **reply);
 int cli_call_scheduler(struct cli *cli, const char *method, const ProtobufCMessage *req,
 		       const ProtobufCMessageDescriptor *reply_type, void **reply);
+int cli_call_notifier(struct cli *cli, const char *method, const ProtobufCMessage *req,
+		      const ProtobufCMessageDescriptor *reply_type, void **reply);
 
 /* Reads a whole file into the arena; -STATUS_INVALID_ARGUMENT naming it when it cannot. */
 int cli_read_file(struct cli *cli, const char *path, ProtobufCBinaryData *out);
@@ -125,8 +131,22 @@ int cli_check_uint(struct cli *cli, const char *what, const char *text, uint32_t
 		   uint32_t max, uint32_t *out);
 int cli_check_pct(struct cli *cli, const char *what, const char *text, double *out);
 
+/* Shared by the scheduler's and the notifier's commands (cli_scheduler.c). */
+/* "a, b;c": the trimmed, non-empty items (',' or ';' between them). */
+char **cli_split(struct arena *a, const char *text, size_t *n);
+/* Phase names as the scheduler writes them ("primary", "middle_deemed_primary"; '-' for
+ * '_' and any case accepted), comma separated, into an array in the arena. */
+int cli_check_phases(struct cli *cli, const char *what, const char *text, N2gg__V1__Phase **out,
+		     size_t *n);
+/* "primary, secondary", or "-" for none. */
+const char *cli_phases_text(const N2gg__V1__Phase *phases, size_t n, struct arena *a);
+/* A school's URN (six digits) or else a cluster's id. */
+int cli_check_target(struct cli *cli, const char *text, uint32_t *urn, char **cluster_id);
+/* The option's value, or "" when it was not given. */
+char *cli_text_opt(const struct cli_args *args, const char *name);
+
 /* ---- commands (cli_registry.c, cli_school.c, cli_cluster.c, cli_events.c,
- * cli_category.c, cli_policy.c, cli_scheduler.c) ---- */
+ * cli_category.c, cli_policy.c, cli_scheduler.c, cli_notifier.c) ---- */
 
 int cli_import_gias(struct cli *cli, const struct cli_args *args);
 int cli_import_inspections(struct cli *cli, const struct cli_args *args);
@@ -186,5 +206,19 @@ int cli_allocation_unpin(struct cli *cli, const struct cli_args *args);
 int cli_allocation_explain(struct cli *cli, const struct cli_args *args);
 int cli_visits_list(struct cli *cli, const struct cli_args *args);
 int cli_budget(struct cli *cli, const struct cli_args *args);
+
+int cli_mi_publish(struct cli *cli, const struct cli_args *args);
+int cli_mi_list(struct cli *cli, const struct cli_args *args);
+int cli_mi_show(struct cli *cli, const struct cli_args *args);
+int cli_mi_respond(struct cli *cli, const struct cli_args *args);
+int cli_mi_status(struct cli *cli, const struct cli_args *args);
+int cli_notices_list(struct cli *cli, const struct cli_args *args);
+int cli_notices_log(struct cli *cli, const struct cli_args *args);
+int cli_notices_dead(struct cli *cli, const struct cli_args *args);
+int cli_notices_retry(struct cli *cli, const struct cli_args *args);
+int cli_notices_recipients(struct cli *cli, const struct cli_args *args);
+int cli_notices_prefs(struct cli *cli, const struct cli_args *args);
+int cli_notices_digest(struct cli *cli, const struct cli_args *args);
+int cli_templates_check(struct cli *cli, const struct cli_args *args);
 
 #endif

@@ -1,8 +1,8 @@
-/* cli_events: `events tail`, a service's events (the registry's, the categoriser's or the
- * scheduler's) as they happen. It runs the reliable subscriber (sub.h) without a store, so
- * a slow terminal or a dropped connection costs no events: they are read again from the
- * service's log. The topic filter only decides what is printed; the cursor moves over
- * every event, so gaps are still noticed. */
+/* cli_events: `events tail`, a service's events (the registry's, the categoriser's, the
+ * scheduler's or the notifier's) as they happen. It runs the reliable subscriber (sub.h)
+ * without a store, so a slow terminal or a dropped connection costs no events: they are
+ * read again from the service's log. The topic filter only decides what is printed; the
+ * cursor moves over every event, so gaps are still noticed. */
 #include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -167,7 +167,8 @@ static int cli_check_source(struct cli *cli, const char *text, enum cli_service 
 			*source = (enum cli_service)i;
 			return 0;
 		}
-	return cli_invalid(cli, "--source \"%s\": write registry, categoriser or scheduler", text);
+	return cli_invalid(cli, "--source \"%s\": write registry, categoriser, scheduler or notifier",
+			   text);
 }
 
 static int cli_head(struct cli *cli, enum cli_service source, uint64_t *head)

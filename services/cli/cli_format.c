@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "notice.h"
 #include "pbjson.h"
 #include "school.h"
 
@@ -246,9 +247,9 @@ N2gg__V1__RegistryEvent *cli_event_decode(const N2gg__V1__Event *ev, struct aren
 
 /* ---- categoriser event summaries ---- */
 
-/* What each categoriser and scheduler topic carries (categoriser.proto,
- * scheduler.proto); a name ending in '.' is a prefix. Registry topics all carry a
- * RegistryEvent. */
+/* What each categoriser, scheduler and notifier topic carries (categoriser.proto,
+ * scheduler.proto, notifier.proto); a name ending in '.' is a prefix, and the first match
+ * wins. Registry topics all carry a RegistryEvent. */
 static const struct {
 	const char *topic;
 	const ProtobufCMessageDescriptor *payload;
@@ -259,6 +260,10 @@ static const struct {
 	{"category.policy.loaded", &n2gg__v1__policy_loaded__descriptor},
 	{"allocation.changed", &n2gg__v1__allocation_changed__descriptor},
 	{"visit.", &n2gg__v1__visit_event__descriptor},
+	{"notice.created", &n2gg__v1__notice_created__descriptor},
+	{"notice.mi.responded", &n2gg__v1__mi_responded__descriptor},
+	{"notice.mi.", &n2gg__v1__mi_event__descriptor},
+	{"notice.", &n2gg__v1__delivery_event__descriptor},
 };
 
 static bool cli_topic_matches(const char *topic, const char *pattern)
@@ -363,9 +368,111 @@ static void cli_sum_visit(struct cli_text *t, const N2gg__V1__VisitEvent *e)
 	cli_text_quoted(t, "cause", e->cause);
 }
 
+/* ---- notifier names and event summaries ---- */
+
+const char *cli_notice_kind_name(N2gg__V1__NoticeKind kind)
+{
+	const struct notice_kind_info *k = notice_kind(kind);
+	return k ? k->name : "unknown";
+}
+
+const char *cli_recipient_role_name(N2gg__V1__RecipientRole role)
+{
+	switch (role) {
+	case N2GG__V1__RECIPIENT_ROLE__RECIPIENT_HEADTEACHER: return "headteacher";
+	case N2GG__V1__RECIPIENT_ROLE__RECIPIENT_CHAIR_OF_GOVERNORS: return "chair";
+	case N2GG__V1__RECIPIENT_ROLE__RECIPIENT_CLUSTER_CHAIR: return "cluster-chair";
+	default: return "unknown";
+	}
+}
+
+const char *cli_delivery_state_name(N2gg__V1__DeliveryState state)
+{
+	switch (state) {
+	case N2GG__V1__DELIVERY_STATE__DELIVERY_PENDING: return "pending";
+	case N2GG__V1__DELIVERY_STATE__DELIVERY_SENT: return "sent";
+	case N2GG__V1__DELIVERY_STATE__DELIVERY_DEAD: return "dead";
+	case N2GG__V1__DELIVERY_STATE__DELIVERY_HELD: return "held";
+	case N2GG__V1__DELIVERY_STATE__DELIVERY_IN_DIGEST: return "in-digest";
+	case N2GG__V1__DELIVERY_STATE__DELIVERY_NO_ADDRESS: return "no-address";
+	default: return "unknown";
+	}
+}
+
+const char *cli_mi_type_name(N2gg__V1__MiType type)
+{
+	switch (type) {
+	case N2GG__V1__MI_TYPE__MI_INFORMATION: return "information";
+	case N2GG__V1__MI_TYPE__MI_ACTION: return "action";
+	default: return "unknown";
+	}
+}
+
+static void cli_sum_notice_created(struct cli_text *t, const N2gg__V1__NoticeCreated *e)
+{
+	const N2gg__V1__Notice *n = e->notice;
+	if (!n)
+		return;
+	cli_text_add(t, " notice=%s kind=%s", n->id, cli_notice_kind_name(n->kind));
+	if (n->urn) {
+		cli_text_add(t, " urn=%u", n->urn);
+		cli_text_quoted(t, "name", n->school_name);
+	} else {
+		cli_text_add(t, " cluster=%s", cli_or_dash(n->cluster_id));
+	}
+	cli_text_add(t, " deliveries=%zu", e->n_deliveries);
+	cli_text_quoted(t, "cause", n->cause);
+}
+
+static void cli_sum_delivery(struct cli_text *t, const N2gg__V1__DeliveryEvent *e)
+{
+	const N2gg__V1__Delivery *d = e->delivery;
+	if (!d)
+		return;
+	cli_text_add(t, " notice=%s", d->notice_id);
+	if (d->urn)
+		cli_text_add(t, " urn=%u", d->urn);
+	if (d->recipient)
+		cli_text_add(t, " to=%s address=%s", cli_recipient_role_name(d->recipient->role),
+			     cli_or_dash(d->recipient->email));
+	cli_text_add(t, " channel=%s state=%s attempts=%u key=%.12s", cli_or_dash(d->channel),
+		     cli_delivery_state_name(d->state), d->attempts, d->key);
+	if (d->last_reply[0])
+		cli_text_quoted(t, "reply", d->last_reply);
+}
+
+static void cli_sum_mi(struct cli_text *t, const N2gg__V1__MiEvent *e)
+{
+	const N2gg__V1__MiSheet *s = e->sheet;
+	if (s) {
+		cli_text_add(t, " mi=%s type=%s publication=%s", cli_or_dash(s->number),
+			     cli_mi_type_name(s->type), cli_or_dash(s->publication_date));
+		cli_text_quoted(t, "title", s->title);
+	}
+	cli_text_add(t, " schools=%u", e->schools);
+}
+
+static void cli_sum_mi_responded(struct cli_text *t, const N2gg__V1__MiResponded *e)
+{
+	const N2gg__V1__MiResponse *r = e->response;
+	if (!r)
+		return;
+	cli_text_add(t, " mi=%s urn=%u", cli_or_dash(r->number), r->urn);
+	cli_text_quoted(t, "name", r->school_name);
+	cli_text_quoted(t, "respondent", r->respondent);
+}
+
 static void cli_payload_summary_text(struct cli_text *t, const ProtobufCMessage *m)
 {
-	if (m->descriptor == &n2gg__v1__allocation_changed__descriptor)
+	if (m->descriptor == &n2gg__v1__notice_created__descriptor)
+		cli_sum_notice_created(t, (const N2gg__V1__NoticeCreated *)m);
+	else if (m->descriptor == &n2gg__v1__delivery_event__descriptor)
+		cli_sum_delivery(t, (const N2gg__V1__DeliveryEvent *)m);
+	else if (m->descriptor == &n2gg__v1__mi_event__descriptor)
+		cli_sum_mi(t, (const N2gg__V1__MiEvent *)m);
+	else if (m->descriptor == &n2gg__v1__mi_responded__descriptor)
+		cli_sum_mi_responded(t, (const N2gg__V1__MiResponded *)m);
+	else if (m->descriptor == &n2gg__v1__allocation_changed__descriptor)
 		cli_sum_allocation_changed(t, (const N2gg__V1__AllocationChanged *)m);
 	else if (m->descriptor == &n2gg__v1__visit_event__descriptor)
 		cli_sum_visit(t, (const N2gg__V1__VisitEvent *)m);

@@ -9,6 +9,7 @@
 
 #include "arena.h"
 #include "n2gg/v1/categoriser.pb-c.h"
+#include "n2gg/v1/notifier.pb-c.h"
 #include "n2gg/v1/registry.pb-c.h"
 #include "n2gg/v1/scheduler.pb-c.h"
 
@@ -39,9 +40,11 @@ const char *cli_or_dash(const char *s);
 N2gg__V1__RegistryEvent *cli_event_decode(const N2gg__V1__Event *ev, struct arena *a);
 /* An event's payload decoded as its topic says: a RegistryEvent for registry.*, for
  * category.* the message categoriser.proto names (CategoryChanged, OverrideChanged,
- * MonitoringOverdue, PolicyLoaded), and for the scheduler's topics the one
+ * MonitoringOverdue, PolicyLoaded), for the scheduler's topics the one
  * scheduler.proto names (AllocationChanged for allocation.changed, VisitEvent for
- * visit.*). NULL for an unknown topic or undecodable bytes. */
+ * visit.*), and for the notifier's the one notifier.proto names (NoticeCreated,
+ * MiResponded, MiEvent for the other notice.mi.*, DeliveryEvent for the other notice.*).
+ * NULL for an unknown topic or undecodable bytes. */
 ProtobufCMessage *cli_event_payload(const N2gg__V1__Event *ev, struct arena *a);
 /* "urn=123456 name=\"...\" changed=name,status" for an event's payload; for
  * category.changed "urn=... name=\"...\" change=\"C -> A\" cause=\"...\""; for
@@ -49,6 +52,14 @@ ProtobufCMessage *cli_event_payload(const N2gg__V1__Event *ev, struct arena *a);
  * cause=\"...\"" (cluster=... for a CEP); for visit.* "urn=... name=\"...\" partner=P001
  * date=2013-11-20 kind=monitoring half_term=2 cause=\"...\"". */
 const char *cli_event_summary(const N2gg__V1__Event *ev, struct arena *a);
+/* The notifier's words: a notice kind as notice.h names it ("category_letter"), a
+ * recipient role ("headteacher", "chair", "cluster-chair"), a delivery state ("pending",
+ * "sent", "dead", "held", "in-digest", "no-address"), an MI sheet type ("information",
+ * "action"); "unknown" for a value they do not know. */
+const char *cli_notice_kind_name(N2gg__V1__NoticeKind kind);
+const char *cli_recipient_role_name(N2gg__V1__RecipientRole role);
+const char *cli_delivery_state_name(N2gg__V1__DeliveryState state);
+const char *cli_mi_type_name(N2gg__V1__MiType type);
 /* "seq=12 time=2026-11-22T10:00:00Z topic=registry.school.changed actor=alice urn=..." */
 const char *cli_event_line(const N2gg__V1__Event *ev, struct arena *a);
 /* The event as JSON, its payload decoded (left as base64 when cli_event_payload cannot). */

@@ -79,7 +79,7 @@ static const char *cli_yes_no(protobuf_c_boolean b)
 }
 
 /* "a, b;c": the trimmed, non-empty items (',' or ';' between them, as in the CSV file). */
-static char **cli_split(struct arena *a, const char *text, size_t *n)
+char **cli_split(struct arena *a, const char *text, size_t *n)
 {
 	size_t cap = 0;
 	char **items = NULL;
@@ -110,8 +110,8 @@ static int cli_check_role(struct cli *cli, const char *what, const char *text,
 	return 0;
 }
 
-static int cli_check_phases(struct cli *cli, const char *what, const char *text,
-			    N2gg__V1__Phase **out, size_t *n)
+int cli_check_phases(struct cli *cli, const char *what, const char *text, N2gg__V1__Phase **out,
+		     size_t *n)
 {
 	size_t count;
 	char **items = cli_split(&cli->arena, text, &count);
@@ -129,8 +129,7 @@ static int cli_check_phases(struct cli *cli, const char *what, const char *text,
 }
 
 /* A school's URN (six digits) or else a cluster's id: the target of a pin. */
-static int cli_check_target(struct cli *cli, const char *text, uint32_t *urn,
-			    char **cluster_id)
+int cli_check_target(struct cli *cli, const char *text, uint32_t *urn, char **cluster_id)
 {
 	if (strlen(text) == 6 && strspn(text, "0123456789") == 6)
 		return cli_check_urn(cli, text, urn);
@@ -240,7 +239,7 @@ static int cli_partner_place(struct cli *cli, const struct cli_args *args, N2gg_
 }
 
 /* The option's value, or "" when it was not given. */
-static char *cli_text_opt(const struct cli_args *args, const char *name)
+char *cli_text_opt(const struct cli_args *args, const char *name)
 {
 	const char *v = cli_opt(args, name);
 	return (char *)(v ? v : "");
@@ -292,7 +291,7 @@ static const char *cli_roles_text(const N2gg__V1__Partner *p, struct arena *a)
 	return cli_or_dash(text);
 }
 
-static const char *cli_phases_text(const N2gg__V1__Phase *phases, size_t n, struct arena *a)
+const char *cli_phases_text(const N2gg__V1__Phase *phases, size_t n, struct arena *a)
 {
 	const char *text = "";
 	for (size_t i = 0; i < n; i++)

@@ -1,7 +1,7 @@
-/* n2gg: the command line of the N2GG services (registry, categoriser, scheduler). This
- * file holds the table of commands, reads the global options, dispatches, and turns a
- * failure into a message on stderr and an exit code scripts can trust (listed in
- * cli_print_help). */
+/* n2gg: the command line of the N2GG services (registry, categoriser, scheduler,
+ * notifier). This file holds the table of commands, reads the global options, dispatches,
+ * and turns a failure into a message on stderr and an exit code scripts can trust (listed
+ * in cli_print_help). */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,7 +92,8 @@ static const struct cli_option cli_opts_events_tail[] = {
 	{"topic", "PREFIX", false, "print only events whose topic starts with PREFIX"},
 	{"count", "N", false, "exit after printing N events"},
 	{"no-follow", NULL, false, "exit once caught up with the events there were at the start"},
-	{"source", "SERVICE", false, "whose events: registry (default), categoriser or scheduler"},
+	{"source", "SERVICE", false,
+	 "whose events: registry (default), categoriser, scheduler or notifier"},
 	{NULL, NULL, false, NULL},
 };
 static const struct cli_option cli_opts_category_list[] = {
@@ -171,6 +172,50 @@ static const struct cli_option cli_opts_explain[] = {
 static const struct cli_option cli_opts_visits_list[] = {
 	{"partner", "ID", false, "only the visits of partner ID"},
 	{"school", "URN", false, "only the visits to school URN"},
+	{NULL, NULL, false, NULL},
+};
+static const struct cli_option cli_opts_mi_publish[] = {
+	{"type", "information|action", true, "an Action sheet has a date to respond by"},
+	{"title", "T", true, "the sheet's title"},
+	{"body", "TEXT", false, "what the sheet says (or --body-file)"},
+	{"body-file", "FILE", false, "read what the sheet says from FILE (or --body)"},
+	{"publication-date", "DATE", false, "when it goes out (default today; later: scheduled)"},
+	{"complete-by", "DATE", false, "To Be Completed By: Action sheets only"},
+	{"contact-name", "NAME", true, "the LA contact"},
+	{"contact-phone", "P", false, "the LA contact's telephone"},
+	{"to", "headteachers|chairs|both", false, "who at each school (default both)"},
+	{"categories", "LETTERS", false, "only schools in these LA categories, e.g. BD"},
+	{"clusters", "C,C", false, "only the schools of these clusters"},
+	{"phases", "P,P", false, "only these phases: primary, secondary, special, ..."},
+	{"links", "URL,URL", false, "links printed on the sheet"},
+	{"dry-run", NULL, false, "check it and count its audience; publish nothing"},
+	{NULL, NULL, false, NULL},
+};
+static const struct cli_option cli_opts_mi_list[] = {
+	{"year", "YYYY", false, "only the sheets numbered in calendar year YYYY"},
+	{NULL, NULL, false, NULL},
+};
+static const struct cli_option cli_opts_mi_respond[] = {
+	{"respondent", "NAME", false, "who responded for the school"},
+	{"note", "TEXT", false, "a remark kept with the response"},
+	{NULL, NULL, false, NULL},
+};
+static const struct cli_option cli_opts_notices_list[] = {
+	{"school", "URN", false, "only the notices to school URN"},
+	{"kind", "KIND", false, "only this kind: category_letter, allocation_letter, "
+				"visit_schedule, mi_sheet, mi_reminder, digest"},
+	{"limit", "N", false, "show at most N notices (default 100)"},
+	{NULL, NULL, false, NULL},
+};
+static const struct cli_option cli_opts_notices_log[] = {
+	{"school", "URN", false, "the deliveries of every notice to school URN"},
+	{"notice", "ID", false, "the deliveries of notice ID"},
+	{NULL, NULL, false, NULL},
+};
+static const struct cli_option cli_opts_notices_prefs[] = {
+	{"role", "headteacher|chair|cluster-chair", true,
+	 "whose preference (a cluster chair: give the cluster's id)"},
+	{"digest", "yes|no", true, "yes: notices that are not statutory come as a daily digest"},
 	{NULL, NULL, false, NULL},
 };
 
@@ -264,6 +309,35 @@ static const struct cli_command cli_commands[] = {
 	 cli_visits_list},
 	{NULL, "budget", "", NULL, "Days and cost per role and cluster, against the budgets.",
 	 cli_budget},
+	{"mi", "publish", "", cli_opts_mi_publish,
+	 "Publishes a Management Information Sheet to the schools of its audience.",
+	 cli_mi_publish},
+	{"mi", "list", "", cli_opts_mi_list, "Lists the MI sheets.", cli_mi_list},
+	{"mi", "show", "NUMBER", NULL, "Shows an MI sheet as the paper sheet lays it out.",
+	 cli_mi_show},
+	{"mi", "respond", "NUMBER URN", cli_opts_mi_respond,
+	 "Records a school's response to an Action sheet.", cli_mi_respond},
+	{"mi", "status", "NUMBER", NULL,
+	 "Which schools have responded to an Action sheet, and which not yet.", cli_mi_status},
+	{"notices", "list", "", cli_opts_notices_list, "Lists the notices sent, newest first.",
+	 cli_notices_list},
+	{"notices", "log", "", cli_opts_notices_log,
+	 "Every delivery of a school's or a notice's notices, and how it went.", cli_notices_log},
+	{"notices", "dead", "", NULL,
+	 "The dead-letter list: deliveries that failed for good, with the server's reply.",
+	 cli_notices_dead},
+	{"notices", "retry", "KEY", NULL,
+	 "Puts a dead letter back in the queue (KEY or a unique prefix of 8+ characters).",
+	 cli_notices_retry},
+	{"notices", "recipients", "URN|CLUSTER", NULL,
+	 "Who a school's (a cluster's) notices go to, and how.", cli_notices_recipients},
+	{"notices", "prefs", "URN|CLUSTER", cli_opts_notices_prefs,
+	 "Whether a recipient takes notices at once or as a daily digest.", cli_notices_prefs},
+	{"notices", "digest", "", NULL, "Sends the daily digests of held notices now.",
+	 cli_notices_digest},
+	{"templates", "check", "DIR", NULL,
+	 "Checks a directory of letter templates as the notifier would load it.",
+	 cli_templates_check},
 	{NULL, "health", "", NULL, "Asks the registry how it is.", cli_health},
 };
 #define CLI_COMMAND_COUNT (sizeof cli_commands / sizeof *cli_commands)
@@ -271,7 +345,8 @@ static const struct cli_command cli_commands[] = {
 /* ---- global options ---- */
 
 enum cli_global { CLI_G_REGISTRY, CLI_G_EVENTS, CLI_G_CATEGORISER, CLI_G_CAT_EVENTS,
-		  CLI_G_SCHEDULER, CLI_G_SCH_EVENTS, CLI_G_TIMEOUT, CLI_G_RETRIES, CLI_G_ACTOR };
+		  CLI_G_SCHEDULER, CLI_G_SCH_EVENTS, CLI_G_NOTIFIER, CLI_G_NOT_EVENTS,
+		  CLI_G_TIMEOUT, CLI_G_RETRIES, CLI_G_ACTOR };
 
 static const struct cli_option cli_globals[] = {
 	[CLI_G_REGISTRY] = {"registry", "ENDPOINT", false,
@@ -288,6 +363,11 @@ static const struct cli_option cli_globals[] = {
 			     "tcp://127.0.0.1:7300)"},
 	[CLI_G_SCH_EVENTS] = {"scheduler-events", "ENDPOINT", false,
 			      "its events (env N2GG_SCHEDULER_EVENTS; default tcp://127.0.0.1:7301)"},
+	[CLI_G_NOTIFIER] = {"notifier", "ENDPOINT", false,
+			    "the notifier's API (env N2GG_NOTIFIER_API; default "
+			    "tcp://127.0.0.1:7400)"},
+	[CLI_G_NOT_EVENTS] = {"notifier-events", "ENDPOINT", false,
+			      "its events (env N2GG_NOTIFIER_EVENTS; default tcp://127.0.0.1:7401)"},
 	[CLI_G_TIMEOUT] = {"timeout-ms", "N", false,
 			   "wait N ms for each reply (default 10000; imports and allocation runs "
 			   "at least 120000)"},
@@ -310,7 +390,10 @@ static void cli_print_help(FILE *out)
 		     "The categoriser: each school's LA category (A-F), why, overrides set by hand,\n"
 		     "summaries, and the policy its rules come from. The scheduler: improvement\n"
 		     "partners, which partner serves each school and cluster and why, pins set by\n"
-		     "hand, visits and their calendars, the budget. Also follows each one's events.\n\n"
+		     "hand, visits and their calendars, the budget. The notifier: MI sheets and the\n"
+		     "schools' responses, the notices sent and each delivery, the dead letters,\n"
+		     "digest preferences, and checks of letter templates. Also follows each one's\n"
+		     "events.\n\n"
 		     "options (before the command):\n");
 	for (size_t i = 0; i < CLI_GLOBAL_COUNT; i++) {
 		char left[48];
@@ -333,8 +416,8 @@ static void cli_print_help(FILE *out)
 		     "  1  any other failure\n"
 		     "  2  usage error: unknown command or option, missing argument\n"
 		     "  3  an argument is not valid (INVALID_ARGUMENT)\n"
-		     "  4  no such school, cluster, group, override, partner or allocation "
-		     "(NOT_FOUND)\n"
+		     "  4  no such school, cluster, group, override, partner, allocation, MI sheet,\n"
+		     "     notice or delivery (NOT_FOUND)\n"
 		     "  5  it exists already, or cannot be done now, or a pin would break a hard rule\n"
 		     "     (ALREADY_EXISTS, FAILED_PRECONDITION)\n"
 		     "  6  the service is unreachable or did not answer in time (UNAVAILABLE)\n"
@@ -352,6 +435,8 @@ static int cli_set_global(struct cli *cli, int which, const char *value)
 	case CLI_G_CAT_EVENTS: cli->categoriser_events = value; return 0;
 	case CLI_G_SCHEDULER: cli->scheduler_api = value; return 0;
 	case CLI_G_SCH_EVENTS: cli->scheduler_events = value; return 0;
+	case CLI_G_NOTIFIER: cli->notifier_api = value; return 0;
+	case CLI_G_NOT_EVENTS: cli->notifier_events = value; return 0;
 	case CLI_G_ACTOR: cli->actor = value; return 0;
 	case CLI_G_TIMEOUT:
 		if ((rc = cli_check_uint(cli, "--timeout-ms", value, 1, 3600000, &n)) < 0)
@@ -549,6 +634,8 @@ int main(int argc, char **argv)
 	cli.categoriser_events = cli_env("N2GG_CATEGORISER_EVENTS", "tcp://127.0.0.1:7201");
 	cli.scheduler_api = cli_env("N2GG_SCHEDULER_API", "tcp://127.0.0.1:7300");
 	cli.scheduler_events = cli_env("N2GG_SCHEDULER_EVENTS", "tcp://127.0.0.1:7301");
+	cli.notifier_api = cli_env("N2GG_NOTIFIER_API", "tcp://127.0.0.1:7400");
+	cli.notifier_events = cli_env("N2GG_NOTIFIER_EVENTS", "tcp://127.0.0.1:7401");
 	cli.actor = cli_env("N2GG_ACTOR", cli_env("USER", "cli"));
 	cli.timeout_ms = 10000;
 	cli.retries = 3;

@@ -284,7 +284,9 @@ static int api_run_reads(struct api_server *s, struct api_batch *b)
 		if (!api_runnable(p) || p->method->writes)
 			continue;
 		p->call.txn = txn;
-		p->method->handler(&p->call);
+		/* success is the handler's 0, whatever lookups that found nothing left behind */
+		if (p->method->handler(&p->call) == 0)
+			status_clear(&p->call.status);
 	}
 	mdb_txn_abort(txn);
 	return 0;
@@ -327,6 +329,8 @@ static int api_run_writes_once(struct api_server *s, struct api_batch *b)
 		}
 		if (rc < 0)
 			eventlog_rollback(s->log, mark);
+		else
+			status_clear(&p->call.status);
 	}
 	rc = mdb_txn_commit(parent);
 	if (rc) {

@@ -32,6 +32,8 @@ int pub_open(struct pub *p, void *zctx, const char *endpoint, const char *source
 
 void pub_send(struct pub *p, const char *topic, const void *data, size_t len)
 {
+	if (!p->socket)
+		return;   /* stopping: the event is in the log, subscribers read it from there */
 	if (zmq_send(p->socket, topic, strlen(topic), ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
 	    zmq_send(p->socket, data, len, ZMQ_DONTWAIT) < 0)
 		log_warn("event not published", "topic=%s error=\"%s\"", topic, zmq_strerror(zmq_errno()));

@@ -119,7 +119,7 @@ int channel_smtp_send(const struct channel_config *cfg, const struct channel_ite
 						    : (err[0] ? err : curl_easy_strerror(rc)));
 	} else {
 		char reply[DELIVERY_REPLY_MAX];
-		snprintf(reply, sizeof reply, "%s%s%.300s", err[0] ? err : curl_easy_strerror(rc),
+		snprintf(reply, sizeof reply, "%.180s%s%.300s", err[0] ? err : curl_easy_strerror(rc),
 			 replies.last[0] ? "; last reply: " : "", replies.last);
 		delivery_result_set(res, DELIVERY_PROTO_SMTP, channel_curl_net(rc), code, reply);
 	}

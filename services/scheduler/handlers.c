@@ -400,6 +400,8 @@ static int sch_pin(struct api_call *call)
 	const char *previous = al->partner_id;
 	al->partner_id = p->id;
 	al->partner_name = p->name;
+	al->partner_email = p->email;
+	al->partner_phone = p->phone;
 	al->pinned = 1;
 	al->reason = arena_printf(call->arena, "pinned by %s%s%s", sch_actor(call),
 				  req->reason[0] ? ": " : "", req->reason);

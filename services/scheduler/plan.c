@@ -135,6 +135,8 @@ static N2gg__V1__Allocation *scheduler_allocation_message(struct scheduler *s,
 	if (al->partner >= 0) {
 		m->partner_id = (char *)in->partners[al->partner].id;
 		m->partner_name = (char *)in->partners[al->partner].name;
+		m->partner_email = x->partners[al->partner]->email;
+		m->partner_phone = x->partners[al->partner]->phone;
 	}
 	m->days = al->days;
 	m->cost_pence = al->cost_pence;

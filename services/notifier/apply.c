@@ -1,0 +1,428 @@
+/* apply: the other services' events. The registry's keep the notifier's own copy of each
+ * school's recipients and each cluster's chair; a category change, an allocation change
+ * or a visit becomes a notice, recorded in the transaction that moves the cursor. An event
+ * about a school the registry has not told us of yet (the services are followed
+ * independently, so the categoriser can be heard first) is parked, and applied when the
+ * school arrives: a letter is never dropped for want of its address. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+#include "log.h"
+#include "n2gg/v1/categoriser.pb-c.h"
+#include "n2gg/v1/registry.pb-c.h"
+#include "n2gg/v1/scheduler.pb-c.h"
+#include "notifier.h"
+#include "registry_event.h"
+
+enum { NTF_FROM_CATEGORISER = 'c', NTF_FROM_SCHEDULER = 's' };
+
+static int apply_categoriser_event(struct notifier *n, MDB_txn *txn, const N2gg__V1__Event *ev,
+				   struct arena *a, struct status *st);
+static int apply_scheduler_event(struct notifier *n, MDB_txn *txn, const N2gg__V1__Event *ev,
+				 struct arena *a, struct status *st);
+
+static struct notice_letterhead apply_letterhead(const struct notifier *n)
+{
+	struct notice_letterhead lh = n->letterhead;
+	lh.date = notifier_today(n);
+	return lh;
+}
+
+/* Keeps an event about an unknown school until the registry names it. */
+static int apply_park(struct notifier *n, MDB_txn *txn, uint32_t urn, char source,
+		      const N2gg__V1__Event *ev, struct arena *a, struct status *st)
+{
+	uint8_t key[13];
+	store_be32(key, urn);
+	key[4] = (uint8_t)source;
+	store_be64(key + 5, ev->seq);
+	n->stats.parked++;
+	log_info("event about a school not yet known kept until the registry names it",
+		 "urn=%u topic=%s seq=%llu", urn, ev->topic, (unsigned long long)ev->seq);
+	return ntf_put(n, txn, NTF_DB_PARKED, key, sizeof key, &ev->base, a, st);
+}
+
+static int apply_unpark(struct notifier *n, MDB_txn *txn, uint32_t urn, struct arena *a,
+			struct status *st)
+{
+	uint8_t prefix[4];
+	store_be32(prefix, urn);
+	MDB_cursor *cur;
+	int mrc = mdb_cursor_open(txn, n->db[NTF_DB_PARKED], &cur);
+	if (mrc)
+		return store_error(mrc, "reading parked events", st);
+	MDB_val k = {sizeof prefix, prefix}, v;
+	int rc = 0;
+	while ((mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE)) == 0 &&
+	       memcmp(k.mv_data, prefix, sizeof prefix) == 0) {
+		char source = ((const char *)k.mv_data)[4];
+		N2gg__V1__Event *ev = (N2gg__V1__Event *)protobuf_c_message_unpack(
+			&n2gg__v1__event__descriptor, &a->pb, v.mv_size, v.mv_data);
+		if ((mrc = mdb_cursor_del(cur, 0)) != 0) {
+			rc = store_error(mrc, "dropping a parked event", st);
+			break;
+		}
+		if (!ev)
+			continue;
+		rc = source == NTF_FROM_CATEGORISER ? apply_categoriser_event(n, txn, ev, a, st)
+						    : apply_scheduler_event(n, txn, ev, a, st);
+		if (rc < 0)
+			break;
+		k.mv_size = sizeof prefix;
+		k.mv_data = prefix;
+	}
+	mdb_cursor_close(cur);
+	return rc;
+}
+
+static N2gg__V1__Recipient *apply_recipient(struct arena *a, const N2gg__V1__Recipient *old,
+					    uint32_t urn, const char *cluster_id,
+					    N2gg__V1__RecipientRole role,
+					    const N2gg__V1__Contact *contact)
+{
+	N2gg__V1__Recipient *r = arena_message(a, &n2gg__v1__recipient__descriptor);
+	r->urn = urn;
+	r->cluster_id = (char *)cluster_id;
+	r->role = role;
+	r->name = contact ? contact->name : "";
+	r->email = contact ? contact->email : "";
+	r->digest = old && old->digest;   /* the recipient's choice outlives a new address */
+	return r;
+}
+
+static int apply_cluster(struct notifier *n, MDB_txn *txn, const N2gg__V1__Cluster *c,
+			 struct arena *a, struct status *st)
+{
+	if (!c || !c->id[0])
+		return 0;
+	N2gg__V1__NotifierCluster *old = NULL;
+	int rc = ntf_get_cluster(n, txn, c->id, a, &old, st);
+	if (rc < 0 && rc != -STATUS_NOT_FOUND)
+		return rc;
+	N2gg__V1__NotifierCluster *now = arena_message(a, &n2gg__v1__notifier_cluster__descriptor);
+	now->id = c->id;
+	now->name = c->name;
+	now->chair = apply_recipient(a, old ? old->chair : NULL, 0, c->id,
+				     N2GG__V1__RECIPIENT_ROLE__RECIPIENT_CLUSTER_CHAIR, c->chair);
+	return ntf_put(n, txn, NTF_DB_CLUSTERS, c->id, strlen(c->id), &now->base, a, st);
+}
+
+int notifier_apply_registry(void *ctx, MDB_txn *txn, const N2gg__V1__Event *ev,
+			    struct status *st)
+{
+	struct notifier *n = ctx;
+	struct arena *a = &n->arena;
+	arena_reset(a);
+	N2gg__V1__RegistryEvent *re = (N2gg__V1__RegistryEvent *)protobuf_c_message_unpack(
+		&n2gg__v1__registry_event__descriptor, &a->pb, ev->payload.len, ev->payload.data);
+	if (!re) {
+		n->stats.malformed++;
+		log_warn("malformed registry event ignored", "seq=%llu topic=%s",
+			 (unsigned long long)ev->seq, ev->topic);
+		return 0;
+	}
+	if (re->body_case == N2GG__V1__REGISTRY_EVENT__BODY_CLUSTER)
+		return apply_cluster(n, txn, re->cluster->cluster, a, st);
+	uint32_t urn;
+	const N2gg__V1__School *school = registry_event_school(re, &urn);
+	if (!school || !school->urn)
+		return 0;
+	N2gg__V1__NotifierSchool *old = NULL;
+	int rc = ntf_get_school(n, txn, school->urn, a, &old, st);
+	if (rc < 0 && rc != -STATUS_NOT_FOUND)
+		return rc;
+	N2gg__V1__NotifierSchool *now = arena_message(a, &n2gg__v1__notifier_school__descriptor);
+	now->urn = school->urn;
+	now->name = school->name;
+	now->cluster_id = school->cluster_id;
+	now->phase = school->phase;
+	now->status = school->status;
+	now->category = old ? old->category : "";   /* the categoriser's */
+	now->headteacher = apply_recipient(a, old ? old->headteacher : NULL, school->urn,
+					   school->cluster_id,
+					   N2GG__V1__RECIPIENT_ROLE__RECIPIENT_HEADTEACHER,
+					   school->headteacher);
+	now->chair_of_governors = apply_recipient(
+		a, old ? old->chair_of_governors : NULL, school->urn, school->cluster_id,
+		N2GG__V1__RECIPIENT_ROLE__RECIPIENT_CHAIR_OF_GOVERNORS, school->chair_of_governors);
+	if ((rc = ntf_put_school(n, txn, now, a, st)) < 0)
+		return rc;
+	return old ? 0 : apply_unpark(n, txn, school->urn, a, st);
+}
+
+/* ---- category letters ---- */
+
+static int apply_categoriser_event(struct notifier *n, MDB_txn *txn, const N2gg__V1__Event *ev,
+				   struct arena *a, struct status *st)
+{
+	if (strcmp(ev->topic, "category.changed") != 0)
+		return 0;
+	N2gg__V1__CategoryChanged *c = (N2gg__V1__CategoryChanged *)protobuf_c_message_unpack(
+		&n2gg__v1__category_changed__descriptor, &a->pb, ev->payload.len, ev->payload.data);
+	if (!c || !c->urn) {
+		n->stats.malformed++;
+		log_warn("malformed category event ignored", "seq=%llu", (unsigned long long)ev->seq);
+		return 0;
+	}
+	N2gg__V1__NotifierSchool *school = NULL;
+	int rc = ntf_get_school(n, txn, c->urn, a, &school, st);
+	if (rc == -STATUS_NOT_FOUND)
+		return apply_park(n, txn, c->urn, NTF_FROM_CATEGORISER, ev, a, st);
+	if (rc < 0)
+		return rc;
+	school->category = c->category;
+	if ((rc = ntf_put_school(n, txn, school, a, st)) < 0)
+		return rc;
+	if (!c->category[0])
+		return 0;   /* closed: nothing to tell a school that is gone */
+	struct notice_letterhead lh = apply_letterhead(n);
+	N2gg__V1__Recipient *to[2];
+	struct ntf_notice_spec spec = {
+		.kind = N2GG__V1__NOTICE_KIND__NOTICE_CATEGORY_LETTER,
+		.id = arena_printf(a, "category-%u-c%llu", c->urn, (unsigned long long)ev->seq),
+		.urn = c->urn,
+		.cluster_id = school->cluster_id,
+		.school_name = school->name,
+		.cause = arena_printf(a, "categoriser #%llu: %s", (unsigned long long)ev->seq,
+				      c->cause),
+		.data = notice_data_category(&lh, school, c),
+		.recipients = to,
+		.recipient_count = ntf_school_recipients(school, 3, to),
+		.actor = "notifier",
+	};
+	rc = ntf_notice_create(n, txn, &n->svc->log, &spec, a, st);
+	return rc == -STATUS_ALREADY_EXISTS ? 0 : rc;
+}
+
+int notifier_apply_categoriser(void *ctx, MDB_txn *txn, const N2gg__V1__Event *ev,
+			       struct status *st)
+{
+	struct notifier *n = ctx;
+	arena_reset(&n->arena);
+	return apply_categoriser_event(n, txn, ev, &n->arena, st);
+}
+
+/* ---- allocation letters and visit schedules ---- */
+
+static int apply_allocation(struct notifier *n, MDB_txn *txn, const N2gg__V1__Event *ev,
+			    struct arena *a, struct status *st)
+{
+	N2gg__V1__AllocationChanged *c = (N2gg__V1__AllocationChanged *)protobuf_c_message_unpack(
+		&n2gg__v1__allocation_changed__descriptor, &a->pb, ev->payload.len, ev->payload.data);
+	if (!c || !c->allocation || (!c->allocation->urn && !c->allocation->cluster_id[0])) {
+		n->stats.malformed++;
+		log_warn("malformed allocation event ignored", "seq=%llu",
+			 (unsigned long long)ev->seq);
+		return 0;
+	}
+	const N2gg__V1__Allocation *al = c->allocation;
+	if (!al->partner_id[0] && !c->previous_partner_id[0])
+		return 0;   /* still unserved: the officers' business, not the school's yet */
+	N2gg__V1__NotifierSchool *school = NULL;
+	N2gg__V1__NotifierCluster *cluster = NULL;
+	N2gg__V1__Recipient *to[2];
+	size_t count = 0;
+	int rc;
+	if (al->urn) {
+		rc = ntf_get_school(n, txn, al->urn, a, &school, st);
+		if (rc == -STATUS_NOT_FOUND)
+			return apply_park(n, txn, al->urn, NTF_FROM_SCHEDULER, ev, a, st);
+		if (rc < 0)
+			return rc;
+		count = ntf_school_recipients(school, 3, to);
+	} else {
+		rc = ntf_get_cluster(n, txn, al->cluster_id, a, &cluster, st);
+		if (rc == -STATUS_NOT_FOUND) {
+			n->stats.unknown_schools++;
+			log_warn("allocation for an unknown cluster: no letter", "cluster=%s seq=%llu",
+				 al->cluster_id, (unsigned long long)ev->seq);
+			return 0;
+		}
+		if (rc < 0)
+			return rc;
+		to[count++] = cluster->chair;
+	}
+	struct notice_letterhead lh = apply_letterhead(n);
+	struct ntf_notice_spec spec = {
+		.kind = N2GG__V1__NOTICE_KIND__NOTICE_ALLOCATION_LETTER,
+		.id = al->urn ? arena_printf(a, "allocation-%u-r%d-s%llu", al->urn, (int)al->role,
+					     (unsigned long long)ev->seq)
+			      : arena_printf(a, "allocation-%s-r%d-s%llu", al->cluster_id,
+					     (int)al->role, (unsigned long long)ev->seq),
+		.urn = al->urn,
+		.cluster_id = al->cluster_id,
+		.school_name = school ? school->name : cluster->name,
+		.cause = arena_printf(a, "scheduler #%llu: %s", (unsigned long long)ev->seq, c->cause),
+		.data = notice_data_allocation(&lh, school, cluster, c),
+		.recipients = to,
+		.recipient_count = count,
+		.actor = "notifier",
+	};
+	rc = ntf_notice_create(n, txn, &n->svc->log, &spec, a, st);
+	return rc == -STATUS_ALREADY_EXISTS ? 0 : rc;
+}
+
+static int visit_by_date(const void *x, const void *y)
+{
+	const N2gg__V1__Visit *a = *(N2gg__V1__Visit *const *)x, *b = *(N2gg__V1__Visit *const *)y;
+	int c = strcmp(a->date, b->date);
+	return c ? c : strcmp(a->id, b->id);
+}
+
+/* The school's visits from today, by date. */
+static int apply_upcoming_visits(struct notifier *n, MDB_txn *txn, uint32_t urn, struct arena *a,
+				 N2gg__V1__Visit ***out, size_t *count, struct status *st)
+{
+	uint8_t prefix[4];
+	store_be32(prefix, urn);
+	N2gg__V1__Visit **all;
+	size_t total;
+	int rc = ntf_scan(n, txn, NTF_DB_VISITS, prefix, sizeof prefix, &n2gg__v1__visit__descriptor,
+			  a, (void ***)&all, &total, st);
+	if (rc < 0)
+		return rc;
+	int today = notifier_today(n);
+	*count = 0;
+	for (size_t i = 0; i < total; i++) {
+		int day;
+		if (date_parse(all[i]->date, &day) == 0 && day >= today)
+			all[(*count)++] = all[i];
+	}
+	if (*count > 1)
+		qsort(all, *count, sizeof *all, visit_by_date);
+	*out = all;
+	return 0;
+}
+
+/* Whether the school's visit-schedule notice can still take another visit: nothing of it
+ * has been tried yet, nor is being. */
+static bool apply_schedule_open(struct notifier *n, MDB_txn *txn, const char *notice_id,
+				struct arena *a, struct status *st)
+{
+	if (notifier_sending_notice(n, notice_id))
+		return false;
+	size_t plen = strlen(notice_id) + 1;
+	char **keys;
+	size_t count;
+	if (ntf_scan(n, txn, NTF_DB_NOTICE_DELIVERIES, notice_id, plen, NULL, a, (void ***)&keys,
+		     &count, st) < 0)
+		return false;
+	for (size_t i = 0; i < count; i++) {
+		N2gg__V1__Delivery *d;
+		if (ntf_get_delivery(n, txn, keys[i], a, &d, st) < 0 || d->attempts > 0 ||
+		    (d->state != N2GG__V1__DELIVERY_STATE__DELIVERY_PENDING &&
+		     d->state != N2GG__V1__DELIVERY_STATE__DELIVERY_NO_ADDRESS &&
+		     d->state != N2GG__V1__DELIVERY_STATE__DELIVERY_HELD))
+			return false;
+	}
+	return true;
+}
+
+/* Visits come one event each while a plan is made; the school gets one letter listing them
+ * all. The letter waits visit_settle_ms for the rest of the plan, and a visit arriving while
+ * it waits is written into it. */
+static int apply_visit(struct notifier *n, MDB_txn *txn, const N2gg__V1__Event *ev,
+		       struct arena *a, struct status *st)
+{
+	N2gg__V1__VisitEvent *ve = (N2gg__V1__VisitEvent *)protobuf_c_message_unpack(
+		&n2gg__v1__visit_event__descriptor, &a->pb, ev->payload.len, ev->payload.data);
+	if (!ve || !ve->visit || !ve->visit->urn || !ve->visit->id[0]) {
+		n->stats.malformed++;
+		log_warn("malformed visit event ignored", "seq=%llu", (unsigned long long)ev->seq);
+		return 0;
+	}
+	const N2gg__V1__Visit *v = ve->visit;
+	N2gg__V1__NotifierSchool *school = NULL;
+	int rc = ntf_get_school(n, txn, v->urn, a, &school, st);
+	if (rc == -STATUS_NOT_FOUND)
+		return apply_park(n, txn, v->urn, NTF_FROM_SCHEDULER, ev, a, st);
+	if (rc < 0)
+		return rc;
+	size_t idlen = strlen(v->id);
+	uint8_t *vkey = arena_alloc(a, 4 + idlen);
+	store_be32(vkey, v->urn);
+	memcpy(vkey + 4, v->id, idlen);
+	if (strcmp(ev->topic, "visit.cancelled") == 0) {
+		rc = store_del(txn, n->db[NTF_DB_VISITS], vkey, 4 + idlen, st);
+		if (rc < 0 && rc != -STATUS_NOT_FOUND)
+			return rc;
+	} else if ((rc = ntf_put(n, txn, NTF_DB_VISITS, vkey, 4 + idlen, &v->base, a, st)) < 0) {
+		return rc;
+	}
+	N2gg__V1__Visit **visits;
+	size_t count;
+	if ((rc = apply_upcoming_visits(n, txn, v->urn, a, &visits, &count, st)) < 0)
+		return rc;
+	struct notice_letterhead lh = apply_letterhead(n);
+	json_t *data = notice_data_visits(&lh, school, visits, count);
+
+	char meta_key[32];
+	int mlen = snprintf(meta_key, sizeof meta_key, "visits/%u", v->urn);
+	MDB_val cur;
+	rc = store_get(txn, n->db[NTF_DB_META], meta_key, (size_t)mlen, &cur, st);
+	if (rc < 0 && rc != -STATUS_NOT_FOUND) {
+		json_decref(data);
+		return rc;
+	}
+	if (rc == 0) {
+		const char *open_id = arena_strndup(a, cur.mv_data, cur.mv_size);
+		N2gg__V1__Notice *notice;
+		if (apply_schedule_open(n, txn, open_id, a, st) &&
+		    ntf_get_notice(n, txn, open_id, a, &notice, st) == 0) {
+			char *json = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
+			json_decref(data);
+			if (!json)
+				return status_fail(st, STATUS_INTERNAL, "visit schedule: no data");
+			notice->data_json = arena_strdup(a, json);
+			free(json);
+			return ntf_put(n, txn, NTF_DB_NOTICES, open_id, strlen(open_id),
+				       &notice->base, a, st);
+		}
+	}
+	if (count == 0 && rc != 0) {
+		json_decref(data);   /* no letter was sent and no visit is left to tell of */
+		return 0;
+	}
+	N2gg__V1__Recipient *to[2];
+	struct ntf_notice_spec spec = {
+		.kind = N2GG__V1__NOTICE_KIND__NOTICE_VISIT_SCHEDULE,
+		.id = arena_printf(a, "visits-%u-s%llu", v->urn, (unsigned long long)ev->seq),
+		.urn = v->urn,
+		.cluster_id = school->cluster_id,
+		.school_name = school->name,
+		.cause = arena_printf(a, "scheduler #%llu: %s", (unsigned long long)ev->seq,
+				      ve->cause),
+		.data = data,
+		.recipients = to,
+		.recipient_count = ntf_school_recipients(school, 3, to),
+		.not_before_ms = (uint64_t)date_now_ms() + n->visit_settle_ms,
+		.actor = "notifier",
+	};
+	rc = ntf_notice_create(n, txn, &n->svc->log, &spec, a, st);
+	if (rc == -STATUS_ALREADY_EXISTS)
+		return 0;
+	if (rc < 0)
+		return rc;
+	return store_put(txn, n->db[NTF_DB_META], meta_key, (size_t)mlen, spec.id, strlen(spec.id),
+			 0, st);
+}
+
+static int apply_scheduler_event(struct notifier *n, MDB_txn *txn, const N2gg__V1__Event *ev,
+				 struct arena *a, struct status *st)
+{
+	if (strcmp(ev->topic, "allocation.changed") == 0)
+		return apply_allocation(n, txn, ev, a, st);
+	if (strcmp(ev->topic, "visit.scheduled") == 0 || strcmp(ev->topic, "visit.cancelled") == 0)
+		return apply_visit(n, txn, ev, a, st);
+	return 0;
+}
+
+int notifier_apply_scheduler(void *ctx, MDB_txn *txn, const N2gg__V1__Event *ev,
+			     struct status *st)
+{
+	struct notifier *n = ctx;
+	arena_reset(&n->arena);
+	return apply_scheduler_event(n, txn, ev, &n->arena, st);
+}

@@ -1,0 +1,594 @@
+/* handlers: the notifier's API. Officers publish MI sheets and record schools' responses;
+ * everyone can read notices, their deliveries and the dead-letter list, send a dead
+ * letter again, and choose a daily digest. Writes change the store in the call's
+ * transaction; the sender is woken once they commit. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+#include "message.h"
+#include "mi.h"
+#include "notifier.h"
+
+static struct notifier *ntf_of(const struct api_call *call)
+{
+	return ((struct service *)call->service)->impl;
+}
+
+static const char *ntf_actor(const struct api_call *call)
+{
+	return call->actor && call->actor[0] ? call->actor : "unknown";
+}
+
+/* ---- MI sheets ---- */
+
+static int ntf_mi_get(struct api_call *call, const char *number, N2gg__V1__MiSheet **out)
+{
+	struct mi_number parsed;
+	if (mi_number_parse(number, &parsed, &call->status) < 0)
+		return -call->status.code;
+	char key[17];
+	key[0] = 'S';
+	ntf_mi_key(key + 1, number);
+	int rc = ntf_get(ntf_of(call), call->txn, NTF_DB_MI, key, strlen(key),
+			 &n2gg__v1__mi_sheet__descriptor, call->arena, (void **)out, &call->status);
+	if (rc == -STATUS_NOT_FOUND)
+		return status_fail(&call->status, STATUS_NOT_FOUND, "no MI sheet %s", number);
+	return rc;
+}
+
+/* Counts the schools and recipients the sheet reaches now. */
+static int ntf_mi_audience(struct api_call *call, const N2gg__V1__MiSheet *sheet,
+			   N2gg__V1__MiReply *reply)
+{
+	N2gg__V1__NotifierSchool **all;
+	size_t count;
+	int rc = ntf_scan(ntf_of(call), call->txn, NTF_DB_SCHOOLS, NULL, 0,
+			  &n2gg__v1__notifier_school__descriptor, call->arena, (void ***)&all, &count,
+			  &call->status);
+	for (size_t i = 0; rc == 0 && i < count; i++) {
+		unsigned roles;
+		if (!ntf_mi_school_matches(sheet, all[i], &roles))
+			continue;
+		reply->schools++;
+		reply->recipients += (roles & 1) + ((roles & 2) >> 1);
+	}
+	return rc;
+}
+
+static int ntf_publish_mi(struct api_call *call)
+{
+	const N2gg__V1__PublishMiRequest *req = call->body;
+	struct notifier *n = ntf_of(call);
+	struct status *st = &call->status;
+	if (!req->sheet)
+		return status_fail(st, STATUS_INVALID_ARGUMENT, "no sheet");
+	N2gg__V1__MiSheet *sheet = arena_message_copy(call->arena, &req->sheet->base);
+	if (sheet->number[0])
+		return status_fail(st, STATUS_INVALID_ARGUMENT,
+				   "MI Number: assigned on publication, not given");
+	int today = notifier_today(n);
+	if (!sheet->publication_date[0])
+		sheet->publication_date = arena_strdup(call->arena, "");
+	struct mi_sheet m;
+	int rc = ntf_mi_from_proto(sheet, call->arena, &m, st);
+	if (rc < 0)
+		return rc;
+	if (!sheet->publication_date[0])
+		m.publication_date = today;
+	if ((rc = mi_validate(&m, today, st)) < 0)
+		return rc;
+	char iso[DATE_ISO_LEN];
+	date_format(m.publication_date, iso);
+	sheet->publication_date = arena_strdup(call->arena, iso);
+	if (m.complete_by != MI_NO_DATE) {
+		date_format(m.complete_by, iso);
+		sheet->complete_by = arena_strdup(call->arena, iso);
+	}
+	/* the number: the next of the publication year, never reused (kept even if this
+	 * sheet were withdrawn) */
+	int year = mi_number_year(m.publication_date);
+	char last_key[8];
+	int klen = snprintf(last_key, sizeof last_key, "L%04d", year);
+	MDB_val v;
+	int last = 0;
+	rc = store_get(call->txn, n->db[NTF_DB_MI], last_key, (size_t)klen, &v, st);
+	if (rc == 0 && v.mv_size == 4)
+		last = (int)store_from_be32(v.mv_data);
+	else if (rc < 0 && rc != -STATUS_NOT_FOUND)
+		return rc;
+	struct mi_number number;
+	char text[MI_NUMBER_LEN];
+	if ((rc = mi_next_number(last, year, &number, st)) < 0 ||
+	    (rc = mi_number_format(number, text, st)) < 0)
+		return rc;
+	sheet->number = arena_strdup(call->arena, text);
+	sheet->published_by = (char *)ntf_actor(call);
+	sheet->published_unix_ms = date_now_ms();
+	sheet->issued = false;
+	sheet->reminder_sent = false;
+	N2gg__V1__MiReply *reply = arena_message(call->arena, &n2gg__v1__mi_reply__descriptor);
+	reply->sheet = sheet;
+	if ((rc = ntf_mi_audience(call, sheet, reply)) < 0)
+		return rc;
+	call->reply = &reply->base;
+	if (req->dry_run)
+		return 0;
+	uint8_t be[4];
+	store_be32(be, (uint32_t)number.seq);
+	char key[17];
+	key[0] = 'S';
+	ntf_mi_key(key + 1, sheet->number);
+	N2gg__V1__MiEvent ev = N2GG__V1__MI_EVENT__INIT;
+	ev.sheet = sheet;
+	if ((rc = store_put(call->txn, n->db[NTF_DB_MI], last_key, (size_t)klen, be, 4, 0, st)) < 0 ||
+	    (rc = ntf_put(n, call->txn, NTF_DB_MI, key, strlen(key), &sheet->base, call->arena,
+			  st)) < 0 ||
+	    (rc = eventlog_append(call->log, call->txn, "notice.mi.published", ntf_actor(call),
+				  &ev.base, NULL, st)) < 0)
+		return rc;
+	if (m.publication_date <= today)
+		return ntf_mi_issue(n, call->txn, call->log, sheet, ntf_actor(call), call->arena, st);
+	return 0;
+}
+
+static int ntf_get_mi(struct api_call *call)
+{
+	const N2gg__V1__GetMiRequest *req = call->body;
+	N2gg__V1__MiReply *reply = arena_message(call->arena, &n2gg__v1__mi_reply__descriptor);
+	int rc = ntf_mi_get(call, req->number, &reply->sheet);
+	if (rc < 0)
+		return rc;
+	if (reply->sheet->issued)
+		reply->schools = reply->sheet->schools;
+	else if ((rc = ntf_mi_audience(call, reply->sheet, reply)) < 0)
+		return rc;
+	call->reply = &reply->base;
+	return 0;
+}
+
+static int ntf_list_mi(struct api_call *call)
+{
+	const N2gg__V1__ListMiRequest *req = call->body;
+	if (req->year && (req->year < MI_YEAR_MIN || req->year > MI_YEAR_MAX))
+		return status_fail(&call->status, STATUS_INVALID_ARGUMENT,
+				   "year %u is not one an MI number can name (%d-%d)", req->year,
+				   MI_YEAR_MIN, MI_YEAR_MAX);
+	char prefix[8];
+	int plen = req->year ? snprintf(prefix, sizeof prefix, "S%04u/", req->year)
+			     : snprintf(prefix, sizeof prefix, "S");
+	N2gg__V1__ListMiReply *reply = arena_message(call->arena, &n2gg__v1__list_mi_reply__descriptor);
+	int rc = ntf_scan(ntf_of(call), call->txn, NTF_DB_MI, prefix, (size_t)plen,
+			  &n2gg__v1__mi_sheet__descriptor, call->arena, (void ***)&reply->sheets,
+			  &reply->n_sheets, &call->status);
+	call->reply = &reply->base;
+	return rc;
+}
+
+static size_t ntf_response_key(uint8_t *key, const char *number, uint32_t urn)
+{
+	key[0] = 'R';
+	ntf_mi_key((char *)key + 1, number);
+	size_t len = 1 + strlen((char *)key + 1);
+	if (urn)
+		store_be32(key + len, urn);
+	return urn ? len + 4 : len;
+}
+
+static int ntf_respond_mi(struct api_call *call)
+{
+	const N2gg__V1__RespondMiRequest *req = call->body;
+	struct notifier *n = ntf_of(call);
+	struct status *st = &call->status;
+	N2gg__V1__MiSheet *sheet;
+	N2gg__V1__NotifierSchool *school;
+	int rc = ntf_mi_get(call, req->number, &sheet);
+	if (rc < 0)
+		return rc;
+	if (sheet->type != N2GG__V1__MI_TYPE__MI_ACTION)
+		return status_fail(st, STATUS_FAILED_PRECONDITION,
+				   "MI %s is an Information sheet: it takes no responses",
+				   sheet->number);
+	if (!sheet->issued)
+		return status_fail(st, STATUS_FAILED_PRECONDITION,
+				   "MI %s is not issued yet (publication date %s)", sheet->number,
+				   sheet->publication_date);
+	rc = ntf_get_school(n, call->txn, req->urn, call->arena, &school, st);
+	if (rc == -STATUS_NOT_FOUND)
+		return status_fail(st, STATUS_NOT_FOUND, "no school %u", req->urn);
+	if (rc < 0)
+		return rc;
+	unsigned roles;
+	if (!ntf_mi_school_matches(sheet, school, &roles))
+		return status_fail(st, STATUS_FAILED_PRECONDITION,
+				   "%s (%u) is not in the audience of MI %s", school->name,
+				   school->urn, sheet->number);
+	uint8_t key[40];
+	size_t klen = ntf_response_key(key, sheet->number, req->urn);
+	MDB_val v;
+	if (store_get(call->txn, n->db[NTF_DB_MI], key, klen, &v, NULL) == 0)
+		return status_fail(st, STATUS_ALREADY_EXISTS,
+				   "%s (%u) has already responded to MI %s", school->name,
+				   school->urn, sheet->number);
+	N2gg__V1__MiResponse *r = arena_message(call->arena, &n2gg__v1__mi_response__descriptor);
+	r->number = sheet->number;
+	r->urn = req->urn;
+	r->respondent = req->respondent[0] ? req->respondent : (char *)ntf_actor(call);
+	r->note = req->note;
+	r->unix_ms = date_now_ms();
+	r->school_name = school->name;
+	N2gg__V1__MiResponded ev = N2GG__V1__MI_RESPONDED__INIT;
+	ev.response = r;
+	if ((rc = ntf_put(n, call->txn, NTF_DB_MI, key, klen, &r->base, call->arena, st)) < 0 ||
+	    (rc = eventlog_append(call->log, call->txn, "notice.mi.responded", ntf_actor(call),
+				  &ev.base, NULL, st)) < 0)
+		return rc;
+	N2gg__V1__MiResponseReply *reply =
+		arena_message(call->arena, &n2gg__v1__mi_response_reply__descriptor);
+	reply->response = r;
+	call->reply = &reply->base;
+	return 0;
+}
+
+static int ntf_mi_status(struct api_call *call)
+{
+	const N2gg__V1__MiStatusRequest *req = call->body;
+	struct notifier *n = ntf_of(call);
+	N2gg__V1__MiStatusReply *reply =
+		arena_message(call->arena, &n2gg__v1__mi_status_reply__descriptor);
+	int rc = ntf_mi_get(call, req->number, &reply->sheet);
+	if (rc < 0)
+		return rc;
+	uint8_t prefix[40];
+	size_t plen = ntf_response_key(prefix, reply->sheet->number, 0);
+	if ((rc = ntf_scan(n, call->txn, NTF_DB_MI, prefix, plen, &n2gg__v1__mi_response__descriptor,
+			   call->arena, (void ***)&reply->responded, &reply->n_responded,
+			   &call->status)) < 0)
+		return rc;
+	N2gg__V1__NotifierSchool **all;
+	size_t count, cap = 0;
+	if ((rc = ntf_scan(n, call->txn, NTF_DB_SCHOOLS, NULL, 0,
+			   &n2gg__v1__notifier_school__descriptor, call->arena, (void ***)&all,
+			   &count, &call->status)) < 0)
+		return rc;
+	for (size_t i = 0; i < count; i++) {
+		unsigned roles;
+		bool responded = false;
+		for (size_t j = 0; j < reply->n_responded && !responded; j++)
+			responded = reply->responded[j]->urn == all[i]->urn;
+		if (responded || !ntf_mi_school_matches(reply->sheet, all[i], &roles))
+			continue;
+		N2gg__V1__OutstandingSchool *o =
+			arena_message(call->arena, &n2gg__v1__outstanding_school__descriptor);
+		o->urn = all[i]->urn;
+		o->school_name = all[i]->name;
+		reply->outstanding = arena_grow(call->arena, reply->outstanding,
+						reply->n_outstanding, &cap, sizeof *reply->outstanding);
+		reply->outstanding[reply->n_outstanding++] = o;
+	}
+	call->reply = &reply->base;
+	return 0;
+}
+
+/* ---- notices and deliveries ---- */
+
+/* The notice ids an index range holds (values of NOTICE_INDEX under prefix), oldest first. */
+static int ntf_index_ids(struct api_call *call, const uint8_t *prefix, size_t plen,
+			 char ***ids, size_t *count)
+{
+	struct notifier *n = ntf_of(call);
+	MDB_cursor *cur;
+	int mrc = mdb_cursor_open(call->txn, n->db[NTF_DB_NOTICE_INDEX], &cur);
+	if (mrc)
+		return store_error(mrc, "reading the notices", &call->status);
+	MDB_val k = {plen, (void *)prefix}, v;
+	size_t cap = 0;
+	*ids = NULL;
+	*count = 0;
+	for (mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); mrc == 0;
+	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (k.mv_size < plen || memcmp(k.mv_data, prefix, plen) != 0)
+			break;
+		*ids = arena_grow(call->arena, *ids, *count, &cap, sizeof **ids);
+		(*ids)[(*count)++] = arena_strndup(call->arena, v.mv_data, v.mv_size);
+	}
+	mdb_cursor_close(cur);
+	return 0;
+}
+
+static int ntf_school_ids(struct api_call *call, uint32_t urn, char ***ids, size_t *count)
+{
+	uint8_t prefix[5] = {'A'};
+	size_t plen = 1;
+	if (urn) {
+		prefix[0] = 'S';
+		store_be32(prefix + 1, urn);
+		plen = 5;
+	}
+	return ntf_index_ids(call, prefix, plen, ids, count);
+}
+
+static int ntf_list_notices(struct api_call *call)
+{
+	const N2gg__V1__ListNoticesRequest *req = call->body;
+	struct notifier *n = ntf_of(call);
+	if (req->kind && !notice_kind(req->kind))
+		return status_fail(&call->status, STATUS_INVALID_ARGUMENT, "unknown notice kind %d",
+				   (int)req->kind);
+	char **ids;
+	size_t count;
+	int rc = ntf_school_ids(call, req->urn, &ids, &count);
+	if (rc < 0)
+		return rc;
+	size_t limit = req->limit ? req->limit : 100;
+	N2gg__V1__ListNoticesReply *reply =
+		arena_message(call->arena, &n2gg__v1__list_notices_reply__descriptor);
+	reply->notices = arena_alloc(call->arena, (limit < count ? limit : count + 1) *
+							  sizeof *reply->notices);
+	for (size_t i = count; i-- > 0 && reply->n_notices < limit;) {
+		N2gg__V1__Notice *notice;
+		if ((rc = ntf_get_notice(n, call->txn, ids[i], call->arena, &notice,
+					 &call->status)) < 0)
+			return rc;
+		if (req->kind && notice->kind != req->kind)
+			continue;
+		notice->data_json = "";   /* for the renderer, not the reader */
+		reply->notices[reply->n_notices++] = notice;
+	}
+	call->reply = &reply->base;
+	return 0;
+}
+
+static int ntf_notice_deliveries(struct api_call *call, const char *notice_id,
+				 N2gg__V1__DeliveriesReply *reply, size_t *cap)
+{
+	struct notifier *n = ntf_of(call);
+	char **keys;
+	size_t count;
+	int rc = ntf_scan(n, call->txn, NTF_DB_NOTICE_DELIVERIES, notice_id, strlen(notice_id) + 1,
+			  NULL, call->arena, (void ***)&keys, &count, &call->status);
+	for (size_t i = 0; rc == 0 && i < count; i++) {
+		reply->deliveries = arena_grow(call->arena, reply->deliveries,
+					       reply->n_deliveries, cap, sizeof *reply->deliveries);
+		rc = ntf_get_delivery(n, call->txn, keys[i], call->arena,
+				      &reply->deliveries[reply->n_deliveries], &call->status);
+		if (rc == 0)
+			reply->n_deliveries++;
+	}
+	return rc;
+}
+
+static int ntf_delivery_log(struct api_call *call)
+{
+	const N2gg__V1__DeliveryLogRequest *req = call->body;
+	if (!req->urn == !req->notice_id[0])
+		return status_fail(&call->status, STATUS_INVALID_ARGUMENT,
+				   "give a school's URN or a notice id (one of them)");
+	N2gg__V1__DeliveriesReply *reply =
+		arena_message(call->arena, &n2gg__v1__deliveries_reply__descriptor);
+	size_t cap = 0;
+	int rc;
+	if (req->notice_id[0]) {
+		N2gg__V1__Notice *notice;
+		rc = ntf_get_notice(ntf_of(call), call->txn, req->notice_id, call->arena, &notice,
+				    &call->status);
+		if (rc == -STATUS_NOT_FOUND)
+			return status_fail(&call->status, STATUS_NOT_FOUND, "no notice %s",
+					   req->notice_id);
+		if (rc < 0 || (rc = ntf_notice_deliveries(call, req->notice_id, reply, &cap)) < 0)
+			return rc;
+	} else {
+		char **ids;
+		size_t count;
+		if ((rc = ntf_school_ids(call, req->urn, &ids, &count)) < 0)
+			return rc;
+		for (size_t i = 0; i < count; i++)
+			if ((rc = ntf_notice_deliveries(call, ids[i], reply, &cap)) < 0)
+				return rc;
+	}
+	call->reply = &reply->base;
+	return 0;
+}
+
+static int ntf_list_dead(struct api_call *call)
+{
+	struct notifier *n = ntf_of(call);
+	char **keys;
+	size_t count;
+	int rc = ntf_scan(n, call->txn, NTF_DB_DEAD, NULL, 0, NULL, call->arena, (void ***)&keys,
+			  &count, &call->status);
+	N2gg__V1__DeliveriesReply *reply =
+		arena_message(call->arena, &n2gg__v1__deliveries_reply__descriptor);
+	reply->deliveries = arena_alloc(call->arena, (count + 1) * sizeof *reply->deliveries);
+	for (size_t i = 0; rc == 0 && i < count; i++)
+		if ((rc = ntf_get_delivery(n, call->txn, keys[i], call->arena,
+					   &reply->deliveries[reply->n_deliveries],
+					   &call->status)) == 0)
+			reply->n_deliveries++;
+	call->reply = &reply->base;
+	return rc;
+}
+
+static int ntf_recipients_of(struct api_call *call, uint32_t urn, const char *cluster_id,
+			     N2gg__V1__NotifierSchool **school, N2gg__V1__NotifierCluster **cluster,
+			     N2gg__V1__RecipientsReply *reply);
+
+/* The recipient as the registry has them now, with an address to send to. */
+static int ntf_current_recipient(struct api_call *call, const N2gg__V1__Recipient *was,
+				 N2gg__V1__Recipient **now)
+{
+	N2gg__V1__NotifierSchool *school;
+	N2gg__V1__NotifierCluster *cluster;
+	N2gg__V1__RecipientsReply found = N2GG__V1__RECIPIENTS_REPLY__INIT;
+	int rc = ntf_recipients_of(call, was->urn, was->cluster_id, &school, &cluster, &found);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < found.n_recipients; i++) {
+		if (found.recipients[i]->role != was->role)
+			continue;
+		struct status why;
+		if (message_address_check(found.recipients[i]->email, &why) < 0)
+			return status_fail(&call->status, STATUS_FAILED_PRECONDITION,
+					   "still no usable email address for %s: %s",
+					   notice_role_title(was->role), why.message);
+		*now = found.recipients[i];
+		return 0;
+	}
+	return status_fail(&call->status, STATUS_FAILED_PRECONDITION, "the %s is no longer on record",
+			   notice_role_title(was->role));
+}
+
+static int ntf_retry_delivery(struct api_call *call)
+{
+	const N2gg__V1__RetryDeliveryRequest *req = call->body;
+	struct notifier *n = ntf_of(call);
+	struct status *st = &call->status;
+	size_t len = strlen(req->key);
+	if (len < 8)
+		return status_fail(st, STATUS_INVALID_ARGUMENT,
+				   "give the delivery's key, or at least its first 8 characters");
+	N2gg__V1__Delivery *old;
+	int rc = ntf_get_delivery(n, call->txn, req->key, call->arena, &old, st);
+	if (rc == -STATUS_NOT_FOUND) {   /* a prefix: it must name one dead letter */
+		char **keys;
+		size_t count, found = 0;
+		const char *key = NULL;
+		if ((rc = ntf_scan(n, call->txn, NTF_DB_DEAD, req->key, len, NULL, call->arena,
+				   (void ***)&keys, &count, st)) < 0)
+			return rc;
+		for (size_t i = 0; i < count; i++, found++)
+			key = arena_printf(call->arena, "%s%s", req->key, keys[i]);
+		if (found == 0)
+			return status_fail(st, STATUS_NOT_FOUND,
+					   "no dead letter has a key starting with %s", req->key);
+		if (found > 1)
+			return status_fail(st, STATUS_INVALID_ARGUMENT,
+					   "%zu dead letters start with %s: give more of the key",
+					   found, req->key);
+		rc = ntf_get_delivery(n, call->txn, key, call->arena, &old, st);
+	}
+	if (rc < 0)
+		return rc;
+	N2gg__V1__Delivery *d = arena_message_copy(call->arena, &old->base);
+	if (old->state == N2GG__V1__DELIVERY_STATE__DELIVERY_NO_ADDRESS) {
+		/* the address has been put right in the registry since: send to it now */
+		if ((rc = ntf_current_recipient(call, old->recipient, &d->recipient)) < 0)
+			return rc;
+	} else if (old->state != N2GG__V1__DELIVERY_STATE__DELIVERY_DEAD) {
+		return status_fail(st, STATUS_FAILED_PRECONDITION,
+				   "delivery %.16s is neither on the dead-letter list nor waiting "
+				   "for an address",
+				   old->key);
+	}
+	d->state = N2GG__V1__DELIVERY_STATE__DELIVERY_PENDING;
+	d->attempts = 0;   /* a fresh round of attempts; the last reply stays until the next */
+	d->next_attempt_unix_ms = date_now_ms();
+	if ((rc = ntf_save_delivery(n, call->txn, old, d, call->arena, st)) < 0 ||
+	    (rc = ntf_delivery_event(n, call->txn, call->log, "notice.retried", ntf_actor(call), d,
+				     st)) < 0)
+		return rc;
+	n->stats.retried++;
+	N2gg__V1__DeliveryReply *reply =
+		arena_message(call->arena, &n2gg__v1__delivery_reply__descriptor);
+	reply->delivery = d;
+	call->reply = &reply->base;
+	return 0;
+}
+
+/* ---- recipients and preferences ---- */
+
+static int ntf_recipients_of(struct api_call *call, uint32_t urn, const char *cluster_id,
+			     N2gg__V1__NotifierSchool **school, N2gg__V1__NotifierCluster **cluster,
+			     N2gg__V1__RecipientsReply *reply)
+{
+	struct notifier *n = ntf_of(call);
+	int rc;
+	reply->recipients = arena_alloc(call->arena, 2 * sizeof *reply->recipients);
+	if (urn) {
+		rc = ntf_get_school(n, call->txn, urn, call->arena, school, &call->status);
+		if (rc == -STATUS_NOT_FOUND)
+			return status_fail(&call->status, STATUS_NOT_FOUND, "no school %u", urn);
+		if (rc == 0)
+			reply->n_recipients = ntf_school_recipients(*school, 3, reply->recipients);
+		return rc;
+	}
+	if (!cluster_id[0])
+		return status_fail(&call->status, STATUS_INVALID_ARGUMENT,
+				   "give a school's URN or a cluster id");
+	rc = ntf_get_cluster(n, call->txn, cluster_id, call->arena, cluster, &call->status);
+	if (rc == -STATUS_NOT_FOUND)
+		return status_fail(&call->status, STATUS_NOT_FOUND, "no cluster %s", cluster_id);
+	if (rc == 0)
+		reply->recipients[reply->n_recipients++] = (*cluster)->chair;
+	return rc;
+}
+
+static int ntf_get_recipients(struct api_call *call)
+{
+	const N2gg__V1__RecipientsRequest *req = call->body;
+	N2gg__V1__NotifierSchool *school;
+	N2gg__V1__NotifierCluster *cluster;
+	N2gg__V1__RecipientsReply *reply =
+		arena_message(call->arena, &n2gg__v1__recipients_reply__descriptor);
+	int rc = ntf_recipients_of(call, req->urn, req->cluster_id, &school, &cluster, reply);
+	call->reply = &reply->base;
+	return rc;
+}
+
+static int ntf_set_preference(struct api_call *call)
+{
+	const N2gg__V1__SetPreferenceRequest *req = call->body;
+	struct notifier *n = ntf_of(call);
+	N2gg__V1__NotifierSchool *school = NULL;
+	N2gg__V1__NotifierCluster *cluster = NULL;
+	N2gg__V1__RecipientsReply *reply =
+		arena_message(call->arena, &n2gg__v1__recipients_reply__descriptor);
+	int rc = ntf_recipients_of(call, req->urn, req->cluster_id, &school, &cluster, reply);
+	if (rc < 0)
+		return rc;
+	bool found = false;
+	for (size_t i = 0; i < reply->n_recipients; i++)
+		if (reply->recipients[i]->role == req->role) {
+			reply->recipients[i]->digest = req->digest;
+			found = true;
+		}
+	if (!found)
+		return status_fail(&call->status, STATUS_INVALID_ARGUMENT,
+				   "%s has no recipient of role %d", school ? school->name : cluster->id,
+				   (int)req->role);
+	rc = school ? ntf_put_school(n, call->txn, school, call->arena, &call->status)
+		    : ntf_put(n, call->txn, NTF_DB_CLUSTERS, cluster->id, strlen(cluster->id),
+			      &cluster->base, call->arena, &call->status);
+	call->reply = &reply->base;
+	return rc;
+}
+
+static int ntf_send_digests_now(struct api_call *call)
+{
+	N2gg__V1__SendDigestsReply *reply =
+		arena_message(call->arena, &n2gg__v1__send_digests_reply__descriptor);
+	unsigned digests, notices;
+	int rc = ntf_send_digests(ntf_of(call), call->txn, call->log, call->arena, &digests,
+				  &notices, &call->status);
+	reply->digests = digests;
+	reply->notices = notices;
+	call->reply = &reply->base;
+	return rc;
+}
+
+const struct api_method notifier_methods[] = {
+	{"PublishMi", &n2gg__v1__publish_mi_request__descriptor, ntf_publish_mi, true},
+	{"GetMi", &n2gg__v1__get_mi_request__descriptor, ntf_get_mi, false},
+	{"ListMi", &n2gg__v1__list_mi_request__descriptor, ntf_list_mi, false},
+	{"RespondMi", &n2gg__v1__respond_mi_request__descriptor, ntf_respond_mi, true},
+	{"MiStatus", &n2gg__v1__mi_status_request__descriptor, ntf_mi_status, false},
+	{"ListNotices", &n2gg__v1__list_notices_request__descriptor, ntf_list_notices, false},
+	{"DeliveryLog", &n2gg__v1__delivery_log_request__descriptor, ntf_delivery_log, false},
+	{"ListDead", &n2gg__v1__list_dead_request__descriptor, ntf_list_dead, false},
+	{"RetryDelivery", &n2gg__v1__retry_delivery_request__descriptor, ntf_retry_delivery, true},
+	{"SetPreference", &n2gg__v1__set_preference_request__descriptor, ntf_set_preference, true},
+	{"GetRecipients", &n2gg__v1__recipients_request__descriptor, ntf_get_recipients, false},
+	{"SendDigests", &n2gg__v1__send_digests_request__descriptor, ntf_send_digests_now, true},
+};
+const size_t notifier_method_count = sizeof notifier_methods / sizeof *notifier_methods;

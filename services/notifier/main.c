@@ -1,0 +1,441 @@
+/* n2gg-notifier: tells headteachers and chairs of governors what changed — category
+ * letters, allocation letters, visit schedules and MI sheets — through a mail directory,
+ * SMTP and a webhook, exactly once. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "date.h"
+#include "log.h"
+#include "message.h"
+#include "notifier.h"
+
+static struct notifier notifier;
+
+static struct config_option notifier_options[] = {
+	{"registry", "tcp://127.0.0.1:7100", "the registry's API (for catching up on its events)",
+	 NULL},
+	{"registry-events", "tcp://127.0.0.1:7101", "the registry's event socket", NULL},
+	{"categoriser", "tcp://127.0.0.1:7200", "the categoriser's API", NULL},
+	{"categoriser-events", "tcp://127.0.0.1:7201", "the categoriser's event socket", NULL},
+	{"scheduler", "tcp://127.0.0.1:7300", "the scheduler's API", NULL},
+	{"scheduler-events", "tcp://127.0.0.1:7301", "the scheduler's event socket", NULL},
+	{"templates", "", "a directory of letter templates (<kind>.tmpl); empty: the built-in ones",
+	 NULL},
+	{"channel", "maildir", "how letters go to people: maildir or smtp", NULL},
+	{"maildir", "", "the mail directory (one .eml per letter); empty: <data-dir>/maildir",
+	 NULL},
+	{"smtp", "", "the mail server, smtp://host:port or smtps://host:port", NULL},
+	{"smtp-tls", "try", "STARTTLS on smtp://: try, none or required", NULL},
+	{"smtp-user", "", "the mail server's login (with smtp-password)", NULL},
+	{"smtp-password", "", "its password (better from N2GG_NOTIFIER_SMTP_PASSWORD)", NULL},
+	{"mail-from", "school.improvement@norfolk.gov.uk", "the letters' sender address", NULL},
+	{"from-name", "Norfolk County Council Children's Services", "the sender's name", NULL},
+	{"webhook", "", "also POST every letter as JSON to this URL (empty: no webhook)", NULL},
+	{"smtp-rate", "0", "at most this many SMTP deliveries a second (0: no limit)", NULL},
+	{"webhook-rate", "0", "at most this many webhook deliveries a second (0: no limit)", NULL},
+	{"max-attempts", "8", "attempts before a delivery that keeps failing is dead-lettered", NULL},
+	{"retry-base-ms", "1000", "the wait after the first failed attempt (doubling, jittered)",
+	 NULL},
+	{"retry-max-ms", "3600000", "the longest wait between attempts", NULL},
+	{"message-domain", "n2gg.invalid", "the domain of the letters' Message-IDs", NULL},
+	{"la-name", "Norfolk County Council", "the council's name on the letters", NULL},
+	{"as-of", "", "the date for letters and MI sheets (YYYY-MM-DD) instead of today", NULL},
+	{"digest-time", "16:00", "when the daily digests go (HH:MM, local time)", NULL},
+	{"reminder-days", "3", "an Action sheet's reminder goes this many days before it is due",
+	 NULL},
+	{"visit-settle-ms", "2000",
+	 "a visit schedule waits this long for the rest of a plan's visits", NULL},
+	{"batch", "256", "deliveries sent per batch", NULL},
+};
+
+int notifier_today(const struct notifier *n)
+{
+	return n->as_of >= 0 ? n->as_of : date_today();
+}
+
+static void notifier_report(void *ctx, const char *file, const char *message)
+{
+	(void)ctx;
+	log_warn("template problem", "file=\"%s\" problem=\"%s\"", file, message);
+}
+
+static int notifier_load_templates(struct notifier *n, struct status *st)
+{
+	struct notice_templates fresh;
+	const char *dir = service_setting(n->svc, "templates");
+	int rc = notice_templates_load(&fresh, dir, notifier_report, n, st);
+	if (rc < 0)
+		return rc;
+	notice_templates_free(&n->templates);
+	n->templates = fresh;
+	log_info("templates loaded", "dir=\"%s\"", dir[0] ? dir : "(built-in)");
+	return 0;
+}
+
+/* SIGHUP: read the templates again; a broken set is refused and the old one kept */
+static void notifier_on_sighup(uv_signal_t *h, int signum)
+{
+	(void)signum;
+	struct notifier *n = h->data;
+	struct status st;
+	if (notifier_load_templates(n, &st) < 0)
+		log_error("templates not reloaded: the ones in use stay", "error=\"%s\"", st.message);
+}
+
+static int notifier_setting_long(struct notifier *n, const char *name, long min, long max,
+				 long *out, struct status *st)
+{
+	return config_get_long(&n->svc->cfg, name, min, max, out, st);
+}
+
+static int notifier_channels(struct notifier *n, struct status *st)
+{
+	struct service *svc = n->svc;
+	struct notifier_channel *mail = &n->channels[NTF_MAIL], *hook = &n->channels[NTF_WEBHOOK];
+	enum channel_kind kind;
+	const char *channel = service_setting(svc, "channel");
+	if (channel_kind_parse(channel, &kind) < 0 || kind == CHANNEL_WEBHOOK)
+		return status_fail(st, STATUS_INVALID_ARGUMENT,
+				   "channel \"%s\": maildir or smtp (a webhook is --webhook)", channel);
+	mail->cfg.kind = kind;
+	mail->name = channel_kind_name(kind);
+	mail->enabled = true;
+	mail->cfg.mail_from = n->from_address;
+	if (kind == CHANNEL_MAILDIR) {
+		static char maildir[1024];
+		const char *dir = service_setting(svc, "maildir");
+		if (!dir[0])
+			snprintf(maildir, sizeof maildir, "%s/maildir", service_setting(svc, "data-dir"));
+		mail->cfg.target = dir[0] ? dir : maildir;
+	} else {
+		mail->cfg.target = service_setting(svc, "smtp");
+		const char *tls = service_setting(svc, "smtp-tls");
+		mail->cfg.tls = strcmp(tls, "none") == 0       ? CHANNEL_TLS_NONE
+				: strcmp(tls, "required") == 0 ? CHANNEL_TLS_REQUIRED
+							       : CHANNEL_TLS_TRY;
+		if (strcmp(tls, "none") && strcmp(tls, "required") && strcmp(tls, "try"))
+			return status_fail(st, STATUS_INVALID_ARGUMENT,
+					   "smtp-tls \"%s\": try, none or required", tls);
+		const char *user = service_setting(svc, "smtp-user");
+		if (user[0]) {
+			mail->cfg.username = user;
+			mail->cfg.password = service_setting(svc, "smtp-password");
+		}
+	}
+	long rate;
+	int rc;
+	if ((rc = notifier_setting_long(n, "smtp-rate", 0, 1000000, &rate, st)) < 0)
+		return rc;
+	mail->rate = kind == CHANNEL_SMTP ? (double)rate : 0;   /* a directory needs no limit */
+	if ((rc = channel_config_check(&mail->cfg, st)) < 0)
+		return status_fail(st, STATUS_INVALID_ARGUMENT, "%s channel: %s", mail->name,
+				   st->message);
+	if (kind == CHANNEL_MAILDIR && mkdir(mail->cfg.target, 0750) != 0 && errno != EEXIST)
+		return status_fail(st, STATUS_FAILED_PRECONDITION, "cannot create %s: %s",
+				   mail->cfg.target, strerror(errno));
+	const char *url = service_setting(svc, "webhook");
+	if (url[0]) {
+		hook->cfg.kind = CHANNEL_WEBHOOK;
+		hook->cfg.target = url;
+		hook->name = channel_kind_name(CHANNEL_WEBHOOK);
+		hook->enabled = true;
+		if ((rc = message_webhook_url_check(url, st)) < 0)
+			return status_fail(st, STATUS_INVALID_ARGUMENT, "webhook \"%s\": %s", url,
+					   st->message);
+		if ((rc = notifier_setting_long(n, "webhook-rate", 0, 1000000, &rate, st)) < 0)
+			return rc;
+		hook->rate = (double)rate;
+	}
+	uint64_t now = (uint64_t)date_now_ms();
+	for (int i = 0; i < NTF_CHANNELS; i++)
+		n->channels[i].refilled_ms = now;
+	return 0;
+}
+
+static int notifier_settings(struct notifier *n, struct status *st)
+{
+	struct service *svc = n->svc;
+	long v;
+	int rc;
+	n->as_of = -1;
+	const char *as_of = service_setting(svc, "as-of");
+	if (as_of[0] && date_parse(as_of, &n->as_of) < 0)
+		return status_fail(st, STATUS_INVALID_ARGUMENT, "as-of \"%s\" is not a date", as_of);
+	if ((rc = notifier_setting_long(n, "max-attempts", 1, 1000, &v, st)) < 0)
+		return rc;
+	n->max_attempts = (int)v;
+	if ((rc = notifier_setting_long(n, "retry-base-ms", 1, 86400000, &v, st)) < 0)
+		return rc;
+	n->retry_base_ms = (uint64_t)v;
+	if ((rc = notifier_setting_long(n, "retry-max-ms", 1, 7 * 86400000L, &v, st)) < 0)
+		return rc;
+	n->retry_max_ms = (uint64_t)v;
+	if ((rc = notifier_setting_long(n, "visit-settle-ms", 0, 3600000, &v, st)) < 0)
+		return rc;
+	n->visit_settle_ms = (uint64_t)v;
+	if ((rc = notifier_setting_long(n, "batch", 1, 10000, &v, st)) < 0)
+		return rc;
+	n->batch_size = (unsigned)v;
+	if ((rc = notifier_setting_long(n, "reminder-days", 0, 60, &v, st)) < 0)
+		return rc;
+	n->reminder_days = (int)v;
+	int hh, mm;
+	char tail;
+	const char *at = service_setting(svc, "digest-time");
+	if (sscanf(at, "%d:%d%c", &hh, &mm, &tail) != 2 || hh < 0 || hh > 23 || mm < 0 || mm > 59)
+		return status_fail(st, STATUS_INVALID_ARGUMENT, "digest-time \"%s\": HH:MM", at);
+	n->digest_minute = hh * 60 + mm;
+	n->letterhead.la_name = service_setting(svc, "la-name");
+	n->from_name = service_setting(svc, "from-name");
+	n->from_address = service_setting(svc, "mail-from");
+	n->domain = service_setting(svc, "message-domain");
+	if (message_address_check(n->from_address, st) < 0)
+		return status_fail(st, STATUS_INVALID_ARGUMENT, "mail-from: %s", st->message);
+	char probe[DELIVERY_MESSAGE_ID_MAX];
+	if (delivery_message_id("00", n->domain, probe, sizeof probe, st) < 0)
+		return status_fail(st, STATUS_INVALID_ARGUMENT, "message-domain: %s", st->message);
+	return notifier_channels(n, st);
+}
+
+/* ---- the daily work: scheduled MI sheets, reminders, digests ---- */
+
+struct notifier_day {
+	struct notifier *n;
+	bool digests;
+	unsigned issued, digest_count, digest_notices;
+};
+
+static int notifier_day_write(void *ctx, MDB_txn *txn, struct status *st)
+{
+	struct notifier_day *d = ctx;
+	struct notifier *n = d->n;
+	arena_reset(&n->arena);
+	int rc = ntf_mi_tick(n, txn, &n->svc->log, &n->arena, &d->issued, st);
+	if (rc < 0 || !d->digests)
+		return rc;
+	char day[DATE_ISO_LEN];
+	date_format(notifier_today(n), day);
+	if ((rc = ntf_send_digests(n, txn, &n->svc->log, &n->arena, &d->digest_count,
+				   &d->digest_notices, st)) < 0)
+		return rc;
+	return store_put(txn, n->db[NTF_DB_META], "digest_day", 10, day, strlen(day), 0, st);
+}
+
+/* Whether today's digests are due: past the digest time and not yet sent today. */
+static bool notifier_digests_due(struct notifier *n)
+{
+	time_t now = time(NULL);
+	struct tm local;
+	localtime_r(&now, &local);
+	if (local.tm_hour * 60 + local.tm_min < n->digest_minute)
+		return false;
+	char day[DATE_ISO_LEN];
+	date_format(notifier_today(n), day);
+	MDB_txn *txn;
+	struct status st;
+	if (store_begin_read(&n->svc->store, &txn, &st) < 0)
+		return false;
+	MDB_val v;
+	bool sent = store_get(txn, n->db[NTF_DB_META], "digest_day", 10, &v, NULL) == 0 &&
+		    v.mv_size == strlen(day) && memcmp(v.mv_data, day, v.mv_size) == 0;
+	mdb_txn_abort(txn);
+	return !sent;
+}
+
+static void notifier_on_day_timer(uv_timer_t *t)
+{
+	struct notifier *n = t->data;
+	struct notifier_day d = {.n = n, .digests = notifier_digests_due(n)};
+	struct status st;
+	if (service_write(n->svc, notifier_day_write, &d, &st) < 0) {
+		log_error("daily work failed; tried again in a minute", "error=\"%s\"", st.message);
+		return;
+	}
+	if (d.issued || d.digest_count)
+		log_info("daily work done", "mi_issued_or_reminded=%u digests=%u digest_notices=%u",
+			 d.issued, d.digest_count, d.digest_notices);
+	notifier_sender_wake(n);
+}
+
+static void notifier_on_progress(struct sub *s)
+{
+	notifier_sender_wake(s->ctx);
+}
+
+static void notifier_on_writes_done(void *service, bool committed)
+{
+	struct service *svc = service;
+	if (committed)
+		notifier_sender_wake(svc->impl);
+}
+
+static int notifier_subscribe(struct notifier *n, struct sub *s, const char *source,
+			      sub_apply_fn apply, struct status *st)
+{
+	struct service *svc = n->svc;
+	char api[64], events[64];
+	snprintf(api, sizeof api, "%s", source);
+	snprintf(events, sizeof events, "%s-events", source);
+	struct sub_options opt = {
+		.source = source,
+		.events_endpoint = service_setting(svc, events),
+		.api_endpoint = service_setting(svc, api),
+		.outbox = &svc->log,
+		.pub = &svc->pub,
+	};
+	int rc = sub_start(s, &svc->loop, svc->zctx, &opt, &svc->store, n->db[NTF_DB_CURSORS], 0,
+			   apply, n, st);
+	s->on_progress = notifier_on_progress;
+	return rc;
+}
+
+/* A letter is written from what the registry says about the school, so the categoriser's
+ * and the scheduler's events are followed once the registry's have been caught up with:
+ * a category letter then never goes out before the contacts the registry already holds.
+ * When the registry cannot be reached the others are followed after a while all the same;
+ * an event about a school not yet known is then parked (apply.c), nothing is lost. */
+#define NOTIFIER_REGISTRY_WAIT_MS 5000
+
+static void notifier_on_gate(uv_timer_t *t)
+{
+	struct notifier *n = t->data;
+	struct status st;
+	bool caught_up = !n->registry.fetching && n->registry.cursor >= n->registry.known_head;
+	if (!caught_up && date_now_ms() - n->started_ms < NOTIFIER_REGISTRY_WAIT_MS)
+		return;
+	uv_timer_stop(t);
+	if (!caught_up)
+		log_warn("the registry has not answered: following the others all the same",
+			 "registry=%s", service_setting(n->svc, "registry"));
+	if (notifier_subscribe(n, &n->categoriser, "categoriser", notifier_apply_categoriser,
+			       &st) < 0 ||
+	    notifier_subscribe(n, &n->scheduler, "scheduler", notifier_apply_scheduler, &st) < 0)
+		log_error("cannot follow the categoriser and the scheduler", "error=\"%s\"",
+			  st.message);
+}
+
+static int notifier_on_start(struct service *svc, struct status *st)
+{
+	struct notifier *n = svc->impl;
+	n->svc = svc;
+	for (int i = 0; i < NTF_DB_COUNT; i++)
+		n->db[i] = svc->store.dbs[i];
+	arena_init(&n->arena);
+	int rc;
+	if ((rc = notifier_settings(n, st)) < 0 || (rc = notifier_load_templates(n, st)) < 0)
+		return rc;
+	svc->api.on_writes_done = notifier_on_writes_done;
+	uv_signal_init(&svc->loop, &n->sighup);
+	n->sighup.data = n;
+	uv_signal_start(&n->sighup, notifier_on_sighup, SIGHUP);
+	uv_timer_init(&svc->loop, &n->day_timer);
+	n->day_timer.data = n;
+	uv_timer_start(&n->day_timer, notifier_on_day_timer, 0, 60000);
+	if ((rc = notifier_sender_start(n, st)) < 0 ||
+	    (rc = notifier_subscribe(n, &n->registry, "registry", notifier_apply_registry, st)) < 0)
+		return rc;
+	n->started_ms = date_now_ms();
+	uv_timer_init(&svc->loop, &n->gate_timer);
+	n->gate_timer.data = n;
+	uv_timer_start(&n->gate_timer, notifier_on_gate, 20, 20);
+	log_info("channels", "mail=%s target=\"%s\" webhook=\"%s\"", n->channels[NTF_MAIL].name,
+		 n->channels[NTF_MAIL].cfg.target,
+		 n->channels[NTF_WEBHOOK].enabled ? n->channels[NTF_WEBHOOK].cfg.target : "");
+	return 0;
+}
+
+static void notifier_on_stop(struct service *svc)
+{
+	struct notifier *n = svc->impl;
+	sub_stop(&n->registry);
+	if (n->categoriser.loop)
+		sub_stop(&n->categoriser);
+	if (n->scheduler.loop)
+		sub_stop(&n->scheduler);
+	uv_timer_stop(&n->gate_timer);
+	uv_close((uv_handle_t *)&n->gate_timer, NULL);
+	notifier_sender_stop(n);
+	uv_timer_stop(&n->day_timer);
+	uv_close((uv_handle_t *)&n->day_timer, NULL);
+	uv_signal_stop(&n->sighup);
+	uv_close((uv_handle_t *)&n->sighup, NULL);
+}
+
+static void notifier_on_metrics(struct service *svc, struct http_response *res)
+{
+	const struct notifier *n = svc->impl;
+	const struct notifier_stats *s = &n->stats;
+	MDB_txn *txn;
+	struct status st;
+	MDB_stat queue = {0}, dead = {0}, held = {0};
+	if (store_begin_read(&svc->store, &txn, &st) == 0) {
+		mdb_stat(txn, n->db[NTF_DB_QUEUE], &queue);
+		mdb_stat(txn, n->db[NTF_DB_DEAD], &dead);
+		mdb_stat(txn, n->db[NTF_DB_HELD], &held);
+		mdb_txn_abort(txn);
+	}
+	http_appendf(res,
+		     "n2gg_notifier_registry_cursor %llu\n"
+		     "n2gg_notifier_categoriser_cursor %llu\n"
+		     "n2gg_notifier_scheduler_cursor %llu\n"
+		     "n2gg_notifier_notices_total %llu\n"
+		     "n2gg_notifier_deliveries_total %llu\n"
+		     "n2gg_notifier_sent_total %llu\n"
+		     "n2gg_notifier_duplicates_total %llu\n"
+		     "n2gg_notifier_transient_failures_total %llu\n"
+		     "n2gg_notifier_dead_letters_total %llu\n"
+		     "n2gg_notifier_no_address_total %llu\n"
+		     "n2gg_notifier_retried_total %llu\n"
+		     "n2gg_notifier_held_total %llu\n"
+		     "n2gg_notifier_digests_total %llu\n"
+		     "n2gg_notifier_parked_total %llu\n"
+		     "n2gg_notifier_malformed_events_total %llu\n"
+		     "n2gg_notifier_render_failures_total %llu\n"
+		     "n2gg_notifier_batches_total %llu\n"
+		     "n2gg_notifier_last_batch_ms %.1f\n"
+		     "n2gg_notifier_queue %zu\n"
+		     "n2gg_notifier_dead %zu\n"
+		     "n2gg_notifier_held %zu\n",
+		     (unsigned long long)n->registry.cursor, (unsigned long long)n->categoriser.cursor,
+		     (unsigned long long)n->scheduler.cursor, (unsigned long long)s->notices,
+		     (unsigned long long)s->deliveries, (unsigned long long)s->sent,
+		     (unsigned long long)s->duplicates, (unsigned long long)s->transient,
+		     (unsigned long long)s->dead, (unsigned long long)s->no_address,
+		     (unsigned long long)s->retried, (unsigned long long)s->held,
+		     (unsigned long long)s->digests, (unsigned long long)s->parked,
+		     (unsigned long long)s->malformed, (unsigned long long)s->render_failures,
+		     (unsigned long long)s->batches, s->last_batch_ms, queue.ms_entries,
+		     dead.ms_entries, held.ms_entries);
+}
+
+static const struct service_desc notifier_desc = {
+	.name = "notifier",
+	.summary = "N2GG notifier: letters, MI sheets and visit schedules to schools, exactly once.",
+	.default_api = "tcp://127.0.0.1:7400",
+	.default_events = "tcp://127.0.0.1:7401",
+	.default_http = "127.0.0.1:7409",
+	.db_names = notifier_db_names,
+	.db_count = NTF_DB_COUNT,
+	.methods = notifier_methods,
+	.extra_options = notifier_options,
+	.extra_count = sizeof notifier_options / sizeof notifier_options[0],
+	.on_start = notifier_on_start,
+	.on_stop = notifier_on_stop,
+	.on_metrics = notifier_on_metrics,
+};
+
+int main(int argc, char **argv)
+{
+	struct service_desc desc = notifier_desc;
+	desc.method_count = notifier_method_count;
+	int rc = service_main(&desc, &notifier, argc, argv);
+	notice_templates_free(&notifier.templates);
+	arena_free(&notifier.arena);
+	channel_global_cleanup();
+	return rc;
+}

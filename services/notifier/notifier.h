@@ -1,0 +1,189 @@
+/* notifier: the notification service's state and the parts of its shell. It keeps its own
+ * read model of schools, clusters and visits from the other services' events, turns the
+ * events that matter to a school into notices with one delivery per recipient and channel
+ * (all in the transaction that moves its cursor, so a notice is never lost nor made
+ * twice), and sends the deliveries in the background with retries, a dead-letter list,
+ * rate limits and daily digests. */
+#ifndef N2GG_NOTIFIER_H
+#define N2GG_NOTIFIER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "channel.h"
+#include "mi.h"
+#include "n2gg/v1/notifier.pb-c.h"
+#include "notice.h"
+#include "service.h"
+#include "sub.h"
+
+enum notifier_db {
+	NTF_DB_EVENTS,
+	NTF_DB_CURSORS,
+	NTF_DB_META,
+	NTF_DB_SCHOOLS,            /* be32 urn -> NotifierSchool */
+	NTF_DB_CLUSTERS,           /* id -> NotifierCluster */
+	NTF_DB_VISITS,             /* be32 urn, visit id -> Visit */
+	NTF_DB_NOTICES,            /* id -> Notice */
+	NTF_DB_NOTICE_INDEX,       /* 'A' be64 n -> id (every notice); 'S' be32 urn be64 n -> id */
+	NTF_DB_DELIVERIES,         /* key -> Delivery */
+	NTF_DB_NOTICE_DELIVERIES,  /* notice id, NUL, key -> "" */
+	NTF_DB_QUEUE,              /* be64 due ms, key -> "": pending deliveries by due time */
+	NTF_DB_DEAD,               /* key -> "": the dead-letter list */
+	NTF_DB_HELD,               /* recipient id, NUL, key -> "": held for a digest */
+	NTF_DB_MI,                 /* 'S' YYYY/NNN -> MiSheet; 'R' YYYY/NNN be32 urn -> MiResponse;
+				    * 'L' YYYY -> be32 last number */
+	NTF_DB_PARKED,             /* be32 urn, source, be64 seq -> Event: about a school not
+				    * yet known, applied when its registry record arrives */
+	NTF_DB_COUNT
+};
+
+extern const char *const notifier_db_names[NTF_DB_COUNT];
+
+/* the channels a notice goes through: the mail channel (a mail directory or SMTP) for
+ * every recipient with an address, and optionally a webhook */
+struct notifier_channel {
+	struct channel_config cfg;
+	const char *name;          /* channel_kind_name() */
+	double rate;               /* deliveries per second; 0: no limit */
+	double tokens;             /* token bucket */
+	uint64_t refilled_ms;
+	bool enabled;
+};
+
+enum notifier_channel_slot { NTF_MAIL, NTF_WEBHOOK, NTF_CHANNELS };
+
+struct notifier_stats {
+	uint64_t notices, deliveries, sent, duplicates, transient, dead, no_address, retried,
+		held, digests, parked, unknown_schools, malformed, render_failures, batches;
+	double last_batch_ms;
+};
+
+struct notifier_batch;
+
+struct notifier {
+	struct service *svc;
+	MDB_dbi db[NTF_DB_COUNT];
+	struct sub registry, categoriser, scheduler;
+	struct notice_templates templates;
+	struct notifier_channel channels[NTF_CHANNELS];
+	struct notice_letterhead letterhead;
+	const char *from_name, *from_address, *domain;
+	int as_of;                  /* fixed date, or -1: today's */
+	int max_attempts;
+	uint64_t retry_base_ms, retry_max_ms, visit_settle_ms;
+	unsigned batch_size;
+	int digest_minute;          /* minutes after midnight */
+	int reminder_days;
+	uv_timer_t send_timer, day_timer, gate_timer;
+	long long started_ms;
+	uv_signal_t sighup;
+	struct notifier_batch *in_flight;   /* the batch being sent, NULL when none */
+	uint64_t rng;
+	struct arena arena;         /* apply and timers */
+	struct notifier_stats stats;
+};
+
+static inline struct notifier *notifier_of(struct service *svc)
+{
+	return svc->impl;
+}
+
+/* today (as-of or the real date), in days since 1970-01-01 */
+int notifier_today(const struct notifier *n);
+
+/* ---- store (notifier_store.c) ---- */
+int ntf_get(struct notifier *n, MDB_txn *txn, enum notifier_db db, const void *key, size_t klen,
+	    const ProtobufCMessageDescriptor *desc, struct arena *a, void **out,
+	    struct status *st);
+int ntf_put(struct notifier *n, MDB_txn *txn, enum notifier_db db, const void *key, size_t klen,
+	    const ProtobufCMessage *msg, struct arena *a, struct status *st);
+int ntf_get_school(struct notifier *n, MDB_txn *txn, uint32_t urn, struct arena *a,
+		   N2gg__V1__NotifierSchool **out, struct status *st);
+int ntf_put_school(struct notifier *n, MDB_txn *txn, const N2gg__V1__NotifierSchool *s,
+		   struct arena *a, struct status *st);
+int ntf_get_cluster(struct notifier *n, MDB_txn *txn, const char *id, struct arena *a,
+		    N2gg__V1__NotifierCluster **out, struct status *st);
+int ntf_get_notice(struct notifier *n, MDB_txn *txn, const char *id, struct arena *a,
+		   N2gg__V1__Notice **out, struct status *st);
+int ntf_get_delivery(struct notifier *n, MDB_txn *txn, const char *key, struct arena *a,
+		     N2gg__V1__Delivery **out, struct status *st);
+/* Stores the delivery and keeps the queue, dead and held indexes in step with its state
+ * (`old`: the stored delivery before the change, NULL when new). */
+int ntf_save_delivery(struct notifier *n, MDB_txn *txn, const N2gg__V1__Delivery *old,
+		      const N2gg__V1__Delivery *d, struct arena *a, struct status *st);
+/* Every value of `db` whose key starts with prefix (plen bytes), unpacked, in key order;
+ * keys only (as NUL-terminated copies of the part after the prefix) when desc is NULL. */
+int ntf_scan(struct notifier *n, MDB_txn *txn, enum notifier_db db, const void *prefix,
+	     size_t plen, const ProtobufCMessageDescriptor *desc, struct arena *a, void ***out,
+	     size_t *count, struct status *st);
+/* A counter in the meta database, incremented and returned. */
+int ntf_next_counter(struct notifier *n, MDB_txn *txn, const char *name, uint64_t *value,
+		     struct status *st);
+/* "YYYY/NNN": MI keys sort by year, then number. */
+void ntf_mi_key(char out[16], const char *number);
+
+/* ---- notices (notices.c) ---- */
+struct ntf_notice_spec {
+	N2gg__V1__NoticeKind kind;
+	const char *id;
+	uint32_t urn;
+	const char *cluster_id;
+	const char *school_name;
+	const char *cause;
+	const char *mi_number;
+	json_t *data;              /* taken (decref'd) */
+	N2gg__V1__Recipient **recipients;
+	size_t recipient_count;
+	uint64_t not_before_ms;    /* first attempt no earlier than this (0: now) */
+	const char *actor;
+};
+
+/* Records a notice and a delivery for each recipient and channel, appending notice.created
+ * (and notice.no_address for recipients without an address) to the service's event log.
+ * ALREADY_EXISTS when a notice of that id exists. */
+int ntf_notice_create(struct notifier *n, MDB_txn *txn, struct eventlog *log,
+		      const struct ntf_notice_spec *spec, struct arena *a, struct status *st);
+/* The recipients of a school's letters, or of a cluster's (its chair). */
+size_t ntf_school_recipients(const N2gg__V1__NotifierSchool *s, unsigned roles,
+			     N2gg__V1__Recipient **out);
+int ntf_delivery_event(struct notifier *n, MDB_txn *txn, struct eventlog *log,
+		       const char *topic, const char *actor, N2gg__V1__Delivery *d,
+		       struct status *st);
+
+/* ---- events from the other services (apply.c) ---- */
+int notifier_apply_registry(void *ctx, MDB_txn *txn, const N2gg__V1__Event *ev,
+			    struct status *st);
+int notifier_apply_categoriser(void *ctx, MDB_txn *txn, const N2gg__V1__Event *ev,
+			       struct status *st);
+int notifier_apply_scheduler(void *ctx, MDB_txn *txn, const N2gg__V1__Event *ev,
+			     struct status *st);
+
+/* ---- MI sheets (mi_sheets.c) ---- */
+/* Issues every sheet due by today, and the reminders due; in the caller's transaction. */
+int ntf_mi_tick(struct notifier *n, MDB_txn *txn, struct eventlog *log, struct arena *a,
+		unsigned *issued, struct status *st);
+int ntf_mi_issue(struct notifier *n, MDB_txn *txn, struct eventlog *log,
+		 N2gg__V1__MiSheet *sheet, const char *actor, struct arena *a, struct status *st);
+int ntf_mi_from_proto(const N2gg__V1__MiSheet *p, struct arena *a, struct mi_sheet *out,
+		      struct status *st);
+bool ntf_mi_school_matches(const N2gg__V1__MiSheet *sheet, const N2gg__V1__NotifierSchool *s,
+			   unsigned *roles);
+
+/* ---- digests (digest.c) ---- */
+int ntf_send_digests(struct notifier *n, MDB_txn *txn, struct eventlog *log, struct arena *a,
+		     unsigned *digests, unsigned *notices, struct status *st);
+
+/* ---- sending (sender.c) ---- */
+int notifier_sender_start(struct notifier *n, struct status *st);
+void notifier_sender_stop(struct notifier *n);
+/* New work may be due: look soon. */
+void notifier_sender_wake(struct notifier *n);
+/* Whether a delivery of the notice is being sent right now. */
+bool notifier_sending_notice(const struct notifier *n, const char *notice_id);
+
+/* ---- the API (handlers.c) ---- */
+extern const struct api_method notifier_methods[];
+extern const size_t notifier_method_count;
+
+#endif
