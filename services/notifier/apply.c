@@ -152,6 +152,74 @@ int notifier_apply_registry(void *ctx, MDB_txn *txn, const N2gg__V1__Event *ev,
 	return old ? 0 : apply_unpark(n, txn, school->urn, a, st);
 }
 
+/* ---- letters still to go ---- */
+
+/* Whether a notice can still be rewritten: none of its deliveries has been tried yet, nor
+ * is being. A school that changes twice before its letter goes gets one letter, the latest. */
+static bool apply_notice_open(struct notifier *n, MDB_txn *txn, const char *notice_id,
+			      struct arena *a, struct status *st)
+{
+	if (notifier_sending_notice(n, notice_id))
+		return false;
+	size_t plen = strlen(notice_id) + 1;
+	char **keys;
+	size_t count;
+	if (ntf_scan(n, txn, NTF_DB_NOTICE_DELIVERIES, notice_id, plen, NULL, a, (void ***)&keys,
+		     &count, st) < 0)
+		return false;
+	for (size_t i = 0; i < count; i++) {
+		N2gg__V1__Delivery *d;
+		if (ntf_get_delivery(n, txn, keys[i], a, &d, st) < 0 || d->attempts > 0 ||
+		    (d->state != N2GG__V1__DELIVERY_STATE__DELIVERY_PENDING &&
+		     d->state != N2GG__V1__DELIVERY_STATE__DELIVERY_NO_ADDRESS &&
+		     d->state != N2GG__V1__DELIVERY_STATE__DELIVERY_HELD))
+			return false;
+	}
+	return true;
+}
+
+/* The school's latest notice of a kind that can still be rewritten ("category/121234" in
+ * the meta database names it), or NULL. */
+static N2gg__V1__Notice *apply_open_notice(struct notifier *n, MDB_txn *txn, const char *slot,
+					   struct arena *a, struct status *st)
+{
+	MDB_val cur;
+	N2gg__V1__Notice *notice;
+	if (store_get(txn, n->db[NTF_DB_META], slot, strlen(slot), &cur, NULL) < 0)
+		return NULL;
+	const char *id = arena_strndup(a, cur.mv_data, cur.mv_size);
+	if (!apply_notice_open(n, txn, id, a, st) || ntf_get_notice(n, txn, id, a, &notice, st) < 0)
+		return NULL;
+	return notice;
+}
+
+/* Writes new data (taken) into an open notice; its deliveries, keys and Message-IDs stay. */
+static int apply_rewrite(struct notifier *n, MDB_txn *txn, N2gg__V1__Notice *notice,
+			 json_t *data, const char *cause, struct arena *a, struct status *st)
+{
+	char *json = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(data);
+	if (!json)
+		return status_fail(st, STATUS_INTERNAL, "notice %s: no data", notice->id);
+	notice->data_json = arena_strdup(a, json);
+	free(json);
+	notice->cause = arena_printf(a, "%s; then %s", notice->cause, cause);
+	struct notice_rendered r;
+	if (notice_render(&n->templates, notice->kind, notice->data_json, NULL, a, &r, st) == 0)
+		notice->subject = (char *)r.subject;
+	N2gg__V1__NoticeCreated ev = N2GG__V1__NOTICE_CREATED__INIT;
+	ev.notice = notice;
+	int rc = ntf_put(n, txn, NTF_DB_NOTICES, notice->id, strlen(notice->id), &notice->base, a, st);
+	return rc < 0 ? rc : eventlog_append(&n->svc->log, txn, "notice.updated", "notifier", &ev.base,
+					    NULL, st);
+}
+
+static int apply_remember(struct notifier *n, MDB_txn *txn, const char *slot, const char *id,
+			  struct status *st)
+{
+	return store_put(txn, n->db[NTF_DB_META], slot, strlen(slot), id, strlen(id), 0, st);
+}
+
 /* ---- category letters ---- */
 
 static int apply_categoriser_event(struct notifier *n, MDB_txn *txn, const N2gg__V1__Event *ev,
@@ -178,6 +246,20 @@ static int apply_categoriser_event(struct notifier *n, MDB_txn *txn, const N2gg_
 	if (!c->category[0])
 		return 0;   /* closed: nothing to tell a school that is gone */
 	struct notice_letterhead lh = apply_letterhead(n);
+	const char *slot = arena_printf(a, "category/%u", c->urn);
+	const char *cause = arena_printf(a, "categoriser #%llu: %s", (unsigned long long)ev->seq,
+					 c->cause);
+	N2gg__V1__Notice *open = apply_open_notice(n, txn, slot, a, st);
+	if (open) {   /* the letter not yet sent tells of the latest category instead */
+		json_t *was = json_loads(open->data_json, 0, NULL);
+		const char *told = json_string_value(
+			json_object_get(json_object_get(was, "category"), "previous"));
+		N2gg__V1__CategoryChanged *latest = arena_message_copy(a, &c->base);
+		latest->previous_category = arena_strdup(a, told ? told : c->previous_category);
+		json_decref(was);
+		return apply_rewrite(n, txn, open, notice_data_category(&lh, school, latest), cause,
+				     a, st);
+	}
 	N2gg__V1__Recipient *to[2];
 	struct ntf_notice_spec spec = {
 		.kind = N2GG__V1__NOTICE_KIND__NOTICE_CATEGORY_LETTER,
@@ -185,15 +267,16 @@ static int apply_categoriser_event(struct notifier *n, MDB_txn *txn, const N2gg_
 		.urn = c->urn,
 		.cluster_id = school->cluster_id,
 		.school_name = school->name,
-		.cause = arena_printf(a, "categoriser #%llu: %s", (unsigned long long)ev->seq,
-				      c->cause),
+		.cause = cause,
 		.data = notice_data_category(&lh, school, c),
 		.recipients = to,
 		.recipient_count = ntf_school_recipients(school, 3, to),
 		.actor = "notifier",
 	};
 	rc = ntf_notice_create(n, txn, &n->svc->log, &spec, a, st);
-	return rc == -STATUS_ALREADY_EXISTS ? 0 : rc;
+	if (rc == -STATUS_ALREADY_EXISTS)
+		return 0;
+	return rc < 0 ? rc : apply_remember(n, txn, slot, spec.id, st);
 }
 
 int notifier_apply_categoriser(void *ctx, MDB_txn *txn, const N2gg__V1__Event *ev,
@@ -296,30 +379,6 @@ static int apply_upcoming_visits(struct notifier *n, MDB_txn *txn, uint32_t urn,
 	return 0;
 }
 
-/* Whether the school's visit-schedule notice can still take another visit: nothing of it
- * has been tried yet, nor is being. */
-static bool apply_schedule_open(struct notifier *n, MDB_txn *txn, const char *notice_id,
-				struct arena *a, struct status *st)
-{
-	if (notifier_sending_notice(n, notice_id))
-		return false;
-	size_t plen = strlen(notice_id) + 1;
-	char **keys;
-	size_t count;
-	if (ntf_scan(n, txn, NTF_DB_NOTICE_DELIVERIES, notice_id, plen, NULL, a, (void ***)&keys,
-		     &count, st) < 0)
-		return false;
-	for (size_t i = 0; i < count; i++) {
-		N2gg__V1__Delivery *d;
-		if (ntf_get_delivery(n, txn, keys[i], a, &d, st) < 0 || d->attempts > 0 ||
-		    (d->state != N2GG__V1__DELIVERY_STATE__DELIVERY_PENDING &&
-		     d->state != N2GG__V1__DELIVERY_STATE__DELIVERY_NO_ADDRESS &&
-		     d->state != N2GG__V1__DELIVERY_STATE__DELIVERY_HELD))
-			return false;
-	}
-	return true;
-}
-
 /* Visits come one event each while a plan is made; the school gets one letter listing them
  * all. The letter waits visit_settle_ms for the rest of the plan, and a visit arriving while
  * it waits is written into it. */
@@ -358,30 +417,14 @@ static int apply_visit(struct notifier *n, MDB_txn *txn, const N2gg__V1__Event *
 	struct notice_letterhead lh = apply_letterhead(n);
 	json_t *data = notice_data_visits(&lh, school, visits, count);
 
-	char meta_key[32];
-	int mlen = snprintf(meta_key, sizeof meta_key, "visits/%u", v->urn);
-	MDB_val cur;
-	rc = store_get(txn, n->db[NTF_DB_META], meta_key, (size_t)mlen, &cur, st);
-	if (rc < 0 && rc != -STATUS_NOT_FOUND) {
-		json_decref(data);
-		return rc;
-	}
-	if (rc == 0) {
-		const char *open_id = arena_strndup(a, cur.mv_data, cur.mv_size);
-		N2gg__V1__Notice *notice;
-		if (apply_schedule_open(n, txn, open_id, a, st) &&
-		    ntf_get_notice(n, txn, open_id, a, &notice, st) == 0) {
-			char *json = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
-			json_decref(data);
-			if (!json)
-				return status_fail(st, STATUS_INTERNAL, "visit schedule: no data");
-			notice->data_json = arena_strdup(a, json);
-			free(json);
-			return ntf_put(n, txn, NTF_DB_NOTICES, open_id, strlen(open_id),
-				       &notice->base, a, st);
-		}
-	}
-	if (count == 0 && rc != 0) {
+	const char *slot = arena_printf(a, "visits/%u", v->urn);
+	const char *cause = arena_printf(a, "scheduler #%llu: %s", (unsigned long long)ev->seq,
+					 ve->cause);
+	N2gg__V1__Notice *open = apply_open_notice(n, txn, slot, a, st);
+	if (open)
+		return apply_rewrite(n, txn, open, data, cause, a, st);
+	MDB_val told;
+	if (count == 0 && store_get(txn, n->db[NTF_DB_META], slot, strlen(slot), &told, NULL) < 0) {
 		json_decref(data);   /* no letter was sent and no visit is left to tell of */
 		return 0;
 	}
@@ -392,8 +435,7 @@ static int apply_visit(struct notifier *n, MDB_txn *txn, const N2gg__V1__Event *
 		.urn = v->urn,
 		.cluster_id = school->cluster_id,
 		.school_name = school->name,
-		.cause = arena_printf(a, "scheduler #%llu: %s", (unsigned long long)ev->seq,
-				      ve->cause),
+		.cause = cause,
 		.data = data,
 		.recipients = to,
 		.recipient_count = ntf_school_recipients(school, 3, to),
@@ -403,10 +445,7 @@ static int apply_visit(struct notifier *n, MDB_txn *txn, const N2gg__V1__Event *
 	rc = ntf_notice_create(n, txn, &n->svc->log, &spec, a, st);
 	if (rc == -STATUS_ALREADY_EXISTS)
 		return 0;
-	if (rc < 0)
-		return rc;
-	return store_put(txn, n->db[NTF_DB_META], meta_key, (size_t)mlen, spec.id, strlen(spec.id),
-			 0, st);
+	return rc < 0 ? rc : apply_remember(n, txn, slot, spec.id, st);
 }
 
 static int apply_scheduler_event(struct notifier *n, MDB_txn *txn, const N2gg__V1__Event *ev,
