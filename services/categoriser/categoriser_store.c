@@ -13,15 +13,7 @@ static int cat_store_get_message(MDB_txn *txn, MDB_dbi db, uint32_t urn,
 {
 	uint8_t key[4];
 	store_be32(key, urn);
-	MDB_val val;
-	int rc = store_get(txn, db, key, sizeof key, &val, st);
-	if (rc < 0)
-		return rc;
-	*out = protobuf_c_message_unpack(desc, &a->pb, val.mv_size, val.mv_data);
-	if (!*out)
-		return status_fail(st, STATUS_INTERNAL, "stored %s of URN %u is corrupt", desc->name,
-				   urn);
-	return 0;
+	return store_get_message(txn, db, key, sizeof key, desc, a, out, st);
 }
 
 static int cat_store_put_message(MDB_txn *txn, MDB_dbi db, uint32_t urn,
@@ -29,9 +21,7 @@ static int cat_store_put_message(MDB_txn *txn, MDB_dbi db, uint32_t urn,
 {
 	uint8_t key[4];
 	store_be32(key, urn);
-	size_t len;
-	void *data = arena_pack(a, msg, &len);
-	return store_put(txn, db, key, sizeof key, data, len, 0, st);
+	return store_put_message(txn, db, key, sizeof key, msg, a, st);
 }
 
 int cat_store_get_facts(struct categoriser *c, MDB_txn *txn, uint32_t urn, struct arena *a,

@@ -172,3 +172,25 @@ int store_del(MDB_txn *txn, MDB_dbi db, const void *key, size_t klen, struct sta
 		return 0;
 	return rc ? store_error(rc, "deleting from the store", st) : 0;
 }
+
+int store_get_message(MDB_txn *txn, MDB_dbi db, const void *key, size_t klen,
+		      const ProtobufCMessageDescriptor *desc, struct arena *a, void **out,
+		      struct status *st)
+{
+	MDB_val val;
+	int rc = store_get(txn, db, key, klen, &val, st);
+	if (rc < 0)
+		return rc;
+	*out = protobuf_c_message_unpack(desc, &a->pb, val.mv_size, val.mv_data);
+	if (!*out)
+		return status_fail(st, STATUS_INTERNAL, "a stored %s is corrupt", desc->name);
+	return 0;
+}
+
+int store_put_message(MDB_txn *txn, MDB_dbi db, const void *key, size_t klen,
+		      const ProtobufCMessage *msg, struct arena *a, struct status *st)
+{
+	size_t len;
+	void *data = arena_pack(a, msg, &len);
+	return store_put(txn, db, key, klen, data, len, 0, st);
+}

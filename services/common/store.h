@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arena.h"
 #include "status.h"
 
 #define STORE_MAX_DBS 16
@@ -48,6 +49,14 @@ int store_put(MDB_txn *txn, MDB_dbi db, const void *key, size_t klen, const void
 int store_get(MDB_txn *txn, MDB_dbi db, const void *key, size_t klen, MDB_val *val,
 	      struct status *st);
 int store_del(MDB_txn *txn, MDB_dbi db, const void *key, size_t klen, struct status *st);
+/* A protobuf message under `key`, packed from / unpacked into the arena. The get returns
+ * -STATUS_NOT_FOUND when absent (st set, as store_get) and STATUS_INTERNAL naming the type
+ * when the stored bytes do not unpack. */
+int store_get_message(MDB_txn *txn, MDB_dbi db, const void *key, size_t klen,
+		      const ProtobufCMessageDescriptor *desc, struct arena *a, void **out,
+		      struct status *st);
+int store_put_message(MDB_txn *txn, MDB_dbi db, const void *key, size_t klen,
+		      const ProtobufCMessage *msg, struct arena *a, struct status *st);
 /* Maps an LMDB return code to a status (MDB_MAP_FULL to STORE_ERR_MAP_FULL). */
 int store_error(int rc, const char *what, struct status *st);
 

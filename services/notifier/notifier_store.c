@@ -15,22 +15,13 @@ int ntf_get(struct notifier *n, MDB_txn *txn, enum notifier_db db, const void *k
 	    const ProtobufCMessageDescriptor *desc, struct arena *a, void **out,
 	    struct status *st)
 {
-	MDB_val val;
-	int rc = store_get(txn, n->db[db], key, klen, &val, st);
-	if (rc < 0)
-		return rc;
-	*out = protobuf_c_message_unpack(desc, &a->pb, val.mv_size, val.mv_data);
-	if (!*out)
-		return status_fail(st, STATUS_INTERNAL, "a stored %s is corrupt", desc->name);
-	return 0;
+	return store_get_message(txn, n->db[db], key, klen, desc, a, out, st);
 }
 
 int ntf_put(struct notifier *n, MDB_txn *txn, enum notifier_db db, const void *key, size_t klen,
 	    const ProtobufCMessage *msg, struct arena *a, struct status *st)
 {
-	size_t len;
-	void *data = arena_pack(a, msg, &len);
-	return store_put(txn, n->db[db], key, klen, data, len, 0, st);
+	return store_put_message(txn, n->db[db], key, klen, msg, a, st);
 }
 
 int ntf_get_school(struct notifier *n, MDB_txn *txn, uint32_t urn, struct arena *a,

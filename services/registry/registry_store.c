@@ -10,15 +10,6 @@ const char *const registry_db_names[REGISTRY_DB_COUNT] = {
 	"events", "schools", "clusters", "memberships", "cluster_members", "school_events", "groups",
 };
 
-static int registry_store_put_message(MDB_txn *txn, MDB_dbi db, const void *key, size_t klen,
-				      const ProtobufCMessage *msg, struct arena *a,
-				      struct status *st)
-{
-	size_t len;
-	void *buf = arena_pack(a, msg, &len);
-	return store_put(txn, db, key, klen, buf, len, 0, st);
-}
-
 static void *registry_store_unpack(const ProtobufCMessageDescriptor *desc, const MDB_val *v,
 				   struct arena *a)
 {
@@ -48,7 +39,7 @@ int registry_store_put_school(const struct registry_store *rs, MDB_txn *txn,
 {
 	uint8_t key[4];
 	store_be32(key, school->urn);
-	return registry_store_put_message(txn, rs->db[REGISTRY_DB_SCHOOLS], key, sizeof key,
+	return store_put_message(txn, rs->db[REGISTRY_DB_SCHOOLS], key, sizeof key,
 					  &school->base, a, st);
 }
 
@@ -105,7 +96,7 @@ int registry_store_put_cluster(const struct registry_store *rs, MDB_txn *txn,
 	N2gg__V1__Cluster copy = *cluster;
 	copy.n_member_urns = 0;
 	copy.member_urns = NULL;
-	return registry_store_put_message(txn, rs->db[REGISTRY_DB_CLUSTERS], cluster->id,
+	return store_put_message(txn, rs->db[REGISTRY_DB_CLUSTERS], cluster->id,
 					  strlen(cluster->id), &copy.base, a, st);
 }
 
@@ -204,7 +195,7 @@ int registry_store_add_membership(const struct registry_store *rs, MDB_txn *txn,
 	store_be32(key, urn);
 	memcpy(key + 4, m->from_date, 10);
 	store_be32(key + 14, (uint32_t)count);
-	if ((rc = registry_store_put_message(txn, rs->db[REGISTRY_DB_MEMBERSHIPS], key, sizeof key,
+	if ((rc = store_put_message(txn, rs->db[REGISTRY_DB_MEMBERSHIPS], key, sizeof key,
 					     &m->base, a, st)) < 0)
 		return rc;
 	uint8_t mkey[64];
@@ -296,6 +287,6 @@ int registry_store_get_group(const struct registry_store *rs, MDB_txn *txn, cons
 int registry_store_put_group(const struct registry_store *rs, MDB_txn *txn,
 			     const N2gg__V1__Group *group, struct arena *a, struct status *st)
 {
-	return registry_store_put_message(txn, rs->db[REGISTRY_DB_GROUPS], group->id,
+	return store_put_message(txn, rs->db[REGISTRY_DB_GROUPS], group->id,
 					  strlen(group->id), &group->base, a, st);
 }

@@ -10,22 +10,13 @@ int sch_store_get(struct scheduler *s, MDB_txn *txn, enum scheduler_db db, const
 		  size_t klen, const ProtobufCMessageDescriptor *desc, struct arena *a, void **out,
 		  struct status *st)
 {
-	MDB_val val;
-	int rc = store_get(txn, s->db[db], key, klen, &val, st);
-	if (rc < 0)
-		return rc;
-	*out = protobuf_c_message_unpack(desc, &a->pb, val.mv_size, val.mv_data);
-	if (!*out)
-		return status_fail(st, STATUS_INTERNAL, "a stored %s is corrupt", desc->name);
-	return 0;
+	return store_get_message(txn, s->db[db], key, klen, desc, a, out, st);
 }
 
 int sch_store_put(struct scheduler *s, MDB_txn *txn, enum scheduler_db db, const void *key,
 		  size_t klen, const ProtobufCMessage *msg, struct arena *a, struct status *st)
 {
-	size_t len;
-	void *data = arena_pack(a, msg, &len);
-	return store_put(txn, s->db[db], key, klen, data, len, 0, st);
+	return store_put_message(txn, s->db[db], key, klen, msg, a, st);
 }
 
 int sch_store_get_school(struct scheduler *s, MDB_txn *txn, uint32_t urn, struct arena *a,
