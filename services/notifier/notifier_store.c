@@ -142,7 +142,7 @@ int ntf_scan(struct notifier *n, MDB_txn *txn, enum notifier_db db, const void *
 	int rc = 0;
 	for (mrc = mdb_cursor_get(cur, &k, &v, plen ? MDB_SET_RANGE : MDB_FIRST); mrc == 0;
 	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		if (k.mv_size < plen || memcmp(k.mv_data, prefix, plen) != 0)
+		if (plen && (k.mv_size < plen || memcmp(k.mv_data, prefix, plen) != 0))
 			break;
 		void *item;
 		if (desc) {

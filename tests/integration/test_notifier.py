@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import signal
+import time
 
 from harness import (ALREADY_EXISTS, FAILED_PRECONDITION, INVALID_ARGUMENT, SLOW, SOURCE_DIR,
                      ServiceError, ServiceTestCase, common_pb2, gen_gias, import_file,
@@ -256,6 +257,33 @@ class TestWebhook(NotifierCase):
             self.assertIn("no email address", states[("maildir", HEAD)].last_reply)
             self.assertIn(states[("webhook", HEAD)].key, [r["key"] for r in ok])
             self.assertTrue(self.events(ntf, "notice.no_address"))
+
+
+    def test_rate_limit_per_channel(self):
+        data = gen_gias(os.path.join(self.tmp, "data"), "--schools", "30", "--seed", "5")
+        reg, cat = self.start_upstream(data)
+        with Webhook([], 200) as hook:
+            ntf = self.start_notifier(reg, cat, "--webhook", hook.url, "--webhook-rate", "10")
+            arrivals = []
+            deadline = time.time() + 60 * SLOW
+            while time.time() < deadline:
+                while len(arrivals) < len(hook.requests):
+                    arrivals.append(time.time())
+                if arrivals and ntf.metric("n2gg_notifier_queue") == 0:
+                    break
+                time.sleep(0.02)
+            self.settled(reg, cat, ntf)
+            while len(arrivals) < len(hook.requests):
+                arrivals.append(time.time())
+            n = len(arrivals)
+            self.assertGreater(n, 30)
+            # a bucket of 10 a second, bursts of up to a second's worth
+            self.assertGreaterEqual(arrivals[-1] - arrivals[0], (n - 10) / 10 - 0.5)
+            for i in range(n):
+                window = [t for t in arrivals if arrivals[i] <= t < arrivals[i] + 1.0]
+                self.assertLessEqual(len(window), 10 + 10 + 1)
+            # the mail directory has no limit: every letter there long before the webhook's
+            self.assertEqual(ntf.metric("n2gg_notifier_dead"), 0)
 
 
 class TestMiSheets(NotifierCase):
