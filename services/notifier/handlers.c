@@ -72,7 +72,7 @@ static int ntf_publish_mi(struct api_call *call)
 	if (!sheet->publication_date[0])
 		sheet->publication_date = arena_strdup(call->arena, "");
 	struct mi_sheet m;
-	int rc = ntf_mi_from_proto(sheet, call->arena, &m, st);
+	int rc = ntf_mi_from_proto(sheet, &m, st);
 	if (rc < 0)
 		return rc;
 	if (!sheet->publication_date[0])
@@ -485,7 +485,7 @@ static int ntf_retry_delivery(struct api_call *call)
 	d->attempts = 0;   /* a fresh round of attempts; the last reply stays until the next */
 	d->next_attempt_unix_ms = date_now_ms();
 	if ((rc = ntf_save_delivery(n, call->txn, old, d, call->arena, st)) < 0 ||
-	    (rc = ntf_delivery_event(n, call->txn, call->log, "notice.retried", ntf_actor(call), d,
+	    (rc = ntf_delivery_event(call->txn, call->log, "notice.retried", ntf_actor(call), d,
 				     st)) < 0)
 		return rc;
 	n->stats.retried++;

@@ -10,8 +10,7 @@
 #include "mi.h"
 #include "notifier.h"
 
-int ntf_mi_from_proto(const N2gg__V1__MiSheet *p, struct arena *a, struct mi_sheet *out,
-		      struct status *st)
+int ntf_mi_from_proto(const N2gg__V1__MiSheet *p, struct mi_sheet *out, struct status *st)
 {
 	mi_sheet_init(out);
 	out->type = p->type == N2GG__V1__MI_TYPE__MI_ACTION ? MI_ACTION : MI_INFORMATION;
@@ -44,7 +43,6 @@ int ntf_mi_from_proto(const N2gg__V1__MiSheet *p, struct arena *a, struct mi_she
 	}
 	out->links = (const char *const *)p->links;
 	out->link_count = p->n_links;
-	(void)a;
 	return 0;
 }
 
@@ -57,7 +55,7 @@ bool ntf_mi_school_matches(const N2gg__V1__MiSheet *sheet, const N2gg__V1__Notif
 	if (s->status != N2GG__V1__SCHOOL_STATUS__STATUS_OPEN &&
 	    s->status != N2GG__V1__SCHOOL_STATUS__STATUS_OPEN_PROPOSED_TO_CLOSE)
 		return false;
-	if (ntf_mi_from_proto(sheet, NULL, &m, &st) < 0)
+	if (ntf_mi_from_proto(sheet, &m, &st) < 0)
 		return false;
 	struct mi_school school = {
 		.category = s->category[0],
@@ -194,7 +192,7 @@ int ntf_mi_tick(struct notifier *n, MDB_txn *txn, struct eventlog *log, struct a
 	for (size_t i = 0; i < count; i++) {
 		N2gg__V1__MiSheet *s = sheets[i];
 		struct mi_sheet m;
-		if (ntf_mi_from_proto(s, a, &m, st) < 0)
+		if (ntf_mi_from_proto(s, &m, st) < 0)
 			continue;
 		if (!s->issued && m.publication_date <= today) {
 			if ((rc = ntf_mi_issue(n, txn, log, s, "notifier", a, st)) < 0)

@@ -29,11 +29,9 @@ static const char *ntf_recipient_id(const N2gg__V1__Recipient *r, struct arena *
 		      : arena_printf(a, "cluster:%s:%d", r->cluster_id, (int)r->role);
 }
 
-int ntf_delivery_event(struct notifier *n, MDB_txn *txn, struct eventlog *log,
-		       const char *topic, const char *actor, N2gg__V1__Delivery *d,
-		       struct status *st)
+int ntf_delivery_event(MDB_txn *txn, struct eventlog *log, const char *topic,
+		       const char *actor, N2gg__V1__Delivery *d, struct status *st)
 {
-	(void)n;
 	N2gg__V1__DeliveryEvent ev = N2GG__V1__DELIVERY_EVENT__INIT;
 	ev.delivery = d;
 	return eventlog_append(log, txn, topic, actor, &ev.base, NULL, st);
@@ -164,7 +162,7 @@ int ntf_notice_create(struct notifier *n, MDB_txn *txn, struct eventlog *log,
 					 "notice=%s urn=%u role=%d name=\"%s\" reason=\"%s\"",
 					 notice->id, d->recipient->urn, (int)d->recipient->role,
 					 d->recipient->name, d->last_reply);
-				if ((rc = ntf_delivery_event(n, txn, log, "notice.no_address",
+				if ((rc = ntf_delivery_event(txn, log, "notice.no_address",
 							     spec->actor, d, st)) < 0)
 					return rc;
 			} else if (d->state == N2GG__V1__DELIVERY_STATE__DELIVERY_HELD) {

@@ -147,9 +147,8 @@ int ntf_notice_create(struct notifier *n, MDB_txn *txn, struct eventlog *log,
 /* The recipients of a school's letters, or of a cluster's (its chair). */
 size_t ntf_school_recipients(const N2gg__V1__NotifierSchool *s, unsigned roles,
 			     N2gg__V1__Recipient **out);
-int ntf_delivery_event(struct notifier *n, MDB_txn *txn, struct eventlog *log,
-		       const char *topic, const char *actor, N2gg__V1__Delivery *d,
-		       struct status *st);
+int ntf_delivery_event(MDB_txn *txn, struct eventlog *log, const char *topic,
+		       const char *actor, N2gg__V1__Delivery *d, struct status *st);
 
 /* ---- events from the other services (apply.c) ---- */
 int notifier_apply_registry(void *ctx, MDB_txn *txn, const N2gg__V1__Event *ev,
@@ -165,8 +164,7 @@ int ntf_mi_tick(struct notifier *n, MDB_txn *txn, struct eventlog *log, struct a
 		unsigned *issued, struct status *st);
 int ntf_mi_issue(struct notifier *n, MDB_txn *txn, struct eventlog *log,
 		 N2gg__V1__MiSheet *sheet, const char *actor, struct arena *a, struct status *st);
-int ntf_mi_from_proto(const N2gg__V1__MiSheet *p, struct arena *a, struct mi_sheet *out,
-		      struct status *st);
+int ntf_mi_from_proto(const N2gg__V1__MiSheet *p, struct mi_sheet *out, struct status *st);
 bool ntf_mi_school_matches(const N2gg__V1__MiSheet *sheet, const N2gg__V1__NotifierSchool *s,
 			   unsigned *roles);
 

@@ -200,7 +200,7 @@ static int sender_record(struct notifier *n, MDB_txn *txn, struct sender_item *i
 	}
 	if ((rc = ntf_save_delivery(n, txn, old, d, a, st)) < 0)
 		return rc;
-	return topic ? ntf_delivery_event(n, txn, &n->svc->log, topic, "notifier", d, st) : 0;
+	return topic ? ntf_delivery_event(txn, &n->svc->log, topic, "notifier", d, st) : 0;
 }
 
 static int sender_commit(void *ctx, MDB_txn *txn, struct status *st)

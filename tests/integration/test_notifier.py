@@ -257,6 +257,23 @@ class TestWebhook(NotifierCase):
             self.assertIn("no email address", states[("maildir", HEAD)].last_reply)
             self.assertIn(states[("webhook", HEAD)].key, [r["key"] for r in ok])
             self.assertTrue(self.events(ntf, "notice.no_address"))
+            # the address put right in the registry: the letter can be sent after all
+            missing = states[("maildir", HEAD)]
+            with self.assertRaises(ServiceError) as e:
+                self.client(ntf).call("RetryDelivery", ntf_pb2.RetryDeliveryRequest(key=missing.key))
+            self.assertEqual(e.exception.code, FAILED_PRECONDITION)
+            self.assertIn("no usable email address", e.exception.message)
+            self.client(reg).call("ImportContacts", registry_pb2.ImportRequest(
+                data=f"urn,role,name,email,phone\n{urn},{role},{name},head@found.example.org,{phone}\n"
+                .encode(), file_name="contacts.csv"), registry_pb2.ImportReply)
+            wait_for(lambda: [r for r in self.client(ntf).call(
+                "GetRecipients", ntf_pb2.RecipientsRequest(urn=int(urn)), ntf_pb2.RecipientsReply).recipients
+                if r.role == HEAD and r.email], what="the new address")
+            self.client(ntf).call("RetryDelivery", ntf_pb2.RetryDeliveryRequest(key=missing.key))
+            self.settled(reg, cat, ntf)
+            msg = parse(os.path.join(ntf.data_dir, "store", "maildir", missing.key + ".eml"))
+            self.assertEqual(msg["To"].addresses[0].addr_spec, "head@found.example.org")
+            self.assertEqual(msg["Message-ID"], missing.message_id)
 
 
     def test_rate_limit_per_channel(self):
