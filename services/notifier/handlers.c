@@ -69,8 +69,6 @@ static int ntf_publish_mi(struct api_call *call)
 		return status_fail(st, STATUS_INVALID_ARGUMENT,
 				   "MI Number: assigned on publication, not given");
 	int today = notifier_today(n);
-	if (!sheet->publication_date[0])
-		sheet->publication_date = arena_strdup(call->arena, "");
 	struct mi_sheet m;
 	int rc = ntf_mi_from_proto(sheet, &m, st);
 	if (rc < 0)
@@ -166,16 +164,6 @@ static int ntf_list_mi(struct api_call *call)
 	return rc;
 }
 
-static size_t ntf_response_key(uint8_t *key, const char *number, uint32_t urn)
-{
-	key[0] = 'R';
-	ntf_mi_key((char *)key + 1, number);
-	size_t len = 1 + strlen((char *)key + 1);
-	if (urn)
-		store_be32(key + len, urn);
-	return urn ? len + 4 : len;
-}
-
 static int ntf_respond_mi(struct api_call *call)
 {
 	const N2gg__V1__RespondMiRequest *req = call->body;
@@ -204,7 +192,7 @@ static int ntf_respond_mi(struct api_call *call)
 		return status_fail(st, STATUS_FAILED_PRECONDITION,
 				   "%s (%u) is not in the audience of MI %s", school->name,
 				   school->urn, sheet->number);
-	uint8_t key[40];
+	uint8_t key[NTF_RESPONSE_KEY_SIZE];
 	size_t klen = ntf_response_key(key, sheet->number, req->urn);
 	MDB_val v;
 	if (store_get(call->txn, n->db[NTF_DB_MI], key, klen, &v, NULL) == 0)
@@ -240,7 +228,7 @@ static int ntf_mi_status(struct api_call *call)
 	int rc = ntf_mi_get(call, req->number, &reply->sheet);
 	if (rc < 0)
 		return rc;
-	uint8_t prefix[40];
+	uint8_t prefix[NTF_RESPONSE_KEY_SIZE];
 	size_t plen = ntf_response_key(prefix, reply->sheet->number, 0);
 	if ((rc = ntf_scan(n, call->txn, NTF_DB_MI, prefix, plen, &n2gg__v1__mi_response__descriptor,
 			   call->arena, (void ***)&reply->responded, &reply->n_responded,
@@ -254,10 +242,8 @@ static int ntf_mi_status(struct api_call *call)
 		return rc;
 	for (size_t i = 0; i < count; i++) {
 		unsigned roles;
-		bool responded = false;
-		for (size_t j = 0; j < reply->n_responded && !responded; j++)
-			responded = reply->responded[j]->urn == all[i]->urn;
-		if (responded || !ntf_mi_school_matches(reply->sheet, all[i], &roles))
+		if (!ntf_mi_school_matches(reply->sheet, all[i], &roles) ||
+		    ntf_mi_responded(n, call->txn, reply->sheet->number, all[i]->urn))
 			continue;
 		N2gg__V1__OutstandingSchool *o =
 			arena_message(call->arena, &n2gg__v1__outstanding_school__descriptor);

@@ -81,15 +81,12 @@ static int mi_put_sheet(struct notifier *n, MDB_txn *txn, const N2gg__V1__MiShee
 	return ntf_put(n, txn, NTF_DB_MI, key, strlen(key), &sheet->base, a, st);
 }
 
-static bool mi_responded(struct notifier *n, MDB_txn *txn, const char *number, uint32_t urn)
+bool ntf_mi_responded(struct notifier *n, MDB_txn *txn, const char *number, uint32_t urn)
 {
-	uint8_t key[32];
-	key[0] = 'R';
-	ntf_mi_key((char *)key + 1, number);
-	size_t len = 1 + strlen((char *)key + 1);
-	store_be32(key + len, urn);
+	uint8_t key[NTF_RESPONSE_KEY_SIZE];
 	MDB_val v;
-	return store_get(txn, n->db[NTF_DB_MI], key, len + 4, &v, NULL) == 0;
+	return store_get(txn, n->db[NTF_DB_MI], key, ntf_response_key(key, number, urn), &v, NULL) ==
+	       0;
 }
 
 /* One notice per school in the audience (those that have not responded, for a reminder). */
@@ -109,7 +106,7 @@ static int mi_send(struct notifier *n, MDB_txn *txn, struct eventlog *log,
 	for (size_t i = 0; i < count; i++) {
 		unsigned roles;
 		if (!ntf_mi_school_matches(sheet, all[i], &roles) ||
-		    (reminder && mi_responded(n, txn, sheet->number, all[i]->urn)))
+		    (reminder && ntf_mi_responded(n, txn, sheet->number, all[i]->urn)))
 			continue;
 		N2gg__V1__Recipient *to[2];
 		struct ntf_notice_spec spec = {

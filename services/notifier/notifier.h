@@ -122,6 +122,10 @@ int ntf_next_counter(struct notifier *n, MDB_txn *txn, const char *name, uint64_
 		     struct status *st);
 /* "YYYY/NNN": MI keys sort by year, then number. */
 void ntf_mi_key(char out[16], const char *number);
+/* A school's response to a sheet: 'R', the sheet's key, the URN (all of a sheet's
+ * responses share the key without the URN, urn 0). Returns the key's length. */
+#define NTF_RESPONSE_KEY_SIZE 24
+size_t ntf_response_key(uint8_t key[NTF_RESPONSE_KEY_SIZE], const char *number, uint32_t urn);
 
 /* ---- notices (notices.c) ---- */
 struct ntf_notice_spec {
@@ -165,6 +169,7 @@ int ntf_mi_tick(struct notifier *n, MDB_txn *txn, struct eventlog *log, struct a
 int ntf_mi_issue(struct notifier *n, MDB_txn *txn, struct eventlog *log,
 		 N2gg__V1__MiSheet *sheet, const char *actor, struct arena *a, struct status *st);
 int ntf_mi_from_proto(const N2gg__V1__MiSheet *p, struct mi_sheet *out, struct status *st);
+bool ntf_mi_responded(struct notifier *n, MDB_txn *txn, const char *number, uint32_t urn);
 bool ntf_mi_school_matches(const N2gg__V1__MiSheet *sheet, const N2gg__V1__NotifierSchool *s,
 			   unsigned *roles);
 

@@ -181,6 +181,16 @@ int ntf_next_counter(struct notifier *n, MDB_txn *txn, const char *name, uint64_
 	return store_put(txn, n->db[NTF_DB_META], name, strlen(name), buf, 8, 0, st);
 }
 
+size_t ntf_response_key(uint8_t key[NTF_RESPONSE_KEY_SIZE], const char *number, uint32_t urn)
+{
+	key[0] = 'R';
+	ntf_mi_key((char *)key + 1, number);
+	size_t len = 1 + strlen((char *)key + 1);
+	if (urn)
+		store_be32(key + len, urn);
+	return urn ? len + 4 : len;
+}
+
 void ntf_mi_key(char out[16], const char *number)
 {
 	/* "014/13" -> "2013/014" */
