@@ -38,7 +38,6 @@ static int apply_park(struct notifier *n, MDB_txn *txn, uint32_t urn, char sourc
 	store_be32(key, urn);
 	key[4] = (uint8_t)source;
 	store_be64(key + 5, ev->seq);
-	n->stats.parked++;
 	log_info("event about a school not yet known kept until the registry names it",
 		 "urn=%u topic=%s seq=%llu", urn, ev->topic, (unsigned long long)ev->seq);
 	return ntf_put(n, txn, NTF_DB_PARKED, key, sizeof key, &ev->base, a, st);
@@ -318,7 +317,7 @@ static int apply_allocation(struct notifier *n, MDB_txn *txn, const N2gg__V1__Ev
 	} else {
 		rc = ntf_get_cluster(n, txn, al->cluster_id, a, &cluster, st);
 		if (rc == -STATUS_NOT_FOUND) {
-			n->stats.unknown_schools++;
+			n->stats.unknown_clusters++;
 			log_warn("allocation for an unknown cluster: no letter", "cluster=%s seq=%llu",
 				 al->cluster_id, (unsigned long long)ev->seq);
 			return 0;

@@ -366,17 +366,32 @@ static void notifier_on_stop(struct service *svc)
 	uv_close((uv_handle_t *)&n->sighup, NULL);
 }
 
+/* A counter kept in the meta database (ntf_next_counter), 0 when never counted. */
+static unsigned long long notifier_counter(MDB_txn *txn, MDB_dbi meta, const char *name)
+{
+	MDB_val v;
+	return store_get(txn, meta, name, strlen(name), &v, NULL) == 0 && v.mv_size == 8
+		       ? (unsigned long long)store_from_be64(v.mv_data)
+		       : 0;
+}
+
 static void notifier_on_metrics(struct service *svc, struct http_response *res)
 {
 	const struct notifier *n = svc->impl;
 	const struct notifier_stats *s = &n->stats;
 	MDB_txn *txn;
 	struct status st;
-	MDB_stat queue = {0}, dead = {0}, held = {0};
+	MDB_stat queue = {0}, dead = {0}, held = {0}, deliveries = {0}, parked = {0};
+	unsigned long long notices = 0, no_address = 0, digests = 0;
 	if (store_begin_read(&svc->store, &txn, &st) == 0) {
 		mdb_stat(txn, n->db[NTF_DB_QUEUE], &queue);
 		mdb_stat(txn, n->db[NTF_DB_DEAD], &dead);
 		mdb_stat(txn, n->db[NTF_DB_HELD], &held);
+		mdb_stat(txn, n->db[NTF_DB_DELIVERIES], &deliveries);
+		mdb_stat(txn, n->db[NTF_DB_PARKED], &parked);
+		notices = notifier_counter(txn, n->db[NTF_DB_META], "notice_seq");
+		no_address = notifier_counter(txn, n->db[NTF_DB_META], "no_address");
+		digests = notifier_counter(txn, n->db[NTF_DB_META], "digest_seq");
 		mdb_txn_abort(txn);
 	}
 	http_appendf(res,
@@ -384,33 +399,31 @@ static void notifier_on_metrics(struct service *svc, struct http_response *res)
 		     "n2gg_notifier_categoriser_cursor %llu\n"
 		     "n2gg_notifier_scheduler_cursor %llu\n"
 		     "n2gg_notifier_notices_total %llu\n"
-		     "n2gg_notifier_deliveries_total %llu\n"
+		     "n2gg_notifier_deliveries_total %zu\n"
 		     "n2gg_notifier_sent_total %llu\n"
 		     "n2gg_notifier_duplicates_total %llu\n"
 		     "n2gg_notifier_transient_failures_total %llu\n"
 		     "n2gg_notifier_dead_letters_total %llu\n"
 		     "n2gg_notifier_no_address_total %llu\n"
 		     "n2gg_notifier_retried_total %llu\n"
-		     "n2gg_notifier_held_total %llu\n"
 		     "n2gg_notifier_digests_total %llu\n"
-		     "n2gg_notifier_parked_total %llu\n"
 		     "n2gg_notifier_malformed_events_total %llu\n"
+		     "n2gg_notifier_unknown_clusters_total %llu\n"
 		     "n2gg_notifier_render_failures_total %llu\n"
 		     "n2gg_notifier_batches_total %llu\n"
 		     "n2gg_notifier_last_batch_ms %.1f\n"
 		     "n2gg_notifier_queue %zu\n"
 		     "n2gg_notifier_dead %zu\n"
-		     "n2gg_notifier_held %zu\n",
+		     "n2gg_notifier_held %zu\n"
+		     "n2gg_notifier_parked %zu\n",
 		     (unsigned long long)n->registry.cursor, (unsigned long long)n->categoriser.cursor,
-		     (unsigned long long)n->scheduler.cursor, (unsigned long long)s->notices,
-		     (unsigned long long)s->deliveries, (unsigned long long)s->sent,
-		     (unsigned long long)s->duplicates, (unsigned long long)s->transient,
-		     (unsigned long long)s->dead, (unsigned long long)s->no_address,
-		     (unsigned long long)s->retried, (unsigned long long)s->held,
-		     (unsigned long long)s->digests, (unsigned long long)s->parked,
-		     (unsigned long long)s->malformed, (unsigned long long)s->render_failures,
+		     (unsigned long long)n->scheduler.cursor, notices, deliveries.ms_entries,
+		     (unsigned long long)s->sent, (unsigned long long)s->duplicates,
+		     (unsigned long long)s->transient, (unsigned long long)s->dead, no_address,
+		     (unsigned long long)s->retried, digests, (unsigned long long)s->malformed,
+		     (unsigned long long)s->unknown_clusters, (unsigned long long)s->render_failures,
 		     (unsigned long long)s->batches, s->last_batch_ms, queue.ms_entries,
-		     dead.ms_entries, held.ms_entries);
+		     dead.ms_entries, held.ms_entries, parked.ms_entries);
 }
 
 static const struct service_desc notifier_desc = {

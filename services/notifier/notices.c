@@ -154,9 +154,10 @@ int ntf_notice_create(struct notifier *n, MDB_txn *txn, struct eventlog *log,
 					    nlen + 1 + klen, "", 0, 0, st)) < 0)
 				return rc;
 			ev.deliveries[ev.n_deliveries++] = d;
-			n->stats.deliveries++;
 			if (d->state == N2GG__V1__DELIVERY_STATE__DELIVERY_NO_ADDRESS) {
-				n->stats.no_address++;
+				uint64_t count;   /* kept in the store: exact across retried batches */
+				if ((rc = ntf_next_counter(n, txn, "no_address", &count, st)) < 0)
+					return rc;
 				log_warn("recipient without an email address: the letter goes by "
 					 "the other channels only",
 					 "notice=%s urn=%u role=%d name=\"%s\" reason=\"%s\"",
@@ -165,17 +166,16 @@ int ntf_notice_create(struct notifier *n, MDB_txn *txn, struct eventlog *log,
 				if ((rc = ntf_delivery_event(txn, log, "notice.no_address",
 							     spec->actor, d, st)) < 0)
 					return rc;
-			} else if (d->state == N2GG__V1__DELIVERY_STATE__DELIVERY_HELD) {
-				n->stats.held++;
 			}
 		}
 	}
 	notice->deliveries = (uint32_t)ev.n_deliveries;
 	if ((rc = ntf_put(n, txn, NTF_DB_NOTICES, notice->id, strlen(notice->id), &notice->base, a,
 			  st)) < 0 ||
-	    (rc = ntf_index_notice(n, txn, notice, st)) < 0 ||
-	    (rc = eventlog_append(log, txn, "notice.created", spec->actor, &ev.base, NULL, st)) < 0)
+	    (rc = ntf_index_notice(n, txn, notice, st)) < 0)
 		return rc;
-	n->stats.notices++;
-	return 0;
+	/* the letter's data stays in the store: the event says what and to whom, in half the bytes */
+	ev.notice = arena_message_copy(a, &notice->base);
+	ev.notice->data_json = "";
+	return eventlog_append(log, txn, "notice.created", spec->actor, &ev.base, NULL, st);
 }

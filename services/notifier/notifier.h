@@ -54,8 +54,10 @@ struct notifier_channel {
 enum notifier_channel_slot { NTF_MAIL, NTF_WEBHOOK, NTF_CHANNELS };
 
 struct notifier_stats {
-	uint64_t notices, deliveries, sent, duplicates, transient, dead, no_address, retried,
-		held, digests, parked, unknown_schools, malformed, render_failures, batches;
+	/* counted once the transaction that did it committed (the notices, deliveries and
+	 * parked events themselves are counted from the store) */
+	uint64_t sent, duplicates, transient, dead, retried, unknown_clusters, malformed,
+		render_failures, batches;
 	double last_batch_ms;
 };
 

@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#include "bench_rpc.h"
 #include "bench_util.h"
 #include "client.h"
 #include "n2gg/v1/categoriser.pb-c.h"
@@ -45,36 +46,12 @@ struct bench {
 	long flips;            /* SetFlags sent so far: request i sets the flag on pass 0, ... */
 };
 
-static void *bench_call(struct bench *b, const char *endpoint, const char *method,
-			const ProtobufCMessage *req, const ProtobufCMessageDescriptor *reply_type,
-			struct arena *a, int timeout_ms)
-{
-	struct client c;
-	struct status st;
-	void *reply;
-	if (client_open(&c, b->zctx, endpoint, timeout_ms, 1, &st) < 0)
-		bench_fail("%s", st.message);
-	c.actor = "bench";
-	if (client_call(&c, method, req, reply_type, a, &reply, &st) < 0)
-		bench_fail("%s: %s", method, st.message);
-	client_close(&c);
-	return reply;
-}
-
-static double metric_of(const struct bench_service *s, const char *name)
-{
-	char *m = bench_service_metrics(s);
-	double v = bench_metric(m, name);
-	free(m);
-	return v;
-}
-
 static uint64_t registry_head(struct bench *b)
 {
 	struct arena a;
 	arena_init(&a);
 	N2gg__V1__HealthRequest req = N2GG__V1__HEALTH_REQUEST__INIT;
-	N2gg__V1__HealthReply *h = bench_call(b, b->reg.api, "Health", &req.base,
+	N2gg__V1__HealthReply *h = bench_call(b->zctx, b->reg.api, "Health", &req.base,
 					      &n2gg__v1__health_reply__descriptor, &a, 5000);
 	uint64_t head = h->head_seq;
 	arena_free(&a);
@@ -84,7 +61,7 @@ static uint64_t registry_head(struct bench *b)
 static void wait_caught_up(struct bench *b, uint64_t head, double timeout_s)
 {
 	double deadline = bench_now() + timeout_s;
-	while (metric_of(&b->cat, "n2gg_categoriser_registry_cursor") < (double)head) {
+	while (bench_service_metric(&b->cat, "n2gg_categoriser_registry_cursor") < (double)head) {
 		if (bench_now() > deadline)
 			bench_fail("the categoriser did not reach registry event %llu in %.0f s",
 				   (unsigned long long)head, timeout_s);
@@ -107,7 +84,7 @@ static void import(struct bench *b, const char *method, const char *file, uint32
 	req.la_code = la_code;
 	struct arena a;
 	arena_init(&a);
-	N2gg__V1__ImportReply *rep = bench_call(b, b->reg.api, method, &req.base,
+	N2gg__V1__ImportReply *rep = bench_call(b->zctx, b->reg.api, method, &req.base,
 						&n2gg__v1__import_reply__descriptor, &a, 600000);
 	bench_say("  %s: %u created, %u updated, %u rejected", file, rep->created, rep->updated,
 		  rep->rejected);
@@ -197,7 +174,7 @@ static double reload(struct bench *b, const char *label, unsigned *changed, unsi
 	arena_init(&a);
 	N2gg__V1__ReloadPolicyRequest req = N2GG__V1__RELOAD_POLICY_REQUEST__INIT;
 	double t0 = bench_now();
-	N2gg__V1__PolicyReply *rep = bench_call(b, b->cat.api, "ReloadPolicy", &req.base,
+	N2gg__V1__PolicyReply *rep = bench_call(b->zctx, b->cat.api, "ReloadPolicy", &req.base,
 						&n2gg__v1__policy_reply__descriptor, &a, 600000);
 	double t = bench_now() - t0;
 	*changed = rep->schools_changed;

@@ -37,22 +37,6 @@ struct options {
 	long events_n, window;
 };
 
-static long proc_status_kb(pid_t pid, const char *field)
-{
-	char path[64], line[256];
-	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		bench_fail("cannot read %s", path);
-	long kb = -1;
-	size_t flen = strlen(field);
-	while (fgets(line, sizeof line, f))
-		if (strncmp(line, field, flen) == 0 && line[flen] == ':')
-			kb = strtol(line + flen + 1, NULL, 10);
-	fclose(f);
-	return kb;
-}
-
 static int count_in_file(const char *path, const char *needle)
 {
 	size_t len;
@@ -385,7 +369,7 @@ static void bench_memory(const struct options *o, void *zctx)
 	c.actor = "bench";
 	N2gg__V1__ImportReply rep;
 	double ti = import_file(&c, o->gias_national, "memory", NULL, &rep);
-	long hwm_import = proc_status_kb(r.pid, "VmHWM");
+	long hwm_import = bench_proc_status_kb(r.pid, "VmHWM");
 
 	struct arena a;
 	arena_init(&a);
@@ -400,8 +384,8 @@ static void bench_memory(const struct options *o, void *zctx)
 	size_t list_bytes = protobuf_c_message_get_packed_size(&list->base);
 	arena_free(&a);
 	client_close(&c);
-	long hwm = proc_status_kb(r.pid, "VmHWM");
-	long rss = proc_status_kb(r.pid, "VmRSS");
+	long hwm = bench_proc_status_kb(r.pid, "VmHWM");
+	long rss = bench_proc_status_kb(r.pid, "VmRSS");
 
 	char path[600];
 	snprintf(path, sizeof path, "%s/data.mdb", r.store);

@@ -480,3 +480,29 @@ char *bench_service_metrics(const struct bench_service *s)
 		bench_fail("GET http://%s/metrics failed", s->http);
 	return body;
 }
+
+double bench_service_metric(const struct bench_service *s, const char *name)
+{
+	char *m = bench_service_metrics(s);
+	double v = bench_metric(m, name);
+	free(m);
+	if (v < 0)
+		bench_fail("no %s in %s's /metrics", name, s->log);
+	return v;
+}
+
+long bench_proc_status_kb(pid_t pid, const char *field)
+{
+	char path[64], line[256];
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		bench_fail("cannot read %s", path);
+	long kb = -1;
+	size_t flen = strlen(field);
+	while (fgets(line, sizeof line, f))
+		if (strncmp(line, field, flen) == 0 && line[flen] == ':')
+			kb = strtol(line + flen + 1, NULL, 10);
+	fclose(f);
+	return kb;
+}

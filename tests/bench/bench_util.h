@@ -74,6 +74,11 @@ void bench_service_start(struct bench_service *s, const char *binary, const char
 void bench_service_stop(struct bench_service *s);
 /* GET /metrics, malloc'd; bench_fail() when it does not answer. */
 char *bench_service_metrics(const struct bench_service *s);
+/* One sample of its /metrics; bench_fail() when the service does not report it. */
+double bench_service_metric(const struct bench_service *s, const char *name);
+
+/* A line of /proc/PID/status in kB (VmHWM, VmRSS), -1 when absent. */
+long bench_proc_status_kb(pid_t pid, const char *field);
 
 /* A small deterministic PRNG (xorshift64*), so runs pick the same URNs. */
 uint64_t bench_rand(uint64_t *state);

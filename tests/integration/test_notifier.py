@@ -455,7 +455,7 @@ class TestBadInput(NotifierCase):
             "--scheduler", "tcp://127.0.0.1:1", "--scheduler-events", "tcp://127.0.0.1:1",
             "--as-of", AS_OF])
         changes = [e for e in self.client(cat).all_events() if e.topic == "category.changed"]
-        wait_for(lambda: ntf.metric("n2gg_notifier_parked_total") == len(changes), what="parking")
+        wait_for(lambda: ntf.metric("n2gg_notifier_parked") == len(changes), what="parking")
         self.assertEqual(len(self.notices(ntf)), 0)
         ntf.stop()
         ntf = self.start_notifier(reg, cat, data_dir=ntf_dir)
