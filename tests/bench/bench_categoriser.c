@@ -147,7 +147,7 @@ static void pick_schools(struct bench *b)
 	arena_init(&a);
 	N2gg__V1__ListCategoriesRequest req = N2GG__V1__LIST_CATEGORIES_REQUEST__INIT;
 	N2gg__V1__ListCategoriesReply *rep = bench_call(
-		b, b->cat.api, "ListCategories", &req.base,
+		b->zctx, b->cat.api, "ListCategories", &req.base,
 		&n2gg__v1__list_categories_reply__descriptor, &a, 60000);
 	b->urns = malloc(sizeof *b->urns * (rep->n_decisions + 1));
 	double decision_bytes = 0;

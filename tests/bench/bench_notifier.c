@@ -148,7 +148,7 @@ static void count_topics(struct bench *b, const char *api, const char *const *to
 		req.after_seq = after;
 		req.max = 5000;
 		N2gg__V1__ReadEventsReply *rep = bench_call(
-			b, api, "ReadEvents", &req.base, &n2gg__v1__read_events_reply__descriptor,
+			b->zctx, api, "ReadEvents", &req.base, &n2gg__v1__read_events_reply__descriptor,
 			&a, 60000);
 		size_t n = rep->n_events;
 		for (size_t i = 0; i < n; i++) {
