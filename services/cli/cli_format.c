@@ -395,6 +395,7 @@ const char *cli_delivery_state_name(N2gg__V1__DeliveryState state)
 	case N2GG__V1__DELIVERY_STATE__DELIVERY_HELD: return "held";
 	case N2GG__V1__DELIVERY_STATE__DELIVERY_IN_DIGEST: return "in-digest";
 	case N2GG__V1__DELIVERY_STATE__DELIVERY_NO_ADDRESS: return "no-address";
+	case N2GG__V1__DELIVERY_STATE__DELIVERY_WITHDRAWN: return "withdrawn";
 	default: return "unknown";
 	}
 }

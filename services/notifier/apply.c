@@ -192,6 +192,30 @@ static N2gg__V1__Notice *apply_open_notice(struct notifier *n, MDB_txn *txn, con
 	return notice;
 }
 
+/* An open notice whose news a later change undid (a school back in the category it was last
+ * told of): none of its letters goes. */
+static int apply_withdraw(struct notifier *n, MDB_txn *txn, const N2gg__V1__Notice *notice,
+			  const char *slot, const char *why, struct arena *a, struct status *st)
+{
+	char **keys;
+	size_t count;
+	int rc = ntf_scan(n, txn, NTF_DB_NOTICE_DELIVERIES, notice->id, strlen(notice->id) + 1, NULL,
+			  a, (void ***)&keys, &count, st);
+	for (size_t i = 0; rc == 0 && i < count; i++) {
+		N2gg__V1__Delivery *old, *d;
+		if ((rc = ntf_get_delivery(n, txn, keys[i], a, &old, st)) < 0)
+			break;
+		d = arena_message_copy(a, &old->base);
+		d->state = N2GG__V1__DELIVERY_STATE__DELIVERY_WITHDRAWN;
+		d->last_reply = (char *)why;
+		if ((rc = ntf_save_delivery(n, txn, old, d, a, st)) == 0)
+			rc = ntf_delivery_event(txn, &n->svc->log, "notice.withdrawn", "notifier", d, st);
+	}
+	if (rc == 0)
+		rc = store_del(txn, n->db[NTF_DB_META], slot, strlen(slot), st);
+	return rc == -STATUS_NOT_FOUND ? 0 : rc;
+}
+
 /* Writes new data (taken) into an open notice; its deliveries, keys and Message-IDs stay. */
 static int apply_rewrite(struct notifier *n, MDB_txn *txn, N2gg__V1__Notice *notice,
 			 json_t *data, const char *cause, struct arena *a, struct status *st)
@@ -256,6 +280,12 @@ static int apply_categoriser_event(struct notifier *n, MDB_txn *txn, const N2gg_
 		N2gg__V1__CategoryChanged *latest = arena_message_copy(a, &c->base);
 		latest->previous_category = arena_strdup(a, told ? told : c->previous_category);
 		json_decref(was);
+		if (latest->previous_category[0] && strcmp(latest->previous_category, c->category) == 0)
+			return apply_withdraw(
+				n, txn, open, slot,
+				arena_printf(a, "withdrawn: %s, the school is back in category %s",
+					     cause, c->category),
+				a, st);
 		return apply_rewrite(n, txn, open, notice_data_category(&lh, school, latest), cause,
 				     a, st);
 	}

@@ -167,6 +167,41 @@ class TestMailDirectory(NotifierCase):
         self.assertEqual(len(self.log(ntf, urn=school.urn)), 2 * len(mine))
 
 
+    def test_changes_before_a_letter_goes_make_one_letter_or_none(self):
+        data = gen_gias(os.path.join(self.tmp, "data"), "--schools", "20", "--seed", "7")
+        reg, cat = self.start_upstream(data)
+        ntf_dir = os.path.join(self.tmp, "ntf")
+        ntf = self.start_notifier(reg, cat, data_dir=ntf_dir)
+        self.settled(reg, cat, ntf)
+        letters = self.notices(ntf, kind=ntf_pb2.NOTICE_CATEGORY_LETTER)
+        urn, other = letters[0].urn, [n.urn for n in letters if n.urn != letters[0].urn][0]
+        told = self.client(cat).call("GetCategory", cat_pb2.GetCategoryRequest(urn=urn),
+                                     cat_pb2.GetCategoryReply).decision.category
+        ntf.stop()
+        c = self.client(cat, actor="officer")
+        # school 1: to A and back again while the notifier is down: nothing to tell
+        c.call("SetOverride", cat_pb2.SetOverrideRequest(urn=urn, category="A" if told != "A" else "B",
+                                                         reason="trial"))
+        c.call("ClearOverride", cat_pb2.ClearOverrideRequest(urn=urn, reason="trial over"))
+        # school 2: two changes, one letter telling of the second
+        c.call("SetOverride", cat_pb2.SetOverrideRequest(urn=other, category="E", reason="first"))
+        c.call("SetOverride", cat_pb2.SetOverrideRequest(urn=other, category="D", reason="second"))
+        ntf = self.start_notifier(reg, cat, data_dir=ntf_dir)
+        self.settled(reg, cat, ntf)
+        mine = self.notices(ntf, urn=urn, kind=ntf_pb2.NOTICE_CATEGORY_LETTER)
+        self.assertEqual(len(mine), 2)
+        withdrawn = self.log(ntf, notice_id=mine[0].id)
+        self.assertTrue(all(d.state == ntf_pb2.DELIVERY_WITHDRAWN for d in withdrawn), withdrawn)
+        self.assertIn(f"back in category {told}", withdrawn[0].last_reply)
+        self.assertTrue(self.events(ntf, "notice.withdrawn"))
+        theirs = self.notices(ntf, urn=other, kind=ntf_pb2.NOTICE_CATEGORY_LETTER)
+        self.assertEqual(len(theirs), 2)
+        self.assertIn("LA category D ", theirs[0].subject)
+        self.assertIn("then", theirs[0].cause)
+        self.assertTrue(all(d.state == SENT for d in self.log(ntf, notice_id=theirs[0].id)))
+        self.assertTrue(self.events(ntf, "notice.updated"))
+
+
 class TestSmtp(NotifierCase):
     def small_upstream(self, n=40):
         data = gen_gias(os.path.join(self.tmp, "data"), "--schools", str(n), "--seed", "3")
