@@ -111,6 +111,14 @@ class NotifierCase(ServiceTestCase):
         """Every notice.created payload."""
         return [ntf_pb2.NoticeCreated.FromString(e.payload) for e in self.events(ntf, "notice.created")]
 
+    def letters(self, ntf, kind=None):
+        """The deliveries that were to go: recorded (notice.created), with an address, and
+        not withdrawn since (a later change undid their news before they went)."""
+        withdrawn = {ntf_pb2.DeliveryEvent.FromString(e.payload).delivery.key
+                     for e in self.events(ntf, "notice.withdrawn")}
+        return [d for c in self.created(ntf) if kind is None or c.notice.kind == kind
+                for d in c.deliveries if d.state != NO_ADDRESS and d.key not in withdrawn]
+
     def log(self, ntf, urn=0, notice_id=""):
         return self.client(ntf).call("DeliveryLog", ntf_pb2.DeliveryLogRequest(
             urn=urn, notice_id=notice_id), ntf_pb2.DeliveriesReply).deliveries
@@ -136,7 +144,7 @@ class TestMailDirectory(NotifierCase):
         letters = [c for c in created if c.notice.kind == ntf_pb2.NOTICE_CATEGORY_LETTER]
         self.assertGreater(len(letters), 300)
         files = glob.glob(os.path.join(ntf.data_dir, "store", "maildir", "*.eml"))
-        mail = [d for c in letters for d in c.deliveries if d.state != NO_ADDRESS]
+        mail = self.letters(ntf, ntf_pb2.NOTICE_CATEGORY_LETTER)
         self.assertEqual(len(files), len(mail))
         by_mid = {d.message_id: d for d in mail}
         for path in files[:50]:
@@ -214,8 +222,7 @@ class TestSmtp(NotifierCase):
             ntf = self.start_notifier(reg, cat, "--channel", "smtp", "--smtp", smtp.url,
                                       "--smtp-tls", "none")
             self.settled(reg, cat, ntf)
-            deliveries = [d for c in self.created(ntf) for d in c.deliveries
-                          if d.state != NO_ADDRESS]
+            deliveries = self.letters(ntf)
             self.assertGreater(len(deliveries), 10)
             mids = [m for _, m, _ in sink.accepted]
             self.assertEqual(sorted(mids), sorted(d.message_id for d in deliveries))
@@ -231,7 +238,7 @@ class TestSmtp(NotifierCase):
             ntf = self.start_notifier(reg, cat, "--channel", "smtp", "--smtp", smtp.url,
                                       "--smtp-tls", "none", "--smtp-rate", "500")
             self.settled(reg, cat, ntf)
-            first = [d for c in self.created(ntf) for d in c.deliveries if d.state != NO_ADDRESS]
+            first = self.letters(ntf)
             victim = first[0].recipient.email
             # a new letter to the refused address: 550, one attempt, the dead-letter list
             sink.refuse.add(victim)
@@ -278,7 +285,7 @@ class TestWebhook(NotifierCase):
             ntf = self.start_notifier(reg, cat, "--webhook", hook.url)
             self.settled(reg, cat, ntf)
             created = self.created(ntf)
-            hooks = [d for c in created for d in c.deliveries if d.channel == "webhook"]
+            hooks = [d for d in self.letters(ntf) if d.channel == "webhook"]
             ok = [r for r in hook.requests if r["status"] == 200]
             self.assertEqual(sorted(r["key"] for r in ok), sorted(d.key for d in hooks))
             body = json.loads(ok[0]["body"])
@@ -576,7 +583,7 @@ class TestCrash(NotifierCase):
             self.settled(reg, cat, ntf, timeout=300)
             created = self.created(ntf)
             self.assertGreaterEqual(len(created), 1000)
-            expected = {d.message_id: d for c in created for d in c.deliveries if d.state != NO_ADDRESS}
+            expected = {d.message_id: d for d in self.letters(ntf)}
             self.assertGreaterEqual(len(expected), 2000)
             got = {}
             for rcpt, mid, subject in sink.accepted:
