@@ -278,13 +278,12 @@ static int notifier_subscribe(struct notifier *n, struct sub *s, const char *sou
 			      sub_apply_fn apply, struct status *st)
 {
 	struct service *svc = n->svc;
-	char api[64], events[64];
-	snprintf(api, sizeof api, "%s", source);
+	char events[64];   /* the settings are named after the service: "registry", "registry-events" */
 	snprintf(events, sizeof events, "%s-events", source);
 	struct sub_options opt = {
 		.source = source,
 		.events_endpoint = service_setting(svc, events),
-		.api_endpoint = service_setting(svc, api),
+		.api_endpoint = service_setting(svc, source),
 		.outbox = &svc->log,
 		.pub = &svc->pub,
 	};
