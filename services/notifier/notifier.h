@@ -86,11 +86,6 @@ struct notifier {
 	struct notifier_stats stats;
 };
 
-static inline struct notifier *notifier_of(struct service *svc)
-{
-	return svc->impl;
-}
-
 /* today (as-of or the real date), in days since 1970-01-01 */
 int notifier_today(const struct notifier *n);
 
