@@ -443,14 +443,14 @@ static int cat_get_policy(struct api_call *call)
 }
 
 const struct api_method categoriser_methods[] = {
-	{"GetCategory", &n2gg__v1__get_category_request__descriptor, cat_get_category, false},
-	{"ListCategories", &n2gg__v1__list_categories_request__descriptor, cat_list_categories, false},
-	{"SetOverride", &n2gg__v1__set_override_request__descriptor, cat_set_override, true},
-	{"ClearOverride", &n2gg__v1__clear_override_request__descriptor, cat_clear_override, true},
-	{"CategoryHistory", &n2gg__v1__category_history_request__descriptor, cat_history, false},
-	{"CategorySummary", &n2gg__v1__category_summary_request__descriptor, cat_summary, false},
-	{"CheckPolicy", &n2gg__v1__check_policy_request__descriptor, cat_check_policy, false},
-	{"ReloadPolicy", &n2gg__v1__reload_policy_request__descriptor, cat_reload_policy, true},
-	{"GetPolicy", &n2gg__v1__get_policy_request__descriptor, cat_get_policy, false},
+	{"GetCategory", &n2gg__v1__get_category_request__descriptor, cat_get_category, false, ROLE_READER},
+	{"ListCategories", &n2gg__v1__list_categories_request__descriptor, cat_list_categories, false, ROLE_READER},
+	{"SetOverride", &n2gg__v1__set_override_request__descriptor, cat_set_override, true, ROLE_OFFICER},
+	{"ClearOverride", &n2gg__v1__clear_override_request__descriptor, cat_clear_override, true, ROLE_OFFICER},
+	{"CategoryHistory", &n2gg__v1__category_history_request__descriptor, cat_history, false, ROLE_READER},
+	{"CategorySummary", &n2gg__v1__category_summary_request__descriptor, cat_summary, false, ROLE_READER},
+	{"CheckPolicy", &n2gg__v1__check_policy_request__descriptor, cat_check_policy, false, ROLE_OFFICER},
+	{"ReloadPolicy", &n2gg__v1__reload_policy_request__descriptor, cat_reload_policy, true, ROLE_ADMIN},
+	{"GetPolicy", &n2gg__v1__get_policy_request__descriptor, cat_get_policy, false, ROLE_READER},
 };
 const size_t categoriser_method_count = sizeof categoriser_methods / sizeof *categoriser_methods;

@@ -164,6 +164,7 @@ static int categoriser_on_start(struct service *svc, struct status *st)
 		.api_endpoint = service_setting(svc, "registry"),
 		.outbox = &svc->log,
 		.pub = &svc->pub,
+		.curve = &svc->curve,
 	};
 	if ((rc = sub_start(&c->registry, &svc->loop, svc->zctx, &opt, &svc->store,
 			    c->db[CAT_DB_CURSORS], 0, categoriser_apply_registry_event, c, st)) < 0)

@@ -60,6 +60,26 @@ const char *cli_service_events(const struct cli *cli, enum cli_service service)
 	}
 }
 
+int cli_security(struct cli *cli, const struct curve **out)
+{
+	if (!cli->curve_loaded) {
+		int rc = curve_init(&cli->curve, cli->plaintext, cli->key_path, cli->keys_dir, &cli->st);
+		if (rc < 0) {
+			char why[sizeof cli->st.message];
+			snprintf(why, sizeof why, "%s", cli->st.message);
+			return status_fail(&cli->st, STATUS_UNAUTHENTICATED,
+					   "%s. The services accept only known keys: give your "
+					   "certificate with --key FILE or N2GG_KEY (make one with `n2gg "
+					   "keys generate NAME --role reader --out DIR` and have its .key "
+					   "added to each service's authorised keys)",
+					   why);
+		}
+		cli->curve_loaded = true;
+	}
+	*out = &cli->curve;
+	return 0;
+}
+
 int cli_call_service(struct cli *cli, enum cli_service service, const char *method,
 		     const ProtobufCMessage *req, const ProtobufCMessageDescriptor *reply_type,
 		     void **reply)
@@ -67,8 +87,12 @@ int cli_call_service(struct cli *cli, enum cli_service service, const char *meth
 	struct client *c = &cli->clients[service];
 	cli->called = service;
 	if (!cli->connected[service]) {
-		int rc = client_open(c, cli_zctx(cli), cli_service_api(cli, service), cli->timeout_ms,
-				     cli->retries + 1, &cli->st);
+		const struct curve *curve;
+		int rc = cli_security(cli, &curve);
+		if (rc < 0)
+			return rc;
+		rc = client_open(c, cli_zctx(cli), cli_service_api(cli, service), curve,
+				 cli_service_name(service), cli->timeout_ms, cli->retries + 1, &cli->st);
 		if (rc < 0)
 			return rc;
 		c->actor = cli->actor;

@@ -11,6 +11,7 @@
 
 #include "arena.h"
 #include "client.h"
+#include "curve.h"
 #include "date.h"
 #include "n2gg/v1/categoriser.pb-c.h"
 #include "n2gg/v1/notifier.pb-c.h"
@@ -30,7 +31,8 @@ enum cli_error {
 
 struct cli_option {
 	const char *name;      /* without the leading "--" */
-	const char *value;     /* the value's placeholder, "DATE"; NULL for a flag */
+	const char *value;     /* the value's placeholder, "DATE"; NULL for a flag; "ROLE..."
+				* for an option that may be repeated (its values, comma separated) */
 	bool required;
 	const char *help;
 };
@@ -70,6 +72,11 @@ struct cli {
 	int retries;
 	bool timeout_given;        /* --timeout-ms was given: optional calls wait that long too */
 	const char *actor;
+	const char *key_path;      /* this user's secret certificate (--key / N2GG_KEY) */
+	const char *keys_dir;      /* the services' public certificates (--keys / N2GG_KEYS) */
+	bool plaintext;            /* --insecure-plaintext: services run without CURVE */
+	struct curve curve;
+	bool curve_loaded;
 	bool json;
 	void *zctx;
 	struct client clients[CLI_SERVICE_COUNT];
@@ -88,6 +95,9 @@ void *cli_zctx(struct cli *cli);
 const char *cli_service_name(enum cli_service service);
 const char *cli_service_api(const struct cli *cli, enum cli_service service);
 const char *cli_service_events(const struct cli *cli, enum cli_service service);
+
+/* The CURVE identity, loaded on first use; <0 with cli->st saying what to do. */
+int cli_security(struct cli *cli, const struct curve **out);
 
 /* Calls a method of `service` (see client_call) with the current --timeout-ms and
  * --retries; the reply lives in cli->arena. */
@@ -179,6 +189,9 @@ int cli_group_remove(struct cli *cli, const struct cli_args *args);
 int cli_group_show(struct cli *cli, const struct cli_args *args);
 
 int cli_events_tail(struct cli *cli, const struct cli_args *args);
+
+int cli_keys_generate(struct cli *cli, const struct cli_args *args);
+int cli_keys_list(struct cli *cli, const struct cli_args *args);
 
 int cli_category_show(struct cli *cli, const struct cli_args *args);
 int cli_category_explain(struct cli *cli, const struct cli_args *args);

@@ -57,14 +57,15 @@ static int cli_take_option(struct cli *cli, const struct cli_command *cmd, int a
 		out->values[k] = "";
 		return i + 1;
 	}
-	if (eq) {
-		out->values[k] = eq + 1;
-		return i + 1;
-	}
-	if (i + 1 >= argc)
+	if (!eq && i + 1 >= argc)
 		return cli_usage_error(cli, "--%s needs a value (%s)", o->name, o->value);
-	out->values[k] = argv[i + 1];
-	return i + 2;
+	const char *value = eq ? eq + 1 : argv[i + 1];
+	/* a repeatable option given again adds to the list; any other: the last one counts */
+	size_t vlen = strlen(o->value);
+	if (vlen > 3 && !strcmp(o->value + vlen - 3, "...") && out->values[k])
+		value = arena_printf(&cli->arena, "%s,%s", out->values[k], value);
+	out->values[k] = value;
+	return eq ? i + 1 : i + 2;
 }
 
 static int cli_args_complete(struct cli *cli, const struct cli_command *cmd, int operands,

@@ -128,10 +128,13 @@ static int cli_tail_run(struct cli_tail *t, uint64_t start_after)
 		.api_endpoint = cli_service_api(t->cli, t->source),
 		.timeout_ms = t->cli->timeout_ms,
 	};
+	int rc = cli_security(t->cli, &opt.curve);
+	if (rc < 0)
+		return rc;
 	uv_loop_init(&t->loop);
 	arena_init(&t->arena);
 	cli_tail_handles(t);
-	int rc = sub_start(&t->sub, &t->loop, cli_zctx(t->cli), &opt, NULL, 0, start_after,
+	rc = sub_start(&t->sub, &t->loop, cli_zctx(t->cli), &opt, NULL, 0, start_after,
 			   cli_tail_apply, t, &t->cli->st);
 	if (rc == 0) {
 		t->sub.on_progress = cli_tail_on_progress;

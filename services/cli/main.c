@@ -87,6 +87,12 @@ static const struct cli_option cli_opts_group_create[] = {
 	{"kind", "federation|partnership", true, "a federation shares one governing body"},
 	{NULL, NULL, false, NULL},
 };
+static const struct cli_option cli_opts_keys_generate[] = {
+	{"out", "DIR", true, "where to write NAME.key and NAME.key_secret (made 0700 if new)"},
+	{"role", "ROLE...", false,
+	 "reader, officer, importer, publisher, admin, service or gateway (repeat for more)"},
+	{NULL, NULL, false, NULL},
+};
 static const struct cli_option cli_opts_events_tail[] = {
 	{"from", "SEQ", false, "start at event SEQ (1: the whole log); default: only new events"},
 	{"topic", "PREFIX", false, "print only events whose topic starts with PREFIX"},
@@ -339,6 +345,11 @@ static const struct cli_command cli_commands[] = {
 	 "Checks a directory of letter templates as the notifier would load it.",
 	 cli_templates_check},
 	{NULL, "health", "", NULL, "Asks the registry how it is.", cli_health},
+	{"keys", "generate", "NAME", cli_opts_keys_generate,
+	 "Makes a CURVE certificate: DIR/NAME.key (public) and DIR/NAME.key_secret.",
+	 cli_keys_generate},
+	{"keys", "list", "DIR", NULL, "Lists the certificates in DIR: name, roles, fingerprint.",
+	 cli_keys_list},
 };
 #define CLI_COMMAND_COUNT (sizeof cli_commands / sizeof *cli_commands)
 
@@ -346,7 +357,7 @@ static const struct cli_command cli_commands[] = {
 
 enum cli_global { CLI_G_REGISTRY, CLI_G_EVENTS, CLI_G_CATEGORISER, CLI_G_CAT_EVENTS,
 		  CLI_G_SCHEDULER, CLI_G_SCH_EVENTS, CLI_G_NOTIFIER, CLI_G_NOT_EVENTS,
-		  CLI_G_TIMEOUT, CLI_G_RETRIES, CLI_G_ACTOR };
+		  CLI_G_TIMEOUT, CLI_G_RETRIES, CLI_G_ACTOR, CLI_G_KEY, CLI_G_KEYS };
 
 static const struct cli_option cli_globals[] = {
 	[CLI_G_REGISTRY] = {"registry", "ENDPOINT", false,
@@ -372,7 +383,14 @@ static const struct cli_option cli_globals[] = {
 			   "wait N ms for each reply (default 10000; imports and allocation runs "
 			   "at least 120000)"},
 	[CLI_G_RETRIES] = {"retries", "N", false, "send again up to N times after a timeout (default 3)"},
-	[CLI_G_ACTOR] = {"actor", "NAME", false, "who makes the changes (env N2GG_ACTOR; default $USER)"},
+	[CLI_G_ACTOR] = {"actor", "NAME", false,
+			 "the person you act for, recorded only when your key has the gateway role "
+			 "(env N2GG_ACTOR)"},
+	[CLI_G_KEY] = {"key", "FILE", false,
+		       "your secret certificate (env N2GG_KEY; default ./var/keys/cli.key_secret)"},
+	[CLI_G_KEYS] = {"keys", "DIR", false,
+			"the services' public certificates, NAME.key (env N2GG_KEYS; default "
+			"./var/keys)"},
 };
 #define CLI_GLOBAL_COUNT (sizeof cli_globals / sizeof *cli_globals)
 
@@ -400,9 +418,10 @@ static void cli_print_help(FILE *out)
 		snprintf(left, sizeof left, "--%s %s", cli_globals[i].name, cli_globals[i].value);
 		fprintf(out, "  %-30s %s\n", left, cli_globals[i].help);
 	}
-	fprintf(out, "  %-30s %s\n  %-30s %s\n\ncommands:\n", "--json",
-		"print the reply as JSON, for scripts (also after the command)", "--help, --version",
-		"this text; the version");
+	fprintf(out, "  %-30s %s\n  %-30s %s\n  %-30s %s\n\ncommands:\n", "--json",
+		"print the reply as JSON, for scripts (also after the command)",
+		"--insecure-plaintext", "talk to services run without CURVE (loopback debugging)",
+		"--help, --version", "this text; the version");
 	for (size_t i = 0; i < CLI_COMMAND_COUNT; i++) {
 		const struct cli_command *c = &cli_commands[i];
 		char left[64];
@@ -421,7 +440,9 @@ static void cli_print_help(FILE *out)
 		     "  5  it exists already, or cannot be done now, or a pin would break a hard rule\n"
 		     "     (ALREADY_EXISTS, FAILED_PRECONDITION)\n"
 		     "  6  the service is unreachable or did not answer in time (UNAVAILABLE)\n"
-		     "  7  import: some rows were rejected; the others were imported\n");
+		     "  7  import: some rows were rejected; the others were imported\n"
+		     "  8  your key is refused, or lacks the role the request needs\n"
+		     "     (UNAUTHENTICATED, PERMISSION_DENIED)\n");
 }
 
 static int cli_set_global(struct cli *cli, int which, const char *value)
@@ -438,6 +459,8 @@ static int cli_set_global(struct cli *cli, int which, const char *value)
 	case CLI_G_NOTIFIER: cli->notifier_api = value; return 0;
 	case CLI_G_NOT_EVENTS: cli->notifier_events = value; return 0;
 	case CLI_G_ACTOR: cli->actor = value; return 0;
+	case CLI_G_KEY: cli->key_path = value; return 0;
+	case CLI_G_KEYS: cli->keys_dir = value; return 0;
 	case CLI_G_TIMEOUT:
 		if ((rc = cli_check_uint(cli, "--timeout-ms", value, 1, 3600000, &n)) < 0)
 			return rc;
@@ -477,6 +500,11 @@ static int cli_read_globals(struct cli *cli, int argc, char **argv, int *next)
 		}
 		if (strcmp(a, "--json") == 0) {
 			cli->json = true;
+			i++;
+			continue;
+		}
+		if (strcmp(a, "--insecure-plaintext") == 0) {
+			cli->plaintext = true;
 			i++;
 			continue;
 		}
@@ -588,6 +616,8 @@ static int cli_exit_code(int code)
 	case STATUS_UNAVAILABLE:
 	case STATUS_DEADLINE_EXCEEDED: return 6;
 	case CLI_ERR_REJECTED: return 7;
+	case STATUS_UNAUTHENTICATED:
+	case STATUS_PERMISSION_DENIED: return 8;
 	default: return 1;
 	}
 }
@@ -636,7 +666,10 @@ int main(int argc, char **argv)
 	cli.scheduler_events = cli_env("N2GG_SCHEDULER_EVENTS", "tcp://127.0.0.1:7301");
 	cli.notifier_api = cli_env("N2GG_NOTIFIER_API", "tcp://127.0.0.1:7400");
 	cli.notifier_events = cli_env("N2GG_NOTIFIER_EVENTS", "tcp://127.0.0.1:7401");
-	cli.actor = cli_env("N2GG_ACTOR", cli_env("USER", "cli"));
+	cli.actor = cli_env("N2GG_ACTOR", "");
+	cli.key_path = cli_env("N2GG_KEY", "./var/keys/cli.key_secret");
+	cli.keys_dir = cli_env("N2GG_KEYS", "./var/keys");
+	cli.plaintext = strcmp(cli_env("N2GG_INSECURE_PLAINTEXT", "no"), "yes") == 0;
 	cli.timeout_ms = 10000;
 	cli.retries = 3;
 	const struct cli_command *cmd = NULL;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <zmq.h>
 
+#include "curve.h"
 #include "date.h"
 #include "log.h"
 
@@ -21,6 +22,9 @@ struct api_pending {
 	const struct api_method *method;
 	const uint8_t *cached_reply;    /* a replayed reply for a retried request */
 	size_t cached_len;
+	const char *cache_id;           /* the principal and the request id */
+	char principal[CERT_NAME_MAX];
+	unsigned roles;
 	struct api_call call;
 };
 
@@ -33,8 +37,9 @@ static int api_read_events(struct api_call *call);
 static int api_health(struct api_call *call);
 
 static const struct api_method api_builtin[] = {
-	{"ReadEvents", &n2gg__v1__read_events_request__descriptor, api_read_events, false},
-	{"Health", &n2gg__v1__health_request__descriptor, api_health, false},
+	/* events carry personal data: only peer services (and admins) read them */
+	{"ReadEvents", &n2gg__v1__read_events_request__descriptor, api_read_events, false, ROLE_SERVICE},
+	{"Health", &n2gg__v1__health_request__descriptor, api_health, false, ROLE_READER},
 };
 
 static const struct api_method *api_find(const struct api_server *s, const char *name)
@@ -75,11 +80,17 @@ static int api_health(struct api_call *call)
 }
 
 int api_server_open(struct api_server *s, void *zctx, const char *endpoint, size_t max_message,
-		    struct status *st)
+		    const struct curve *curve, struct status *st)
 {
 	s->socket = zmq_socket(zctx, ZMQ_ROUTER);
 	int64_t maxsize = (int64_t)max_message;
 	int linger = 0, hwm = 10000;
+	int rc = curve_server(curve, s->socket, CURVE_DOMAIN_API, st);
+	if (rc < 0) {
+		zmq_close(s->socket);
+		s->socket = NULL;
+		return rc;
+	}
 	zmq_setsockopt(s->socket, ZMQ_MAXMSGSIZE, &maxsize, sizeof maxsize);
 	zmq_setsockopt(s->socket, ZMQ_LINGER, &linger, sizeof linger);
 	zmq_setsockopt(s->socket, ZMQ_SNDHWM, &hwm, sizeof hwm);
@@ -112,7 +123,7 @@ static struct api_cached_reply *api_cache_slot(struct api_server *s, const char 
 
 static const struct api_cached_reply *api_cache_find(struct api_server *s, const char *id)
 {
-	if (!id[0])
+	if (!id)
 		return NULL;
 	const struct api_cached_reply *c = api_cache_slot(s, id);
 	return c->request_id && strcmp(c->request_id, id) == 0 ? c : NULL;
@@ -120,7 +131,7 @@ static const struct api_cached_reply *api_cache_find(struct api_server *s, const
 
 static void api_cache_put(struct api_server *s, const char *id, const uint8_t *reply, size_t len)
 {
-	if (!id[0])
+	if (!id)
 		return;
 	struct api_cached_reply *c = api_cache_slot(s, id);
 	free(c->request_id);
@@ -166,6 +177,60 @@ static uint8_t *api_pack_reply(struct api_server *s, struct api_pending *p, size
 		reply.body.data = body;
 	}
 	return arena_pack(&s->arena, &reply.base, len);
+}
+
+/* Names the principal behind a request: the key ZAP admitted at the handshake ("Key"
+ * property), looked up in the keyring as it is now. */
+static int api_authenticate(struct api_server *s, struct api_pending *p, const char *key_txt)
+{
+	if (!s->keyring) {
+		snprintf(p->principal, sizeof p->principal, "insecure-plaintext");
+		p->roles = ROLE_ALL;
+		return 0;
+	}
+	uint8_t key[CERT_KEY_BYTES];
+	const struct principal *pr = NULL;
+	if (strlen(key_txt) == CERT_KEY_TEXT - 1 && zmq_z85_decode(key, key_txt))
+		pr = keyring_find(s->keyring, key);
+	if (!pr) {
+		s->stats.unauthenticated++;
+		log_warn("request refused: key no longer authorised", "key=%s",
+			 key_txt[0] ? key_txt : "none");
+		return status_fail(&p->call.status, STATUS_UNAUTHENTICATED,
+				   "this client's key is not (or no longer) authorised by the %s "
+				   "service",
+				   s->service_name);
+	}
+	snprintf(p->principal, sizeof p->principal, "%s", pr->name);
+	p->roles = pr->roles;
+	return 0;
+}
+
+/* The method's role, and the actor to record. Returns <0 with the status set when denied. */
+static int api_authorise(struct api_server *s, struct api_pending *p)
+{
+	const char *method = p->method->name;
+	if (!role_allows(p->roles, p->method->role)) {
+		char roles[96];
+		s->stats.denied++;
+		role_list(p->roles, roles, sizeof roles);
+		log_warn("permission denied", "method=%s principal=%s roles=%s needs=%s", method,
+			 p->principal, roles, role_name(p->method->role));
+		return status_fail(&p->call.status, STATUS_PERMISSION_DENIED,
+				   "%s needs the %s role; %s has %s", method,
+				   role_name(p->method->role), p->principal, roles);
+	}
+	/* a claimed actor is a gateway's person; anyone else is who their key says */
+	const char *person = p->request->actor;
+	if ((p->roles & ROLE_GATEWAY) && person[0])
+		p->call.actor = arena_printf(&s->arena, "%.120s via %s", person, p->principal);
+	else
+		p->call.actor = p->principal;
+	/* retries are recognised per principal: one client cannot replay another's reply */
+	p->cache_id = p->call.request_id[0]
+			      ? arena_printf(&s->arena, "%s\n%s", p->principal, p->call.request_id)
+			      : NULL;
+	return 0;
 }
 
 /* Takes one multipart message off the socket. Returns 1 when it became a batch item, 0 when
@@ -219,6 +284,10 @@ static int api_receive(struct api_server *s, struct api_pending *p)
 		return 0;
 	}
 	size_t body_len = zmq_msg_size(body);
+	char key_txt[CERT_KEY_TEXT] = "";
+	const char *key_prop = s->keyring ? zmq_msg_gets(body, "Key") : NULL;
+	if (key_prop)
+		snprintf(key_txt, sizeof key_txt, "%s", key_prop);
 	p->request = n2gg__v1__request__unpack(&s->arena.pb, body_len, zmq_msg_data(body));
 	zmq_msg_close(body);
 	if (!p->request) {
@@ -228,12 +297,17 @@ static int api_receive(struct api_server *s, struct api_pending *p)
 		log_warn("malformed request", "bytes=%zu", body_len);
 		return 1;
 	}
-	p->call.actor = p->request->actor;
 	p->call.request_id = p->request->request_id;
+	if (api_authenticate(s, p, key_txt) < 0)
+		return 1;
 	p->method = api_find(s, p->request->method);
 	if (!p->method) {
 		status_fail(&p->call.status, STATUS_UNIMPLEMENTED, "unknown method \"%s\"",
 			    p->request->method);
+		return 1;
+	}
+	if (api_authorise(s, p) < 0) {
+		p->method = NULL;
 		return 1;
 	}
 	p->call.body = protobuf_c_message_unpack(p->method->request, &s->arena.pb,
@@ -246,7 +320,7 @@ static int api_receive(struct api_server *s, struct api_pending *p)
 		return 1;
 	}
 	if (p->method->writes) {
-		const struct api_cached_reply *c = api_cache_find(s, p->call.request_id);
+		const struct api_cached_reply *c = api_cache_find(s, p->cache_id);
 		if (c) {
 			p->cached_reply = c->reply;
 			p->cached_len = c->len;
@@ -413,7 +487,7 @@ static void api_on_readable(struct zwatch *w)
 					 status_code_name(p->call.status.code), p->call.status.message);
 			}
 			if (p->method && p->method->writes)
-				api_cache_put(s, p->call.request_id, reply, len);
+				api_cache_put(s, p->cache_id, reply, len);
 			api_send(s, p, reply, len);
 		}
 		api_release(p);

@@ -4,7 +4,11 @@
  * writing methods share one LMDB write transaction (one fsync), each inside a nested
  * transaction so one failing request leaves the others whole; replies and events go out
  * only after the commit. ReadEvents and Health are built in. A write request that is
- * retried with the same request id gets the first reply again instead of a second effect. */
+ * retried with the same request id gets the first reply again instead of a second effect.
+ * Every request is authorised on its own: the principal ZAP named at the handshake is
+ * looked up in the current keyring (a key revoked since is refused) and must hold the role
+ * the method declares; the actor recorded is that principal, or for a `gateway` principal
+ * "PERSON via PRINCIPAL" with the person the request names. */
 #ifndef N2GG_API_H
 #define N2GG_API_H
 
@@ -16,7 +20,9 @@
 #include "arena.h"
 #include "eventlog.h"
 #include "n2gg/v1/common.pb-c.h"
+#include "keyring.h"
 #include "pub.h"
+#include "role.h"
 #include "status.h"
 #include "store.h"
 #include "zwatch.h"
@@ -29,7 +35,7 @@ struct api_call {
 	struct arena *arena;
 	MDB_txn *txn;                  /* write txn for writing methods, else read-only */
 	struct eventlog *log;          /* append events here, in txn */
-	const char *actor;             /* "" when the client named nobody */
+	const char *actor;             /* the authenticated principal (see above) */
 	const char *request_id;
 	const void *body;              /* the unpacked request message */
 	const ProtobufCMessage *reply; /* set by the handler on success */
@@ -46,10 +52,13 @@ struct api_method {
 	const ProtobufCMessageDescriptor *request;
 	api_handler handler;
 	bool writes;
+	unsigned role;                 /* the role a principal needs to call it (enum role) */
 };
 
 struct api_stats {
 	uint64_t requests, errors, malformed, batches, commits, replayed;
+	uint64_t denied;            /* PERMISSION_DENIED: a role the principal lacks */
+	uint64_t unauthenticated;   /* a key no longer authorised (revoked since the handshake) */
 };
 
 /* replies kept for retried writes: a direct-mapped table keyed by a hash of the request id */
@@ -77,13 +86,17 @@ struct api_server {
 	struct api_stats stats;
 	struct api_cached_reply cache[API_REPLY_CACHE];
 	struct api_batch *batch;
+	/* who may call: the current authorised keys (NULL with plaintext: every caller is the
+	 * principal "insecure-plaintext" with every role) */
+	const struct keyring *keyring;
 	/* optional: after a batch's writes committed (true) or were rolled back (false), so a
 	 * service can apply in memory what its handlers prepared in the transaction */
 	void (*on_writes_done)(void *service, bool committed);
 };
 
+struct curve;
 int api_server_open(struct api_server *s, void *zctx, const char *endpoint, size_t max_message,
-		    struct status *st);
+		    const struct curve *curve, struct status *st);
 void api_server_start(struct api_server *s, uv_loop_t *loop);
 /* Stops taking requests (the batch in flight, being synchronous, has already finished). */
 void api_server_stop(struct api_server *s);

@@ -105,8 +105,14 @@ int config_load(struct config *cfg, int argc, char **argv, struct status *st)
 		memcpy(name, arg + 2, len);
 		name[len] = '\0';
 		const char *value;
+		struct config_option *flag = config_find(cfg, name);
 		if (eq) {
 			value = eq + 1;
+		} else if (flag && flag->default_value &&
+			   (!strcmp(flag->default_value, "no") || !strcmp(flag->default_value, "yes")) &&
+			   (i + 1 >= argc || strncmp(argv[i + 1], "--", 2) == 0 ||
+			    !(strcmp(argv[i + 1], "yes") == 0 || strcmp(argv[i + 1], "no") == 0))) {
+			value = "yes";
 		} else if (i + 1 < argc) {
 			value = argv[++i];
 		} else {

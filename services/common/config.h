@@ -1,10 +1,12 @@
 /* config: a service's settings, each from (strongest first) a command-line flag
  * `--name value` / `--name=value`, the environment `N2GG_<SERVICE>_<NAME>` (upper case,
  * '-' as '_'), a config file (`--config FILE`, INI `name = value`, read with inih), or the
- * default. `--help` and `--version` are answered here. */
+ * default. `--help` and `--version` are answered here. A yes/no setting (its default is
+ * "yes" or "no") may be given alone: `--name` means `--name yes`. */
 #ifndef N2GG_CONFIG_H
 #define N2GG_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "status.h"

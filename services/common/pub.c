@@ -5,11 +5,12 @@
 #include <string.h>
 #include <zmq.h>
 
+#include "curve.h"
 #include "date.h"
 #include "log.h"
 
 int pub_open(struct pub *p, void *zctx, const char *endpoint, const char *source,
-	     struct status *st)
+	     const struct curve *curve, struct status *st)
 {
 	memset(p, 0, sizeof *p);
 	p->source = source;
@@ -20,6 +21,12 @@ int pub_open(struct pub *p, void *zctx, const char *endpoint, const char *source
 	int hwm = 100000, linger = 0;
 	zmq_setsockopt(p->socket, ZMQ_SNDHWM, &hwm, sizeof hwm);
 	zmq_setsockopt(p->socket, ZMQ_LINGER, &linger, sizeof linger);
+	int rc = curve_server(curve, p->socket, CURVE_DOMAIN_EVENTS, st);
+	if (rc < 0) {
+		zmq_close(p->socket);
+		p->socket = NULL;
+		return rc;
+	}
 	if (zmq_bind(p->socket, endpoint) != 0) {
 		int err = zmq_errno();
 		zmq_close(p->socket);

@@ -19,8 +19,11 @@ struct pub {
 	uint64_t published;
 };
 
+/* With CURVE (curve not plaintext) only subscribers ZAP admits to the events domain
+ * receive anything: events carry personal data. */
+struct curve;
 int pub_open(struct pub *p, void *zctx, const char *endpoint, const char *source,
-	     struct status *st);
+	     const struct curve *curve, struct status *st);
 /* Starts the heartbeat timer (interval in ms) reading the head from `log`. */
 void pub_start_heartbeat(struct pub *p, uv_loop_t *loop, const struct eventlog *log,
 			 unsigned interval_ms);

@@ -10,8 +10,9 @@
 #include <zmq.h>
 
 #include "log.h"
+#include "role.h"
 
-#define SERVICE_COMMON_OPTIONS 8
+#define SERVICE_COMMON_OPTIONS 12
 
 const char *service_setting(const struct service *svc, const char *name)
 {
@@ -112,6 +113,23 @@ static void service_http(void *ctx, const char *method, const char *path,
 			     (unsigned long long)a->batches, n, (unsigned long long)a->commits, n,
 			     (unsigned long long)svc->log.head, n,
 			     (unsigned long long)svc->pub.published, n, svc->store.map_size);
+		const struct zap_stats *z = &svc->zap.stats;
+		http_appendf(res,
+			     "n2gg_requests_denied_total{service=\"%s\"} %llu\n"
+			     "n2gg_requests_unauthenticated_total{service=\"%s\"} %llu\n"
+			     "n2gg_handshakes_admitted_total{service=\"%s\"} %llu\n"
+			     "n2gg_handshakes_refused_total{service=\"%s\",reason=\"unknown_key\"} %llu\n"
+			     "n2gg_handshakes_refused_total{service=\"%s\",reason=\"role\"} %llu\n"
+			     "n2gg_handshakes_refused_total{service=\"%s\",reason=\"mechanism\"} %llu\n"
+			     "n2gg_authorized_keys{service=\"%s\"} %zu\n"
+			     "n2gg_authorized_keys_reloads_total{service=\"%s\"} %llu\n"
+			     "n2gg_curve_enabled{service=\"%s\"} %d\n",
+			     n, (unsigned long long)a->denied, n, (unsigned long long)a->unauthenticated,
+			     n, (unsigned long long)z->admitted, n,
+			     (unsigned long long)z->refused_unknown_key, n,
+			     (unsigned long long)z->refused_role, n,
+			     (unsigned long long)z->refused_mechanism, n, svc->keyring.count, n,
+			     (unsigned long long)svc->keyring_reloads, n, !svc->curve.plaintext);
 		if (svc->desc->on_metrics)
 			svc->desc->on_metrics(svc, res);
 	} else {
@@ -134,11 +152,76 @@ static void service_stop(struct service *svc, const char *why)
 	http_server_close(&svc->http);
 	uv_close((uv_handle_t *)&svc->sigterm, NULL);
 	uv_close((uv_handle_t *)&svc->sigint, NULL);
+	uv_close((uv_handle_t *)&svc->sighup, NULL);
+	zap_stop(&svc->zap);
 }
 
 static void service_on_signal(uv_signal_t *h, int signum)
 {
 	service_stop(h->data, signum == SIGTERM ? "SIGTERM" : "SIGINT");
+}
+
+static int service_load_keys(struct service *svc, struct status *st)
+{
+	const char *dir = config_get(&svc->cfg, "authorized-keys");
+	int rc = keyring_load(&svc->keyring, dir, st);
+	if (rc < 0)
+		return rc;
+	svc->keyring_reloads++;
+	log_info("authorised keys loaded", "dir=%s principals=%zu left_out=%zu", dir,
+		 svc->keyring.count, svc->keyring.skipped);
+	return 0;
+}
+
+/* SIGHUP: read the authorised keys again. A request from a key no longer there is refused
+ * from now on (the API looks every request's key up); a new key is admitted at its next
+ * handshake. Services with files of their own to re-read watch SIGHUP too. */
+static void service_on_sighup(uv_signal_t *h, int signum)
+{
+	(void)signum;
+	struct service *svc = h->data;
+	struct status st;
+	if (svc->curve.plaintext)
+		return;
+	if (service_load_keys(svc, &st) < 0)
+		log_error("authorised keys not reloaded; the previous set stays", "error=\"%s\"",
+			  st.message);
+}
+
+/* CURVE unless plaintext was asked for; plaintext is said loudly, more so off loopback. */
+static int service_open_security(struct service *svc, struct status *st)
+{
+	const char *plain = config_get(&svc->cfg, "insecure-plaintext");
+	bool plaintext = strcmp(plain, "yes") == 0 || strcmp(plain, "true") == 0;
+	if (!plaintext && strcmp(plain, "no") != 0 && strcmp(plain, "false") != 0)
+		return status_fail(st, STATUS_INVALID_ARGUMENT,
+				   "insecure-plaintext \"%s\": yes or no", plain);
+	if (plaintext) {
+		const char *api = config_get(&svc->cfg, "api"), *events = config_get(&svc->cfg, "events");
+		bool loopback = curve_endpoint_is_loopback(api) && curve_endpoint_is_loopback(events);
+		log_warn(loopback ? "running WITHOUT authentication or encryption (--insecure-plaintext)"
+				  : "running WITHOUT authentication or encryption on a network address "
+				    "(--insecure-plaintext): anyone who can reach it can read personal "
+				    "data and change the register",
+			 "api=%s events=%s", api, events);
+		return curve_init(&svc->curve, true, NULL, config_get(&svc->cfg, "keys"), st);
+	}
+	const char *cert = config_get(&svc->cfg, "cert");
+	int rc = curve_init(&svc->curve, false, cert, config_get(&svc->cfg, "keys"), st);
+	if (rc < 0) {
+		char why[sizeof st->message];
+		snprintf(why, sizeof why, "%s", st->message);
+		return status_fail(st, st->code,
+				   "%s (make one with `n2gg keys generate %s --role service --out DIR` "
+				   "and give it with --cert; --insecure-plaintext runs without)",
+				   why, svc->desc->name);
+	}
+	if ((rc = service_load_keys(svc, st)) < 0)
+		return rc;
+	log_info("CURVE on", "cert=%s principal=%s key=%s", cert, svc->curve.own.name,
+		 svc->curve.own.fingerprint);
+	/* before any server socket binds: libzmq asks it about every handshake */
+	return zap_start(&svc->zap, svc->zctx, &svc->loop, &svc->keyring, ROLE_SERVICE, st);
 }
 
 static int service_open(struct service *svc, struct status *st)
@@ -171,9 +254,12 @@ static int service_open(struct service *svc, struct status *st)
 		return rc;
 
 	svc->zctx = zmq_ctx_new();
-	if ((rc = api_server_open(&svc->api, svc->zctx, config_get(&svc->cfg, "api"),
-				  (size_t)max_msg_mb << 20, st)) < 0)
+	if ((rc = service_open_security(svc, st)) < 0)
 		return rc;
+	if ((rc = api_server_open(&svc->api, svc->zctx, config_get(&svc->cfg, "api"),
+				  (size_t)max_msg_mb << 20, &svc->curve, st)) < 0)
+		return rc;
+	svc->api.keyring = svc->curve.plaintext ? NULL : &svc->keyring;
 	svc->api.store = &svc->store;
 	svc->api.log = &svc->log;
 	svc->api.pub = &svc->pub;
@@ -182,7 +268,8 @@ static int service_open(struct service *svc, struct status *st)
 	svc->api.service = svc;
 	svc->api.service_name = d->name;
 	svc->api.version = N2GG_VERSION;
-	if ((rc = pub_open(&svc->pub, svc->zctx, config_get(&svc->cfg, "events"), d->name, st)) < 0)
+	if ((rc = pub_open(&svc->pub, svc->zctx, config_get(&svc->cfg, "events"), d->name,
+			   &svc->curve, st)) < 0)
 		return rc;
 
 	if ((rc = http_server_start(&svc->http, &svc->loop, config_get(&svc->cfg, "http"),
@@ -197,13 +284,16 @@ static int service_open(struct service *svc, struct status *st)
 	svc->sigterm.data = svc->sigint.data = svc;
 	uv_signal_start(&svc->sigterm, service_on_signal, SIGTERM);
 	uv_signal_start(&svc->sigint, service_on_signal, SIGINT);
+	uv_signal_init(&svc->loop, &svc->sighup);
+	svc->sighup.data = svc;
+	uv_signal_start(&svc->sighup, service_on_sighup, SIGHUP);
 	return 0;
 }
 
 int service_main(const struct service_desc *d, void *impl, int argc, char **argv)
 {
 	static struct service svc;
-	char program[64], env_prefix[64], data_dir[256];
+	char program[64], env_prefix[64], data_dir[256], cert[256];
 	snprintf(program, sizeof program, "n2gg-%s", d->name);
 	int n = snprintf(env_prefix, sizeof env_prefix, "N2GG_");
 	for (const char *p = d->name; *p && n < (int)sizeof env_prefix - 2; p++)
@@ -211,6 +301,7 @@ int service_main(const struct service_desc *d, void *impl, int argc, char **argv
 	env_prefix[n++] = '_';
 	env_prefix[n] = '\0';
 	snprintf(data_dir, sizeof data_dir, "./var/%s", d->name);
+	snprintf(cert, sizeof cert, "./var/keys/%s.key_secret", d->name);
 
 	struct config_option common[SERVICE_COMMON_OPTIONS] = {
 		{"api", d->default_api, "API endpoint to bind (ROUTER)", NULL},
@@ -221,6 +312,14 @@ int service_main(const struct service_desc *d, void *impl, int argc, char **argv
 		{"max-message-mb", "256", "largest request accepted, in MiB", NULL},
 		{"heartbeat-ms", "1000", "heartbeat interval on the event socket", NULL},
 		{"log-level", "info", "debug, info, warn or error", NULL},
+		{"cert", cert, "this service's secret CURVE certificate (NAME.key_secret)", NULL},
+		{"authorized-keys", "./var/keys/authorized",
+		 "directory of the public certificates of every client admitted (re-read on SIGHUP)",
+		 NULL},
+		{"keys", "./var/keys", "directory of the other services' public certificates (NAME.key)",
+		 NULL},
+		{"insecure-plaintext", "no",
+		 "yes: no CURVE, no authentication (for debugging on loopback only)", NULL},
 	};
 	size_t count = SERVICE_COMMON_OPTIONS + d->extra_count;
 	struct config_option *opts = calloc(count, sizeof *opts);
@@ -259,6 +358,8 @@ int service_main(const struct service_desc *d, void *impl, int argc, char **argv
 	}
 	api_server_close(&svc.api);
 	pub_close(&svc.pub);
+	zap_stop(&svc.zap);
+	keyring_free(&svc.keyring);
 	eventlog_close(&svc.log);
 	if (svc.zctx)
 		zmq_ctx_term(svc.zctx);

@@ -10,10 +10,13 @@
 
 #include "api.h"
 #include "config.h"
+#include "curve.h"
 #include "eventlog.h"
 #include "http.h"
+#include "keyring.h"
 #include "pub.h"
 #include "store.h"
+#include "zap.h"
 
 struct service;
 
@@ -45,7 +48,11 @@ struct service {
 	struct pub pub;
 	struct api_server api;
 	struct http_server http;
-	uv_signal_t sigterm, sigint;
+	struct curve curve;           /* this service's identity, and where peers' keys are */
+	struct keyring keyring;       /* who may connect (--authorized-keys), re-read on SIGHUP */
+	struct zap zap;
+	uint64_t keyring_reloads;
+	uv_signal_t sigterm, sigint, sighup;
 	int stopping;
 	void *impl;                   /* the service's own state */
 };

@@ -2,6 +2,25 @@
 #include "status.h"
 
 #include <stdio.h>
+#include <string.h>
+
+#include "utf8.h"
+
+/* A message travels in proto3 string fields, which must be UTF-8 (a Python client refuses
+ * the whole reply otherwise), yet it quotes input with "%.80s", which can cut a character
+ * in two, and may quote bytes a client sent unchecked. Every byte that does not belong to
+ * a well-formed character becomes '?', in place, so the message keeps its length. */
+static void status_make_utf8(char *message)
+{
+	size_t len = strlen(message);
+	for (size_t i = 0; i < len;) {
+		size_t n = utf8_sequence(message + i, len - i);
+		if (n == 0)
+			message[i++] = '?';
+		else
+			i += n;
+	}
+}
 
 int status_fail(struct status *st, enum status_code code, const char *fmt, ...)
 {
@@ -11,6 +30,7 @@ int status_fail(struct status *st, enum status_code code, const char *fmt, ...)
 		va_start(ap, fmt);
 		vsnprintf(st->message, sizeof st->message, fmt, ap);
 		va_end(ap);
+		status_make_utf8(st->message);
 	}
 	return -(int)code;
 }
@@ -29,6 +49,7 @@ const char *status_code_name(enum status_code code)
 	case STATUS_NOT_FOUND: return "NOT_FOUND";
 	case STATUS_ALREADY_EXISTS: return "ALREADY_EXISTS";
 	case STATUS_PERMISSION_DENIED: return "PERMISSION_DENIED";
+	case STATUS_UNAUTHENTICATED: return "UNAUTHENTICATED";
 	case STATUS_RESOURCE_EXHAUSTED: return "RESOURCE_EXHAUSTED";
 	case STATUS_FAILED_PRECONDITION: return "FAILED_PRECONDITION";
 	case STATUS_ABORTED: return "ABORTED";

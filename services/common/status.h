@@ -19,6 +19,7 @@ enum status_code {
 	STATUS_INTERNAL = 13,
 	STATUS_UNAVAILABLE = 14,
 	STATUS_DEADLINE_EXCEEDED = 4,
+	STATUS_UNAUTHENTICATED = 16,
 };
 
 struct status {
@@ -27,7 +28,9 @@ struct status {
 };
 
 /* Fills `st` (which may be NULL) and returns -code, so callers can write
- * `return status_fail(st, STATUS_NOT_FOUND, "no school with URN %u", urn);` */
+ * `return status_fail(st, STATUS_NOT_FOUND, "no school with URN %u", urn);`
+ * The message is always valid UTF-8: a byte of a character cut short (by "%.80s" or by
+ * the message's size) or not UTF-8 at all becomes '?'. */
 int status_fail(struct status *st, enum status_code code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <zmq.h>
 
+#include "curve.h"
 #include "date.h"
 #include "log.h"
 
@@ -197,6 +198,10 @@ static void sub_open_req(struct sub *s)
 	int64_t max = 512ll << 20;
 	zmq_setsockopt(s->req_socket, ZMQ_LINGER, &linger, sizeof linger);
 	zmq_setsockopt(s->req_socket, ZMQ_MAXMSGSIZE, &max, sizeof max);
+	struct status st;
+	if (curve_client(s->opt.curve, s->req_socket, s->server_key, &st) < 0)
+		log_error("cannot secure the ReadEvents socket", "source=%s error=\"%s\"",
+			  s->opt.source, st.message);
 	zmq_connect(s->req_socket, s->opt.api_endpoint);
 	s->req_watch = zwatch_start(s->loop, s->req_socket, sub_on_reply, s);
 }
@@ -280,6 +285,10 @@ static void sub_open_live(struct sub *s)
 	zmq_setsockopt(s->sub_socket, ZMQ_RCVHWM, &hwm, sizeof hwm);
 	zmq_setsockopt(s->sub_socket, ZMQ_MAXMSGSIZE, &max, sizeof max);
 	zmq_setsockopt(s->sub_socket, ZMQ_SUBSCRIBE, "", 0);
+	struct status st;
+	if (curve_client(s->opt.curve, s->sub_socket, s->server_key, &st) < 0)
+		log_error("cannot secure the event socket", "source=%s error=\"%s\"", s->opt.source,
+			  st.message);
 	zmq_connect(s->sub_socket, s->opt.events_endpoint);
 	s->sub_watch = zwatch_start(s->loop, s->sub_socket, sub_on_live, s);
 }
@@ -301,6 +310,13 @@ int sub_start(struct sub *s, uv_loop_t *loop, void *zctx, const struct sub_optio
 	s->apply = apply;
 	s->ctx = ctx;
 	s->cursor = start_after;
+	if (!opt->curve)
+		return status_fail(st, STATUS_INTERNAL, "following %s: no CURVE settings", opt->source);
+	if (!opt->curve->plaintext) {
+		int rc = curve_server_key(opt->curve, opt->source, s->server_key, st);
+		if (rc < 0)
+			return rc;
+	}
 	arena_init(&s->arena);
 	if (store) {
 		MDB_txn *txn;

@@ -38,6 +38,8 @@ struct sub_options {
 	 * appends to `outbox` commit with the batch and its cursor, then go out through `pub`. */
 	struct eventlog *outbox;
 	struct pub *pub;
+	/* This process's CURVE identity; the source's public key is keys_dir/SOURCE.key. */
+	const struct curve *curve;
 };
 
 struct sub_stats {
@@ -46,6 +48,7 @@ struct sub_stats {
 
 struct sub {
 	struct sub_options opt;
+	uint8_t server_key[32];        /* the source's public key (CURVE) */
 	uv_loop_t *loop;
 	void *zctx;
 	void *sub_socket;

@@ -3,7 +3,11 @@
 #include "channel.h"
 
 #include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "message.h"
 
@@ -61,12 +65,100 @@ int channel_config_check(const struct channel_config *cfg, struct status *st)
 		if (!cfg->username != !cfg->password)
 			return status_fail(st, STATUS_INVALID_ARGUMENT,
 					   "smtp: a user name needs a password and vice versa");
+		/* the target is logged and shown in process listings; a password is not */
+		if (message_url_has_credentials(cfg->target))
+			return status_fail(st, STATUS_INVALID_ARGUMENT,
+					   "smtp: a user name or password in the URL is refused; "
+					   "give them in a login file");
+		if (cfg->tls == CHANNEL_TLS_NONE && !message_url_loopback(cfg->target))
+			return status_fail(st, STATUS_INVALID_ARGUMENT,
+					   "smtp: TLS 'none' is only for a mail server on loopback "
+					   "(127.0.0.0/8, ::1, localhost), and '%.200s' is not: "
+					   "STARTTLS is required",
+					   cfg->target);
 		return 0;
 	}
-	case CHANNEL_WEBHOOK:
-		return message_webhook_url_check(cfg->target, st);
+	case CHANNEL_WEBHOOK: {
+		int rc = message_webhook_url_check(cfg->target, st);
+		if (rc < 0)
+			return rc;
+		if (!cfg->webhook_key || cfg->webhook_key->len < SECRET_WEBHOOK_KEY_MIN ||
+		    cfg->webhook_key->len > SECRET_WEBHOOK_KEY_MAX)
+			return status_fail(st, STATUS_INVALID_ARGUMENT,
+					   "webhook: no signing secret (every webhook is signed)");
+		return 0;
+	}
 	}
 	return status_fail(st, STATUS_INVALID_ARGUMENT, "unknown channel %d", (int)cfg->kind);
+}
+
+enum channel_tls channel_smtp_tls(const struct channel_config *cfg)
+{
+	if (!message_url_loopback(cfg->target))
+		return CHANNEL_TLS_REQUIRED;
+	return cfg->tls <= CHANNEL_TLS_REQUIRED ? cfg->tls : CHANNEL_TLS_TRY;
+}
+
+int channel_secret_read(const char *path, const char *what, char *buf, size_t cap,
+			size_t *len, struct status *st)
+{
+	*len = 0;
+	if (cap)
+		buf[0] = '\0';
+	/* opened first and then looked at, so what is checked is what is read; a symbolic
+	 * link is followed (a Kubernetes secret volume is made of them); O_NONBLOCK so that
+	 * a FIFO given by mistake is refused below rather than waited on */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return status_fail(st, STATUS_FAILED_PRECONDITION, "%s %s: %s", what, path,
+				   strerror(errno));
+	struct stat sb;
+	struct status why;
+	int rc = 0, verdict = 0;
+	if (fstat(fd, &sb) != 0) {
+		rc = status_fail(st, STATUS_FAILED_PRECONDITION, "%s %s: %s", what, path,
+				 strerror(errno));
+	} else if (!S_ISREG(sb.st_mode)) {
+		rc = status_fail(st, STATUS_FAILED_PRECONDITION, "%s %s: not a regular file",
+				 what, path);
+	} else if ((verdict = secret_file_mode_check((unsigned)sb.st_mode, &why)) < 0) {
+		rc = status_fail(st, STATUS_FAILED_PRECONDITION, "%s %s: %s", what, path,
+				 why.message);
+	} else if (sb.st_size == 0) {
+		rc = status_fail(st, STATUS_FAILED_PRECONDITION, "%s %s: empty", what, path);
+	} else if ((size_t)sb.st_size >= cap) {
+		rc = status_fail(st, STATUS_FAILED_PRECONDITION,
+				 "%s %s: %lld bytes, more than a secret takes (%zu at most)", what,
+				 path, (long long)sb.st_size, cap - 1);
+	} else {
+		size_t got = 0;
+		ssize_t n = 1;
+		while (got < cap - 1 && (n = read(fd, buf + got, cap - 1 - got)) > 0)
+			got += (size_t)n;
+		if (n < 0) {
+			rc = status_fail(st, STATUS_FAILED_PRECONDITION, "%s %s: %s", what, path,
+					 strerror(errno));
+			got = 0;
+		} else if (got == 0) {
+			rc = status_fail(st, STATUS_FAILED_PRECONDITION, "%s %s: empty", what,
+					 path);
+		}
+		buf[got] = '\0';
+		*len = got;
+	}
+	close(fd);
+	if (rc < 0) {
+		secret_wipe(buf, cap);
+		*len = 0;
+		return rc;
+	}
+	if (verdict == 1) {
+		status_fail(st, STATUS_OK, "%s %s: %s", what, path, why.message);
+		return 1;
+	}
+	if (st)
+		status_clear(st);
+	return 0;
 }
 
 int channel_send(const struct channel_config *cfg, const struct channel_item *item,

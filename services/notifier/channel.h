@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "delivery.h"
+#include "secret.h"
 #include "status.h"
 
 enum channel_kind {
@@ -18,6 +19,8 @@ enum channel_kind {
 	CHANNEL_WEBHOOK,
 };
 
+/* What is asked for; a server not on loopback always gets CHANNEL_TLS_REQUIRED
+ * (channel_smtp_tls()), and CHANNEL_TLS_NONE is refused for it (channel_config_check()). */
 enum channel_tls {
 	CHANNEL_TLS_TRY = 0,   /* STARTTLS when the server offers it */
 	CHANNEL_TLS_NONE,      /* plain text (a local test sink) */
@@ -29,9 +32,11 @@ struct channel_config {
 	const char *target;         /* maildir: a directory; smtp: smtp://host[:port] or
 				     * smtps://; webhook: an http(s) URL */
 	const char *mail_from;      /* smtp: the envelope sender */
-	const char *username;       /* smtp: AUTH, both or neither; may be NULL */
+	const char *username;       /* smtp: AUTH, both or neither; may be NULL (from a login
+				     * file, secret_login_parse(), never from a URL) */
 	const char *password;
 	enum channel_tls tls;       /* smtp:// only */
+	const struct secret_webhook_key *webhook_key;  /* webhook: the signing key, required */
 	long connect_timeout_ms;    /* 0: 10 s */
 	long timeout_ms;            /* the whole attempt; 0: 60 s */
 };
@@ -52,8 +57,22 @@ void channel_global_cleanup(void);
 const char *channel_kind_name(enum channel_kind kind);
 int channel_kind_parse(const char *name, enum channel_kind *kind);
 
-/* Checks a configuration before first use: the target's form, the sender's address. */
+/* Checks a configuration before first use: the target's form, the sender's address, no
+ * credentials in a URL, TLS for a mail server not on loopback, a webhook's signing key. */
 int channel_config_check(const struct channel_config *cfg, struct status *st);
+
+/* The TLS an SMTP send uses: what cfg asks for on loopback, CHANNEL_TLS_REQUIRED
+ * anywhere else (a password and the letters never cross a network in clear). */
+enum channel_tls channel_smtp_tls(const struct channel_config *cfg);
+
+/* Reads a file holding a secret (a webhook secret, an SMTP login) into buf (cap bytes;
+ * NUL-terminated, *len excludes the NUL), what naming it in messages. Refused
+ * (FAILED_PRECONDITION) when it cannot be read, is not a regular file, is empty, is
+ * larger than cap - 1 bytes, or every user may read or write it; returns 1 with st
+ * saying why when its group may (secret_file_mode_check()), else 0. The caller wipes buf
+ * (secret_wipe()) once parsed. */
+int channel_secret_read(const char *path, const char *what, char *buf, size_t cap,
+			size_t *len, struct status *st);
 
 /* One attempt. Fills *res in every case and returns 0 when it is ok, or a negative code
  * with st naming the reason: -STATUS_UNAVAILABLE when transient, another (usually
@@ -77,7 +96,10 @@ int channel_smtp_send(const struct channel_config *cfg, const struct channel_ite
 		      struct delivery_result *res, struct status *st);
 
 /* POST item->data as application/json with an Idempotency-Key header (the key) so the
- * receiver can drop a repeat; redirects are not followed. 2xx ok; 408, 429, 5xx and
+ * receiver can drop a repeat, signed as Standard Webhooks has it: webhook-id (the key
+ * again: the same on every attempt), webhook-timestamp (this attempt's time, so that a
+ * receiver's replay window holds for a retry) and webhook-signature
+ * (secret_webhook_sign() with cfg->webhook_key); redirects are not followed. 2xx ok; 408, 429, 5xx and
  * connection errors transient (Retry-After kept); other statuses permanent. The reply is
  * the status and the start of the response body. */
 int channel_webhook_send(const struct channel_config *cfg, const struct channel_item *item,

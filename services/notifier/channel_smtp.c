@@ -93,11 +93,12 @@ int channel_smtp_send(const struct channel_config *cfg, const struct channel_ite
 	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, channel_smtp_header);
 	curl_easy_setopt(curl, CURLOPT_HEADERDATA, &replies);
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, err);
-	curl_easy_setopt(curl, CURLOPT_USE_SSL,
-			 tls[cfg->tls <= CHANNEL_TLS_REQUIRED ? cfg->tls : CHANNEL_TLS_TRY]);
+	curl_easy_setopt(curl, CURLOPT_USE_SSL, tls[channel_smtp_tls(cfg)]);
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
 			 cfg->connect_timeout_ms > 0 ? cfg->connect_timeout_ms : 10000L);
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, cfg->timeout_ms > 0 ? cfg->timeout_ms : 60000L);
+	/* never CURLOPT_VERBOSE: its trace of the dialogue would hold the AUTH line, the
+	 * password in base64 */
 	if (cfg->username) {
 		curl_easy_setopt(curl, CURLOPT_USERNAME, cfg->username);
 		curl_easy_setopt(curl, CURLOPT_PASSWORD, cfg->password);

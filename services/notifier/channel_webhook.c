@@ -1,10 +1,11 @@
-/* channel_webhook: a notice POSTed as JSON with an Idempotency-Key header through
- * libcurl (see channel.h). */
+/* channel_webhook: a notice POSTed as JSON with an Idempotency-Key header, signed as
+ * Standard Webhooks has it, through libcurl (see channel.h). */
 #include "channel.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 /* The start of the response body, for the dead-letter list: enough to read the
  * receiver's reason, never the whole of a large error page. */
@@ -33,12 +34,25 @@ int channel_webhook_send(const struct channel_config *cfg, const struct channel_
 				    item->key && *item->key ? why.message : "no idempotency key");
 		return channel_result_status(res, "webhook", st);
 	}
+	/* signed at each attempt: the timestamp is the attempt's, or a receiver's replay
+	 * window (five minutes, conventionally) would refuse a retry after a long backoff */
+	char signature[SECRET_SIGNATURE_SIZE];
+	int64_t now = (int64_t)time(NULL);
+	if (secret_webhook_sign(cfg->webhook_key, item->key, now, item->data, item->len,
+				signature, &why) != 0) {
+		delivery_result_set(res, DELIVERY_PROTO_HTTP, DELIVERY_NET_CONFIG, 0, why.message);
+		return channel_result_status(res, "webhook", st);
+	}
 	CURL *curl = curl_easy_init();
-	char key_header[200];
+	char key_header[200], id_header[200], time_header[64], sig_header[100];
 	snprintf(key_header, sizeof key_header, "Idempotency-Key: %s", item->key);
+	snprintf(id_header, sizeof id_header, "webhook-id: %s", item->key);
+	snprintf(time_header, sizeof time_header, "webhook-timestamp: %lld", (long long)now);
+	snprintf(sig_header, sizeof sig_header, "webhook-signature: %s", signature);
 	struct curl_slist *headers = NULL, *h;
 	const char *lines[] = {"Content-Type: application/json; charset=utf-8", key_header,
-			       "User-Agent: n2gg-notifier", "Expect:"};
+			       id_header, time_header, sig_header, "User-Agent: n2gg-notifier",
+			       "Expect:"};
 	bool ok = curl != NULL;
 	for (size_t i = 0; ok && i < sizeof lines / sizeof *lines; i++) {
 		ok = (h = curl_slist_append(headers, lines[i])) != NULL;

@@ -1,7 +1,8 @@
 # notifier_delivery: idempotency keys, Message-IDs, backoff and verdicts (delivery), RFC 5322
-# composition and checks (message) — pure — and the channels that send (the I/O shell).
-add_library(notifier_delivery STATIC delivery.c message.c channel.c channel_maildir.c
-  channel_smtp.c channel_webhook.c)
+# composition and checks (message), webhook signatures and login files (secret) — pure — and
+# the channels that send (the I/O shell).
+add_library(notifier_delivery STATIC delivery.c message.c secret.c channel.c
+  channel_maildir.c channel_smtp.c channel_webhook.c)
 target_include_directories(notifier_delivery PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
 target_link_libraries(notifier_delivery PUBLIC n2gg_pure PkgConfig::CURL PkgConfig::NETTLE)
 

@@ -70,7 +70,7 @@ static int ntf_publish_mi(struct api_call *call)
 				   "MI Number: assigned on publication, not given");
 	int today = notifier_today(n);
 	struct mi_sheet m;
-	int rc = ntf_mi_from_proto(sheet, &m, st);
+	int rc = mi_sheet_from_proto(sheet, &m, st);
 	if (rc < 0)
 		return rc;
 	if (!sheet->publication_date[0])
@@ -564,17 +564,17 @@ static int ntf_send_digests_now(struct api_call *call)
 }
 
 const struct api_method notifier_methods[] = {
-	{"PublishMi", &n2gg__v1__publish_mi_request__descriptor, ntf_publish_mi, true},
-	{"GetMi", &n2gg__v1__get_mi_request__descriptor, ntf_get_mi, false},
-	{"ListMi", &n2gg__v1__list_mi_request__descriptor, ntf_list_mi, false},
-	{"RespondMi", &n2gg__v1__respond_mi_request__descriptor, ntf_respond_mi, true},
-	{"MiStatus", &n2gg__v1__mi_status_request__descriptor, ntf_mi_status, false},
-	{"ListNotices", &n2gg__v1__list_notices_request__descriptor, ntf_list_notices, false},
-	{"DeliveryLog", &n2gg__v1__delivery_log_request__descriptor, ntf_delivery_log, false},
-	{"ListDead", &n2gg__v1__list_dead_request__descriptor, ntf_list_dead, false},
-	{"RetryDelivery", &n2gg__v1__retry_delivery_request__descriptor, ntf_retry_delivery, true},
-	{"SetPreference", &n2gg__v1__set_preference_request__descriptor, ntf_set_preference, true},
-	{"GetRecipients", &n2gg__v1__recipients_request__descriptor, ntf_get_recipients, false},
-	{"SendDigests", &n2gg__v1__send_digests_request__descriptor, ntf_send_digests_now, true},
+	{"PublishMi", &n2gg__v1__publish_mi_request__descriptor, ntf_publish_mi, true, ROLE_PUBLISHER},
+	{"GetMi", &n2gg__v1__get_mi_request__descriptor, ntf_get_mi, false, ROLE_READER},
+	{"ListMi", &n2gg__v1__list_mi_request__descriptor, ntf_list_mi, false, ROLE_READER},
+	{"RespondMi", &n2gg__v1__respond_mi_request__descriptor, ntf_respond_mi, true, ROLE_OFFICER},
+	{"MiStatus", &n2gg__v1__mi_status_request__descriptor, ntf_mi_status, false, ROLE_READER},
+	{"ListNotices", &n2gg__v1__list_notices_request__descriptor, ntf_list_notices, false, ROLE_READER},
+	{"DeliveryLog", &n2gg__v1__delivery_log_request__descriptor, ntf_delivery_log, false, ROLE_READER},
+	{"ListDead", &n2gg__v1__list_dead_request__descriptor, ntf_list_dead, false, ROLE_READER},
+	{"RetryDelivery", &n2gg__v1__retry_delivery_request__descriptor, ntf_retry_delivery, true, ROLE_OFFICER},
+	{"SetPreference", &n2gg__v1__set_preference_request__descriptor, ntf_set_preference, true, ROLE_OFFICER},
+	{"GetRecipients", &n2gg__v1__recipients_request__descriptor, ntf_get_recipients, false, ROLE_READER},
+	{"SendDigests", &n2gg__v1__send_digests_request__descriptor, ntf_send_digests_now, true, ROLE_OFFICER},
 };
 const size_t notifier_method_count = sizeof notifier_methods / sizeof *notifier_methods;

@@ -30,12 +30,20 @@ static struct config_option notifier_options[] = {
 	{"maildir", "", "the mail directory (one .eml per letter); empty: <data-dir>/maildir",
 	 NULL},
 	{"smtp", "", "the mail server, smtp://host:port or smtps://host:port", NULL},
-	{"smtp-tls", "try", "STARTTLS on smtp://: try, none or required", NULL},
-	{"smtp-user", "", "the mail server's login (with smtp-password)", NULL},
-	{"smtp-password", "", "its password (better from N2GG_NOTIFIER_SMTP_PASSWORD)", NULL},
+	{"smtp-tls", "try",
+	 "STARTTLS on smtp://: try, none or required (always required, and none refused, for a "
+	 "server not on loopback)",
+	 NULL},
+	{"smtp-credentials-file", "",
+	 "a file with the mail server's login: the user name on the first line, the password on "
+	 "the second (empty: no login)",
+	 NULL},
 	{"mail-from", "school.improvement@norfolk.gov.uk", "the letters' sender address", NULL},
 	{"from-name", "Norfolk County Council Children's Services", "the sender's name", NULL},
 	{"webhook", "", "also POST every letter as JSON to this URL (empty: no webhook)", NULL},
+	{"webhook-secret-file", "",
+	 "a file with the webhook's signing secret, whsec_<base64 key> (needed with webhook)",
+	 NULL},
 	{"smtp-rate", "0", "at most this many SMTP deliveries a second (0: no limit)", NULL},
 	{"webhook-rate", "0", "at most this many webhook deliveries a second (0: no limit)", NULL},
 	{"max-attempts", "8", "attempts before a delivery that keeps failing is dead-lettered", NULL},
@@ -93,6 +101,77 @@ static int notifier_setting_long(struct notifier *n, const char *name, long min,
 	return config_get_long(&n->svc->cfg, name, min, max, out, st);
 }
 
+/* Reads the secret file a setting names into text (SECRET_FILE_MAX bytes): refused when
+ * it is missing, unreadable, empty or readable by every user; a warning when its group
+ * may read it. The caller parses text and wipes it. */
+static int notifier_secret_file(struct notifier *n, const char *setting, char *text,
+				size_t *len, struct status *st)
+{
+	const char *path = service_setting(n->svc, setting);
+	int rc = channel_secret_read(path, setting, text, SECRET_FILE_MAX, len, st);
+	if (rc == 1) {
+		char quoted[600];
+		log_warn("a secret file that is not private to this service's user",
+			 "setting=%s problem=%s", setting,
+			 log_quote(quoted, sizeof quoted, st->message));
+	}
+	return rc < 0 ? rc : 0;
+}
+
+/* The SMTP login, from --smtp-credentials-file only: a flag shows in every process
+ * listing and the environment is inherited by whatever the service starts. */
+static int notifier_smtp_login(struct notifier *n, struct channel_config *cfg,
+			       struct status *st)
+{
+	if (getenv("N2GG_NOTIFIER_SMTP_USER") || getenv("N2GG_NOTIFIER_SMTP_PASSWORD"))
+		log_warn("N2GG_NOTIFIER_SMTP_USER and N2GG_NOTIFIER_SMTP_PASSWORD are no longer read: "
+			 "the login comes from --smtp-credentials-file (remove them)",
+			 "smtp_credentials_file=%s",
+			 service_setting(n->svc, "smtp-credentials-file")[0] ? "set" : "unset");
+	if (!service_setting(n->svc, "smtp-credentials-file")[0])
+		return 0;
+	char text[SECRET_FILE_MAX];
+	size_t len;
+	struct status why;
+	int rc = notifier_secret_file(n, "smtp-credentials-file", text, &len, st);
+	if (rc < 0)
+		return rc;
+	rc = secret_login_parse(text, len, &n->smtp_login, &why);
+	secret_wipe(text, sizeof text);
+	if (rc < 0)
+		return status_fail(st, STATUS_INVALID_ARGUMENT, "smtp-credentials-file %s: %s",
+				   service_setting(n->svc, "smtp-credentials-file"), why.message);
+	cfg->username = n->smtp_login.user;
+	cfg->password = n->smtp_login.password;
+	return 0;
+}
+
+/* The webhook's signing key: a webhook is never sent unsigned, so --webhook without a
+ * usable --webhook-secret-file does not start. */
+static int notifier_webhook_key(struct notifier *n, struct channel_config *cfg,
+				struct status *st)
+{
+	const char *path = service_setting(n->svc, "webhook-secret-file");
+	if (!path[0])
+		return status_fail(st, STATUS_INVALID_ARGUMENT,
+				   "webhook: --webhook-secret-file is needed (every webhook is signed, "
+				   "Standard Webhooks: a file holding whsec_<base64 key>, e.g. "
+				   "whsec_$(head -c 32 /dev/urandom | base64))");
+	char text[SECRET_FILE_MAX];
+	size_t len;
+	struct status why;
+	int rc = notifier_secret_file(n, "webhook-secret-file", text, &len, st);
+	if (rc < 0)
+		return rc;
+	rc = secret_webhook_key_parse(text, len, &n->webhook_key, &why);
+	secret_wipe(text, sizeof text);
+	if (rc < 0)
+		return status_fail(st, STATUS_INVALID_ARGUMENT, "webhook-secret-file %s: %s", path,
+				   why.message);
+	cfg->webhook_key = &n->webhook_key;
+	return 0;
+}
+
 static int notifier_channels(struct notifier *n, struct status *st)
 {
 	struct service *svc = n->svc;
@@ -121,11 +200,21 @@ static int notifier_channels(struct notifier *n, struct status *st)
 		if (strcmp(tls, "none") && strcmp(tls, "required") && strcmp(tls, "try"))
 			return status_fail(st, STATUS_INVALID_ARGUMENT,
 					   "smtp-tls \"%s\": try, none or required", tls);
-		const char *user = service_setting(svc, "smtp-user");
-		if (user[0]) {
-			mail->cfg.username = user;
-			mail->cfg.password = service_setting(svc, "smtp-password");
-		}
+		/* the URL is named below, so first make sure it holds no password */
+		if (message_url_has_credentials(mail->cfg.target))
+			return status_fail(st, STATUS_INVALID_ARGUMENT,
+					   "smtp: a user name or password in the URL is refused; "
+					   "give them in --smtp-credentials-file");
+		if (mail->cfg.tls == CHANNEL_TLS_NONE && mail->cfg.target[0] &&
+		    !message_url_loopback(mail->cfg.target))
+			return status_fail(st, STATUS_INVALID_ARGUMENT,
+					   "--smtp-tls none is refused for %s: the mail server is not on "
+					   "loopback (127.0.0.0/8, ::1, localhost), so STARTTLS is "
+					   "required (--smtp-tls try or required)",
+					   mail->cfg.target);
+		int rc = notifier_smtp_login(n, &mail->cfg, st);
+		if (rc < 0)
+			return rc;
 	}
 	long rate;
 	int rc;
@@ -144,9 +233,12 @@ static int notifier_channels(struct notifier *n, struct status *st)
 		hook->cfg.target = url;
 		hook->name = channel_kind_name(CHANNEL_WEBHOOK);
 		hook->enabled = true;
+		/* the check's message names the URL unless it holds a password */
 		if ((rc = message_webhook_url_check(url, st)) < 0)
-			return status_fail(st, STATUS_INVALID_ARGUMENT, "webhook \"%s\": %s", url,
-					   st->message);
+			return rc;
+		if ((rc = notifier_webhook_key(n, &hook->cfg, st)) < 0 ||
+		    (rc = channel_config_check(&hook->cfg, st)) < 0)
+			return rc;
 		if ((rc = notifier_setting_long(n, "webhook-rate", 0, 1000000, &rate, st)) < 0)
 			return rc;
 		hook->rate = (double)rate;
@@ -286,6 +378,7 @@ static int notifier_subscribe(struct notifier *n, struct sub *s, const char *sou
 		.api_endpoint = service_setting(svc, source),
 		.outbox = &svc->log,
 		.pub = &svc->pub,
+		.curve = &svc->curve,
 	};
 	int rc = sub_start(s, &svc->loop, svc->zctx, &opt, &svc->store, n->db[NTF_DB_CURSORS], 0,
 			   apply, n, st);
@@ -342,9 +435,18 @@ static int notifier_on_start(struct service *svc, struct status *st)
 	uv_timer_init(&svc->loop, &n->gate_timer);
 	n->gate_timer.data = n;
 	uv_timer_start(&n->gate_timer, notifier_on_gate, 20, 20);
-	log_info("channels", "mail=%s target=\"%s\" webhook=\"%s\"", n->channels[NTF_MAIL].name,
-		 n->channels[NTF_MAIL].cfg.target,
-		 n->channels[NTF_WEBHOOK].enabled ? n->channels[NTF_WEBHOOK].cfg.target : "");
+	/* what guards each channel, never a secret: the targets cannot hold credentials
+	 * (refused above), and of the login and the key only whether they are there */
+	const struct notifier_channel *mail = &n->channels[NTF_MAIL];
+	const struct notifier_channel *hook = &n->channels[NTF_WEBHOOK];
+	static const char *const tls_names[] = {
+		[CHANNEL_TLS_TRY] = "try", [CHANNEL_TLS_NONE] = "none",
+		[CHANNEL_TLS_REQUIRED] = "required"};
+	bool smtp = mail->cfg.kind == CHANNEL_SMTP;
+	log_info("channels", "mail=%s target=\"%s\" tls=%s login=%s webhook=\"%s\" signed=%s",
+		 mail->name, mail->cfg.target, smtp ? tls_names[channel_smtp_tls(&mail->cfg)] : "-",
+		 smtp && mail->cfg.username ? "yes" : "no", hook->enabled ? hook->cfg.target : "",
+		 hook->enabled && hook->cfg.webhook_key ? "yes" : "no");
 	return 0;
 }
 

@@ -2,10 +2,13 @@
  * (see message.h). */
 #include "message.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <nettle/sha2.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 /* RFC 5322 recommends 78 characters a line; quoted-printable allows 76. */
@@ -179,6 +182,59 @@ bool message_address_valid(const char *address)
 	return message_address_check(address, NULL) == 0;
 }
 
+bool message_host_loopback(const char *host)
+{
+	if (!host)
+		return false;
+	if (strcasecmp(host, "localhost") == 0)
+		return true;
+	char literal[INET6_ADDRSTRLEN + 2];
+	size_t n = strlen(host);
+	if (n >= 2 && host[0] == '[' && host[n - 1] == ']' && n - 2 < sizeof literal) {
+		memcpy(literal, host + 1, n - 2);   /* a URL's IPv6 literal, brackets off */
+		literal[n - 2] = '\0';
+		host = literal;
+	}
+	struct in_addr v4;
+	struct in6_addr v6;
+	if (inet_pton(AF_INET, host, &v4) == 1)
+		return (ntohl(v4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, host, &v6) == 1)
+		return IN6_IS_ADDR_LOOPBACK(&v6) ||
+		       (IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127);
+	return false;
+}
+
+/* The part of a URL libcurl would connect to or log in with, or NULL (curl_free it). */
+static char *message_url_part(const char *url, CURLUPart part)
+{
+	CURLU *u = url ? curl_url() : NULL;
+	char *out = NULL;
+	if (u && curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
+	    curl_url_get(u, part, &out, 0) != CURLUE_OK)
+		out = NULL;
+	curl_url_cleanup(u);
+	return out;
+}
+
+bool message_url_loopback(const char *url)
+{
+	char *host = message_url_part(url, CURLUPART_HOST);
+	bool yes = message_host_loopback(host);
+	curl_free(host);
+	return yes;
+}
+
+bool message_url_has_credentials(const char *url)
+{
+	char *user = message_url_part(url, CURLUPART_USER);
+	char *password = message_url_part(url, CURLUPART_PASSWORD);
+	bool yes = user || password;
+	curl_free(user);
+	curl_free(password);
+	return yes;
+}
+
 int message_webhook_url_check(const char *url, struct status *st)
 {
 	if (!url || !*url)
@@ -194,6 +250,14 @@ int message_webhook_url_check(const char *url, struct status *st)
 				 curl_url_strerror(uc));
 		goto out;
 	}
+	/* first, as the messages below quote the URL */
+	if (message_url_has_credentials(url)) {
+		rc = status_fail(st, STATUS_INVALID_ARGUMENT,
+				 "webhook URL: a user name or password in the URL is refused (it "
+				 "would show in logs and process listings); the receiver checks the "
+				 "webhook's signature instead");
+		goto out;
+	}
 	uc = curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
 	if (uc != CURLUE_OK || (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0)) {
 		rc = status_fail(st, STATUS_INVALID_ARGUMENT,
@@ -203,6 +267,14 @@ int message_webhook_url_check(const char *url, struct status *st)
 	uc = curl_url_get(u, CURLUPART_HOST, &host, 0);
 	if (uc != CURLUE_OK || !host || !*host) {
 		rc = status_fail(st, STATUS_INVALID_ARGUMENT, "webhook URL '%.200s': no host",
+				 url);
+		goto out;
+	}
+	/* the letters carry names and addresses: in clear only to this machine */
+	if (strcmp(scheme, "http") == 0 && !message_host_loopback(host)) {
+		rc = status_fail(st, STATUS_INVALID_ARGUMENT,
+				 "webhook URL '%.200s': https is required for a receiver that is not "
+				 "on loopback (127.0.0.0/8, ::1, localhost)",
 				 url);
 		goto out;
 	}
@@ -217,6 +289,8 @@ bool message_webhook_url_valid(const char *url)
 {
 	return message_webhook_url_check(url, NULL) == 0;
 }
+
+static bool message_ascii(const char *s);
 
 static int message_check(const struct message *m, struct status *st)
 {
@@ -249,6 +323,9 @@ static int message_check(const struct message *m, struct status *st)
 	if (strchr(m->message_id, ' ') || strlen(m->message_id) > 998 - 12)
 		return status_fail(st, STATUS_INVALID_ARGUMENT,
 				   "Message-ID too long or has spaces");
+	/* written as it is, unlike the Subject: a msg-id is ASCII (RFC 5322 section 3.6.4) */
+	if (!message_ascii(m->message_id))
+		return status_fail(st, STATUS_INVALID_ARGUMENT, "Message-ID: not ASCII");
 	if (!m->text)
 		return status_fail(st, STATUS_INVALID_ARGUMENT, "no text body");
 	if (!message_utf8_valid(m->text, strlen(m->text)))

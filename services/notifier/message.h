@@ -1,7 +1,8 @@
 /* message: composing one notice as an RFC 5322 / MIME message (or as the JSON a webhook
- * receives), and the checks on an email address and a webhook URL. Pure: the text is
- * built in an arena from plain structs; the same input gives the same bytes, boundary
- * included, so a retried letter is the letter first tried. */
+ * receives), and the checks on an email address and a URL (a webhook's; whether a host
+ * is on loopback). Pure: the text is built in an arena from plain structs; the same
+ * input gives the same bytes, boundary included, so a retried letter is the letter first
+ * tried. */
 #ifndef N2GG_MESSAGE_H
 #define N2GG_MESSAGE_H
 
@@ -66,9 +67,23 @@ char *message_format_date(int64_t t, int utc_offset_min, char *out);
 int message_address_check(const char *address, struct status *st);
 bool message_address_valid(const char *address);
 
-/* A webhook URL: parsed by libcurl's URL API (no I/O), scheme http or https, a host. */
+/* A webhook URL: parsed by libcurl's URL API (no I/O), scheme https, or http for a host
+ * on loopback (the letters carry personal data), a host, and no user name or password
+ * (they would show in logs and in the process listing). */
 int message_webhook_url_check(const char *url, struct status *st);
 bool message_webhook_url_valid(const char *url);
+
+/* Whether a host is on this machine: "localhost" (any case), an address in 127.0.0.0/8,
+ * ::1 or ::ffff:127.x.y.z, bracketed or not. A name that merely resolves there does not
+ * count: only these are sure never to leave the machine. */
+bool message_host_loopback(const char *host);
+
+/* Whether a URL's host is on loopback (message_host_loopback()); false when it does not
+ * parse. The scheme may be any libcurl parses (smtp://, http://, ...). */
+bool message_url_loopback(const char *url);
+
+/* Whether a URL carries a user name or a password (scheme://user:password@host). */
+bool message_url_has_credentials(const char *url);
 
 /* Whether s (n bytes) is well-formed UTF-8 (no overlongs, surrogates or values past
  * U+10FFFF). */

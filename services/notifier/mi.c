@@ -13,6 +13,42 @@ void mi_sheet_init(struct mi_sheet *s)
 	s->complete_by = MI_NO_DATE;
 }
 
+int mi_sheet_from_proto(const N2gg__V1__MiSheet *p, struct mi_sheet *out, struct status *st)
+{
+	mi_sheet_init(out);
+	out->type = p->type == N2GG__V1__MI_TYPE__MI_ACTION ? MI_ACTION : MI_INFORMATION;
+	if (p->type != N2GG__V1__MI_TYPE__MI_ACTION && p->type != N2GG__V1__MI_TYPE__MI_INFORMATION)
+		return status_fail(st, STATUS_INVALID_ARGUMENT,
+				   "MI Sheet Type: must be Information or Action");
+	if (p->number[0] && mi_number_parse(p->number, &out->number, st) < 0)
+		return -st->code;
+	out->title = p->title;
+	out->body = p->body;
+	if (p->publication_date[0] && date_parse(p->publication_date, &out->publication_date) < 0)
+		return status_fail(st, STATUS_INVALID_ARGUMENT,
+				   "Publication Date: \"%s\" is not a date (YYYY-MM-DD)",
+				   p->publication_date);
+	if (p->complete_by[0] && date_parse(p->complete_by, &out->complete_by) < 0)
+		return status_fail(st, STATUS_INVALID_ARGUMENT,
+				   "To Be Completed By: \"%s\" is not a date (YYYY-MM-DD)",
+				   p->complete_by);
+	out->contact.name = p->contact_name;
+	out->contact.phone = p->contact_phone;
+	const N2gg__V1__MiAudience *au = p->audience;
+	if (au) {
+		out->audience.headteachers = au->headteachers;
+		out->audience.chairs_of_governors = au->chairs_of_governors;
+		out->audience.categories = au->categories;
+		out->audience.clusters = (const char *const *)au->clusters;
+		out->audience.cluster_count = au->n_clusters;
+		out->audience.phases = au->phases;
+		out->audience.phase_count = au->n_phases;
+	}
+	out->links = (const char *const *)p->links;
+	out->link_count = p->n_links;
+	return 0;
+}
+
 static bool mi_blank(const char *s)
 {
 	if (!s)

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "n2gg/v1/notifier.pb-c.h"
 #include "n2gg/v1/registry.pb-c.h"
 #include "status.h"
 
@@ -73,6 +74,11 @@ enum mi_recipient { MI_TO_HEADTEACHER = 1, MI_TO_CHAIR_OF_GOVERNORS = 2 };
 
 /* A sheet with every date unset and nothing else filled in. */
 void mi_sheet_init(struct mi_sheet *s);
+
+/* The sheet of a PublishMi request or a stored n2gg.v1.MiSheet, pointing into `p`: its type
+ * (Information or Action), number and dates parsed (INVALID_ARGUMENT naming the field as
+ * the form prints it); mi_validate() checks the rest. */
+int mi_sheet_from_proto(const N2gg__V1__MiSheet *p, struct mi_sheet *out, struct status *st);
 
 /* Checks a sheet about to be issued on `today`: a title; an Action sheet's To Be Completed
  * By date neither before today nor before publication, and none on an Information sheet; a

@@ -10,42 +10,6 @@
 #include "mi.h"
 #include "notifier.h"
 
-int ntf_mi_from_proto(const N2gg__V1__MiSheet *p, struct mi_sheet *out, struct status *st)
-{
-	mi_sheet_init(out);
-	out->type = p->type == N2GG__V1__MI_TYPE__MI_ACTION ? MI_ACTION : MI_INFORMATION;
-	if (p->type != N2GG__V1__MI_TYPE__MI_ACTION && p->type != N2GG__V1__MI_TYPE__MI_INFORMATION)
-		return status_fail(st, STATUS_INVALID_ARGUMENT,
-				   "MI Sheet Type: must be Information or Action");
-	if (p->number[0] && mi_number_parse(p->number, &out->number, st) < 0)
-		return -st->code;
-	out->title = p->title;
-	out->body = p->body;
-	if (p->publication_date[0] && date_parse(p->publication_date, &out->publication_date) < 0)
-		return status_fail(st, STATUS_INVALID_ARGUMENT,
-				   "Publication Date: \"%s\" is not a date (YYYY-MM-DD)",
-				   p->publication_date);
-	if (p->complete_by[0] && date_parse(p->complete_by, &out->complete_by) < 0)
-		return status_fail(st, STATUS_INVALID_ARGUMENT,
-				   "To Be Completed By: \"%s\" is not a date (YYYY-MM-DD)",
-				   p->complete_by);
-	out->contact.name = p->contact_name;
-	out->contact.phone = p->contact_phone;
-	const N2gg__V1__MiAudience *au = p->audience;
-	if (au) {
-		out->audience.headteachers = au->headteachers;
-		out->audience.chairs_of_governors = au->chairs_of_governors;
-		out->audience.categories = au->categories;
-		out->audience.clusters = (const char *const *)au->clusters;
-		out->audience.cluster_count = au->n_clusters;
-		out->audience.phases = au->phases;
-		out->audience.phase_count = au->n_phases;
-	}
-	out->links = (const char *const *)p->links;
-	out->link_count = p->n_links;
-	return 0;
-}
-
 bool ntf_mi_school_matches(const N2gg__V1__MiSheet *sheet, const N2gg__V1__NotifierSchool *s,
 			   unsigned *roles)
 {
@@ -55,7 +19,7 @@ bool ntf_mi_school_matches(const N2gg__V1__MiSheet *sheet, const N2gg__V1__Notif
 	if (s->status != N2GG__V1__SCHOOL_STATUS__STATUS_OPEN &&
 	    s->status != N2GG__V1__SCHOOL_STATUS__STATUS_OPEN_PROPOSED_TO_CLOSE)
 		return false;
-	if (ntf_mi_from_proto(sheet, &m, &st) < 0)
+	if (mi_sheet_from_proto(sheet, &m, &st) < 0)
 		return false;
 	struct mi_school school = {
 		.category = s->category[0],
@@ -189,7 +153,7 @@ int ntf_mi_tick(struct notifier *n, MDB_txn *txn, struct eventlog *log, struct a
 	for (size_t i = 0; i < count; i++) {
 		N2gg__V1__MiSheet *s = sheets[i];
 		struct mi_sheet m;
-		if (ntf_mi_from_proto(s, &m, st) < 0)
+		if (mi_sheet_from_proto(s, &m, st) < 0)
 			continue;
 		if (!s->issued && m.publication_date <= today) {
 			if ((rc = ntf_mi_issue(n, txn, log, s, "notifier", a, st)) < 0)

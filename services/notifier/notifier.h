@@ -69,6 +69,8 @@ struct notifier {
 	struct sub registry, categoriser, scheduler;
 	struct notice_templates templates;
 	struct notifier_channel channels[NTF_CHANNELS];
+	struct secret_login smtp_login;            /* from --smtp-credentials-file */
+	struct secret_webhook_key webhook_key;     /* from --webhook-secret-file */
 	struct notice_letterhead letterhead;
 	const char *from_name, *from_address, *domain;
 	int as_of;                  /* fixed date, or -1: today's */
@@ -165,7 +167,6 @@ int ntf_mi_tick(struct notifier *n, MDB_txn *txn, struct eventlog *log, struct a
 		unsigned *issued, struct status *st);
 int ntf_mi_issue(struct notifier *n, MDB_txn *txn, struct eventlog *log,
 		 N2gg__V1__MiSheet *sheet, const char *actor, struct arena *a, struct status *st);
-int ntf_mi_from_proto(const N2gg__V1__MiSheet *p, struct mi_sheet *out, struct status *st);
 bool ntf_mi_responded(struct notifier *n, MDB_txn *txn, const char *number, uint32_t urn);
 bool ntf_mi_school_matches(const N2gg__V1__MiSheet *sheet, const N2gg__V1__NotifierSchool *s,
 			   unsigned *roles);

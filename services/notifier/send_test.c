@@ -5,6 +5,10 @@
  *   n2gg-send-test --channel smtp --target smtp://127.0.0.1:2525 --from la@example.org \
  *     --to head@school.example.org --notice letter-1 --attempts 4
  *
+ * Secrets come from files, as the notifier takes them: --login-file (the user name, then
+ * the password, one a line) for SMTP, --secret-file (whsec_<base64 key>) for a webhook,
+ * which is always signed.
+ *
  * Exit status: 0 delivered (or found delivered), 2 permanent failure (dead letter),
  * 3 transient failures until the attempts ran out, 64 bad usage. */
 #include <getopt.h>
@@ -18,11 +22,14 @@
 #include "channel.h"
 #include "delivery.h"
 #include "message.h"
+#include "secret.h"
 
 struct send_opts {
 	struct channel_config cfg;
 	const char *to, *to_name, *from_name, *notice, *subject, *text, *html, *domain;
-	const char *dead_letter;
+	const char *dead_letter, *login_file, *secret_file;
+	struct secret_login login;
+	struct secret_webhook_key webhook_key;
 	int attempts;
 	long base_ms, max_ms;
 	long long date;
@@ -37,7 +44,8 @@ static void usage(FILE *f)
 	      "         [--subject TEXT] [--text TEXT] [--html HTML] [--domain HOST]\n"
 	      "         [--date EPOCH] [--attempts N] [--base-ms MS] [--max-ms MS]\n"
 	      "         [--decorrelated] [--seed N] [--connect-timeout-ms MS] [--timeout-ms MS]\n"
-	      "         [--tls try|none|required] [--base64] [--dead-letter FILE]\n",
+	      "         [--tls try|none|required] [--base64] [--dead-letter FILE]\n"
+	      "         [--login-file FILE] [--secret-file FILE]\n",
 	      f);
 }
 
@@ -66,7 +74,7 @@ static void print_quoted(FILE *f, const char *s)
 static int parse(int argc, char **argv, struct send_opts *o)
 {
 	enum { O_TO_NAME = 256, O_FROM_NAME, O_BASE, O_MAX, O_CTO, O_TO_MS, O_TLS, O_DEAD, O_DECOR,
-	       O_B64 };
+	       O_B64, O_LOGIN, O_SECRET };
 	static const struct option longopts[] = {
 		{"channel", required_argument, NULL, 'c'},
 		{"target", required_argument, NULL, 'T'},
@@ -90,6 +98,8 @@ static int parse(int argc, char **argv, struct send_opts *o)
 		{"dead-letter", required_argument, NULL, O_DEAD},
 		{"decorrelated", no_argument, NULL, O_DECOR},
 		{"base64", no_argument, NULL, O_B64},
+		{"login-file", required_argument, NULL, O_LOGIN},
+		{"secret-file", required_argument, NULL, O_SECRET},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -127,6 +137,8 @@ static int parse(int argc, char **argv, struct send_opts *o)
 		case O_DEAD: o->dead_letter = optarg; break;
 		case O_DECOR: o->decorrelated = true; break;
 		case O_B64: o->base64 = true; break;
+		case O_LOGIN: o->login_file = optarg; break;
+		case O_SECRET: o->secret_file = optarg; break;
 		case 'h': usage(stdout); exit(0);
 		default: return -1;
 		}
@@ -135,6 +147,37 @@ static int parse(int argc, char **argv, struct send_opts *o)
 		fputs("n2gg-send-test: --target, --to and --notice are needed\n", stderr);
 		return -1;
 	}
+	return 0;
+}
+
+/* The login and the webhook key from their files into o->cfg; a file its group may read
+ * is a warning on stderr, as it is in the notifier's log. */
+static int read_secrets(struct send_opts *o, struct status *st)
+{
+	char text[SECRET_FILE_MAX];
+	size_t len;
+	int rc;
+	const char *files[] = {o->login_file, o->secret_file};
+	for (int i = 0; i < 2; i++) {
+		if (!files[i])
+			continue;
+		if ((rc = channel_secret_read(files[i], i ? "secret file" : "login file", text,
+					      sizeof text, &len, st)) < 0)
+			return rc;
+		if (rc == 1)
+			fprintf(stderr, "n2gg-send-test: warning: %s\n", st->message);
+		rc = i ? secret_webhook_key_parse(text, len, &o->webhook_key, st)
+		       : secret_login_parse(text, len, &o->login, st);
+		secret_wipe(text, sizeof text);
+		if (rc < 0)
+			return rc;
+	}
+	if (o->login_file) {
+		o->cfg.username = o->login.user;
+		o->cfg.password = o->login.password;
+	}
+	if (o->secret_file)
+		o->cfg.webhook_key = &o->webhook_key;
 	return 0;
 }
 
@@ -173,6 +216,10 @@ int main(int argc, char **argv)
 		o.seed = (unsigned long long)time(NULL);
 
 	struct status st = {0};
+	if (read_secrets(&o, &st) < 0) {
+		fprintf(stderr, "n2gg-send-test: %s\n", st.message);
+		return 64;
+	}
 	char key[DELIVERY_KEY_SIZE], message_id[DELIVERY_MESSAGE_ID_MAX];
 	if (channel_config_check(&o.cfg, &st) != 0 ||
 	    delivery_key(o.notice, o.to, channel_kind_name(o.cfg.kind), key, &st) != 0 ||
@@ -255,5 +302,7 @@ int main(int argc, char **argv)
 	putchar('\n');
 	channel_global_cleanup();
 	arena_free(&arena);
+	secret_wipe(&o.login, sizeof o.login);
+	secret_wipe(&o.webhook_key, sizeof o.webhook_key);
 	return status;
 }

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "utf8.h"
+
 /* ---- data ---- */
 
 static struct template_value *template_new(struct arena *a, enum template_kind kind)
@@ -362,10 +364,34 @@ static int template_tag(struct template_parser *p, char sigil, const char *writt
 	return 0;
 }
 
+/* Letters are sent as UTF-8 C strings: a NUL byte would silently end the letter where it
+ * stands, and bytes that are not UTF-8 would make every letter fail when it is sent.
+ * Both are refused here, where the officer who edits the file sees which line. */
+static int template_check_text(const char *name, const char *text, size_t len, int first_line,
+			       struct status *st)
+{
+	int line = first_line;
+	for (size_t from = 0; from < len; line++) {
+		const char *nl = memchr(text + from, '\n', len - from);
+		size_t to = nl ? (size_t)(nl - text) : len;
+		if (memchr(text + from, '\0', to - from))
+			return status_fail(st, STATUS_INVALID_ARGUMENT,
+					   "%s:%d: a NUL byte (is this a text file?)", name, line);
+		if (!utf8_valid(text + from, to - from))
+			return status_fail(st, STATUS_INVALID_ARGUMENT,
+					   "%s:%d: not UTF-8 (save the file as UTF-8)", name, line);
+		from = to + 1;
+	}
+	return 0;
+}
+
 static int template_parse_at(const char *name, const char *text, size_t len, int first_line,
 			     const char *const *known, struct arena *a, struct template **out,
 			     struct status *st)
 {
+	int rc = template_check_text(name, text, len, first_line, st);
+	if (rc < 0)
+		return rc;
 	/* Text nodes point into the source, so it is copied: the caller may free its buffer. */
 	text = arena_strndup(a, text, len);
 	struct template_parser p = {
@@ -674,6 +700,16 @@ static int template_file_header(const char *name, const char *line, size_t n, in
 	if (i == n)
 		return status_fail(st, STATUS_INVALID_ARGUMENT, "%s:%d: the subject is empty",
 				   name, lineno);
+	/* values become one line when rendered; the template's own text must be one too, or
+	 * every letter would be refused when sent (a mail header takes no control character) */
+	for (size_t k = i; k < n; k++) {
+		unsigned char c = (unsigned char)line[k];
+		if (c < 0x20 || c == 0x7f)
+			return status_fail(st, STATUS_INVALID_ARGUMENT,
+					   "%s:%d: the subject has control character 0x%02x (a mail "
+					   "header takes none)",
+					   name, lineno, c);
+	}
 	return template_parse_at(name, line + i, n - i, lineno, known, a, &out->subject, st);
 }
 

@@ -19,9 +19,10 @@
  * can put them on lines of their own. Partials and delimiter changes are not supported.
  *
  * Loading refuses, with "file:line: ...", a template that names a variable its caller did
- * not declare, that leaves a section open or closes the wrong one, or that has a malformed
- * tag: a mistake in a letter is found when the template is loaded, not when a headteacher
- * reads "Dear ," . Rendering never fails: data missing at run time renders as nothing, and
+ * not declare, that leaves a section open or closes the wrong one, that has a malformed
+ * tag, a NUL byte or text that is not UTF-8, or a subject with a control character: a
+ * mistake in a letter is found when the template is loaded, not when a headteacher reads
+ * "Dear ," (or when the mail server refuses the letter). Rendering never fails: data missing at run time renders as nothing, and
  * the work is linear in the template and the output.
  *
  * Declared variables (`known_vars`, NULL-terminated) are full dotted names as seen from the

@@ -79,6 +79,8 @@ static void parse_role(struct yamldoc *d, struct entitlement_policy *p, int role
 					   "needs_leadership", "needs_training",
 					   "budget_gbp",     NULL};
 	struct entitlement_rule *r = &p->roles[role];
+	if (r->defined)   /* the caller refuses a role given twice; never read one into another */
+		return;
 	if (!yamldoc_is_map(n)) {
 		yamldoc_error(d, n, "role %s must be a mapping", role_names[role]);
 		return;
@@ -88,14 +90,28 @@ static void parse_role(struct yamldoc *d, struct entitlement_policy *p, int role
 	const char *desc = yamldoc_scalar(yamldoc_get(d, n, "description"));
 	r->description = arena_strdup(&p->arena, desc ? desc : "");
 	yaml_node_t *cats = yamldoc_get(d, n, "categories");
+	size_t ncats = 0;   /* counted here, not by strlen: the bound must not trust the array */
 	for (int i = 0; i < yamldoc_seq_len(cats); i++) {
-		const char *c = yamldoc_scalar(yamldoc_seq_item(d, cats, i));
-		if (!c || strlen(c) != 1 || c[0] < 'A' || c[0] > 'Z' || i >= 7) {
-			yamldoc_error(d, yamldoc_seq_item(d, cats, i),
-				      "a category is one capital letter (at most 7 per role)");
-			continue;
+		yaml_node_t *item = yamldoc_seq_item(d, cats, i);
+		const char *c = yamldoc_scalar(item);
+		if (!c || strlen(c) != 1 || c[0] < 'A' || c[0] > 'Z') {
+			/* quoted only when short: a long one would be cut, maybe inside a
+			 * UTF-8 sequence, to fit the problem's message */
+			if (c && strlen(c) <= 32)
+				yamldoc_error(d, item, "a category is one capital letter, not '%s'",
+					      c);
+			else
+				yamldoc_error(d, item, "a category is one capital letter");
+		} else if (memchr(r->categories, c[0], ncats)) {
+			yamldoc_error(d, item, "category '%c' is listed twice for %s", c[0],
+				      role_names[role]);
+		} else if (ncats == ENTITLEMENT_MAX_CATEGORIES) {
+			yamldoc_error(d, item, "too many categories for %s (at most %d)",
+				      role_names[role], ENTITLEMENT_MAX_CATEGORIES);
+		} else {
+			r->categories[ncats++] = c[0];
+			r->categories[ncats] = '\0';
 		}
-		r->categories[strlen(r->categories)] = c[0];
 	}
 	if (cats && !yamldoc_is_seq(cats))
 		yamldoc_error(d, cats, "categories is a list of letters");
@@ -207,11 +223,16 @@ static void parse_document(struct yamldoc *d, struct entitlement_policy *p, yaml
 					      yamldoc_scalar(k) ? yamldoc_scalar(k) : "?");
 				continue;
 			}
+			/* the second would be read on top of the first (yamldoc's wording) */
+			if (yamldoc_get_key(d, roles, role_names[role]) != k) {
+				yamldoc_error(d, k, "'%s' appears twice in roles", role_names[role]);
+				continue;
+			}
 			parse_role(d, p, role, yaml_document_get_node(&d->doc, pr->value));
 		}
 	}
 	yaml_node_t *order = yamldoc_get(d, root, "order");
-	for (int i = 0; i < yamldoc_seq_len(order) && p->order_count < ENTITLEMENT_ROLES; i++) {
+	for (int i = 0; i < yamldoc_seq_len(order); i++) {
 		yaml_node_t *item = yamldoc_seq_item(d, order, i);
 		int role = entitlement_role_of(yamldoc_scalar(item));
 		bool twice = false;
@@ -222,6 +243,8 @@ static void parse_document(struct yamldoc *d, struct entitlement_policy *p, yaml
 				      yamldoc_scalar(item) ? yamldoc_scalar(item) : "?");
 		else if (twice)   /* planned twice, a school would get two partners in it */
 			yamldoc_error(d, item, "order names '%s' twice", role_names[role]);
+		else if (p->order_count == ENTITLEMENT_ROLES)   /* unreachable while roles are unique */
+			yamldoc_error(d, item, "order names more than %d roles", ENTITLEMENT_ROLES);
 		else
 			p->order[p->order_count++] = role;
 	}

@@ -25,10 +25,13 @@ int entitlement_role_of(const char *name);     /* 0 when unknown */
 #define ENTITLEMENT_PHASE_BIT(phase) (1u << (phase))
 int entitlement_phase_of(const char *name);    /* -1 when unknown */
 
+#define ENTITLEMENT_MAX_CATEGORIES 7   /* per role: more is refused */
+
 struct entitlement_rule {
 	bool defined;
 	bool per_cluster;              /* CEP: one per cluster */
-	char categories[8];            /* LA categories served, e.g. "BE"; "" = every category */
+	char categories[ENTITLEMENT_MAX_CATEGORIES + 1];   /* LA categories served, e.g. "BE";
+							     "" = every category */
 	unsigned phases;               /* phase mask; 0 = every phase */
 	unsigned days_per_school;
 	unsigned days_per_cluster;

@@ -101,6 +101,7 @@ static int scheduler_on_start(struct service *svc, struct status *st)
 		.api_endpoint = service_setting(svc, "registry"),
 		.outbox = &svc->log,
 		.pub = &svc->pub,
+		.curve = &svc->curve,
 	};
 	struct sub_options cat = reg;
 	cat.source = "categoriser";

@@ -237,6 +237,7 @@ static void *open_socket(struct bench *b, int type, const char *endpoint, const 
 		zmq_setsockopt(s, ZMQ_SUBSCRIBE, subscribe, strlen(subscribe));
 		zmq_setsockopt(s, ZMQ_SUBSCRIBE, "", 0);   /* heartbeats too: see wait_heartbeat */
 	}
+	bench_secure(s, endpoint);
 	zmq_connect(s, endpoint);
 	return s;
 }

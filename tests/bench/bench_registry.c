@@ -255,6 +255,7 @@ static void bench_events(const struct options *o, void *zctx, const struct bench
 	zmq_setsockopt(sub, ZMQ_RCVHWM, &hwm, sizeof hwm);
 	zmq_setsockopt(sub, ZMQ_LINGER, &linger, sizeof linger);
 	zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "registry.", 9);
+	bench_secure(sub, r->events);
 	zmq_connect(sub, r->events);
 	char topic[128];
 	static uint8_t frame[1 << 20];
@@ -277,6 +278,7 @@ static void bench_events(const struct options *o, void *zctx, const struct bench
 	zmq_setsockopt(dealer, ZMQ_SNDHWM, &hwm, sizeof hwm);
 	zmq_setsockopt(dealer, ZMQ_RCVHWM, &hwm, sizeof hwm);
 	zmq_setsockopt(dealer, ZMQ_LINGER, &linger, sizeof linger);
+	bench_secure(dealer, r->api);
 	zmq_connect(dealer, r->api);
 
 	double cpu0 = bench_cpu_s(r->pid);
@@ -364,7 +366,7 @@ static void bench_memory(const struct options *o, void *zctx)
 	bench_service_start(&r, o->registry, "memory", NULL);
 	struct client c;
 	struct status st;
-	if (client_open(&c, zctx, r.api, 600000, 1, &st) < 0)
+	if (client_open(&c, zctx, r.api, bench_curve(), "registry", 600000, 1, &st) < 0)
 		bench_fail("%s", st.message);
 	c.actor = "bench";
 	N2gg__V1__ImportReply rep;
@@ -454,7 +456,7 @@ int main(int argc, char **argv)
 	bench_service_start(&r, o.registry, "registry", NULL);
 	struct client c;
 	struct status st;
-	if (client_open(&c, zctx, r.api, 600000, 1, &st) < 0)
+	if (client_open(&c, zctx, r.api, bench_curve(), "registry", 600000, 1, &st) < 0)
 		bench_fail("%s", st.message);
 	c.actor = "bench";
 	struct imported urns;
@@ -465,7 +467,7 @@ int main(int argc, char **argv)
 	if ((size_t)o.window >= urns.n)
 		bench_fail("--window must be below the number of schools (%zu)", urns.n);
 
-	if (client_open(&c, zctx, r.api, 5000, 1, &st) < 0)
+	if (client_open(&c, zctx, r.api, bench_curve(), "registry", 5000, 1, &st) < 0)
 		bench_fail("%s", st.message);
 	c.actor = "bench";
 	bench_rtt(&o, &c, &r, &urns);

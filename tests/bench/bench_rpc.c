@@ -11,7 +11,8 @@ void *bench_call(void *zctx, const char *endpoint, const char *method,
 	struct client c;
 	struct status st;
 	void *reply;
-	if (client_open(&c, zctx, endpoint, timeout_ms, 1, &st) < 0)
+	if (client_open(&c, zctx, endpoint, bench_curve(), bench_service_name(endpoint), timeout_ms,
+			1, &st) < 0)
 		bench_fail("%s", st.message);
 	c.actor = "bench";
 	if (client_call(&c, method, req, reply_type, a, &reply, &st) < 0)

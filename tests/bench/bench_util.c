@@ -2,6 +2,9 @@
  * bench_util.h). */
 #include "bench_util.h"
 
+#include "cert.h"
+#include "curve.h"
+
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
@@ -406,6 +409,90 @@ uint64_t bench_rand(uint64_t *state)
 	return x * 0x2545F4914F6CDD1DULL;
 }
 
+/* ---- CURVE ---- */
+
+static struct curve bench_curve_state;
+static char bench_keys_dir[512];
+static struct {
+	char endpoint[64];
+	char name[32];
+} bench_endpoints[64];
+static size_t bench_endpoint_count;
+
+/* One certificate per service and one for the benchmark, all authorised everywhere. */
+const struct curve *bench_curve(void)
+{
+	if (bench_keys_dir[0])
+		return &bench_curve_state;
+	const char *plain = getenv("N2GG_BENCH_PLAINTEXT");
+	bool plaintext = plain && strcmp(plain, "yes") == 0;
+	snprintf(bench_keys_dir, sizeof bench_keys_dir, "%s", bench_tmpdir("n2gg-bench-keys"));
+	struct status st;
+	if (plaintext) {
+		curve_init(&bench_curve_state, true, NULL, bench_keys_dir, &st);
+		return &bench_curve_state;
+	}
+	char authorized[600], path[700];
+	snprintf(authorized, sizeof authorized, "%s/authorized", bench_keys_dir);
+	static const char *const names[] = {"registry", "categoriser", "scheduler", "notifier", "bench"};
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		bool bench = strcmp(names[i], "bench") == 0;
+		struct cert c;
+		if (cert_generate(bench_keys_dir, names[i], bench ? "admin" : "service", &c, &st) < 0 ||
+		    cert_generate(authorized, names[i], bench ? "admin" : "service", &c, &st) < 0)
+			bench_fail("keys: %s", st.message);
+		/* the authorised copy must be the same key: copy the public file over */
+		char src[700];
+		snprintf(src, sizeof src, "%s/%s.key", bench_keys_dir, names[i]);
+		snprintf(path, sizeof path, "%s/%s.key", authorized, names[i]);
+		size_t len;
+		char *text = bench_read_file(src, &len);
+		FILE *f = fopen(path, "w");
+		if (!text || !f || fwrite(text, 1, len, f) != len)
+			bench_fail("cannot copy %s", src);
+		fclose(f);
+		free(text);
+		snprintf(path, sizeof path, "%s/%s.key_secret", authorized, names[i]);
+		unlink(path);
+	}
+	snprintf(path, sizeof path, "%s/bench.key_secret", bench_keys_dir);
+	if (curve_init(&bench_curve_state, false, path, bench_keys_dir, &st) < 0)
+		bench_fail("keys: %s", st.message);
+	return &bench_curve_state;
+}
+
+const char *bench_service_name(const char *endpoint)
+{
+	for (size_t i = 0; i < bench_endpoint_count; i++)
+		if (strcmp(bench_endpoints[i].endpoint, endpoint) == 0)
+			return bench_endpoints[i].name;
+	bench_fail("no service started on %s", endpoint);
+	return NULL;
+}
+
+void bench_secure(void *socket, const char *endpoint)
+{
+	const struct curve *c = bench_curve();
+	if (c->plaintext)
+		return;
+	uint8_t key[CERT_KEY_BYTES];
+	struct status st;
+	if (curve_server_key(c, bench_service_name(endpoint), key, &st) < 0 ||
+	    curve_client(c, socket, key, &st) < 0)
+		bench_fail("%s", st.message);
+}
+
+static void bench_remember(const char *endpoint, const char *name)
+{
+	if (bench_endpoint_count == sizeof bench_endpoints / sizeof *bench_endpoints)
+		bench_endpoint_count = 0;   /* old services are gone by now */
+	snprintf(bench_endpoints[bench_endpoint_count].endpoint, sizeof bench_endpoints[0].endpoint,
+		 "%s", endpoint);
+	snprintf(bench_endpoints[bench_endpoint_count].name, sizeof bench_endpoints[0].name, "%s",
+		 name);
+	bench_endpoint_count++;
+}
+
 /* ---- service processes ---- */
 
 void bench_service_start(struct bench_service *s, const char *binary, const char *label,
@@ -420,9 +507,28 @@ void bench_service_start(struct bench_service *s, const char *binary, const char
 	snprintf(s->http, sizeof s->http, "127.0.0.1:%d", bench_free_port());
 	snprintf(s->store, sizeof s->store, "%s/store", s->dir);
 	snprintf(s->log, sizeof s->log, "%s/%s.log", s->dir, label);
-	const char *argv[32] = {binary, "--api", s->api, "--events", s->events, "--http", s->http,
+	const char *argv[40] = {binary, "--api", s->api, "--events", s->events, "--http", s->http,
 				"--data-dir", s->store, "--heartbeat-ms", "200"};
 	size_t argc = 11;
+	/* the service's name is its binary's: n2gg-NAME */
+	const char *base = strrchr(binary, '/');
+	base = base ? base + 1 : binary;
+	const char *name = strncmp(base, "n2gg-", 5) == 0 ? base + 5 : base;
+	bench_remember(s->api, name);
+	bench_remember(s->events, name);
+	const struct curve *curve = bench_curve();
+	char cert[700], authorized[600];
+	snprintf(cert, sizeof cert, "%s/%s.key_secret", bench_keys_dir, name);
+	snprintf(authorized, sizeof authorized, "%s/authorized", bench_keys_dir);
+	if (curve->plaintext) {
+		argv[argc++] = "--insecure-plaintext";
+		argv[argc++] = "yes";
+	} else {
+		const char *sec[] = {"--cert", cert, "--authorized-keys", authorized, "--keys",
+				     bench_keys_dir};
+		for (size_t i = 0; i < 6; i++)
+			argv[argc++] = sec[i];
+	}
 	for (size_t i = 0; extra_args && extra_args[i]; i++) {
 		if (argc + 1 >= sizeof argv / sizeof argv[0])
 			bench_fail("too many arguments for %s", binary);
@@ -443,7 +549,7 @@ void bench_service_start(struct bench_service *s, const char *binary, const char
 			_exit(127);
 		dup2(logfd, 1);
 		dup2(logfd, 2);
-		execv(binary, (char *const *)argv);
+		execv(binary, (char *const *)argv);   /* cert paths are copied by exec */
 		_exit(127);
 	}
 	close(logfd);

@@ -67,9 +67,17 @@ struct bench_service {
 	char store[512], log[512];
 };
 /* Starts `binary` with the common options plus `extra_args` (NULL-terminated, may be NULL)
- * and waits until /health answers. */
+ * and waits until /health answers. Services run with CURVE, each with a certificate of its
+ * own, all made for this run (N2GG_BENCH_PLAINTEXT=yes: plaintext, for comparison). */
 void bench_service_start(struct bench_service *s, const char *binary, const char *label,
 			 const char *const *extra_args);
+/* The benchmark's own CURVE identity (an admin), or plaintext. */
+struct curve;
+const struct curve *bench_curve(void);
+/* Makes `socket` a CURVE client of the service started with API or events `endpoint`. */
+void bench_secure(void *socket, const char *endpoint);
+/* The service ("registry") listening on `endpoint`, for its public key. */
+const char *bench_service_name(const char *endpoint);
 /* SIGTERM; bench_fail() unless it exits 0. */
 void bench_service_stop(struct bench_service *s);
 /* GET /metrics, malloc'd; bench_fail() when it does not answer. */

@@ -1,6 +1,8 @@
 """The notifier with the real registry, categoriser and scheduler: category letters to a
 mail directory, an SMTP sink (Debian's python3-aiosmtpd) that greylists then accepts, one
-that refuses (the dead-letter list, and sending again), a webhook receiver, MI sheets
+that refuses (the dead-letter list, and sending again), one that requires a login (from
+the credentials file, never shown), a webhook receiver that checks each letter's
+signature, channel settings that are not safe refused at start, MI sheets
 (numbering, audiences, responses, scheduled issue, reminders), digests, allocation letters
 and visit schedules, bad input of every kind, and kill -9 while 2,000+ letters go out:
 afterwards every recipient has exactly one letter per notice, counted by Message-ID."""
@@ -12,6 +14,7 @@ import os
 import shutil
 import signal
 import time
+import urllib.request
 
 from harness import (ALREADY_EXISTS, FAILED_PRECONDITION, INVALID_ARGUMENT, SLOW, SOURCE_DIR,
                      ServiceError, ServiceTestCase, common_pb2, gen_gias, import_file,
@@ -19,7 +22,8 @@ from harness import (ALREADY_EXISTS, FAILED_PRECONDITION, INVALID_ARGUMENT, SLOW
 from n2gg.v1 import categoriser_pb2 as cat_pb2
 from n2gg.v1 import notifier_pb2 as ntf_pb2
 from n2gg.v1 import scheduler_pb2 as sch_pb2
-from test_channels import SmtpSink, Webhook
+from test_channels import (Login, SmtpSink, Webhook, new_webhook_secret, verify_webhook,
+                           write_secret)
 
 DEMO = os.path.join(SOURCE_DIR, "data", "demo")
 TEMPLATES = os.path.join(SOURCE_DIR, "services", "notifier", "templates")
@@ -268,6 +272,39 @@ class TestSmtp(NotifierCase):
             self.assertIn(dead[0].message_id, [m for _, m, _ in sink.accepted])
             self.assertEqual(ntf.metric("n2gg_notifier_dead"), 0)
 
+    def test_login_from_the_credentials_file_never_shown(self):
+        reg, cat = self.small_upstream(10)
+        password = "Tr0ub4dor&3 and spaces"
+        login = Login("n2gg-relay", password)
+        # readable by its group: started all the same, with a warning
+        creds = write_secret(os.path.join(self.tmp, "smtp.login"),
+                             f"n2gg-relay\n{password}\n", 0o640)
+        sink = Sink()
+        # the old way, no longer read: said so, and never shown
+        os.environ["N2GG_NOTIFIER_SMTP_PASSWORD"] = "stale-env-password"
+        try:
+            with SmtpSink(sink, login=login) as smtp:
+                ntf = self.start_notifier(reg, cat, "--channel", "smtp", "--smtp", smtp.url,
+                                          "--smtp-tls", "none", "--smtp-credentials-file", creds)
+                self.settled(reg, cat, ntf)
+        finally:
+            del os.environ["N2GG_NOTIFIER_SMTP_PASSWORD"]
+        deliveries = self.letters(ntf)
+        self.assertGreater(len(deliveries), 5)
+        self.assertEqual(sorted(m for _, m, _ in sink.accepted),
+                         sorted(d.message_id for d in deliveries))
+        self.assertTrue(login.tries)
+        self.assertEqual({(u, p) for _, u, p in login.tries}, {("n2gg-relay", password)})
+        log = ntf.log()
+        self.assertIn("login=yes", log)
+        self.assertIn("group may read", log)
+        self.assertIn("N2GG_NOTIFIER_SMTP_PASSWORD are no longer read", log)
+        with urllib.request.urlopen(f"http://{ntf.http}/metrics", timeout=5) as r:
+            metrics = r.read().decode()
+        for secret in (password, "stale-env-password"):
+            self.assertNotIn(secret, log)
+            self.assertNotIn(secret, metrics)
+
 
 class TestWebhook(NotifierCase):
     def test_webhook_gets_each_notice_once_even_for_a_recipient_without_email(self):
@@ -281,13 +318,24 @@ class TestWebhook(NotifierCase):
         with open(path, "w") as f:
             f.write("\n".join(lines) + "\n")
         reg, cat = self.start_upstream(data)
+        secret = new_webhook_secret()
+        secret_file = write_secret(os.path.join(self.tmp, "webhook.secret"), secret + "\n")
         with Webhook([503, 503], 200) as hook:
-            ntf = self.start_notifier(reg, cat, "--webhook", hook.url)
+            ntf = self.start_notifier(reg, cat, "--webhook", hook.url,
+                                      "--webhook-secret-file", secret_file)
             self.settled(reg, cat, ntf)
             created = self.created(ntf)
             hooks = [d for d in self.letters(ntf) if d.channel == "webhook"]
             ok = [r for r in hook.requests if r["status"] == 200]
             self.assertEqual(sorted(r["key"] for r in ok), sorted(d.key for d in hooks))
+            # every attempt signed (Standard Webhooks), its id the delivery's key; the
+            # receiver's check passes with the secret and with no other
+            for r in hook.requests:
+                self.assertEqual(r["webhook_id"], r["key"])
+                self.assertTrue(verify_webhook(secret, r), r)
+                self.assertFalse(verify_webhook(new_webhook_secret(), r))
+            self.assertNotIn(secret.removeprefix("whsec_"), ntf.log())
+            self.assertIn("signed=yes", ntf.log())
             body = json.loads(ok[0]["body"])
             for field in ("notice_id", "kind", "urn", "subject", "text", "recipient", "message_id"):
                 self.assertIn(field, body)
@@ -321,8 +369,10 @@ class TestWebhook(NotifierCase):
     def test_rate_limit_per_channel(self):
         data = gen_gias(os.path.join(self.tmp, "data"), "--schools", "30", "--seed", "5")
         reg, cat = self.start_upstream(data)
+        secret_file = write_secret(os.path.join(self.tmp, "webhook.secret"), new_webhook_secret())
         with Webhook([], 200) as hook:
-            ntf = self.start_notifier(reg, cat, "--webhook", hook.url, "--webhook-rate", "10")
+            ntf = self.start_notifier(reg, cat, "--webhook", hook.url, "--webhook-rate", "10",
+                                      "--webhook-secret-file", secret_file)
             arrivals = []
             deadline = time.time() + 60 * SLOW
             while time.time() < deadline:
@@ -343,6 +393,78 @@ class TestWebhook(NotifierCase):
                 self.assertLessEqual(len(window), 10 + 10 + 1)
             # the mail directory has no limit: every letter there long before the webhook's
             self.assertEqual(ntf.metric("n2gg_notifier_dead"), 0)
+
+
+class TestChannelSecurity(NotifierCase):
+    """Settings that would put a password or the letters on the network in clear, or send
+    an unsigned webhook, are refused at start, saying which and why, and never quoting a
+    secret."""
+
+    NOWHERE = ("--registry", "tcp://127.0.0.1:1", "--registry-events", "tcp://127.0.0.1:1",
+               "--categoriser", "tcp://127.0.0.1:1", "--categoriser-events", "tcp://127.0.0.1:1",
+               "--scheduler", "tcp://127.0.0.1:1", "--scheduler-events", "tcp://127.0.0.1:1")
+
+    def notifier(self, *args, wait=False):
+        d = os.path.join(self.tmp, f"notifier-{len(self.services)}")
+        return self.start("notifier", data_dir=d, extra_args=[*self.NOWHERE, *args], wait=wait)
+
+    def test_unsafe_channel_settings_are_refused_at_start(self):
+        def path(name):
+            return os.path.join(self.tmp, name)
+
+        good = write_secret(path("good.secret"), new_webhook_secret())
+        public = new_webhook_secret()
+        write_secret(path("public.secret"), public, 0o644)
+        write_secret(path("bad.secret"), "hunter2-not-whsec\n")
+        write_secret(path("public.login"), "n2gg-relay\nsw0rdfish-123\n", 0o604)
+        write_secret(path("colon.login"), "n2gg-relay:sw0rdfish-123\n")
+        hook = "https://hooks.example.org/n2gg"
+        smtp = ("--channel", "smtp", "--smtp", "smtp://mail.example.org:587")
+        cases = (
+            (("--channel", "smtp", "--smtp", "smtp://mail.example.org:25", "--smtp-tls", "none"),
+             1, ("--smtp-tls none is refused", "not on loopback")),
+            (("--channel", "smtp", "--smtp", "smtp://relay:sw0rdfish-123@mail.example.org"),
+             1, ("--smtp-credentials-file",)),
+            (smtp + ("--smtp-credentials-file", path("public.login")),
+             1, ("every user of this machine may read",)),
+            (smtp + ("--smtp-credentials-file", path("colon.login")), 1, ("two lines",)),
+            (smtp + ("--smtp-credentials-file", path("absent.login")), 1, ("No such file",)),
+            (("--smtp-user", "n2gg-relay"), 2, ("unknown setting --smtp-user",)),
+            (("--smtp-password", "sw0rdfish-123"), 2, ("unknown setting --smtp-password",)),
+            (("--webhook", hook), 1, ("--webhook-secret-file is needed",)),
+            (("--webhook", hook, "--webhook-secret-file", path("absent.secret")), 1,
+             ("No such file",)),
+            (("--webhook", hook, "--webhook-secret-file", path("bad.secret")), 1, ("whsec_",)),
+            (("--webhook", hook, "--webhook-secret-file", path("public.secret")), 1,
+             ("every user of this machine may read",)),
+            (("--webhook", "http://hooks.example.org/n2gg", "--webhook-secret-file", good), 1,
+             ("https is required",)),
+        )
+        for args, code, says in cases:
+            ntf = self.notifier(*args)
+            self.assertEqual(ntf.proc.wait(timeout=20 * SLOW), code, f"{args}: {ntf.log()}")
+            self.services.remove(ntf)
+            log = ntf.log()
+            for words in says:
+                self.assertIn(words, log, args)
+            for secret in ("sw0rdfish-123", "hunter2", public.removeprefix("whsec_")):
+                self.assertNotIn(secret, log, args)
+
+    def test_starttls_required_away_from_loopback_whatever_was_asked(self):
+        # "try" for a mail server elsewhere becomes "required"; the log says so, and
+        # names the webhook without its secret
+        secret = new_webhook_secret()
+        ntf = self.notifier("--channel", "smtp", "--smtp", "smtp://mail.example.org:587",
+                            "--smtp-tls", "try", "--webhook", "https://hooks.example.org/n2gg",
+                            "--webhook-secret-file",
+                            write_secret(os.path.join(self.tmp, "hook.secret"), secret),
+                            wait=True)
+        line = [x for x in ntf.log().splitlines() if 'msg="channels"' in x]
+        self.assertEqual(len(line), 1, ntf.log())
+        for words in ("mail=smtp", "tls=required", "login=no",
+                      'webhook="https://hooks.example.org/n2gg"', "signed=yes"):
+            self.assertIn(words, line[0])
+        self.assertNotIn(secret.removeprefix("whsec_"), ntf.log())
 
 
 class TestMiSheets(NotifierCase):

@@ -13,6 +13,7 @@
 #include <zmq.h>
 
 #include "store.h"
+#include "curve.h"
 #include "sub.h"
 
 struct probe {
@@ -125,6 +126,15 @@ int main(int argc, char **argv)
 	uint64_t after = strtoull(arg(argc, argv, "--after", "0"), NULL, 10);
 	uint64_t timeout_ms = strtoull(arg(argc, argv, "--timeout-ms", "30000"), NULL, 10);
 
+	/* --key FILE --keys DIR: its CURVE identity and the services' public certificates;
+	 * --insecure-plaintext yes for services run without */
+	static struct curve curve;
+	if (curve_init(&curve, strcmp(arg(argc, argv, "--insecure-plaintext", "no"), "yes") == 0,
+		       arg(argc, argv, "--key", ""), arg(argc, argv, "--keys", "."), &st) < 0) {
+		fprintf(stderr, "sub_probe: %s\n", st.message);
+		return 1;
+	}
+	opt.curve = &curve;
 	uv_loop_t *loop = uv_default_loop();
 	void *zctx = zmq_ctx_new();
 	if (data_dir) {

@@ -361,6 +361,77 @@ static void test_every_problem_is_reported(void **state)
 	assert_int_equal(r.problems[1].line, 9);
 }
 
+/* A role given twice was read on top of the first: its categories appended to the first's
+ * ran past the array. It is refused on the second's line, and the first stands alone. */
+static void test_a_role_given_twice(void **state)
+{
+	(void)state;
+	const char *yaml = small_with(12, "    needs_sip_accreditation: true\n"
+					  "  ecp:\n"                                   /* 13 */
+					  "    categories: [A, C, D, E, F, G, H]\n"    /* 14 */
+					  "    days_per_school: 3");                    /* 15 */
+	assert_refused(yaml, 13, "'ecp' appears twice in roles");
+	struct entitlement_policy p;
+	struct entitlement_report r;
+	assert_int_equal(parse_into(&p, yaml, strlen(yaml), &r), -1);
+	assert_string_equal(p.roles[ROLE_ECP].categories, "B");
+	assert_int_equal(p.roles[ROLE_ECP].days_per_school, 7);
+	assert_int_equal(r.count, 1);
+	entitlement_free(&p);
+}
+
+static void test_a_key_given_twice_in_a_role(void **state)
+{
+	(void)state;
+	assert_refused(small_with(7, "    days_per_school: 7\n"
+				     "    categories: [C, D, E, F, G, H, I]"),   /* 8 */
+		       8, "'categories' appears twice in ecp");
+	assert_refused(small_with(10, "    days_per_school: 5\n"
+				      "    days_per_school: 6"),   /* 11 */
+		       11, "'days_per_school' appears twice in sip");
+}
+
+static void test_a_key_given_twice_in_the_policy(void **state)
+{
+	(void)state;
+	assert_refused(small_with(3, "year: 2014\n"
+				     "year: 2015"),   /* 4 */
+		       4, "'year' appears twice in the policy");
+	assert_refused(small_with(18, "order: [ecp, sip, cep]\n"
+				      "roles:\n"           /* 19 */
+				      "  ia:\n"            /* 20 */
+				      "    days: 1"),
+		       19, "'roles' appears twice in the policy");
+}
+
+static void test_too_many_categories(void **state)
+{
+	(void)state;
+	/* 26 letters would have filled the role's 8 bytes three times over */
+	assert_refused(small_with(6, "    categories: [A, B, C, D, E, F, G, H, I, J, K, L, M, N, O,"
+				     " P, Q, R, S, T, U, V, W, X, Y, Z]"),
+		       6, "too many categories for ecp (at most 7)");
+	assert_refused(small_with(6, "    categories:\n"
+				     "      [A, B, C, D, E, F, G,\n"   /* 7 */
+				     "       H]"),                       /* 8: the eighth */
+		       8, "too many categories for ecp");
+	/* seven is the most, and fits */
+	const char *seven = small_with(6, "    categories: [A, B, C, D, E, F, G]");
+	struct entitlement_policy p;
+	parse_clean(&p, seven, strlen(seven));
+	assert_string_equal(p.roles[ROLE_ECP].categories, "ABCDEFG");
+	entitlement_free(&p);
+}
+
+static void test_a_category_listed_twice(void **state)
+{
+	(void)state;
+	assert_refused(small_with(6, "    categories: [B, E, B]"), 6,
+		       "category 'B' is listed twice for ecp");
+	assert_refused(small_with(6, "    categories: [B, e]"), 6,
+		       "a category is one capital letter, not 'e'");
+}
+
 /* ---- which schools a role serves ---- */
 
 static struct plan_school school_of(const char *category, int phase)
@@ -699,6 +770,11 @@ int main(void)
 		T(test_a_conflict_that_is_not_true_or_false),
 		T(test_a_negative_cost),
 		T(test_every_problem_is_reported),
+		T(test_a_role_given_twice),
+		T(test_a_key_given_twice_in_a_role),
+		T(test_a_key_given_twice_in_the_policy),
+		T(test_too_many_categories),
+		T(test_a_category_listed_twice),
 		T(test_entitled_by_category),
 		T(test_entitled_by_phase),
 		T(test_no_school_is_entitled_to_a_cep_of_its_own),

@@ -402,6 +402,29 @@ static void cluster_rejections(void **state)
 		      "missing required column(s) cluster_id, urn");
 }
 
+/* A reason quotes at most 80 bytes of the field, which may end inside a character: the
+ * rejection report is still UTF-8 (it travels in a proto3 string), the cut character a '?'.
+ * Found by fuzz_clusters. */
+static void rejection_reason_cut_inside_a_character(void **state)
+{
+	struct importers_header h;
+	struct importers_cluster_row row;
+	struct status st = {0};
+	struct csvread_record head = REC("cluster_id", "cluster_name", "urn");
+	assert_int_equal(importers_cluster_header_parse(&head, &h, &st), 0);
+	char id[2 + 2 * 50 + 1] = "N";   /* "N" and 50 u-umlauts: byte 80 is half of one */
+	for (int i = 0; i < 50; i++)
+		strcat(id, "\xC3\xBC");
+	struct csvread_record rec = REC(id, "North Walsham", "121234");
+	assert_failed(importers_cluster_row(&h, &rec, *state, &row, &st), &st,
+		      "is not 1-32 characters");
+	char quoted[128] = "cluster_id \"N";
+	for (int i = 0; i < 39; i++)
+		strcat(quoted, "\xC3\xBC");
+	strcat(quoted, "?\" is not");
+	assert_contains(st.message, quoted);
+}
+
 /* ---- contacts ---- */
 
 static struct importers_header contact_header(void)
@@ -500,6 +523,7 @@ int main(void)
 		T(achievement_rejections),
 		T(clusters),
 		T(cluster_rejections),
+		T(rejection_reason_cut_inside_a_character),
 		T(contacts),
 		T(contact_rejections),
 #undef T

@@ -421,6 +421,13 @@ static void test_rejects_bad_messages(void **state)
 	m = sample();
 	m.subject = "";
 	assert_int_equal(message_compose(a, &m, &out, &len, &st), -STATUS_INVALID_ARGUMENT);
+	/* a Message-ID goes into the header as it is: 8-bit there would break the 7-bit
+	 * message (found by fuzz_message) */
+	m = sample();
+	m.message_id = "<\xd0\x99" "abc@n2gg.invalid>";
+	assert_int_equal(message_compose(a, &m, &out, &len, &st), -STATUS_INVALID_ARGUMENT);
+	assert_string_equal(st.message, "Message-ID: not ASCII");
+	assert_null(out);
 }
 
 static void test_dates(void **state)
@@ -482,7 +489,10 @@ static void test_webhook_url_validation(void **state)
 	const char *bad[] = {"", "example.org/hook", "ftp://example.org/hook",
 			     "smtp://mail.example.org", "http://", "http://:8080/",
 			     "http://user@/x",
-			     "http://exa mple.org/", "javascript:alert(1)", "file:///etc/passwd"};
+			     "http://exa mple.org/", "javascript:alert(1)", "file:///etc/passwd",
+			     /* the letters in clear over a network; a password in the URL */
+			     "http://hooks.example.org/n2gg", "http://10.0.0.1:8080/",
+			     "https://n2gg:pw@hooks.example.org/", "http://n2gg@127.0.0.1/"};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
 		if (message_webhook_url_valid(bad[i])) {
 			print_error("accepted '%s'\n", bad[i]);
@@ -493,6 +503,9 @@ static void test_webhook_url_validation(void **state)
 	assert_int_equal(message_webhook_url_check("ftp://example.org/", &st),
 			 -STATUS_INVALID_ARGUMENT);
 	assert_contains(st.message, "http");
+	assert_int_equal(message_webhook_url_check("http://hooks.example.org/", &st),
+			 -STATUS_INVALID_ARGUMENT);
+	assert_contains(st.message, "https is required");
 }
 
 static void test_webhook_json(void **state)

@@ -530,6 +530,51 @@ static void test_template_file_format(void **state)
 			    "f.tpl:4: a second '--- text ---' part");
 }
 
+/* A NUL byte would end the letter where it stands, and text that is not UTF-8, or a
+ * subject with a control character, would make the mail composer refuse every letter
+ * when it is sent: each is refused when the template is loaded, on its line. Found by
+ * fuzz_template (a NUL and a control character in a subject line). */
+static void test_bytes_a_letter_cannot_carry(void **state)
+{
+	struct arena *a = *state;
+	struct template_file f;
+	struct status st;
+	static const char nul[] = "Subject: s\n--- text ---\nDear Head,\nyour school\0 is\n";
+	assert_int_equal(template_file_parse("f.tpl", nul, sizeof nul - 1, letter_vars, a, &f, &st),
+			 -STATUS_INVALID_ARGUMENT);
+	assert_string_equal(st.message, "f.tpl:4: a NUL byte (is this a text file?)");
+	assert_string_equal(file_refused(a, "Subject: s\n--- text ---\nSt Mary\x92s\n"),
+			    "f.tpl:3: not UTF-8 (save the file as UTF-8)");
+	assert_string_equal(file_refused(a, "Subject: s\n--- html ---\n<p>\xC3\xA9\xC3</p>\n"
+					    "--- text ---\nx\n"),
+			    "f.tpl:3: not UTF-8 (save the file as UTF-8)");
+	assert_string_equal(file_refused(a, "Subject: Caf\xE9\n--- text ---\nx\n"),
+			    "f.tpl:1: not UTF-8 (save the file as UTF-8)");
+	assert_string_equal(file_refused(a, "Subject: Dear\tHead\n--- text ---\nx\n"),
+			    "f.tpl:1: the subject has control character 0x09 (a mail header "
+			    "takes none)");
+	assert_string_equal(file_refused(a, "# c\nSubject: a\rBcc: all@example.org\n"
+					    "--- text ---\nx\n"),
+			    "f.tpl:2: the subject has control character 0x0d (a mail header "
+			    "takes none)");
+	static const char one[] = "{{v}}\0";
+	struct template *t;
+	assert_int_equal(template_parse("t.tpl", one, sizeof one - 1, vars, a, &t, &st),
+			 -STATUS_INVALID_ARGUMENT);
+	assert_string_equal(st.message, "t.tpl:1: a NUL byte (is this a text file?)");
+
+	/* UTF-8, and a comment line with anything in it, are fine */
+	const char *fine = "# \x01 notes\nSubject: Caf\xC3\xA9 \xE2\x80\x99 {{school.name}}\r\n"
+			   "--- text ---\n\xF0\x9F\x98\x80\ttab\r\n";
+	assert_int_equal(template_file_parse("f.tpl", fine, strlen(fine), letter_vars, a, &f, &st),
+			 0);
+	assert_string_equal(template_render(f.subject, letter_data(a), TEMPLATE_PART_SUBJECT, a,
+					    NULL),
+			    "Caf\xC3\xA9 \xE2\x80\x99 Smith's & Jones' Primary");
+	assert_string_equal(template_render(f.text, NULL, TEMPLATE_PART_TEXT, a, NULL),
+			    "\xF0\x9F\x98\x80\ttab\r\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -566,6 +611,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_category_letter_file, arena_fixture_setup,
 						arena_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_template_file_format, arena_fixture_setup,
+						arena_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_bytes_a_letter_cannot_carry, arena_fixture_setup,
 						arena_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

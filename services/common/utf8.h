@@ -1,0 +1,17 @@
+/* utf8: well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing past
+ * U+10FFFF), for text that ends up in proto3 strings, mail and letters, all of which must
+ * be UTF-8. Pure. */
+#ifndef N2GG_UTF8_H
+#define N2GG_UTF8_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The length (1-4) of the well-formed character at s[0..n), or 0 when the bytes there are
+ * not one (a stray or invalid byte, or a character cut short by n). n must be at least 1. */
+size_t utf8_sequence(const char *s, size_t n);
+
+/* Whether s[0..n) is well-formed UTF-8 (a NUL byte counts as a character). */
+bool utf8_valid(const char *s, size_t n);
+
+#endif
