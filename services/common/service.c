@@ -121,6 +121,7 @@ static void service_http(void *ctx, const char *method, const char *path,
 			     "n2gg_handshakes_refused_total{service=\"%s\",reason=\"unknown_key\"} %llu\n"
 			     "n2gg_handshakes_refused_total{service=\"%s\",reason=\"role\"} %llu\n"
 			     "n2gg_handshakes_refused_total{service=\"%s\",reason=\"mechanism\"} %llu\n"
+			     "n2gg_handshakes_refused_total{service=\"%s\",reason=\"protocol\"} %llu\n"
 			     "n2gg_authorized_keys{service=\"%s\"} %zu\n"
 			     "n2gg_authorized_keys_reloads_total{service=\"%s\"} %llu\n"
 			     "n2gg_curve_enabled{service=\"%s\"} %d\n",
@@ -128,7 +129,8 @@ static void service_http(void *ctx, const char *method, const char *path,
 			     n, (unsigned long long)z->admitted, n,
 			     (unsigned long long)z->refused_unknown_key, n,
 			     (unsigned long long)z->refused_role, n,
-			     (unsigned long long)z->refused_mechanism, n, svc->keyring.count, n,
+			     (unsigned long long)z->refused_mechanism, n,
+			     (unsigned long long)z->refused_protocol, n, svc->keyring.count, n,
 			     (unsigned long long)svc->keyring_reloads, n, !svc->curve.plaintext);
 		if (svc->desc->on_metrics)
 			svc->desc->on_metrics(svc, res);
@@ -260,6 +262,7 @@ static int service_open(struct service *svc, struct status *st)
 				  (size_t)max_msg_mb << 20, &svc->curve, st)) < 0)
 		return rc;
 	svc->api.keyring = svc->curve.plaintext ? NULL : &svc->keyring;
+	zap_monitor(&svc->zap, svc->zctx, svc->api.socket, "api");
 	svc->api.store = &svc->store;
 	svc->api.log = &svc->log;
 	svc->api.pub = &svc->pub;
@@ -271,6 +274,7 @@ static int service_open(struct service *svc, struct status *st)
 	if ((rc = pub_open(&svc->pub, svc->zctx, config_get(&svc->cfg, "events"), d->name,
 			   &svc->curve, st)) < 0)
 		return rc;
+	zap_monitor(&svc->zap, svc->zctx, svc->pub.socket, "events");
 
 	if ((rc = http_server_start(&svc->http, &svc->loop, config_get(&svc->cfg, "http"),
 				    service_http, svc, st)) < 0)

@@ -18,7 +18,11 @@ int yamldoc_load(struct yamldoc *d, const char *text, size_t len, yaml_node_t **
 		yamldoc_error(d, NULL, "out of memory");
 		return -1;
 	}
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	/* An empty protobuf bytes field (CheckPolicy's text) arrives as NULL, on which libyaml
+	 * aborts the process by assertion: it is read as the empty document it is. */
+	static const unsigned char empty[1];
+	yaml_parser_set_input_string(&parser, text ? (const unsigned char *)text : empty,
+				     text ? len : 0);
 	if (!yaml_parser_load(&parser, &d->doc)) {
 		d->errors++;
 		char msg[256];

@@ -77,7 +77,7 @@ static void zap_handle(struct zap *z, zmq_msg_t *f, int count)
 		zap_reply(z, &f[1], "400", "key not authorised", "", NULL);
 		return;
 	}
-	if (zap_frame_is(&f[2], CURVE_DOMAIN_EVENTS) && !(p->roles & z->events_roles)) {
+	if (zap_frame_is(&f[2], CURVE_DOMAIN_EVENTS) && !role_allows(p->roles, z->events_roles)) {
 		z->stats.refused_role++;
 		char roles[96];
 		log_warn("handshake refused",
@@ -146,8 +146,71 @@ int zap_start(struct zap *z, void *zctx, uv_loop_t *loop, const struct keyring *
 	return 0;
 }
 
+static void zap_on_monitor(struct zwatch *w)
+{
+	struct zap_monitor *m = w->data;
+	for (;;) {
+		zmq_msg_t head, addr;
+		zmq_msg_init(&head);
+		zmq_msg_init(&addr);
+		if (zmq_msg_recv(&head, m->socket, ZMQ_DONTWAIT) < 0) {
+			zmq_msg_close(&head);
+			return;
+		}
+		if (zmq_msg_more(&head))
+			zmq_msg_recv(&addr, m->socket, 0);
+		uint16_t event = 0;
+		uint32_t value = 0;
+		if (zmq_msg_size(&head) >= 6) {
+			memcpy(&event, zmq_msg_data(&head), 2);
+			memcpy(&value, (uint8_t *)zmq_msg_data(&head) + 2, 4);
+		}
+		if (event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL ||
+		    event == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) {
+			m->zap->stats.refused_protocol++;
+			log_warn("handshake refused",
+				 "socket=%s endpoint=%.*s reason=\"%s\" error=%#x", m->what,
+				 (int)zmq_msg_size(&addr), (const char *)zmq_msg_data(&addr),
+				 event == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL
+					 ? "handshake failed (not CURVE, or not this service's key)"
+				 : value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH
+					 ? "not CURVE (a client without a key?)"
+					 : "CURVE handshake failed (not this service's key?)",
+				 value);
+		}
+		zmq_msg_close(&head);
+		zmq_msg_close(&addr);
+	}
+}
+
+void zap_monitor(struct zap *z, void *zctx, void *socket, const char *what)
+{
+	if (z->monitor_count == ZAP_MONITORS || !z->socket)
+		return;
+	struct zap_monitor *m = &z->monitors[z->monitor_count];
+	char endpoint[64];
+	snprintf(endpoint, sizeof endpoint, "inproc://n2gg-zap-monitor-%s", what);
+	if (zmq_socket_monitor(socket, endpoint,
+			       ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+				       ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) != 0)
+		return;
+	m->socket = zmq_socket(zctx, ZMQ_PAIR);
+	int linger = 0;
+	zmq_setsockopt(m->socket, ZMQ_LINGER, &linger, sizeof linger);
+	zmq_connect(m->socket, endpoint);
+	m->what = what;
+	m->zap = z;
+	m->watch = zwatch_start(z->watch->poll.loop, m->socket, zap_on_monitor, m);
+	z->monitor_count++;
+}
+
 void zap_stop(struct zap *z)
 {
+	for (unsigned i = 0; i < z->monitor_count; i++) {
+		zwatch_close(z->monitors[i].watch);
+		zmq_close(z->monitors[i].socket);
+	}
+	z->monitor_count = 0;
 	zwatch_close(z->watch);
 	z->watch = NULL;
 	if (z->socket)

@@ -22,7 +22,11 @@ struct zap_stats {
 	uint64_t refused_unknown_key;   /* not (or no longer) in the authorised keys */
 	uint64_t refused_role;          /* known, but may not read events */
 	uint64_t refused_mechanism;     /* not CURVE, or a malformed request */
+	uint64_t refused_protocol;      /* no ZAP request at all: a client without CURVE, or one
+					 * with the wrong server key (seen by socket monitors) */
 };
+
+#define ZAP_MONITORS 2
 
 struct zap {
 	void *socket;
@@ -30,11 +34,21 @@ struct zap {
 	const struct keyring *keyring;
 	unsigned events_roles;          /* roles that may subscribe to events */
 	struct zap_stats stats;
+	struct zap_monitor {
+		void *socket;               /* PAIR receiving a server socket's handshake failures */
+		struct zwatch *watch;
+		const char *what;           /* "api", "events" */
+		struct zap *zap;
+	} monitors[ZAP_MONITORS];
+	unsigned monitor_count;
 };
 
 /* Binds the handler in `zctx`: before any CURVE server socket of that context binds. */
 int zap_start(struct zap *z, void *zctx, uv_loop_t *loop, const struct keyring *keyring,
 	      unsigned events_roles, struct status *st);
+/* Also logs and counts the handshakes on `socket` that never reach ZAP (a plaintext
+ * client, a wrong server key): after bind. */
+void zap_monitor(struct zap *z, void *zctx, void *socket, const char *what);
 void zap_stop(struct zap *z);
 
 #endif

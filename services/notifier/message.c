@@ -473,6 +473,16 @@ static bool message_atext_phrase(const char *s)
 	return s[0] != ' ' && !strstr(s, "=?");
 }
 
+/* The length of a name as a quoted-string, without its quotes: a quote or backslash in it
+ * takes a backslash before it, so the line must be measured with them. */
+static size_t message_quoted_len(const char *name)
+{
+	size_t n = 0;
+	for (const char *p = name; *p; p++)
+		n += *p == '"' || *p == '\\' ? 2 : 1;
+	return n;
+}
+
 /* "Name: display-name <address>" */
 static void message_address_header(struct mbuf *b, const char *field,
 				   const struct message_address *addr)
@@ -483,7 +493,7 @@ static void message_address_header(struct mbuf *b, const char *field,
 	if (name && *name) {
 		if (message_atext_phrase(name)) {
 			message_unstructured(b, name);
-		} else if (message_ascii(name) && strlen(name) < MESSAGE_LINE_MAX - 20) {
+		} else if (message_ascii(name) && message_quoted_len(name) < MESSAGE_LINE_MAX - 20) {
 			/* a quoted-string: specials such as '.' and ',' are safe inside */
 			mbuf_str(b, " \"");
 			for (const char *p = name; *p; p++) {

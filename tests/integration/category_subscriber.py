@@ -10,7 +10,14 @@ It follows the zguide's Clone pattern, as every N2GG consumer does:
    dropped; an event past cursor + 1, or a heartbeat whose head_seq is past the cursor,
    reveals a gap, which is read with ReadEvents.
 
-Run it: category_subscriber.py --api tcp://127.0.0.1:7200 --events tcp://127.0.0.1:7201
+The services speak CURVE and admit only authorised keys: the subscriber loads its own
+certificate and the categoriser's public one with pyzmq's zmq.auth (files in the ZPL format
+`n2gg keys generate` writes). Its certificate needs the `service` role (events carry
+personal data).
+
+Run it: category_subscriber.py --key var/keys/subscriber.key_secret
+        --server-key var/keys/categoriser.key
+        --api tcp://127.0.0.1:7200 --events tcp://127.0.0.1:7201
 (add --python-path BUILD/python when the generated modules are not on sys.path)."""
 import argparse
 import sys
@@ -18,6 +25,18 @@ import time
 import uuid
 
 import zmq
+import zmq.auth
+
+
+def curve_client(sock, key_file, server_key_file):
+    """Makes `sock` a CURVE client: our key pair from KEY_FILE (NAME.key_secret), the
+    server's public key from SERVER_KEY_FILE (NAME.key)."""
+    public, secret = zmq.auth.load_certificate(key_file)
+    if secret is None:
+        raise ValueError(f"{key_file} holds no secret key: give the NAME.key_secret file")
+    server_public, _ = zmq.auth.load_certificate(server_key_file)
+    sock.curve_publickey, sock.curve_secretkey, sock.curve_serverkey = public, secret, server_public
+    return sock
 
 
 def load_modules(python_path=None):
@@ -30,8 +49,8 @@ def load_modules(python_path=None):
 class CategorySubscriber:
     """Delivers every category.* event once, in sequence order, to `on_event`."""
 
-    def __init__(self, api, events, on_event, after_seq=0, topics=("category.",),
-                 modules=None, timeout=5.0):
+    def __init__(self, api, events, on_event, key_file, server_key_file, after_seq=0,
+                 topics=("category.",), modules=None, timeout=5.0):
         self.common_pb2, self.categoriser_pb2 = modules or load_modules()
         self.ctx = zmq.Context.instance()
         self.api = api
@@ -45,9 +64,11 @@ class CategorySubscriber:
         for topic in topics:
             self.sub.setsockopt(zmq.SUBSCRIBE, topic.encode())
         self.sub.setsockopt(zmq.SUBSCRIBE, b"categoriser.heartbeat")
+        curve_client(self.sub, key_file, server_key_file)
         self.sub.connect(events)
         self.req = self.ctx.socket(zmq.DEALER)
         self.req.setsockopt(zmq.LINGER, 0)
+        curve_client(self.req, key_file, server_key_file)
         self.req.connect(api)
 
     def _read_events(self, after):
@@ -110,6 +131,10 @@ def main():
     ap = argparse.ArgumentParser(description="Print the categoriser's category changes.")
     ap.add_argument("--api", default="tcp://127.0.0.1:7200")
     ap.add_argument("--events", default="tcp://127.0.0.1:7201")
+    ap.add_argument("--key", default="var/keys/cli.key_secret",
+                    help="your secret certificate (a principal with the service role)")
+    ap.add_argument("--server-key", default="var/keys/categoriser.key",
+                    help="the categoriser's public certificate")
     ap.add_argument("--after", type=int, default=0, help="start after this sequence number")
     ap.add_argument("--python-path", help="where the protoc-generated n2gg modules are")
     args = ap.parse_args()
@@ -124,7 +149,8 @@ def main():
         else:
             print(f"#{ev.seq} {ev.topic}", flush=True)
 
-    sub = CategorySubscriber(args.api, args.events, show, args.after, modules=modules)
+    sub = CategorySubscriber(args.api, args.events, show, args.key, args.server_key, args.after,
+                             modules=modules)
     sub.catch_up()
     try:
         while True:

@@ -2,7 +2,14 @@
 directories and free loopback ports, and talks to them over ZeroMQ with the protobuf
 messages protoc generates from proto/ (a second-language client of the public contract).
 
+Every link uses CURVE, as in production: the harness makes a certificate for each service
+and for each test principal (in the ZPL format CZMQ's zcert writes; the Python side reads
+them with pyzmq's zmq.auth), authorises them all, and gives the services and the CLI their
+keys. A test names a principal by the actor it asks for.
+
 ctest sets N2GG_BUILD_DIR (binaries, generated Python modules) and N2GG_SOURCE_DIR."""
+import atexit
+import datetime
 import os
 import shutil
 import signal
@@ -20,10 +27,96 @@ SOURCE_DIR = os.environ.get("N2GG_SOURCE_DIR", os.path.join(os.path.dirname(__fi
 sys.path.insert(0, os.path.join(BUILD_DIR, "python"))
 
 import zmq  # noqa: E402
+import zmq.auth  # noqa: E402
 from n2gg.v1 import common_pb2, registry_pb2  # noqa: E402,F401
 
-OK, INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS = 0, 3, 5, 6
-FAILED_PRECONDITION, UNIMPLEMENTED, UNAVAILABLE = 9, 12, 14
+OK, INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS, PERMISSION_DENIED = 0, 3, 5, 6, 7
+FAILED_PRECONDITION, UNIMPLEMENTED, UNAVAILABLE, UNAUTHENTICATED = 9, 12, 14, 16
+
+# ---- keys ----
+
+SERVICES = ("registry", "categoriser", "scheduler", "notifier")
+# The principals tests act as, with their roles. An actor not listed here is a person the
+# "gateway" principal acts for (recorded as "PERSON via gateway").
+# test officers also read the event logs the tests check
+OFFICER = "officer,reader,importer,publisher,service"
+PRINCIPALS = {
+    "tests": "admin", "cli.tests": "admin", "stream": "admin", "officer": OFFICER,
+    "officer.a": OFFICER, "officer.b": OFFICER, "officer.k": OFFICER, "j.bloggs": OFFICER,
+    "reader": "reader", "importer": "importer,reader", "gateway": "gateway," + OFFICER,
+}
+KEYS_DIR = tempfile.mkdtemp(prefix="n2gg-keys-")
+AUTHORIZED_DIR = os.path.join(KEYS_DIR, "authorized")
+atexit.register(shutil.rmtree, KEYS_DIR, True)
+
+
+def write_cert(directory, name, roles):
+    """Writes DIR/NAME.key and DIR/NAME.key_secret (0600) as CZMQ's zcert does, with the
+    metadata in both (pyzmq's create_certificates puts it only in the secret file, and a
+    service needs the name and roles from the public one). Returns the secret file's path."""
+    public, secret = zmq.curve_keypair()
+    os.makedirs(directory, mode=0o700, exist_ok=True)
+    head = (f"#   ****  Generated on {datetime.datetime.now():%Y-%m-%d %H:%M:%S} by the "
+            f"N2GG tests  ****\n#   ZeroMQ CURVE KIND Certificate\n\nmetadata\n"
+            f"    name = \"{name}\"\n" + (f"    roles = \"{roles}\"\n" if roles else "") +
+            f"curve\n    public-key = \"{public.decode()}\"\n")
+    base = os.path.join(directory, name)
+    with open(base + ".key", "w") as f:
+        f.write(head.replace("KIND", "Public", 1))
+    fd = os.open(base + ".key_secret", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(head.replace("KIND", "**Secret**", 1) + f"    secret-key = \"{secret.decode()}\"\n")
+    return base + ".key_secret"
+
+
+for _name in SERVICES:
+    write_cert(KEYS_DIR, _name, "service")
+for _name, _roles in PRINCIPALS.items():
+    write_cert(KEYS_DIR, _name, _roles)
+os.makedirs(AUTHORIZED_DIR)
+for _file in os.listdir(KEYS_DIR):
+    if _file.endswith(".key"):
+        shutil.copy(os.path.join(KEYS_DIR, _file), AUTHORIZED_DIR)
+# the CLI and other programs the tests start find their key here
+os.environ["N2GG_KEY"] = os.path.join(KEYS_DIR, "cli.tests.key_secret")
+os.environ["N2GG_KEYS"] = KEYS_DIR
+
+
+def key_path(principal):
+    """The secret certificate of a test principal."""
+    return os.path.join(KEYS_DIR, f"{principal}.key_secret")
+
+
+def security_args(name):
+    """A service's CURVE settings."""
+    return ["--cert", key_path(name), "--authorized-keys", AUTHORIZED_DIR, "--keys", KEYS_DIR]
+
+
+_ENDPOINTS = {}   # endpoint -> the service listening there, for its public key
+
+
+def secure(sock, endpoint, principal="tests"):
+    """Makes `sock` a CURVE client of the service at `endpoint`, as `principal` (None: no
+    key at all, as an outsider would connect)."""
+    if principal is None:
+        return sock
+    public, secret = zmq.auth.load_certificate(key_path(principal))
+    server, _ = zmq.auth.load_certificate(os.path.join(KEYS_DIR, f"{_ENDPOINTS[endpoint]}.key"))
+    sock.curve_publickey, sock.curve_secretkey, sock.curve_serverkey = public, secret, server
+    return sock
+
+
+def secure_server(sock, name):
+    """Makes `sock` a CURVE server with service `name`'s key (for stand-in services)."""
+    _, secret = zmq.auth.load_certificate(key_path(name))
+    sock.curve_server = True
+    sock.curve_secretkey = secret
+    return sock
+
+
+def serving(endpoint, name):
+    """Notes that service `name` listens on `endpoint` (for stand-ins)."""
+    _ENDPOINTS[endpoint] = name
 # sanitizer builds run several times slower: scale every wait
 SLOW = 4 if "asan" in os.path.basename(os.path.normpath(BUILD_DIR)) else 1
 
@@ -48,11 +141,14 @@ class Client:
         self.ctx = zmq.Context.instance()
         self.endpoint = endpoint
         self.actor = actor
+        # a known principal acts as itself; anyone else through the gateway principal
+        self.principal = actor if actor in PRINCIPALS else "gateway"
         self.sock = self._connect()
 
     def _connect(self):
         s = self.ctx.socket(zmq.DEALER)
         s.setsockopt(zmq.LINGER, 0)
+        secure(s, self.endpoint, self.principal)
         s.connect(self.endpoint)
         return s
 
@@ -94,8 +190,9 @@ class Client:
 class Service:
     """One service process on its own ports and data directory."""
 
-    def __init__(self, name, data_dir, extra_args=()):
+    def __init__(self, name, data_dir, extra_args=(), secure=True):
         self.name = name
+        self.secure = secure
         self.binary = os.path.join(BUILD_DIR, "services", name, f"n2gg-{name}")
         self.data_dir = data_dir
         self.api = f"tcp://127.0.0.1:{free_port()}"
@@ -111,9 +208,11 @@ class Service:
         for attempt in range(3):
             before = os.path.getsize(self.log_path) if os.path.exists(self.log_path) else 0
             log = open(self.log_path, "ab")
+            _ENDPOINTS[self.api] = _ENDPOINTS[self.events] = self.name
             self.proc = subprocess.Popen(
                 [self.binary, "--api", self.api, "--events", self.events, "--http", self.http,
                  "--data-dir", os.path.join(self.data_dir, "store"), "--heartbeat-ms", "200"]
+                + (security_args(self.name) if self.secure else [])
                 + self.extra_args, stdout=log, stderr=log)
             log.close()
             if not wait:
@@ -239,8 +338,8 @@ class ServiceTestCase(unittest.TestCase):
         self.clients.append(c)
         return c
 
-    def start(self, name, data_dir=None, extra_args=(), wait=True):
-        svc = Service(name, data_dir or os.path.join(self.tmp, name), extra_args)
+    def start(self, name, data_dir=None, extra_args=(), wait=True, secure=True):
+        svc = Service(name, data_dir or os.path.join(self.tmp, name), extra_args, secure)
         os.makedirs(svc.data_dir, exist_ok=True)
         self.services.append(svc)
         return svc.start(wait)
@@ -274,5 +373,7 @@ class ServiceTestCase(unittest.TestCase):
 
     def probe(self, svc, *args):
         binary = os.path.join(BUILD_DIR, "tests", "sub_probe")
-        return subprocess.Popen([binary, "--api", svc.api, "--events", svc.events, *args],
+        return subprocess.Popen([binary, "--api", svc.api, "--events", svc.events,
+                                 "--source", svc.name, "--key", key_path("stream"),
+                                 "--keys", KEYS_DIR, *args],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

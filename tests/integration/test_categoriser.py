@@ -10,6 +10,7 @@ import time
 
 import zmq
 
+import harness
 from harness import (FAILED_PRECONDITION, INVALID_ARGUMENT, NOT_FOUND, SLOW, SOURCE_DIR,
                      ServiceError, ServiceTestCase, wait_for, common_pb2, import_file, registry_pb2)
 from n2gg.v1 import categoriser_pb2 as cat_pb2
@@ -83,6 +84,7 @@ class TestDecisions(CategoriserCase):
                                      common_pb2.HealthReply).head_seq
         sub = zmq.Context.instance().socket(zmq.SUB)
         sub.setsockopt(zmq.SUBSCRIBE, b"category.changed")
+        harness.secure(sub, cat.events)
         sub.connect(cat.events)
         time.sleep(0.3)   # the subscription reaches the publisher
         started = time.monotonic()
@@ -406,7 +408,8 @@ class TestSubscriber(CategoriserCase):
         self.import_demo(reg, "edubasealldata.csv", "clusters.csv")
         self.caught_up(reg, cat)
         received = []
-        sub = CategorySubscriber(cat.api, cat.events, received.append)
+        sub = CategorySubscriber(cat.api, cat.events, received.append, harness.key_path("stream"),
+                                 os.path.join(harness.KEYS_DIR, "categoriser.key"))
         try:
             sub.catch_up()   # late: everything so far comes from the log
             early = len(received)
@@ -437,8 +440,13 @@ class TestBadInput(CategoriserCase):
     def fake_registry(self, events):
         ctx = zmq.Context.instance()
         router, pub = ctx.socket(zmq.ROUTER), ctx.socket(zmq.PUB)
+        # the registry's key, no ZAP: any client is let in (encryption only)
+        harness.secure_server(router, "registry")
+        harness.secure_server(pub, "registry")
         api_port = router.bind_to_random_port("tcp://127.0.0.1")
         events_port = pub.bind_to_random_port("tcp://127.0.0.1")
+        harness.serving(f"tcp://127.0.0.1:{api_port}", "registry")
+        harness.serving(f"tcp://127.0.0.1:{events_port}", "registry")
         stop = threading.Event()
 
         def serve():
@@ -500,6 +508,7 @@ class TestBadInput(CategoriserCase):
         self.assertIn("malformed registry event", log)
         # a malformed request gets an error reply, and the service carries on
         raw = zmq.Context.instance().socket(zmq.DEALER)
+        harness.secure(raw, cat.api)
         raw.connect(cat.api)
         raw.send(b"\x0a\xff garbage")
         self.assertTrue(raw.poll(5000 * SLOW))

@@ -12,7 +12,7 @@ import shutil
 import subprocess
 import time
 
-from harness import SLOW, SOURCE_DIR, ServiceTestCase, free_port, registry_pb2
+from harness import key_path, SLOW, SOURCE_DIR, ServiceTestCase, free_port, registry_pb2
 from n2gg.v1 import categoriser_pb2
 from test_cli import CLI, lines
 
@@ -251,7 +251,7 @@ class ListAndSummaryTest(CategoriserCliTestCase):
 class OverrideAndHistoryTest(CategoriserCliTestCase):
     def test_override_shows_in_explain_and_history(self):
         d = self.first_in("A")
-        r = self.ok("--actor", "officer.k", "category", "override", str(d.urn), "c",
+        r = self.ok("--key", key_path("officer.k"), "category", "override", str(d.urn), "c",
                     "--reason", "new head; rapid progress", "--until", "2031-03-31")
         self.assertEqual(field(r.stdout, "Category"), "C (Requires improvement)")
         self.assertEqual(field(r.stdout, "Rule"), "override")
@@ -308,7 +308,7 @@ class OverrideAndHistoryTest(CategoriserCliTestCase):
     def test_clear_override(self):
         d = self.first_in("A")
         self.ok("category", "override", str(d.urn), "E", "--reason", "system leader pilot")
-        r = self.ok("--actor", "officer.k", "category", "clear-override", str(d.urn),
+        r = self.ok("--key", key_path("officer.k"), "category", "clear-override", str(d.urn),
                     "--reason", "pilot ended")
         self.assertEqual(field(r.stdout, "Category"), f"A ({d.category_name})")
         self.assertEqual(field(r.stdout, "Rule"), d.rule_id)

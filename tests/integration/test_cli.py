@@ -10,7 +10,7 @@ import tempfile
 import time
 import unittest
 
-from harness import (BUILD_DIR, SLOW, ServiceTestCase, free_port, gen_gias, import_file,
+from harness import (key_path, BUILD_DIR, SLOW, ServiceTestCase, free_port, gen_gias, import_file,
                      registry_event, registry_pb2)
 
 R = registry_pb2
@@ -354,7 +354,7 @@ class CliFlagsAndHistoryTest(CliTestCase):
         self.urn = self.schools(status=R.STATUS_OPEN, limit=1).schools[0].urn
 
     def test_set_flags_shows_in_history_with_the_actor(self):
-        r = self.ok("--actor", "officer.b", "school", "set-flags", str(self.urn),
+        r = self.ok("--key", key_path("officer.b"), "school", "set-flags", str(self.urn),
                     "--causing-concern", "yes", "--psswn-issued", "2013-05-01")
         self.assertRegex(r.stdout, r"\n  Causing concern +yes\n")
         self.assertRegex(r.stdout, r"\n  PSSWN issued +2013-05-01\n")

@@ -9,6 +9,7 @@ import uuid
 
 import zmq
 
+import harness
 from harness import (INVALID_ARGUMENT, UNIMPLEMENTED, SLOW, ServiceError, ServiceTestCase,
                      common_pb2, gen_gias, import_file, registry_pb2)
 
@@ -22,6 +23,7 @@ class MalformedInputTest(ServiceTestCase):
         self.c = self.client(self.reg)
         self.raw = zmq.Context.instance().socket(zmq.DEALER)
         self.raw.setsockopt(zmq.LINGER, 0)
+        harness.secure(self.raw, self.reg.api)
         self.raw.connect(self.reg.api)
 
     def tearDown(self):
@@ -65,6 +67,7 @@ class MalformedInputTest(ServiceTestCase):
     def test_req_socket_works_too(self):
         req_sock = zmq.Context.instance().socket(zmq.REQ)
         req_sock.setsockopt(zmq.LINGER, 0)
+        harness.secure(req_sock, self.reg.api)
         req_sock.connect(self.reg.api)
         req_sock.send(common_pb2.Request(request_id="r", method="Health",
                                          body=b"").SerializeToString())

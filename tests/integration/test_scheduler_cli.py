@@ -10,7 +10,7 @@ import re
 import subprocess
 import time
 
-from harness import (SLOW, SOURCE_DIR, ServiceTestCase, common_pb2, free_port, import_file,
+from harness import (key_path, SLOW, SOURCE_DIR, ServiceTestCase, common_pb2, free_port, import_file,
                      wait_for)
 from n2gg.v1 import scheduler_pb2
 from test_cli import CLI, lines
@@ -174,7 +174,7 @@ class PartnerTest(SchedulerCliTestCase):
         self.refused(3, "partner", "list", "--role", "wizard", says='"wizard"')
 
     def test_add_and_show(self):
-        r = self.ok("--actor", "officer.k", "partner", "add", "NEW1", "--name", "New Partner",
+        r = self.ok("--key", key_path("officer.k"), "partner", "add", "NEW1", "--name", "New Partner",
                     "--roles", "sip,cep", "--capacity-days", "80",
                     "--sip-accreditation", "primary,middle_deemed_primary",
                     "--phase-expertise", "secondary", "--led-good-school",
@@ -437,7 +437,7 @@ class AllocationTest(SchedulerCliTestCase):
         self.ok("partner", "add", "NEW1", "--name", "New Partner", "--roles", "sip",
                 "--capacity-days", "80", "--sip-accreditation", "primary,middle_deemed_primary",
                 "--easting", "600000", "--northing", "300000")
-        out = lines(self.ok("--actor", "officer.k", "allocation", "pin", str(target.urn),
+        out = lines(self.ok("--key", key_path("officer.k"), "allocation", "pin", str(target.urn),
                             "--role", "sip", "--partner", "NEW1", "--reason",
                             "the head asked").stdout)
         self.assertEqual(out[0], f"pinned: sip of {target.urn} to partner NEW1")

@@ -273,6 +273,16 @@ static void test_display_names(void **state)
 	assert_string_equal(header(a, msg, "To"), "head@school.norfolk.sch.uk");
 	assert_string_equal(header(a, msg, "Reply-To"),
 			    "\"Say \\\"hi\\\"\" <replies@norfolk.gov.uk>");
+
+	/* a name short enough to quote, but not once its backslashes are escaped: encoded
+	 * words instead, which fold, so no line passes 78 (found by fuzz_message) */
+	char name[64] = "C: ";
+	memset(name + 3, '\\', 50);
+	m = sample();
+	m.from.name = name;
+	msg = compose(a, &m);
+	assert_crlf_and_short_lines(msg);
+	assert_contains(header(a, msg, "From"), "=?UTF-8?Q?C=3A_=5C=5C");
 }
 
 static void test_quoted_printable(void **state)

@@ -116,6 +116,20 @@ static void test_an_empty_file(void **state)
 	assert_refused("# nothing but a comment\n", 0, "empty");
 }
 
+/* A CheckPolicy request whose text is left empty unpacks to NULL and length 0; libyaml
+ * aborted the categoriser by assertion on that. It is an empty policy, refused as one.
+ * Found by fuzz_api. */
+static void test_no_text_at_all(void **state)
+{
+	(void)state;
+	struct policy p;
+	struct policy_report r = {0};
+	policy_init(&p);
+	assert_int_equal(policy_yaml_parse(&p, NULL, 0, &r), -1);
+	policy_free(&p);
+	problem(&r, "empty");
+}
+
 static void test_a_policy_is_a_mapping(void **state)
 {
 	(void)state;
@@ -682,6 +696,7 @@ int main(void)
 		T(test_the_small_policy_is_clean),
 		T(test_a_yaml_syntax_error),
 		T(test_an_empty_file),
+		T(test_no_text_at_all),
 		T(test_a_policy_is_a_mapping),
 		T(test_an_unknown_top_level_key),
 		T(test_a_missing_name_or_version),
