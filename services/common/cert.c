@@ -1,5 +1,4 @@
-/* cert: certificate files through CZMQ's zcert (see cert.h). Only zcert's file functions
- * are used: they start none of CZMQ's runtime (no context, no signal handlers). */
+/* cert: certificate files through CZMQ's zcert and zconfig (see cert.h). */
 #include "cert.h"
 
 #include <czmq.h>
@@ -8,6 +7,18 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+
+/* zconfig reports a syntax error through CZMQ's log, which starts CZMQ's runtime, and that
+ * would take SIGINT and SIGTERM from the service's own loop: tell CZMQ first to leave
+ * signals alone. */
+static void cert_czmq_quiet(void)
+{
+	static bool done;
+	if (!done) {
+		zsys_handler_set(NULL);
+		done = true;
+	}
+}
 
 bool cert_name_valid(const char *name)
 {
@@ -45,6 +56,8 @@ static void cert_fill(zcert_t *z, struct cert *c)
 	cert_fingerprint(c->public_key, c->fingerprint);
 }
 
+#define CERT_FILE_MAX 16384   /* a certificate is a few hundred bytes */
+
 static bool cert_decode(const char *txt, uint8_t key[CERT_KEY_BYTES])
 {
 	return txt && strlen(txt) == CERT_KEY_TEXT - 1 && zmq_z85_decode(key, txt) != NULL;
@@ -54,12 +67,26 @@ int cert_load(const char *path, struct cert *c, struct status *st)
 {
 	struct stat sb;
 	memset(c, 0, sizeof *c);
+	cert_czmq_quiet();
 	if (stat(path, &sb) != 0)
 		return status_fail(st, STATUS_NOT_FOUND, "no certificate %s: %s", path, strerror(errno));
 	if (!S_ISREG(sb.st_mode))
 		return status_fail(st, STATUS_INVALID_ARGUMENT, "certificate %s is not a file", path);
-	/* zcert_load(path) would try "<path>_secret" first: read exactly the file named */
-	zconfig_t *root = zconfig_load(path);
+	/* read here, not by zcert_load (which would try "<path>_secret" first) nor by
+	 * zconfig_load (which leaks its file handle on a syntax error) */
+	if (sb.st_size > CERT_FILE_MAX)
+		return status_fail(st, STATUS_INVALID_ARGUMENT,
+				   "%s is too large for a certificate (%lld bytes)", path,
+				   (long long)sb.st_size);
+	char text[CERT_FILE_MAX + 1];
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return status_fail(st, STATUS_FAILED_PRECONDITION, "cannot read %s: %s", path,
+				   strerror(errno));
+	size_t len = fread(text, 1, CERT_FILE_MAX, f);
+	fclose(f);
+	text[len] = '\0';
+	zconfig_t *root = memchr(text, '\0', len) ? NULL : zconfig_str_load(text);
 	if (!root)
 		return status_fail(st, STATUS_INVALID_ARGUMENT,
 				   "%s is not a ZPL certificate (as zcert or zmq.auth write them)", path);
@@ -99,6 +126,7 @@ int cert_load(const char *path, struct cert *c, struct status *st)
 int cert_generate(const char *dir, const char *name, const char *roles, struct cert *out,
 		  struct status *st)
 {
+	cert_czmq_quiet();
 	if (!cert_name_valid(name))
 		return status_fail(st, STATUS_INVALID_ARGUMENT,
 				   "name \"%s\": use letters, digits, '.', '_' and '-' (at most %d)",

@@ -35,7 +35,37 @@
 struct options {
 	long n, warmup, records, batch;
 	long bytes, req_bytes, reply_bytes, topic_bytes;
+	bool curve;   /* the raw sockets with CURVE too, as the services' are */
 };
+
+/* --curve: a server key pair and a client key pair, made before the server forks */
+static char curve_server_public[41], curve_server_secret[41];
+static char curve_client_public[41], curve_client_secret[41];
+
+static void curve_keys(const struct options *o)
+{
+	if (o->curve && (zmq_curve_keypair(curve_server_public, curve_server_secret) != 0 ||
+			 zmq_curve_keypair(curve_client_public, curve_client_secret) != 0))
+		bench_fail("no CURVE in this libzmq");
+}
+
+static void curve_as_server(void *s, const struct options *o)
+{
+	int on = 1;
+	if (o->curve) {
+		zmq_setsockopt(s, ZMQ_CURVE_SERVER, &on, sizeof on);
+		zmq_setsockopt(s, ZMQ_CURVE_SECRETKEY, curve_server_secret, 40);
+	}
+}
+
+static void curve_as_client(void *s, const struct options *o)
+{
+	if (o->curve) {
+		zmq_setsockopt(s, ZMQ_CURVE_SERVERKEY, curve_server_public, 40);
+		zmq_setsockopt(s, ZMQ_CURVE_PUBLICKEY, curve_client_public, 40);
+		zmq_setsockopt(s, ZMQ_CURVE_SECRETKEY, curve_client_secret, 40);
+	}
+}
 
 /* ---- parse only ---- */
 
@@ -228,6 +258,7 @@ static pid_t fork_server(int type, int hwm, server_fn fn, const struct options *
 		zmq_setsockopt(s, ZMQ_SNDHWM, &hwm, sizeof hwm);
 		zmq_setsockopt(s, ZMQ_RCVHWM, &hwm, sizeof hwm);
 		zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
+		curve_as_server(s, o);
 		char bound[256] = "";
 		size_t len = sizeof bound;
 		if (zmq_bind(s, "tcp://127.0.0.1:*") == 0)
@@ -284,6 +315,7 @@ static void run_echo(const struct options *o)
 	void *s = zmq_socket(zctx, ZMQ_DEALER);
 	int linger = 0;
 	zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
+	curve_as_client(s, o);
 	zmq_connect(s, endpoint);
 	uint8_t *req = filler(o->req_bytes);
 	size_t cap = (size_t)o->reply_bytes + 1;
@@ -374,6 +406,7 @@ static void run_pubsub(const struct options *o)
 	zmq_setsockopt(s, ZMQ_RCVHWM, &hwm, sizeof hwm);
 	zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
 	zmq_setsockopt(s, ZMQ_SUBSCRIBE, "registry.", 9);
+	curve_as_client(s, o);
 	zmq_connect(s, endpoint);
 	size_t cap = (size_t)o->bytes + 1;
 	uint8_t *buf = malloc(cap);
@@ -424,8 +457,8 @@ static void usage(void)
 		"usage: bench_baselines parse FILE\n"
 		"       bench_baselines lmdb-bulk --records N --bytes B\n"
 		"       bench_baselines lmdb-batch --records N --bytes B --batch K\n"
-		"       bench_baselines echo --n N [--warmup W] --req-bytes R --reply-bytes P\n"
-		"       bench_baselines pubsub --n N --topic-bytes T --bytes B\n");
+		"       bench_baselines echo --n N [--warmup W] --req-bytes R --reply-bytes P [--curve]\n"
+		"       bench_baselines pubsub --n N --topic-bytes T --bytes B [--curve]\n");
 	exit(2);
 }
 
@@ -441,7 +474,8 @@ int main(int argc, char **argv)
 		{"bytes", required_argument, NULL, 'b'},
 		{"req-bytes", required_argument, NULL, 'q'},
 		{"reply-bytes", required_argument, NULL, 'p'},
-		{"topic-bytes", required_argument, NULL, 't'}, {NULL, 0, NULL, 0}};
+		{"topic-bytes", required_argument, NULL, 't'}, {"curve", no_argument, NULL, 'c'},
+		{NULL, 0, NULL, 0}};
 	int ch;
 	optind = 2;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -456,10 +490,12 @@ int main(int argc, char **argv)
 		case 'q': o.req_bytes = v; break;
 		case 'p': o.reply_bytes = v; break;
 		case 't': o.topic_bytes = v; break;
+		case 'c': o.curve = true; break;
 		default: usage();
 		}
 	}
 	bench_cleanup_init();
+	curve_keys(&o);
 	if (strcmp(cmd, "parse") == 0 && optind == argc - 1)
 		run_parse(argv[optind]);
 	else if (strcmp(cmd, "lmdb-bulk") == 0 && o.records > 0 && o.bytes > 0)

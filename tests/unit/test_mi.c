@@ -352,6 +352,53 @@ static void test_reminder_due_days(void **state)
 	assert_false(mi_reminder_due(&s, D(2013, 12, 19), 7));
 }
 
+/* A PublishMi request's sheet read into the plain struct (moved here from the notifier's
+ * I/O shell so that the request path can be fuzzed): dates parsed, each refusal naming
+ * the field as the form prints it, strings and lists pointing into the message. */
+static void test_sheet_from_proto(void **state)
+{
+	(void)state;
+	struct mi_sheet m;
+	struct status st;
+	char *clusters[] = {"C926-12"};
+	N2gg__V1__MiAudience au = N2GG__V1__MI_AUDIENCE__INIT;
+	au.headteachers = 1;
+	au.categories = "BD";
+	au.clusters = clusters;
+	au.n_clusters = 1;
+	N2gg__V1__MiSheet p = N2GG__V1__MI_SHEET__INIT;
+	p.type = N2GG__V1__MI_TYPE__MI_ACTION;
+	p.number = "247/13";
+	p.title = "Pupil progress";
+	p.publication_date = "18/10/2013";
+	p.complete_by = "2013-11-01";
+	p.contact_name = "Gordon Boyd";
+	p.audience = &au;
+	assert_int_equal(mi_sheet_from_proto(&p, &m, &st), 0);
+	assert_int_equal(m.type, MI_ACTION);
+	assert_int_equal(m.number.seq, 247);
+	assert_int_equal(m.number.year, 2013);
+	assert_int_equal(m.publication_date, D(2013, 10, 18));
+	assert_int_equal(m.complete_by, D(2013, 11, 1));
+	assert_string_equal(m.audience.categories, "BD");
+	assert_int_equal(m.audience.cluster_count, 1);
+	assert_int_equal(mi_validate(&m, D(2013, 10, 18), &st), 0);
+
+	p.publication_date = "";
+	assert_int_equal(mi_sheet_from_proto(&p, &m, &st), 0);
+	assert_int_equal(m.publication_date, MI_NO_DATE);   /* the caller's today */
+	p.complete_by = "31/11/2013";
+	assert_int_equal(mi_sheet_from_proto(&p, &m, &st), -STATUS_INVALID_ARGUMENT);
+	assert_contains(st.message, "To Be Completed By: \"31/11/2013\" is not a date");
+	p.complete_by = "";
+	p.number = "247/2013";
+	assert_true(mi_sheet_from_proto(&p, &m, &st) < 0);
+	p.number = "";
+	p.type = 7;
+	assert_int_equal(mi_sheet_from_proto(&p, &m, &st), -STATUS_INVALID_ARGUMENT);
+	assert_contains(st.message, "MI Sheet Type: must be Information or Action");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -363,6 +410,7 @@ int main(void)
 		cmocka_unit_test(test_validation_names_the_field),
 		cmocka_unit_test(test_audience_filters),
 		cmocka_unit_test(test_reminder_due_days),
+		cmocka_unit_test(test_sheet_from_proto),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
