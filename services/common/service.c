@@ -132,6 +132,16 @@ static void service_http(void *ctx, const char *method, const char *path,
 			     (unsigned long long)z->refused_mechanism, n,
 			     (unsigned long long)z->refused_protocol, n, svc->keyring.count, n,
 			     (unsigned long long)svc->keyring_reloads, n, !svc->curve.plaintext);
+		const struct http_server *h = &svc->http;
+		http_appendf(res,
+			     "n2gg_http_open_connections{service=\"%s\"} %u\n"
+			     "n2gg_http_connections_total{service=\"%s\"} %llu\n"
+			     "n2gg_http_timeouts_total{service=\"%s\"} %llu\n"
+			     "n2gg_http_rejected_total{service=\"%s\"} %llu\n"
+			     "n2gg_http_bad_requests_total{service=\"%s\"} %llu\n",
+			     n, h->open_connections, n, (unsigned long long)h->connections, n,
+			     (unsigned long long)h->timeouts, n, (unsigned long long)h->rejected, n,
+			     (unsigned long long)h->bad_requests);
 		if (svc->desc->on_metrics)
 			svc->desc->on_metrics(svc, res);
 	} else {
@@ -178,6 +188,47 @@ static int service_load_keys(struct service *svc, struct status *st)
 /* SIGHUP: read the authorised keys again. A request from a key no longer there is refused
  * from now on (the API looks every request's key up); a new key is admitted at its next
  * handshake. Services with files of their own to re-read watch SIGHUP too. */
+/* Whether a principal that could subscribe to events under `before` cannot any more. */
+static bool service_events_reader_revoked(const struct principal *before, size_t count,
+					  const struct keyring *now)
+{
+	for (size_t i = 0; i < count; i++) {
+		if (!role_allows(before[i].roles, ROLE_SERVICE))
+			continue;
+		const struct principal *p = keyring_find(now, before[i].key);
+		if (!p || !role_allows(p->roles, ROLE_SERVICE))
+			return true;
+	}
+	return false;
+}
+
+/* PUB has no per-request check: a subscriber admitted at its handshake would go on
+ * receiving. So when a key that could read events is revoked, the event endpoint is bound
+ * anew, which drops every subscriber; the authorised ones reconnect through ZAP at once and
+ * fill the gap from ReadEvents, the revoked one is refused. */
+static void service_drop_subscribers(struct service *svc)
+{
+	const char *endpoint = config_get(&svc->cfg, "events");
+	if (zmq_unbind(svc->pub.socket, endpoint) != 0) {
+		log_error("cannot drop the event subscribers", "error=\"%s\"",
+			  zmq_strerror(zmq_errno()));
+		return;
+	}
+	/* the old listener closes on libzmq's I/O thread: its port may stay busy a moment */
+	for (int attempt = 0; attempt < 200; attempt++) {
+		if (zmq_bind(svc->pub.socket, endpoint) == 0) {
+			log_info("event subscribers dropped: a key that could read events was revoked",
+				 "events=%s", endpoint);
+			return;
+		}
+		if (zmq_errno() != EADDRINUSE)
+			break;
+		uv_sleep(5);
+	}
+	log_error("cannot bind the event socket again", "events=%s error=\"%s\"", endpoint,
+		  zmq_strerror(zmq_errno()));
+}
+
 static void service_on_sighup(uv_signal_t *h, int signum)
 {
 	(void)signum;
@@ -185,9 +236,18 @@ static void service_on_sighup(uv_signal_t *h, int signum)
 	struct status st;
 	if (svc->curve.plaintext)
 		return;
+	size_t count = svc->keyring.count;
+	struct principal *before = count ? malloc(count * sizeof *before) : NULL;
+	if (count && !before)
+		return;
+	if (count)
+		memcpy(before, svc->keyring.items, count * sizeof *before);
 	if (service_load_keys(svc, &st) < 0)
 		log_error("authorised keys not reloaded; the previous set stays", "error=\"%s\"",
 			  st.message);
+	else if (service_events_reader_revoked(before, count, &svc->keyring))
+		service_drop_subscribers(svc);
+	free(before);
 }
 
 /* CURVE unless plaintext was asked for; plaintext is said loudly, more so off loopback. */

@@ -195,6 +195,42 @@ class TestEvents(SecurityCase):
             self.assertFalse(sock.poll(300), "an unauthorised subscriber received something")
         self.assertIn('reason="may not read events (needs role service)"', self.reg.log())
 
+    def test_a_revoked_subscriber_stops_receiving_and_the_others_go_on(self):
+        temp = self.subscriber(os.path.join(self.outsiders, "temp.key_secret"))   # an admin
+        allowed = self.subscriber(key_path("stream"))
+
+        def hears_rename(sock, name, timeout=5.0):
+            deadline = time.time() + timeout * SLOW
+            while time.time() < deadline:
+                if sock.poll(100):
+                    topic, body = sock.recv_multipart()
+                    if topic == b"registry.cluster.changed" and \
+                            registry_event(common_pb2.Event.FromString(body)).cluster.cluster.name == name:
+                        return True
+            return False
+
+        for sock in (temp, allowed):
+            self.assertTrue(sock.poll(int(5000 * SLOW)), "subscribed: heartbeats arrive")
+        self.c.call("RenameCluster", registry_pb2.RenameClusterRequest(id="C1", name="Before"))
+        self.assertTrue(hears_rename(temp, "Before"))
+        self.assertTrue(hears_rename(allowed, "Before"))
+        os.remove(os.path.join(self.authorized, "temp.key"))
+        reloads = self.reg.metric("n2gg_authorized_keys_reloads_total")
+        self.reg.proc.send_signal(signal.SIGHUP)
+        wait_for(lambda: self.reg.metric("n2gg_authorized_keys_reloads_total") > reloads,
+                 what="the keys reloaded")
+        self.assertIn("event subscribers dropped", self.reg.log())
+        # the authorised subscriber reconnects (a heartbeat shows it; what it missed
+        # meanwhile a real subscriber reads with ReadEvents)
+        time.sleep(0.3 * SLOW)
+        for sock in (temp, allowed):
+            while sock.poll(0):
+                sock.recv_multipart()
+        self.assertTrue(allowed.poll(int(5000 * SLOW)), "the authorised subscriber is back")
+        self.c.call("RenameCluster", registry_pb2.RenameClusterRequest(id="C1", name="After"))
+        self.assertTrue(hears_rename(allowed, "After"), "the authorised subscriber goes on")
+        self.assertFalse(hears_rename(temp, "After", timeout=1.0), "the revoked one hears nothing")
+
 
 class TestCli(SecurityCase):
     def run_cli(self, *args, key=None):
