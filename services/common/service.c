@@ -2,6 +2,7 @@
 #include "service.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -138,10 +139,14 @@ static void service_http(void *ctx, const char *method, const char *path,
 			     "n2gg_http_connections_total{service=\"%s\"} %llu\n"
 			     "n2gg_http_timeouts_total{service=\"%s\"} %llu\n"
 			     "n2gg_http_rejected_total{service=\"%s\"} %llu\n"
-			     "n2gg_http_bad_requests_total{service=\"%s\"} %llu\n",
+			     "n2gg_http_bad_requests_total{service=\"%s\"} %llu\n"
+			     "n2gg_zmq_disconnects_total{service=\"%s\"} %llu\n"
+			     "n2gg_memory_trims_total{service=\"%s\"} %llu\n",
 			     n, h->open_connections, n, (unsigned long long)h->connections, n,
 			     (unsigned long long)h->timeouts, n, (unsigned long long)h->rejected, n,
-			     (unsigned long long)h->bad_requests);
+			     (unsigned long long)h->bad_requests, n,
+			     (unsigned long long)svc->zap.stats.disconnects, n,
+			     (unsigned long long)svc->memory_trims);
 		if (svc->desc->on_metrics)
 			svc->desc->on_metrics(svc, res);
 	} else {
@@ -165,7 +170,26 @@ static void service_stop(struct service *svc, const char *why)
 	uv_close((uv_handle_t *)&svc->sigterm, NULL);
 	uv_close((uv_handle_t *)&svc->sigint, NULL);
 	uv_close((uv_handle_t *)&svc->sighup, NULL);
+	uv_close((uv_handle_t *)&svc->trim_timer, NULL);
 	zap_stop(&svc->zap);
+}
+
+/* Each ZeroMQ connection takes buffers of some 20 KiB (CURVE's included) that glibc keeps
+ * when they are freed: 1,000 connections opened and closed left a service 40 MB larger,
+ * and repeated floods pushed it further (8 MB -> 85 MB over three rounds), though nothing
+ * leaked (malloc_trim brought it back to 9 MB). So after a burst of disconnects the free
+ * memory is handed back to the system. */
+#define SERVICE_TRIM_MS 5000
+#define SERVICE_TRIM_AFTER_DISCONNECTS 64
+
+static void service_on_trim_timer(uv_timer_t *t)
+{
+	struct service *svc = t->data;
+	if (svc->zap.stats.disconnects - svc->trimmed_at_disconnects < SERVICE_TRIM_AFTER_DISCONNECTS)
+		return;
+	svc->trimmed_at_disconnects = svc->zap.stats.disconnects;
+	malloc_trim(0);
+	svc->memory_trims++;
 }
 
 static void service_on_signal(uv_signal_t *h, int signum)
@@ -351,6 +375,9 @@ static int service_open(struct service *svc, struct status *st)
 	uv_signal_init(&svc->loop, &svc->sighup);
 	svc->sighup.data = svc;
 	uv_signal_start(&svc->sighup, service_on_sighup, SIGHUP);
+	uv_timer_init(&svc->loop, &svc->trim_timer);
+	svc->trim_timer.data = svc;
+	uv_timer_start(&svc->trim_timer, service_on_trim_timer, SERVICE_TRIM_MS, SERVICE_TRIM_MS);
 	return 0;
 }
 

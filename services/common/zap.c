@@ -165,7 +165,9 @@ static void zap_on_monitor(struct zwatch *w)
 			memcpy(&event, zmq_msg_data(&head), 2);
 			memcpy(&value, (uint8_t *)zmq_msg_data(&head) + 2, 4);
 		}
-		if (event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL ||
+		if (event == ZMQ_EVENT_DISCONNECTED)
+			m->zap->stats.disconnects++;
+		else if (event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL ||
 		    event == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) {
 			m->zap->stats.refused_protocol++;
 			log_warn("handshake refused",
@@ -192,7 +194,7 @@ void zap_monitor(struct zap *z, void *zctx, void *socket, const char *what)
 	snprintf(endpoint, sizeof endpoint, "inproc://n2gg-zap-monitor-%s", what);
 	if (zmq_socket_monitor(socket, endpoint,
 			       ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
-				       ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) != 0)
+				       ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_DISCONNECTED) != 0)
 		return;
 	m->socket = zmq_socket(zctx, ZMQ_PAIR);
 	int linger = 0;

@@ -24,6 +24,7 @@ struct zap_stats {
 	uint64_t refused_mechanism;     /* not CURVE, or a malformed request */
 	uint64_t refused_protocol;      /* no ZAP request at all: a client without CURVE, or one
 					 * with the wrong server key (seen by socket monitors) */
+	uint64_t disconnects;           /* connections closed on the watched sockets */
 };
 
 #define ZAP_MONITORS 2

@@ -322,3 +322,44 @@ class TestStartup(ServiceTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class TestConnectionFlood(ServiceTestCase):
+    def rss_kb(self, svc):
+        with open(f"/proc/{svc.proc.pid}/status") as f:
+            return next(int(line.split()[1]) for line in f if line.startswith("VmRSS"))
+
+    def test_a_flood_of_connections_gives_its_memory_back(self):
+        import resource
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 4096)), hard))
+        reg = self.start("registry")
+        ctx = zmq.Context()
+        ctx.max_sockets = 4096
+        before = self.rss_kb(reg)
+        socks = []
+        try:
+            for _ in range(1000):
+                s = ctx.socket(zmq.DEALER)
+                s.linger = 0
+                harness.secure(s, reg.api)
+                s.connect(reg.api)
+                socks.append(s)
+            for s in socks:
+                s.send(common_pb2.Request(request_id="flood", method="Health").SerializeToString())
+            for s in socks:
+                self.assertTrue(s.poll(int(30000 * SLOW)), "every connection is answered")
+                s.recv()
+            peak = self.rss_kb(reg)
+        finally:
+            for s in socks:
+                s.close()
+            ctx.term()
+        wait_for(lambda: reg.metric("n2gg_zmq_disconnects_total") >= 1000, what="the disconnects")
+        wait_for(lambda: reg.metric("n2gg_memory_trims_total") >= 1, what="the memory handed back")
+        health(self.client(reg))
+        if SLOW == 1:   # ASan has an allocator of its own
+            after = wait_for(lambda: (lambda r: r if r < before + 8192 else None)(self.rss_kb(reg)),
+                             what=f"RSS back near {before} kB (peak {peak} kB)")
+            self.assertGreater(peak - before, 16384, "the flood did take memory")
+            self.assertLess(after, before + 8192)
