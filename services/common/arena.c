@@ -144,9 +144,50 @@ void *arena_pack(struct arena *a, const ProtobufCMessage *msg, size_t *len)
 	return buf;
 }
 
+void arena_message_drop_field_zero(ProtobufCMessage *msg)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < msg->n_unknown_fields; i++)
+		if (msg->unknown_fields[i].tag != 0)
+			msg->unknown_fields[kept++] = msg->unknown_fields[i];
+	msg->n_unknown_fields = (unsigned)kept;
+	const ProtobufCMessageDescriptor *d = msg->descriptor;
+	for (unsigned f = 0; f < d->n_fields; f++) {
+		const ProtobufCFieldDescriptor *fd = &d->fields[f];
+		if (fd->type != PROTOBUF_C_TYPE_MESSAGE)
+			continue;
+		char *at = (char *)msg + fd->offset;
+		if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
+			size_t n = *(size_t *)((char *)msg + fd->quantifier_offset);
+			ProtobufCMessage **items = *(ProtobufCMessage ***)at;
+			for (size_t i = 0; i < n; i++)
+				if (items[i])
+					arena_message_drop_field_zero(items[i]);
+		} else {
+			/* a oneof member counts only when it is the case set */
+			if (fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF &&
+			    *(uint32_t *)((char *)msg + fd->quantifier_offset) != fd->id)
+				continue;
+			ProtobufCMessage *sub = *(ProtobufCMessage **)at;
+			if (sub)
+				arena_message_drop_field_zero(sub);
+		}
+	}
+}
+
 void *arena_message_copy(struct arena *a, const ProtobufCMessage *msg)
 {
 	size_t len;
 	void *buf = arena_pack(a, msg, &len);
-	return protobuf_c_message_unpack(msg->descriptor, &a->pb, len, buf);
+	void *copy = protobuf_c_message_unpack(msg->descriptor, &a->pb, len, buf);
+	if (copy)
+		return copy;
+	/* Only what protobuf-c itself read can fail to read back: a "field 0" (see arena.h).
+	 * Callers take a copy for granted, so it is made without those. */
+	arena_message_drop_field_zero((ProtobufCMessage *)msg);
+	buf = arena_pack(a, msg, &len);
+	copy = protobuf_c_message_unpack(msg->descriptor, &a->pb, len, buf);
+	/* and should protobuf-c still not read what it wrote, an empty message is no copy but
+	 * is refused by the caller's checks like any message missing its fields */
+	return copy ? copy : arena_message(a, msg->descriptor);
 }

@@ -36,8 +36,17 @@ void *arena_grow(struct arena *a, void *items, size_t count, size_t *cap, size_t
 /* Allocates and initialises a protobuf-c message of the given descriptor. */
 void *arena_message(struct arena *a, const ProtobufCMessageDescriptor *desc);
 
-/* Deep copy of a message into the arena (through pack/unpack). */
+/* Deep copy of a message into the arena (through pack/unpack); never NULL. When `msg` holds
+ * unknown fields numbered 0 (see below), they are first dropped from it. */
 void *arena_message_copy(struct arena *a, const ProtobufCMessage *msg);
+
+/* protobuf-c 1.4 unpacks a tag of field number 0 written in more bytes than it needs
+ * (0x80 0x00) as an unknown field, then packs it in one byte (0x00), which it refuses to
+ * unpack: a message holding one packs into bytes that cannot be read back, so a copy of
+ * it, or a record stored with it, is lost. No schema has a field 0: this drops every such
+ * unknown field from msg and the messages nested in it. Call it on what arrives from
+ * outside before keeping any of it. */
+void arena_message_drop_field_zero(ProtobufCMessage *msg);
 
 /* Packs a message into arena memory. */
 void *arena_pack(struct arena *a, const ProtobufCMessage *msg, size_t *len);

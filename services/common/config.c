@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <ini.h>
 #include <stdio.h>
@@ -47,6 +48,12 @@ static void config_usage(const struct config *cfg)
 		printf("  --%-16s %s (default: %s)\n", cfg->options[i].name, cfg->options[i].help,
 		       cfg->options[i].default_value);
 	printf("  --%-16s %s\n  --%-16s %s\n", "help", "show this help", "version", "show the version");
+}
+
+static bool config_is_yes_no(const struct config_option *opt)
+{
+	return opt && opt->default_value &&
+	       (strcmp(opt->default_value, "yes") == 0 || strcmp(opt->default_value, "no") == 0);
 }
 
 int config_load(struct config *cfg, int argc, char **argv, struct status *st)
@@ -105,14 +112,12 @@ int config_load(struct config *cfg, int argc, char **argv, struct status *st)
 		memcpy(name, arg + 2, len);
 		name[len] = '\0';
 		const char *value;
-		struct config_option *flag = config_find(cfg, name);
+		const char *next = i + 1 < argc ? argv[i + 1] : "";
 		if (eq) {
 			value = eq + 1;
-		} else if (flag && flag->default_value &&
-			   (!strcmp(flag->default_value, "no") || !strcmp(flag->default_value, "yes")) &&
-			   (i + 1 >= argc || strncmp(argv[i + 1], "--", 2) == 0 ||
-			    !(strcmp(argv[i + 1], "yes") == 0 || strcmp(argv[i + 1], "no") == 0))) {
-			value = "yes";
+		} else if (config_is_yes_no(config_find(cfg, name)) && strcmp(next, "yes") != 0 &&
+			   strcmp(next, "no") != 0) {
+			value = "yes";   /* a yes/no setting given alone */
 		} else if (i + 1 < argc) {
 			value = argv[++i];
 		} else {

@@ -6,7 +6,6 @@
 #ifndef N2GG_CONFIG_H
 #define N2GG_CONFIG_H
 
-#include <stdbool.h>
 #include <stddef.h>
 
 #include "status.h"

@@ -64,7 +64,8 @@ int partners_check(N2gg__V1__Partner *p, struct arena *a, struct status *st)
 	}
 	for (size_t i = 0; i < p->n_training; i++) {
 		char iso[DATE_ISO_LEN];
-		if (!p->training[i]->name[0] || date_normalise(p->training[i]->date, iso) < 0)
+		if (!p->training[i]->name[0] || date_normalise(p->training[i]->date, iso) < 0 ||
+		    !iso[0])   /* an empty date normalises to "" without complaint */
 			return status_fail(st, STATUS_INVALID_ARGUMENT,
 					   "partner %s: training needs a name and a date", p->id);
 		p->training[i]->date = arena_strdup(a, iso);
