@@ -11,6 +11,7 @@
 
 #define SUB_LIVE_DRAIN 1024      /* live messages taken per wake-up */
 #define SUB_RETRY_MS 500         /* pause before asking again after a failed fetch */
+#define SUB_DENIED_RETRY_MS 5000 /* ... when the source refused our key or its role */
 
 static void sub_fetch(struct sub *s);
 
@@ -165,10 +166,13 @@ static void sub_on_reply(struct zwatch *w)
 	uv_timer_stop(&s->timer);
 	s->fetching = false;
 	if (rep->code != N2GG__V1__STATUS_CODE__OK) {
+		/* a key refused or without the service role waits for an operator: ask less often */
+		bool denied = rep->code == N2GG__V1__STATUS_CODE__PERMISSION_DENIED ||
+			      rep->code == N2GG__V1__STATUS_CODE__UNAUTHENTICATED;
 		log_warn("ReadEvents refused; retrying", "source=%s code=%d error=\"%s\"",
 			 s->opt.source, rep->code, rep->message);
 		s->retry_pending = true;
-		uv_timer_start(&s->timer, sub_on_timer, SUB_RETRY_MS, 0);
+		uv_timer_start(&s->timer, sub_on_timer, denied ? SUB_DENIED_RETRY_MS : SUB_RETRY_MS, 0);
 		goto done;
 	}
 	N2gg__V1__ReadEventsReply *page = n2gg__v1__read_events_reply__unpack(
