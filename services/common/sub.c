@@ -340,7 +340,9 @@ int sub_start(struct sub *s, uv_loop_t *loop, void *zctx, const struct sub_optio
 	sub_open_req(s);
 	log_info("following events", "source=%s after_seq=%llu", opt->source,
 		 (unsigned long long)s->cursor);
-	s->known_head = s->cursor + 1;   /* always ask once at start: the log may be ahead */
+	/* ask once at start, as the log may be ahead; its reply tells the head. (Pretending the
+	 * head was ahead of the cursor instead made a caught-up follower of an idle source ask
+	 * again and again.) */
 	sub_fetch(s);
 	return 0;
 }
