@@ -20,9 +20,12 @@ struct api_pending {
 	int envelope_count;
 	N2gg__V1__Request *request;
 	const struct api_method *method;
-	const uint8_t *cached_reply;    /* a replayed reply for a retried request */
-	size_t cached_len;
-	const char *cache_id;           /* the principal and the request id */
+	const char *idem_key;           /* the principal and the request id (NULL: no id) */
+	uint8_t digest[IDEM_DIGEST];    /* of the method and body, for a writing request */
+	const uint8_t *replay;          /* the stored reply of a request served before */
+	size_t replay_len;
+	const uint8_t *recorded;        /* this request's reply, as recorded with its effect */
+	size_t recorded_len;
 	char principal[CERT_NAME_MAX];
 	unsigned roles;
 	struct api_call call;
@@ -109,46 +112,6 @@ int api_server_open(struct api_server *s, void *zctx, const char *endpoint, size
 	return 0;
 }
 
-/* ---- the reply cache for retried writes ---- */
-
-/* A retry comes seconds after the first attempt, so a slot only needs to outlive the
- * next few hundred writes; a collision just forgets the older reply. */
-static struct api_cached_reply *api_cache_slot(struct api_server *s, const char *id)
-{
-	uint32_t h = 2166136261u;   /* FNV-1a */
-	for (const char *p = id; *p; p++)
-		h = (h ^ (uint8_t)*p) * 16777619u;
-	return &s->cache[h % API_REPLY_CACHE];
-}
-
-static const struct api_cached_reply *api_cache_find(struct api_server *s, const char *id)
-{
-	if (!id)
-		return NULL;
-	const struct api_cached_reply *c = api_cache_slot(s, id);
-	return c->request_id && strcmp(c->request_id, id) == 0 ? c : NULL;
-}
-
-static void api_cache_put(struct api_server *s, const char *id, const uint8_t *reply, size_t len)
-{
-	if (!id)
-		return;
-	struct api_cached_reply *c = api_cache_slot(s, id);
-	free(c->request_id);
-	free(c->reply);
-	c->request_id = strdup(id);
-	c->reply = malloc(len ? len : 1);
-	c->len = len;
-	if (!c->request_id || !c->reply) {
-		free(c->request_id);
-		free(c->reply);
-		c->request_id = NULL;
-		c->reply = NULL;
-		return;
-	}
-	memcpy(c->reply, reply, len);
-}
-
 /* ---- receiving ---- */
 
 static void api_send(struct api_server *s, struct api_pending *p, const void *data, size_t len)
@@ -227,7 +190,7 @@ static int api_authorise(struct api_server *s, struct api_pending *p)
 	else
 		p->call.actor = p->principal;
 	/* retries are recognised per principal: one client cannot replay another's reply */
-	p->cache_id = p->call.request_id[0]
+	p->idem_key = p->call.request_id[0]
 			      ? arena_printf(&s->arena, "%s\n%s", p->principal, p->call.request_id)
 			      : NULL;
 	return 0;
@@ -319,14 +282,8 @@ static int api_receive(struct api_server *s, struct api_pending *p)
 		p->method = NULL;
 		return 1;
 	}
-	if (p->method->writes) {
-		const struct api_cached_reply *c = api_cache_find(s, p->cache_id);
-		if (c) {
-			p->cached_reply = c->reply;
-			p->cached_len = c->len;
-			s->stats.replayed++;
-		}
-	}
+	if (p->method->writes)
+		idem_digest(p->method->name, p->request->body.data, p->request->body.len, p->digest);
 	return 1;
 }
 
@@ -334,7 +291,23 @@ static int api_receive(struct api_server *s, struct api_pending *p)
 
 static bool api_runnable(const struct api_pending *p)
 {
-	return p->method && !p->cached_reply;
+	return p->method && !p->replay;
+}
+
+/* Whether a writing request was served before (IDEM_REPLAY: p->replay set) or its id was
+ * used for another request (status set); IDEM_NEW to run it. */
+static int api_served_before(struct api_server *s, struct api_pending *p, MDB_txn *txn)
+{
+	if (!p->idem_key)
+		return IDEM_NEW;
+	int found = idem_lookup(&s->idem, txn, p->idem_key, p->digest, &s->arena, &p->replay,
+				&p->replay_len, &p->call.status);
+	if (found == IDEM_CONFLICT)
+		status_fail(&p->call.status, STATUS_FAILED_PRECONDITION,
+			    "request id \"%s\" was used before for another request: a new request "
+			    "needs a new id",
+			    p->call.request_id);
+	return found;
 }
 
 /* Gives every writing (or every reading) request of the batch the same failure. */
@@ -371,6 +344,9 @@ static int api_run_writes_once(struct api_server *s, struct api_batch *b)
 {
 	MDB_txn *parent;
 	struct status st;
+	for (int i = 0; i < b->count; i++)   /* a retried attempt decides replays anew */
+		if (b->items[i].method && b->items[i].method->writes)
+			b->items[i].replay = NULL;
 	int rc = store_begin_write(s->store, &parent, &st);
 	if (rc < 0)
 		goto failed;
@@ -380,6 +356,7 @@ static int api_run_writes_once(struct api_server *s, struct api_batch *b)
 			continue;
 		status_clear(&p->call.status);
 		p->call.reply = NULL;
+		p->recorded = NULL;
 		MDB_txn *child;
 		int mrc = mdb_txn_begin(mdb_txn_env(parent), parent, 0, &child);
 		if (mrc) {
@@ -387,9 +364,22 @@ static int api_run_writes_once(struct api_server *s, struct api_batch *b)
 			mdb_txn_abort(parent);
 			goto failed;
 		}
+		/* looked up in the batch's transaction: a second copy in the same batch finds the
+		 * first one's record */
+		int found = api_served_before(s, p, child);
+		if (found != IDEM_NEW) {
+			mdb_txn_abort(child);
+			continue;
+		}
 		struct eventlog_mark mark = eventlog_mark(s->log);
 		p->call.txn = child;
 		rc = p->method->handler(&p->call);
+		if (rc == 0 && p->idem_key) {
+			status_clear(&p->call.status);
+			p->recorded = api_pack_reply(s, p, &p->recorded_len);
+			rc = idem_record(&s->idem, child, p->idem_key, p->digest, date_now_ms(),
+					 p->recorded, p->recorded_len, &p->call.status);
+		}
 		if (rc == 0 && (mrc = mdb_txn_commit(child)) != 0)
 			rc = store_error(mrc, "committing a request", &p->call.status);
 		else if (rc < 0)
@@ -475,8 +465,11 @@ static void api_on_readable(struct zwatch *w)
 
 	for (int i = 0; i < b->count; i++) {
 		struct api_pending *p = &b->items[i];
-		if (p->cached_reply) {
-			api_send(s, p, p->cached_reply, p->cached_len);
+		if (p->replay) {
+			s->stats.replayed++;
+			api_send(s, p, p->replay, p->replay_len);
+		} else if (p->recorded && p->call.status.code == STATUS_OK) {
+			api_send(s, p, p->recorded, p->recorded_len);
 		} else {
 			size_t len;
 			uint8_t *reply = api_pack_reply(s, p, &len);
@@ -486,8 +479,6 @@ static void api_on_readable(struct zwatch *w)
 					 p->request ? p->request->method : "?",
 					 status_code_name(p->call.status.code), p->call.status.message);
 			}
-			if (p->method && p->method->writes)
-				api_cache_put(s, p->cache_id, reply, len);
 			api_send(s, p, reply, len);
 		}
 		api_release(p);
@@ -516,12 +507,6 @@ void api_server_close(struct api_server *s)
 	if (s->socket)
 		zmq_close(s->socket);
 	s->socket = NULL;
-	for (size_t i = 0; i < API_REPLY_CACHE; i++) {
-		free(s->cache[i].request_id);
-		free(s->cache[i].reply);
-		s->cache[i].request_id = NULL;
-		s->cache[i].reply = NULL;
-	}
 	arena_free(&s->arena);
 	free(s->batch);
 	s->batch = NULL;

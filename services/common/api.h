@@ -4,7 +4,8 @@
  * writing methods share one LMDB write transaction (one fsync), each inside a nested
  * transaction so one failing request leaves the others whole; replies and events go out
  * only after the commit. ReadEvents and Health are built in. A write request that is
- * retried with the same request id gets the first reply again instead of a second effect.
+ * retried with the same request id gets the first reply again instead of a second effect,
+ * from the store (see idem.h), so also after a restart.
  * Every request is authorised on its own: the principal ZAP named at the handshake is
  * looked up in the current keyring (a key revoked since is refused) and must hold the role
  * the method declares; the actor recorded is that principal, or for a `gateway` principal
@@ -19,6 +20,7 @@
 
 #include "arena.h"
 #include "eventlog.h"
+#include "idem.h"
 #include "n2gg/v1/common.pb-c.h"
 #include "keyring.h"
 #include "pub.h"
@@ -61,15 +63,6 @@ struct api_stats {
 	uint64_t unauthenticated;   /* a key no longer authorised (revoked since the handshake) */
 };
 
-/* replies kept for retried writes: a direct-mapped table keyed by a hash of the request id */
-#define API_REPLY_CACHE 1024
-
-struct api_cached_reply {
-	char *request_id;
-	uint8_t *reply;
-	size_t len;
-};
-
 struct api_server {
 	void *socket;
 	struct zwatch *watch;
@@ -84,7 +77,7 @@ struct api_server {
 	long long started_ms;
 	struct arena arena;
 	struct api_stats stats;
-	struct api_cached_reply cache[API_REPLY_CACHE];
+	struct idem idem;              /* the writing requests served, with their replies */
 	struct api_batch *batch;
 	/* who may call: the current authorised keys (NULL with plaintext: every caller is the
 	 * principal "insecure-plaintext" with every role) */

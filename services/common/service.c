@@ -10,10 +10,11 @@
 #include <string.h>
 #include <zmq.h>
 
+#include "date.h"
 #include "log.h"
 #include "role.h"
 
-#define SERVICE_COMMON_OPTIONS 12
+#define SERVICE_COMMON_OPTIONS 13
 
 const char *service_setting(const struct service *svc, const char *name)
 {
@@ -170,7 +171,7 @@ static void service_stop(struct service *svc, const char *why)
 	uv_close((uv_handle_t *)&svc->sigterm, NULL);
 	uv_close((uv_handle_t *)&svc->sigint, NULL);
 	uv_close((uv_handle_t *)&svc->sighup, NULL);
-	uv_close((uv_handle_t *)&svc->trim_timer, NULL);
+	uv_close((uv_handle_t *)&svc->housekeeping_timer, NULL);
 	zap_stop(&svc->zap);
 }
 
@@ -180,11 +181,32 @@ static void service_stop(struct service *svc, const char *why)
  * leaked (malloc_trim brought it back to 9 MB). So after a burst of disconnects the free
  * memory is handed back to the system. */
 #define SERVICE_TRIM_MS 5000
+#define SERVICE_PRUNE_EVERY 12      /* trim ticks: once a minute, requests past retention */
+#define SERVICE_PRUNE_MAX 20000     /* at most this many in one transaction */
+
+struct service_prune {
+	const struct idem *idem;
+	size_t pruned;
+};
+
+static int service_prune_requests(void *ctx, MDB_txn *txn, struct status *st)
+{
+	struct service_prune *p = ctx;
+	return idem_prune(p->idem, txn, date_now_ms(), SERVICE_PRUNE_MAX, &p->pruned, st);
+}
 #define SERVICE_TRIM_AFTER_DISCONNECTS 64
 
-static void service_on_trim_timer(uv_timer_t *t)
+static void service_on_housekeeping(uv_timer_t *t)
 {
 	struct service *svc = t->data;
+	if (++svc->timer_ticks % SERVICE_PRUNE_EVERY == 0) {
+		struct service_prune prune = {&svc->api.idem, 0};
+		struct status st;
+		if (service_write(svc, service_prune_requests, &prune, &st) < 0)
+			log_warn("pruning old request ids failed", "error=\"%s\"", st.message);
+		else if (prune.pruned)
+			log_debug("old request ids pruned", "count=%zu", prune.pruned);
+	}
 	if (svc->zap.stats.disconnects - svc->trimmed_at_disconnects < SERVICE_TRIM_AFTER_DISCONNECTS)
 		return;
 	svc->trimmed_at_disconnects = svc->zap.stats.disconnects;
@@ -328,9 +350,21 @@ static int service_open(struct service *svc, struct status *st)
 				   config_get(&svc->cfg, "log-level"));
 	log_init(d->name, (enum log_level)level);
 
-	if ((rc = store_open(&svc->store, config_get(&svc->cfg, "data-dir"), d->db_names,
-			     d->db_count, (size_t)map_mb << 20, st)) < 0)
+	/* the service's own databases, then the API's record of the writing requests served */
+	const char *names[STORE_MAX_DBS];
+	if (d->db_count + 2 > STORE_MAX_DBS)
+		return status_fail(st, STATUS_INTERNAL, "too many databases");
+	memcpy(names, d->db_names, d->db_count * sizeof *names);
+	names[d->db_count] = IDEM_DB_REQUESTS;
+	names[d->db_count + 1] = IDEM_DB_BY_TIME;
+	long idem_hours;
+	if ((rc = config_get_long(&svc->cfg, "idempotency-hours", 1, 24 * 365, &idem_hours, st)) < 0)
 		return rc;
+	if ((rc = store_open(&svc->store, config_get(&svc->cfg, "data-dir"), names, d->db_count + 2,
+			     (size_t)map_mb << 20, st)) < 0)
+		return rc;
+	svc->api.idem = (struct idem){svc->store.dbs[d->db_count], svc->store.dbs[d->db_count + 1],
+				      idem_hours * 3600 * 1000};
 	MDB_txn *txn;
 	if ((rc = store_begin_read(&svc->store, &txn, st)) < 0)
 		return rc;
@@ -375,9 +409,9 @@ static int service_open(struct service *svc, struct status *st)
 	uv_signal_init(&svc->loop, &svc->sighup);
 	svc->sighup.data = svc;
 	uv_signal_start(&svc->sighup, service_on_sighup, SIGHUP);
-	uv_timer_init(&svc->loop, &svc->trim_timer);
-	svc->trim_timer.data = svc;
-	uv_timer_start(&svc->trim_timer, service_on_trim_timer, SERVICE_TRIM_MS, SERVICE_TRIM_MS);
+	uv_timer_init(&svc->loop, &svc->housekeeping_timer);
+	svc->housekeeping_timer.data = svc;
+	uv_timer_start(&svc->housekeeping_timer, service_on_housekeeping, SERVICE_TRIM_MS, SERVICE_TRIM_MS);
 	return 0;
 }
 
@@ -409,6 +443,8 @@ int service_main(const struct service_desc *d, void *impl, int argc, char **argv
 		 NULL},
 		{"keys", "./var/keys", "directory of the other services' public certificates (NAME.key)",
 		 NULL},
+		{"idempotency-hours", "24",
+		 "how long a writing request's id is remembered (a retry gets the first reply)", NULL},
 		{"insecure-plaintext", "no",
 		 "yes: no CURVE, no authentication (for debugging on loopback only)", NULL},
 	};

@@ -52,8 +52,8 @@ struct service {
 	struct keyring keyring;       /* who may connect (--authorized-keys), re-read on SIGHUP */
 	struct zap zap;
 	uint64_t keyring_reloads;
-	uv_timer_t trim_timer;        /* gives freed connection buffers back (see service.c) */
-	uint64_t trimmed_at_disconnects, memory_trims;
+	uv_timer_t housekeeping_timer; /* old request ids pruned, freed buffers given back */
+	uint64_t trimmed_at_disconnects, memory_trims, timer_ticks;
 	uv_signal_t sigterm, sigint, sighup;
 	int stopping;
 	void *impl;                   /* the service's own state */

@@ -12,7 +12,7 @@
 #include "arena.h"
 #include "status.h"
 
-#define STORE_MAX_DBS 16
+#define STORE_MAX_DBS 32
 /* Returned by store functions (and to be passed up by write functions) when LMDB reports
  * MDB_MAP_FULL: store_write() grows the map and retries. */
 #define STORE_ERR_MAP_FULL (-1000)
