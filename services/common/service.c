@@ -332,6 +332,95 @@ static int service_open_security(struct service *svc, struct status *st)
 	return zap_start(&svc->zap, svc->zctx, &svc->loop, &svc->keyring, ROLE_SERVICE, st);
 }
 
+/* ---- store formats ----
+ * A store records the format of the layout every service shares (the core: the event log,
+ * the request ids, this record) and of the service's own databases. A binary migrates an
+ * older store at start, in one transaction with the new record, and refuses a newer one
+ * rather than misread it. Core formats: 1, before formats were recorded; 2, the request
+ * ids (idempotency) and the format record. */
+#define SERVICE_CORE_FORMAT 2
+#define SERVICE_DB_FORMAT "store_format"
+
+struct service_format_step {
+	struct service *svc;
+	MDB_dbi db;
+	unsigned core, own;   /* as found */
+	bool found;
+};
+
+static int service_format_get(MDB_txn *txn, MDB_dbi db, const char *key, unsigned *out,
+			      bool *found, struct status *st)
+{
+	MDB_val v;
+	int rc = store_get(txn, db, key, strlen(key), &v, st);
+	if (rc == -STATUS_NOT_FOUND)
+		return 0;
+	if (rc < 0)
+		return rc;
+	if (v.mv_size != 4)
+		return status_fail(st, STATUS_INTERNAL, "the store's %s record is corrupt", key);
+	const uint8_t *b = v.mv_data;
+	*out = (unsigned)b[0] << 24 | (unsigned)b[1] << 16 | (unsigned)b[2] << 8 | b[3];
+	*found = true;
+	return 0;
+}
+
+static int service_format_put(MDB_txn *txn, MDB_dbi db, const char *key, unsigned value,
+			      struct status *st)
+{
+	uint8_t b[4];
+	store_be32(b, value);
+	return store_put(txn, db, key, strlen(key), b, sizeof b, 0, st);
+}
+
+static int service_format_migrate(void *ctx, MDB_txn *txn, struct status *st)
+{
+	struct service_format_step *f = ctx;
+	const struct service_desc *d = f->svc->desc;
+	unsigned own_now = d->store_format ? d->store_format : 1;
+	int rc;
+	/* core 1 -> 2: the databases it adds were created empty when the store opened */
+	for (unsigned from = f->own; from < own_now; from++)
+		if (d->migrate_store && (rc = d->migrate_store(f->svc, txn, from, st)) < 0)
+			return rc;
+	if ((rc = service_format_put(txn, f->db, "core", SERVICE_CORE_FORMAT, st)) < 0)
+		return rc;
+	return service_format_put(txn, f->db, "own", own_now, st);
+}
+
+static int service_store_format(struct service *svc, MDB_dbi db, struct status *st)
+{
+	const struct service_desc *d = svc->desc;
+	unsigned own_now = d->store_format ? d->store_format : 1;
+	struct service_format_step f = {svc, db, 1, 1, false};
+	MDB_txn *txn;
+	int rc = store_begin_read(&svc->store, &txn, st);
+	if (rc < 0)
+		return rc;
+	rc = service_format_get(txn, db, "core", &f.core, &f.found, st);
+	if (rc == 0)
+		rc = service_format_get(txn, db, "own", &f.own, &f.found, st);
+	MDB_stat events;
+	bool has_data = mdb_stat(txn, svc->store.dbs[0], &events) == 0 && events.ms_entries > 0;
+	mdb_txn_abort(txn);
+	if (rc < 0)
+		return rc;
+	if (f.core > SERVICE_CORE_FORMAT || f.own > own_now)
+		return status_fail(st, STATUS_FAILED_PRECONDITION,
+				   "the store in %s has format %u.%u, newer than this n2gg-%s %s reads "
+				   "(%u.%u): run the version that wrote it, or restore a backup made "
+				   "for this one",
+				   svc->store.path, f.core, f.own, d->name, N2GG_VERSION,
+				   SERVICE_CORE_FORMAT, own_now);
+	if (f.found && f.core == SERVICE_CORE_FORMAT && f.own == own_now)
+		return 0;
+	if ((rc = store_write(&svc->store, service_format_migrate, &f, st)) < 0)
+		return rc;
+	log_info(f.found || has_data ? "store migrated" : "store format recorded",
+		 "from=%u.%u to=%u.%u", f.core, f.own, SERVICE_CORE_FORMAT, own_now);
+	return 0;
+}
+
 static int service_open(struct service *svc, struct status *st)
 {
 	const struct service_desc *d = svc->desc;
@@ -352,16 +441,19 @@ static int service_open(struct service *svc, struct status *st)
 
 	/* the service's own databases, then the API's record of the writing requests served */
 	const char *names[STORE_MAX_DBS];
-	if (d->db_count + 2 > STORE_MAX_DBS)
+	if (d->db_count + 3 > STORE_MAX_DBS)
 		return status_fail(st, STATUS_INTERNAL, "too many databases");
 	memcpy(names, d->db_names, d->db_count * sizeof *names);
 	names[d->db_count] = IDEM_DB_REQUESTS;
 	names[d->db_count + 1] = IDEM_DB_BY_TIME;
+	names[d->db_count + 2] = SERVICE_DB_FORMAT;
 	long idem_hours;
 	if ((rc = config_get_long(&svc->cfg, "idempotency-hours", 1, 24 * 365, &idem_hours, st)) < 0)
 		return rc;
-	if ((rc = store_open(&svc->store, config_get(&svc->cfg, "data-dir"), names, d->db_count + 2,
+	if ((rc = store_open(&svc->store, config_get(&svc->cfg, "data-dir"), names, d->db_count + 3,
 			     (size_t)map_mb << 20, st)) < 0)
+		return rc;
+	if ((rc = service_store_format(svc, svc->store.dbs[d->db_count + 2], st)) < 0)
 		return rc;
 	svc->api.idem = (struct idem){svc->store.dbs[d->db_count], svc->store.dbs[d->db_count + 1],
 				      idem_hours * 3600 * 1000};

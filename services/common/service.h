@@ -33,6 +33,10 @@ struct service_desc {
 	struct config_option *extra_options;   /* service-specific settings (may be NULL) */
 	size_t extra_count;
 	/* optional hooks: after the store opened / before it closes / extra metrics lines */
+	/* The format of the service's own databases (0: 1) and, when it is raised, the step
+	 * from `from` to from + 1, run in the start-up transaction that records the new format */
+	unsigned store_format;
+	int (*migrate_store)(struct service *svc, MDB_txn *txn, unsigned from, struct status *st);
 	int (*on_start)(struct service *svc, struct status *st);
 	void (*on_stop)(struct service *svc);
 	void (*on_metrics)(struct service *svc, struct http_response *res);
