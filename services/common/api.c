@@ -66,6 +66,7 @@ static int api_read_events(struct api_call *call)
 			       call->arena, reply, &call->status);
 	if (rc < 0)
 		return rc;
+	reply->log_id = (char *)call->log->id;
 	call->reply = &reply->base;
 	return 0;
 }

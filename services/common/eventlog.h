@@ -13,6 +13,8 @@
 #include "n2gg/v1/common.pb-c.h"
 #include "status.h"
 
+#define EVENTLOG_ID_LEN 33   /* 32 hex digits and a NUL */
+
 struct eventlog_entry {
 	char *topic;
 	uint8_t *data;   /* a packed n2gg.v1.Event */
@@ -28,6 +30,7 @@ struct eventlog {
 	struct eventlog_entry *queue;   /* appended, not yet published */
 	size_t queued, queue_cap;
 	size_t committed;    /* queue[0..committed) are committed and may be published */
+	char id[EVENTLOG_ID_LEN];   /* the log's identity (see service.c), "" when unknown */
 };
 
 int eventlog_open(struct eventlog *log, MDB_txn *txn, MDB_dbi db, const char *source,

@@ -43,7 +43,8 @@ void pub_send(struct pub *p, const char *topic, const void *data, size_t len)
 		return;   /* stopping: the event is in the log, subscribers read it from there */
 	if (zmq_send(p->socket, topic, strlen(topic), ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
 	    zmq_send(p->socket, data, len, ZMQ_DONTWAIT) < 0)
-		log_warn("event not published", "topic=%s error=\"%s\"", topic, zmq_strerror(zmq_errno()));
+		log_warn("event not published", "topic=%s error=%s", log_str(topic),
+			 log_str(zmq_strerror(zmq_errno())));
 	else
 		p->published++;
 }
@@ -64,6 +65,7 @@ void pub_send_heartbeat(struct pub *p)
 	uint8_t buf[128];
 	hb.source = (char *)p->source;
 	hb.head_seq = p->log ? p->log->head : 0;
+	hb.log_id = p->log ? (char *)p->log->id : "";
 	hb.time_unix_ms = date_now_ms();
 	size_t len = n2gg__v1__heartbeat__pack(&hb, buf);
 	zmq_send(p->socket, p->heartbeat_topic, strlen(p->heartbeat_topic), ZMQ_SNDMORE | ZMQ_DONTWAIT);

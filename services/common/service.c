@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <malloc.h>
+#include <sys/stat.h>
+#include <sys/random.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -14,7 +16,7 @@
 #include "log.h"
 #include "role.h"
 
-#define SERVICE_COMMON_OPTIONS 13
+#define SERVICE_COMMON_OPTIONS 14
 
 const char *service_setting(const struct service *svc, const char *name)
 {
@@ -346,7 +348,22 @@ struct service_format_step {
 	MDB_dbi db;
 	unsigned core, own;   /* as found */
 	bool found;
+	char log_id[EVENTLOG_ID_LEN];   /* "" when the store has none yet */
 };
+
+/* The event log's identity: made once, when the store gets its format record, so a store
+ * made anew (or another service's store put in its place) has a log followers can tell
+ * apart from the one they followed. A copy restored from a backup keeps it: followers
+ * notice that by the head falling below their cursor. */
+static int service_new_log_id(char out[EVENTLOG_ID_LEN], struct status *st)
+{
+	uint8_t raw[16];
+	if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw)
+		return status_fail(st, STATUS_INTERNAL, "no random bytes for the log's identity");
+	for (size_t i = 0; i < sizeof raw; i++)
+		snprintf(out + 2 * i, 3, "%02x", raw[i]);
+	return 0;
+}
 
 static int service_format_get(MDB_txn *txn, MDB_dbi db, const char *key, unsigned *out,
 			      bool *found, struct status *st)
@@ -385,6 +402,10 @@ static int service_format_migrate(void *ctx, MDB_txn *txn, struct status *st)
 			return rc;
 	if ((rc = service_format_put(txn, f->db, "core", SERVICE_CORE_FORMAT, st)) < 0)
 		return rc;
+	if (!f->log_id[0] && (rc = service_new_log_id(f->log_id, st)) < 0)
+		return rc;
+	if ((rc = store_put(txn, f->db, "log_id", 6, f->log_id, strlen(f->log_id), 0, st)) < 0)
+		return rc;
 	return service_format_put(txn, f->db, "own", own_now, st);
 }
 
@@ -392,7 +413,7 @@ static int service_store_format(struct service *svc, MDB_dbi db, struct status *
 {
 	const struct service_desc *d = svc->desc;
 	unsigned own_now = d->store_format ? d->store_format : 1;
-	struct service_format_step f = {svc, db, 1, 1, false};
+	struct service_format_step f = {svc, db, 1, 1, false, ""};
 	MDB_txn *txn;
 	int rc = store_begin_read(&svc->store, &txn, st);
 	if (rc < 0)
@@ -400,6 +421,9 @@ static int service_store_format(struct service *svc, MDB_dbi db, struct status *
 	rc = service_format_get(txn, db, "core", &f.core, &f.found, st);
 	if (rc == 0)
 		rc = service_format_get(txn, db, "own", &f.own, &f.found, st);
+	MDB_val id;
+	if (rc == 0 && store_get(txn, db, "log_id", 6, &id, NULL) == 0 && id.mv_size < EVENTLOG_ID_LEN)
+		snprintf(f.log_id, sizeof f.log_id, "%.*s", (int)id.mv_size, (const char *)id.mv_data);
 	MDB_stat events;
 	bool has_data = mdb_stat(txn, svc->store.dbs[0], &events) == 0 && events.ms_entries > 0;
 	mdb_txn_abort(txn);
@@ -412,12 +436,14 @@ static int service_store_format(struct service *svc, MDB_dbi db, struct status *
 				   "for this one",
 				   svc->store.path, f.core, f.own, d->name, N2GG_VERSION,
 				   SERVICE_CORE_FORMAT, own_now);
-	if (f.found && f.core == SERVICE_CORE_FORMAT && f.own == own_now)
-		return 0;
-	if ((rc = store_write(&svc->store, service_format_migrate, &f, st)) < 0)
-		return rc;
-	log_info(f.found || has_data ? "store migrated" : "store format recorded",
-		 "from=%u.%u to=%u.%u", f.core, f.own, SERVICE_CORE_FORMAT, own_now);
+	if (!(f.found && f.core == SERVICE_CORE_FORMAT && f.own == own_now && f.log_id[0])) {
+		if ((rc = store_write(&svc->store, service_format_migrate, &f, st)) < 0)
+			return rc;
+		log_info(f.found || has_data ? "store migrated" : "store format recorded",
+			 "from=%u.%u to=%u.%u log_id=%s", f.core, f.own, SERVICE_CORE_FORMAT, own_now,
+			 f.log_id);
+	}
+	snprintf(svc->log_id, sizeof svc->log_id, "%s", f.log_id);
 	return 0;
 }
 
@@ -464,6 +490,7 @@ static int service_open(struct service *svc, struct status *st)
 	mdb_txn_abort(txn);
 	if (rc < 0)
 		return rc;
+	snprintf(svc->log.id, sizeof svc->log.id, "%s", svc->log_id);
 
 	svc->zctx = zmq_ctx_new();
 	if ((rc = service_open_security(svc, st)) < 0)
@@ -507,6 +534,37 @@ static int service_open(struct service *svc, struct status *st)
 	return 0;
 }
 
+/* --backup DIR: a consistent copy of the store, taken in one read transaction while the
+ * service may be running (LMDB's compacting copy), into a new directory only its owner can
+ * read, as the store's own. Restoring is stopping the service and putting the copy's
+ * data.mdb in place of the store's. */
+static int service_backup(struct service *svc, const char *dir, struct status *st)
+{
+	const char *data_dir = config_get(&svc->cfg, "data-dir");
+	if (mkdir(dir, 0700) != 0)
+		return status_fail(st, STATUS_FAILED_PRECONDITION,
+				   "cannot make the backup directory %s: %s (it must not exist yet)",
+				   dir, strerror(errno));
+	MDB_env *env;
+	int rc = mdb_env_create(&env);
+	if (rc == 0)
+		mdb_env_set_maxdbs(env, STORE_MAX_DBS);
+	if (rc == 0 && (rc = mdb_env_open(env, data_dir, MDB_RDONLY, 0600)) != 0)
+		mdb_env_close(env);
+	if (rc)
+		return status_fail(st, STATUS_FAILED_PRECONDITION, "cannot open the store in %s: %s",
+				   data_dir, mdb_strerror(rc));
+	mode_t old = umask(077);
+	rc = mdb_env_copy2(env, dir, MDB_CP_COMPACT);
+	umask(old);
+	mdb_env_close(env);
+	if (rc)
+		return status_fail(st, STATUS_INTERNAL, "backup of %s into %s failed: %s", data_dir,
+				   dir, mdb_strerror(rc));
+	log_info("backup made", "store=%s backup=%s", data_dir, dir);
+	return 0;
+}
+
 int service_main(const struct service_desc *d, void *impl, int argc, char **argv)
 {
 	static struct service svc;
@@ -534,6 +592,8 @@ int service_main(const struct service_desc *d, void *impl, int argc, char **argv
 		 "directory of the public certificates of every client admitted (re-read on SIGHUP)",
 		 NULL},
 		{"keys", "./var/keys", "directory of the other services' public certificates (NAME.key)",
+		 NULL},
+		{"backup", "", "copy the store (hot, compacted) into this new directory and exit",
 		 NULL},
 		{"idempotency-hours", "24",
 		 "how long a writing request's id is remembered (a retry gets the first reply)", NULL},
@@ -565,6 +625,12 @@ int service_main(const struct service_desc *d, void *impl, int argc, char **argv
 		goto out;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	if (config_get(&svc.cfg, "backup")[0]) {
+		exit_code = service_backup(&svc, config_get(&svc.cfg, "backup"), &st) < 0 ? 1 : 0;
+		if (exit_code)
+			fprintf(stderr, "%s: %s\n", program, st.message);
+		goto out;
+	}
 	if (service_open(&svc, &st) < 0) {
 		log_error(st.message, "code=%s", status_code_name(st.code));
 		exit_code = 1;

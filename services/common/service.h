@@ -49,6 +49,7 @@ struct service {
 	struct config cfg;
 	struct store store;
 	struct eventlog log;
+	char log_id[EVENTLOG_ID_LEN]; /* the log's identity, from the store */
 	struct pub pub;
 	struct api_server api;
 	struct http_server http;

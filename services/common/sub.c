@@ -1,6 +1,7 @@
 /* sub: reliable event following (see sub.h). */
 #include "sub.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <zmq.h>
@@ -14,6 +15,80 @@
 #define SUB_DENIED_RETRY_MS 5000 /* ... when the source refused our key or its role */
 
 static void sub_fetch(struct sub *s);
+
+/* The cursor db also keeps "<source>#log": the identity of the log the cursor counts in. */
+static void sub_log_key(const char *source, char *out, size_t size)
+{
+	snprintf(out, size, "%s#log", source);
+}
+
+static int sub_read_log_id(struct sub *s, MDB_txn *txn, struct status *st)
+{
+	char key[96];
+	MDB_val v;
+	sub_log_key(s->opt.source, key, sizeof key);
+	int rc = store_get(txn, s->cursor_db, key, strlen(key), &v, st);
+	if (rc == -STATUS_NOT_FOUND)
+		return 0;
+	if (rc < 0)
+		return rc;
+	snprintf(s->log_id, sizeof s->log_id, "%.*s", (int)(v.mv_size < SUB_LOG_ID_LEN ? v.mv_size : 0),
+		 (const char *)v.mv_data);
+	return 0;
+}
+
+static int sub_store_log_id(void *ctx, MDB_txn *txn, struct status *st)
+{
+	struct sub *s = ctx;
+	char key[96];
+	sub_log_key(s->opt.source, key, sizeof key);
+	return store_put(txn, s->cursor_db, key, strlen(key), s->log_id, strlen(s->log_id), 0, st);
+}
+
+static void sub_halt(struct sub *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sub_halt(struct sub *s, const char *fmt, ...)
+{
+	if (s->halted)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(s->halt_reason, sizeof s->halt_reason, fmt, ap);
+	va_end(ap);
+	s->halted = true;
+	uv_timer_stop(&s->timer);
+	s->fetching = s->retry_pending = false;
+	log_error("stopped following: the source's event log is not the one followed",
+		  "source=%s cursor=%llu reason=\"%s\"", s->opt.source,
+		  (unsigned long long)s->cursor, s->halt_reason);
+}
+
+/* Checks what the source says of its log (a ReadEvents reply or a heartbeat). Returns false
+ * (and halts) when it is not the log the cursor counts in. */
+static bool sub_same_log(struct sub *s, const char *log_id, uint64_t head)
+{
+	if (s->halted)
+		return false;
+	if (log_id[0] && s->log_id[0] && strcmp(log_id, s->log_id) != 0) {
+		sub_halt(s, "%s's event log is another one (%s, not %s): its store was made anew "
+			    "or replaced; resynchronise this service's copy of it",
+			 s->opt.source, log_id, s->log_id);
+		return false;
+	}
+	if (head < s->cursor) {
+		sub_halt(s, "%s's event log ends at %llu, before this service's cursor %llu: it was "
+			    "restored from an older backup; resynchronise this service's copy of it",
+			 s->opt.source, (unsigned long long)head, (unsigned long long)s->cursor);
+		return false;
+	}
+	if (log_id[0] && !s->log_id[0]) {   /* first heard: kept with the cursor */
+		struct status st;
+		snprintf(s->log_id, sizeof s->log_id, "%s", log_id);
+		if (s->store && store_write(s->store, sub_store_log_id, s, &st) < 0)
+			log_warn("cannot keep the source's log identity", "source=%s error=\"%s\"",
+				 s->opt.source, st.message);
+	}
+	return true;
+}
 
 int sub_read_cursor(MDB_txn *txn, MDB_dbi db, const char *source, uint64_t *cursor,
 		    struct status *st)
@@ -123,7 +198,7 @@ static void sub_on_timer(uv_timer_t *t)
 
 static void sub_fetch(struct sub *s)
 {
-	if (s->fetching || s->retry_pending || !s->req_socket)
+	if (s->fetching || s->retry_pending || !s->req_socket || s->halted)
 		return;
 	N2gg__V1__ReadEventsRequest body = N2GG__V1__READ_EVENTS_REQUEST__INIT;
 	body.after_seq = s->cursor;
@@ -182,6 +257,8 @@ static void sub_on_reply(struct zwatch *w)
 		uv_timer_start(&s->timer, sub_on_timer, SUB_RETRY_MS, 0);
 		goto done;
 	}
+	if (!sub_same_log(s, page->log_id, page->head_seq))
+		goto done;
 	if (page->head_seq > s->known_head)
 		s->known_head = page->head_seq;
 	if (sub_apply_events(s, page->events, page->n_events) < 0) {
@@ -245,7 +322,8 @@ static void sub_on_live(struct zwatch *w)
 		if (heartbeat) {
 			N2gg__V1__Heartbeat *hb = n2gg__v1__heartbeat__unpack(
 				&s->arena.pb, zmq_msg_size(&body), zmq_msg_data(&body));
-			if (hb && hb->head_seq > s->known_head)
+			if (hb && sub_same_log(s, hb->log_id, hb->head_seq) &&
+			    hb->head_seq > s->known_head)
 				s->known_head = hb->head_seq;
 			s->stats.heartbeats++;
 		} else {
@@ -273,7 +351,7 @@ static void sub_on_live(struct zwatch *w)
 	}
 	/* while a fetch is in flight its reply brings these too; applying them now is still
 	 * safe, as anything at or below the cursor is skipped */
-	if (count)
+	if (count && !s->halted)
 		sub_apply_events(s, run, count);
 	if (s->cursor < s->known_head)
 		sub_fetch(s);
@@ -328,6 +406,8 @@ int sub_start(struct sub *s, uv_loop_t *loop, void *zctx, const struct sub_optio
 		if (rc < 0)
 			return rc;
 		rc = sub_read_cursor(txn, cursor_db, opt->source, &s->cursor, st);
+		if (rc == 0)
+			rc = sub_read_log_id(s, txn, st);
 		mdb_txn_abort(txn);
 		if (rc < 0)
 			return rc;

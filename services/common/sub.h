@@ -4,7 +4,11 @@
  * dropped when already seen, and a gap (a jump in sequence, or a heartbeat showing a higher
  * head) is filled from ReadEvents. With a store, each batch of events is applied in one
  * write transaction that also stores the cursor, so a crash never applies an event twice
- * nor skips one. Without a store (the CLI's `events tail`) the cursor lives in memory. */
+ * nor skips one. Without a store (the CLI's `events tail`) the cursor lives in memory.
+ * The source's log identity is kept with the cursor: when the source's log turns out to be
+ * another one (a store made anew) or to end before the cursor (a store restored from an
+ * older backup), the follower stops applying and says why (log, `halted`), instead of
+ * waiting forever for events it has already seen or applying another log's events. */
 #ifndef N2GG_SUB_H
 #define N2GG_SUB_H
 
@@ -46,6 +50,8 @@ struct sub_stats {
 	uint64_t applied, live, duplicates, gaps, fetches, heartbeats, malformed;
 };
 
+#define SUB_LOG_ID_LEN 33
+
 struct sub {
 	struct sub_options opt;
 	uint8_t server_key[32];        /* the source's public key (CURVE) */
@@ -69,6 +75,9 @@ struct sub {
 	struct arena arena;
 	struct sub_stats stats;
 	bool paused;
+	char log_id[SUB_LOG_ID_LEN];   /* the source's log identity, "" until first heard */
+	bool halted;                   /* the source's log is not the one followed: see above */
+	char halt_reason[320];
 	void (*on_progress)(struct sub *s);   /* optional: after every applied batch */
 };
 

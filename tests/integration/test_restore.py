@@ -1,0 +1,61 @@
+"""A hot backup, and what a restore does to the services that follow the restored one: the
+registry's store restored from an older backup (its log ends before the categoriser's
+cursor) and a registry store made anew (another log) both make the categoriser stop
+following and say why, instead of waiting silently or applying another log's events."""
+import os
+import shutil
+import subprocess
+import unittest
+
+from harness import ServiceTestCase, registry_pb2, wait_for
+
+
+class RestoreTest(ServiceTestCase):
+    def rename(self, reg, name):
+        self.client(reg).call("RenameCluster", registry_pb2.RenameClusterRequest(id="C1", name=name))
+
+    def setUp(self):
+        super().setUp()
+        self.reg = self.start("registry")
+        self.client(self.reg).call("CreateCluster", registry_pb2.CreateClusterRequest(id="C1", name="A"))
+        self.cat = self.start_follower("categoriser", self.reg)
+
+    def backup(self, reg, into):
+        r = subprocess.run([reg.binary, "--data-dir", os.path.join(reg.data_dir, "store"),
+                            "--backup", into], capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(os.stat(into).st_mode & 0o777, 0o700)
+        self.assertEqual(os.stat(os.path.join(into, "data.mdb")).st_mode & 0o077, 0)
+
+    def test_a_registry_restored_from_an_older_backup_stops_its_followers(self):
+        copy = os.path.join(self.tmp, "backup")
+        self.backup(self.reg, copy)          # hot: the registry is running
+        for i in range(5):
+            self.rename(self.reg, f"B{i}")
+        self.wait_caught_up(self.cat, self.reg)
+        self.reg.stop()
+        store = os.path.join(self.reg.data_dir, "store")
+        shutil.copy(os.path.join(copy, "data.mdb"), os.path.join(store, "data.mdb"))
+        self.reg.start()
+        wait_for(lambda: "stopped following" in self.cat.log(), what="the categoriser to notice")
+        self.assertRegex(self.cat.log(), r"registry's event log ends at \d+, before this "
+                                         r"service's cursor \d+: it was restored from an older backup")
+        cursor = self.cat.metric("n2gg_categoriser_registry_cursor")
+        self.rename(self.reg, "After restore")
+        self.assertEqual(self.cat.metric("n2gg_categoriser_registry_cursor"), cursor,
+                         "nothing of the restored log is applied")
+
+    def test_a_registry_store_made_anew_stops_its_followers(self):
+        self.wait_caught_up(self.cat, self.reg)
+        self.reg.stop()
+        shutil.rmtree(os.path.join(self.reg.data_dir, "store"))
+        self.reg.start()
+        self.client(self.reg).call("CreateCluster", registry_pb2.CreateClusterRequest(id="C1", name="A"))
+        for i in range(3):
+            self.rename(self.reg, f"New {i}")
+        wait_for(lambda: "stopped following" in self.cat.log(), what="the categoriser to notice")
+        self.assertIn("registry's event log is another one", self.cat.log())
+
+
+if __name__ == "__main__":
+    unittest.main()
