@@ -30,8 +30,10 @@ static N2gg__V1__SchoolFacts *apply_facts_of(struct categoriser *c, const N2gg__
 		if (in->overall_effectiveness < 1 || in->overall_effectiveness > 4 ||
 		    (unsigned)in->category_of_concern > 3) {
 			log_warn("fact out of range ignored", "urn=%u seq=%llu fact=ofsted.overall "
-				 "value=%u concern=%d", s->urn, (unsigned long long)seq,
-				 in->overall_effectiveness, (int)in->category_of_concern);
+				 "value=%u concern=%s", s->urn, (unsigned long long)seq,
+				 in->overall_effectiveness,
+				 log_enum(&n2gg__v1__category_of_concern__descriptor,
+					  in->category_of_concern));
 			c->stats.facts_rejected++;
 			continue;
 		}
@@ -86,7 +88,7 @@ int categoriser_apply_registry_event(void *ctx, MDB_txn *txn, const N2gg__V1__Ev
 		&n2gg__v1__registry_event__descriptor, &a->pb, ev->payload.len, ev->payload.data);
 	if (!re) {
 		log_warn("malformed registry event ignored", "seq=%llu topic=%s",
-			 (unsigned long long)ev->seq, ev->topic);
+			 (unsigned long long)ev->seq, log_str(ev->topic));
 		return 0;
 	}
 	uint32_t urn;
@@ -102,7 +104,8 @@ int categoriser_apply_registry_event(void *ctx, MDB_txn *txn, const N2gg__V1__Ev
 		c->stats.unknown_schools++;
 		log_warn(old ? "registry event without a usable school ignored"
 			     : "registry event about an unknown school ignored",
-			 "seq=%llu topic=%s urn=%u", (unsigned long long)ev->seq, ev->topic, about);
+			 "seq=%llu topic=%s urn=%u", (unsigned long long)ev->seq, log_str(ev->topic),
+			 about);
 		return 0;
 	}
 	N2gg__V1__SchoolFacts *sf = apply_facts_of(c, s, ev->seq, a);

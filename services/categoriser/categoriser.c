@@ -73,8 +73,9 @@ static int categoriser_decide_one(struct categoriser *c, MDB_txn *txn, const str
 
 static void categoriser_log_unmatched(const struct policy *p, const N2gg__V1__SchoolFacts *sf)
 {
-	log_error("no rule places the school; it keeps its category", "urn=%u school=\"%s\" "
-		  "policy=%s version=%s", sf->urn, sf->name, p->name, p->version);
+	log_error("no rule places the school; it keeps its category", "urn=%u school=%s "
+		  "policy=%s version=%s", sf->urn, log_str(sf->name), log_str(p->name),
+		  log_str(p->version));
 }
 
 int categoriser_decide(struct categoriser *c, MDB_txn *txn, const struct policy *p,
@@ -289,8 +290,8 @@ void categoriser_policy_swap(struct categoriser *c, bool committed)
 		categoriser_policy_destroy(c->policy);
 		c->policy = c->policy_next;
 		c->stats.reloads++;
-		log_info("policy in force", "name=%s version=%s", c->policy->name,
-			 c->policy->version);
+		log_info("policy in force", "name=%s version=%s", log_str(c->policy->name),
+			 log_str(c->policy->version));
 	} else {
 		categoriser_policy_destroy(c->policy_next);
 	}
@@ -441,7 +442,7 @@ int categoriser_tick(struct categoriser *c, struct status *st)
 {
 	int rc = categoriser_write(c, categoriser_tick_txn, c, st);
 	if (rc < 0)
-		log_error("clock work failed; will try again", "error=\"%s\"", st->message);
+		log_error("clock work failed; will try again", "error=%s", log_str(st->message));
 	categoriser_schedule_clock(c);
 	return rc;
 }

@@ -44,8 +44,8 @@ static void categoriser_log_report(const char *file, const struct policy_report 
 {
 	for (int i = 0; i < r->count; i++)
 		log_emit(r->problems[i].warning ? LOG_WARN : LOG_ERROR, "policy problem",
-			 "file=\"%s\" line=%d problem=\"%s\"", file, r->problems[i].line,
-			 r->problems[i].message);
+			 "file=%s line=%d problem=%s", log_str(file), r->problems[i].line,
+			 log_str(r->problems[i].message));
 }
 
 static int categoriser_stored_policy(struct categoriser *c, char **text, size_t *len,
@@ -82,14 +82,14 @@ static int categoriser_load_at_start(struct categoriser *c, struct status *st)
 		struct categoriser_load l = {.c = c, .text = text, .len = len, .file = file};
 		rc = categoriser_write(c, categoriser_load_txn, &l, st);
 		if (rc == 0)
-			log_info("policy loaded", "file=\"%s\" name=%s version=%s evaluated=%u "
-				 "changed=%u", file, c->policy->name, c->policy->version,
-				 l.sweep.evaluated, l.sweep.changed);
+			log_info("policy loaded", "file=%s name=%s version=%s evaluated=%u "
+				 "changed=%u", log_str(file), log_str(c->policy->name),
+				 log_str(c->policy->version), l.sweep.evaluated, l.sweep.changed);
 		categoriser_log_report(file, &l.report);
 	}
 	if (rc < 0 && have_stored) {
-		log_error("policy file not usable; keeping the last good policy", "file=\"%s\" "
-			  "error=\"%s\"", file, st->message);
+		log_error("policy file not usable; keeping the last good policy", "file=%s "
+			  "error=%s", log_str(file), log_str(st->message));
 		struct policy_report report = {0};
 		rc = categoriser_parse_policy(stored, stored_len, &c->policy, &report);
 		if (rc < 0)
@@ -109,8 +109,8 @@ static void categoriser_on_sighup(uv_signal_t *h, int signum)
 	size_t len;
 	const char *file = c->policy_file[0] ? c->policy_file : "(built-in norfolk-2013)";
 	if (categoriser_read_policy_file(c, &text, &len, &st) < 0) {
-		log_error("policy reload refused; the policy in force stays", "error=\"%s\"",
-			  st.message);
+		log_error("policy reload refused; the policy in force stays", "error=%s",
+			  log_str(st.message));
 		c->stats.reloads_refused++;
 		return;
 	}
@@ -118,13 +118,13 @@ static void categoriser_on_sighup(uv_signal_t *h, int signum)
 	int rc = categoriser_write(c, categoriser_load_txn, &l, &st);
 	categoriser_log_report(file, &l.report);
 	if (rc < 0) {
-		log_error("policy reload refused; the policy in force stays", "file=\"%s\" "
-			  "error=\"%s\"", file, st.message);
+		log_error("policy reload refused; the policy in force stays", "file=%s "
+			  "error=%s", log_str(file), log_str(st.message));
 		c->stats.reloads_refused++;
 	} else {
-		log_info("policy reloaded", "file=\"%s\" name=%s version=%s evaluated=%u changed=%u",
-			 file, c->policy->name, c->policy->version, l.sweep.evaluated,
-			 l.sweep.changed);
+		log_info("policy reloaded", "file=%s name=%s version=%s evaluated=%u changed=%u",
+			 log_str(file), log_str(c->policy->name), log_str(c->policy->version),
+			 l.sweep.evaluated, l.sweep.changed);
 	}
 	free(text);
 }
@@ -212,6 +212,13 @@ static void categoriser_on_metrics(struct service *svc, struct http_response *re
 		     s->reloads, s->reloads_refused, s->overrides_expired, s->monitoring_overdue);
 }
 
+/* the facts are the registry's; decisions, overrides and history are the categoriser's own */
+static const char *const categoriser_resync_sources[] = {"registry", NULL};
+static const int categoriser_resync_dbs[] = {CAT_DB_FACTS, -1};
+static const struct service_resync categoriser_resync[] = {
+	{"registry", categoriser_resync_sources, categoriser_resync_dbs},
+};
+
 static const struct service_desc categoriser_desc = {
 	.name = "categoriser",
 	.summary = "N2GG categoriser: LA categories A-F from policy data, explained and published.",
@@ -224,6 +231,9 @@ static const struct service_desc categoriser_desc = {
 	.extra_options = categoriser_options,
 	.extra_count = sizeof categoriser_options / sizeof categoriser_options[0],
 	.on_start = categoriser_on_start,
+	.cursor_db = CAT_DB_CURSORS,
+	.resync = categoriser_resync,
+	.resync_count = 1,
 	.on_stop = categoriser_on_stop,
 	.on_metrics = categoriser_on_metrics,
 };

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "utf8.h"
+
 void policy_report_add(struct policy_report *r, bool warning, int line, const char *fmt, ...)
 {
 	if (!warning)
@@ -18,6 +20,7 @@ void policy_report_add(struct policy_report *r, bool warning, int line, const ch
 	va_start(ap, fmt);
 	vsnprintf(pr->message, sizeof pr->message, fmt, ap);
 	va_end(ap);
+	utf8_repair(pr->message);   /* CheckPolicy replies carry it in a proto3 string */
 }
 
 void policy_init(struct policy *p)

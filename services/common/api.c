@@ -276,6 +276,10 @@ static int api_receive(struct api_server *s, struct api_pending *p)
 	}
 	p->call.body = protobuf_c_message_unpack(p->method->request, &s->arena.pb,
 						 p->request->body.len, p->request->body.data);
+	/* a "field 0" protobuf-c accepts here would be packed into bytes it cannot read back:
+	 * a handler storing the body as it came would store an unreadable record */
+	if (p->call.body)
+		arena_message_drop_field_zero((ProtobufCMessage *)p->call.body);
 	if (!p->call.body) {
 		s->stats.malformed++;
 		status_fail(&p->call.status, STATUS_INVALID_ARGUMENT, "%s: body is not a valid %s",

@@ -2,9 +2,10 @@
 #include "config.h"
 
 #include <ctype.h>
-#include <stdbool.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <ini.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,15 +28,158 @@ static void config_set(struct config_option *opt, const char *value)
 	opt->value = strdup(value);
 }
 
-/* Sections are ignored and unknown names skipped: one file may hold every service's
- * settings. */
+/* The file holds one service's settings and nothing else, so that a misspelt name, a
+ * setting meant for another service or a line inih would skip is refused at start (as an
+ * unknown flag is), not silently left at its default. A `[NAME]` header naming this service
+ * (`[registry]` for n2gg-registry) is allowed, to say which service a file is for; any other
+ * section is refused. inih's reader hook counts lines, so each refusal names its line. */
+struct config_file {
+	struct config *cfg;
+	FILE *f;
+	char *raw;          /* the line inih is parsing, as read */
+	size_t raw_cap;
+	int line;
+	bool setting_seen;  /* since the last section header: inih continues indented lines */
+	int *set_on;        /* per option: the line that set it, 0 if none */
+	int error_line;     /* the first refusal (0: none) and its message */
+	char error[384];
+};
+
+/* Keeps the first refusal: the one a reader of the file meets first. Returns 0. */
+static int config_file_refuse(struct config_file *cf, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int config_file_refuse(struct config_file *cf, int line, const char *fmt, ...)
+{
+	if (cf->error_line)
+		return 0;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cf->error, sizeof cf->error, fmt, ap);
+	va_end(ap);
+	cf->error_line = line;
+	return 0;
+}
+
+/* "registry" for "n2gg-registry". */
+static const char *config_section_name(const struct config *cfg)
+{
+	return strncmp(cfg->program, "n2gg-", 5) == 0 ? cfg->program + 5 : cfg->program;
+}
+
+/* Refusals inih cannot make: section names, indented lines (inih would append them to the
+ * setting above), lines too long for its buffer and lines it would fail on, with their text. */
+static int config_file_check_line(struct config_file *cf, char *text, int max)
+{
+	size_t len = strlen(text);
+	while (len && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+		text[--len] = '\0';
+	if (cf->line == 1 && strncmp(text, "\xef\xbb\xbf", 3) == 0)
+		text += 3;
+	const char *start = text;
+	while (*start == ' ' || *start == '\t')
+		start++;
+	if (*start == '\0' || *start == ';' || *start == '#')
+		return 0;
+	if ((int)len > max)
+		return config_file_refuse(cf, cf->line, "line longer than %d characters", max);
+	if (start > text && cf->setting_seen)
+		return config_file_refuse(cf, cf->line,
+					  "indented line \"%.60s\" (a setting takes one line: "
+					  "`name = value`)", start);
+	if (*start == '[') {
+		const char *close = strchr(start, ']');
+		const char *want = config_section_name(cf->cfg);
+		cf->setting_seen = false;
+		if (!close)
+			return config_file_refuse(cf, cf->line, "section header \"%.60s\" without ']'",
+						  start);
+		if ((size_t)(close - start - 1) != strlen(want) ||
+		    strncmp(start + 1, want, strlen(want)) != 0)
+			return config_file_refuse(cf, cf->line,
+						  "section [%.*s]: the file holds %s's settings only, "
+						  "with no section or under [%s]",
+						  (int)(close - start - 1) > 60 ? 60 : (int)(close - start - 1),
+						  start + 1, cf->cfg->program, want);
+		return 0;
+	}
+	if (!strchr(start, '=') && !strchr(start, ':'))
+		return config_file_refuse(cf, cf->line,
+					  "\"%.60s\" is not a setting (`name = value`)", start);
+	cf->setting_seen = true;
+	return 0;
+}
+
+static char *config_file_read(char *str, int num, void *stream)
+{
+	struct config_file *cf = stream;
+	ssize_t n = getline(&cf->raw, &cf->raw_cap, cf->f);
+	if (n < 0)
+		return NULL;
+	cf->line++;
+	/* inih needs room for the '\r', '\n' and NUL besides the text */
+	int max = num - 3;
+	if (memchr(cf->raw, '\0', (size_t)n))
+		config_file_refuse(cf, cf->line, "a NUL byte (not a text file?)");
+	char *copy = strdup(cf->raw);
+	if (copy) {
+		config_file_check_line(cf, copy, max);
+		free(copy);
+	}
+	if (n > num - 1) {
+		/* refused above; inih gets a blank line, not the pieces of a long one */
+		snprintf(str, (size_t)num, "\n");
+		return str;
+	}
+	memcpy(str, cf->raw, (size_t)n + 1);
+	return str;
+}
+
 static int config_file_entry(void *user, const char *section, const char *name, const char *value)
 {
-	(void)section;
-	struct config_option *opt = config_find(user, name);
-	if (opt)
-		config_set(opt, value);
+	(void)section;   /* checked as the header was read */
+	struct config_file *cf = user;
+	struct config_option *opt = config_find(cf->cfg, name);
+	if (!opt) {
+		config_file_refuse(cf, cf->line, "unknown setting \"%.64s\" (see %s --help)", name,
+				   cf->cfg->program);
+		return 0;
+	}
+	size_t i = (size_t)(opt - cf->cfg->options);
+	if (cf->set_on[i]) {
+		config_file_refuse(cf, cf->line, "%s is set twice (first on line %d)", name,
+				   cf->set_on[i]);
+		return 0;
+	}
+	cf->set_on[i] = cf->line;
+	config_set(opt, value);
 	return 1;
+}
+
+static int config_read_file(struct config *cfg, const char *path, struct status *st)
+{
+	struct config_file cf = {.cfg = cfg};
+	cf.f = fopen(path, "r");
+	if (!cf.f)
+		return status_fail(st, STATUS_INVALID_ARGUMENT, "cannot read config file %s: %s",
+				   path, strerror(errno));
+	cf.set_on = calloc(cfg->count ? cfg->count : 1, sizeof *cf.set_on);
+	int rc = cf.set_on ? ini_parse_stream(config_file_read, &cf, config_file_entry, &cf) : -2;
+	if (ferror(cf.f) && rc == 0)
+		rc = -1;
+	fclose(cf.f);
+	free(cf.raw);
+	free(cf.set_on);
+	if (cf.error_line && (rc <= 0 || cf.error_line <= rc))
+		return status_fail(st, STATUS_INVALID_ARGUMENT, "%s:%d: %s", path, cf.error_line,
+				   cf.error);
+	if (rc > 0)
+		return status_fail(st, STATUS_INVALID_ARGUMENT,
+				   "%s:%d: not a setting (`name = value`), comment or section", path,
+				   rc);
+	if (rc < 0)
+		return status_fail(st, STATUS_INVALID_ARGUMENT, "cannot read config file %s", path);
+	return 0;
 }
 
 static void config_usage(const struct config *cfg)
@@ -78,13 +222,9 @@ int config_load(struct config *cfg, int argc, char **argv, struct status *st)
 			config_file = argv[i] + 9;
 	}
 	if (config_file) {
-		int rc = ini_parse(config_file, config_file_entry, cfg);
+		int rc = config_read_file(cfg, config_file, st);
 		if (rc < 0)
-			return status_fail(st, STATUS_INVALID_ARGUMENT, "cannot read config file %s",
-					   config_file);
-		if (rc > 0)
-			return status_fail(st, STATUS_INVALID_ARGUMENT,
-					   "config file %s: syntax error on line %d", config_file, rc);
+			return rc;
 	}
 
 	for (size_t i = 0; i < cfg->count; i++) {

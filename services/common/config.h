@@ -1,7 +1,10 @@
 /* config: a service's settings, each from (strongest first) a command-line flag
  * `--name value` / `--name=value`, the environment `N2GG_<SERVICE>_<NAME>` (upper case,
  * '-' as '_'), a config file (`--config FILE`, INI `name = value`, read with inih), or the
- * default. `--help` and `--version` are answered here. A yes/no setting (its default is
+ * default. The file holds this service's settings only: an unknown name, a line that is
+ * not `name = value`, a section other than `[SERVICE]`, an indented continuation line or a
+ * setting given twice is refused with FILE:LINE:, as an unknown flag is. `--help` and
+ * `--version` are answered here. A yes/no setting (its default is
  * "yes" or "no") may be given alone: `--name` means `--name yes`. */
 #ifndef N2GG_CONFIG_H
 #define N2GG_CONFIG_H

@@ -15,8 +15,9 @@
 #include "date.h"
 #include "log.h"
 #include "role.h"
+#include "sub.h"
 
-#define SERVICE_COMMON_OPTIONS 14
+#define SERVICE_COMMON_OPTIONS 15
 
 const char *service_setting(const struct service *svc, const char *name)
 {
@@ -447,6 +448,50 @@ static int service_store_format(struct service *svc, MDB_dbi db, struct status *
 	return 0;
 }
 
+/* ---- --resync SOURCE ---- */
+
+struct service_resync_ctx {
+	struct service *svc;
+	const struct service_resync *r;
+};
+
+static int service_resync_in_txn(void *ctx, MDB_txn *txn, struct status *st)
+{
+	struct service_resync_ctx *c = ctx;
+	for (const int *db = c->r->dbs; *db >= 0; db++) {
+		int rc = mdb_drop(txn, c->svc->store.dbs[*db], 0);
+		if (rc)
+			return store_error(rc, "emptying a read model", st);
+	}
+	for (const char *const *src = c->r->sources; *src; src++) {
+		int rc = sub_forget(txn, c->svc->store.dbs[c->svc->desc->cursor_db], *src, st);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int service_resync(struct service *svc, const char *source, struct status *st)
+{
+	const struct service_desc *d = svc->desc;
+	for (size_t i = 0; i < d->resync_count; i++) {
+		if (strcmp(d->resync[i].source, source) != 0)
+			continue;
+		struct service_resync_ctx c = {svc, &d->resync[i]};
+		int rc = store_write(&svc->store, service_resync_in_txn, &c, st);
+		if (rc == 0)
+			log_warn("resynchronising: the copy of the source's data is rebuilt from its "
+				 "log; what this service owns is kept",
+				 "source=%s", source);
+		return rc;
+	}
+	return status_fail(st, STATUS_INVALID_ARGUMENT,
+			   "--resync %s: n2gg-%s %s", source, d->name,
+			   d->resync_count ? "does not follow that service"
+					   : "cannot resynchronise: restore it from a backup taken "
+					     "before its sources' (see README, Backup and restore)");
+}
+
 static int service_open(struct service *svc, struct status *st)
 {
 	const struct service_desc *d = svc->desc;
@@ -491,6 +536,9 @@ static int service_open(struct service *svc, struct status *st)
 	if (rc < 0)
 		return rc;
 	snprintf(svc->log.id, sizeof svc->log.id, "%s", svc->log_id);
+	const char *resync = config_get(&svc->cfg, "resync");
+	if (resync[0] && (rc = service_resync(svc, resync, st)) < 0)
+		return rc;
 
 	svc->zctx = zmq_ctx_new();
 	if ((rc = service_open_security(svc, st)) < 0)
@@ -594,6 +642,10 @@ int service_main(const struct service_desc *d, void *impl, int argc, char **argv
 		{"keys", "./var/keys", "directory of the other services' public certificates (NAME.key)",
 		 NULL},
 		{"backup", "", "copy the store (hot, compacted) into this new directory and exit",
+		 NULL},
+		{"resync", "",
+		 "SOURCE: rebuild the copy of SOURCE's data from its log (after SOURCE's store was "
+		 "restored or made anew)",
 		 NULL},
 		{"idempotency-hours", "24",
 		 "how long a writing request's id is remembered (a retry gets the first reply)", NULL},

@@ -20,6 +20,14 @@
 
 struct service;
 
+/* What `--resync SOURCE` rebuilds: the read-model databases built from SOURCE are emptied
+ * and every source they are built from is read again from its first event. */
+struct service_resync {
+	const char *source;
+	const char *const *sources;   /* NULL-terminated */
+	const int *dbs;               /* indices into db_names, -1-terminated */
+};
+
 struct service_desc {
 	const char *name;             /* "registry": topics, env prefix, data dir */
 	const char *summary;          /* for --help */
@@ -36,6 +44,11 @@ struct service_desc {
 	/* The format of the service's own databases (0: 1) and, when it is raised, the step
 	 * from `from` to from + 1, run in the start-up transaction that records the new format */
 	unsigned store_format;
+	/* --resync: the database of the followers' cursors, and what each source rebuilds
+	 * (none: the service cannot resynchronise) */
+	int cursor_db;
+	const struct service_resync *resync;
+	size_t resync_count;
 	int (*migrate_store)(struct service *svc, MDB_txn *txn, unsigned from, struct status *st);
 	int (*on_start)(struct service *svc, struct status *st);
 	void (*on_stop)(struct service *svc);

@@ -2,25 +2,8 @@
 #include "status.h"
 
 #include <stdio.h>
-#include <string.h>
 
 #include "utf8.h"
-
-/* A message travels in proto3 string fields, which must be UTF-8 (a Python client refuses
- * the whole reply otherwise), yet it quotes input with "%.80s", which can cut a character
- * in two, and may quote bytes a client sent unchecked. Every byte that does not belong to
- * a well-formed character becomes '?', in place, so the message keeps its length. */
-static void status_make_utf8(char *message)
-{
-	size_t len = strlen(message);
-	for (size_t i = 0; i < len;) {
-		size_t n = utf8_sequence(message + i, len - i);
-		if (n == 0)
-			message[i++] = '?';
-		else
-			i += n;
-	}
-}
 
 int status_fail(struct status *st, enum status_code code, const char *fmt, ...)
 {
@@ -30,7 +13,10 @@ int status_fail(struct status *st, enum status_code code, const char *fmt, ...)
 		va_start(ap, fmt);
 		vsnprintf(st->message, sizeof st->message, fmt, ap);
 		va_end(ap);
-		status_make_utf8(st->message);
+		/* A message travels in proto3 string fields, which must be UTF-8 (a Python
+		 * client refuses the whole reply otherwise), yet it quotes input with "%.80s",
+		 * which can cut a character in two, and may quote bytes a client sent unchecked. */
+		utf8_repair(st->message);
 	}
 	return -(int)code;
 }

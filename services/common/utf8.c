@@ -1,6 +1,8 @@
 /* utf8: well-formed UTF-8 (see utf8.h). */
 #include "utf8.h"
 
+#include <string.h>
+
 size_t utf8_sequence(const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -41,4 +43,16 @@ bool utf8_valid(const char *s, size_t n)
 		i += k;
 	}
 	return true;
+}
+
+void utf8_repair(char *s)
+{
+	size_t len = strlen(s);
+	for (size_t i = 0; i < len;) {
+		size_t k = utf8_sequence(s + i, len - i);
+		if (k == 0)
+			s[i++] = '?';
+		else
+			i += k;
+	}
 }

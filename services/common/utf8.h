@@ -14,4 +14,9 @@ size_t utf8_sequence(const char *s, size_t n);
 /* Whether s[0..n) is well-formed UTF-8 (a NUL byte counts as a character). */
 bool utf8_valid(const char *s, size_t n);
 
+/* Makes the C string s valid UTF-8 in place, keeping its length: every byte that does not
+ * belong to a well-formed character becomes '?'. For messages that quote input and may
+ * have been cut inside a character by a precision ("%.80s") or by their buffer's size. */
+void utf8_repair(char *s);
+
 #endif

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "utf8.h"
+
 int yamldoc_load(struct yamldoc *d, const char *text, size_t len, yaml_node_t **root)
 {
 	yaml_parser_t parser;
@@ -53,6 +55,7 @@ void yamldoc_error(struct yamldoc *d, const yaml_node_t *at, const char *fmt, ..
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	utf8_repair(msg);   /* a long key quoted whole is cut at 255 bytes, maybe mid-character */
 	d->errors++;
 	d->report(d->ctx, yamldoc_line(at), msg);
 }

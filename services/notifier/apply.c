@@ -39,7 +39,7 @@ static int apply_park(struct notifier *n, MDB_txn *txn, uint32_t urn, char sourc
 	key[4] = (uint8_t)source;
 	store_be64(key + 5, ev->seq);
 	log_info("event about a school not yet known kept until the registry names it",
-		 "urn=%u topic=%s seq=%llu", urn, ev->topic, (unsigned long long)ev->seq);
+		 "urn=%u topic=%s seq=%llu", urn, log_str(ev->topic), (unsigned long long)ev->seq);
 	return ntf_put(n, txn, NTF_DB_PARKED, key, sizeof key, &ev->base, a, st);
 }
 
@@ -119,7 +119,7 @@ int notifier_apply_registry(void *ctx, MDB_txn *txn, const N2gg__V1__Event *ev,
 	if (!re) {
 		n->stats.malformed++;
 		log_warn("malformed registry event ignored", "seq=%llu topic=%s",
-			 (unsigned long long)ev->seq, ev->topic);
+			 (unsigned long long)ev->seq, log_str(ev->topic));
 		return 0;
 	}
 	if (re->body_case == N2GG__V1__REGISTRY_EVENT__BODY_CLUSTER)
@@ -349,7 +349,7 @@ static int apply_allocation(struct notifier *n, MDB_txn *txn, const N2gg__V1__Ev
 		if (rc == -STATUS_NOT_FOUND) {
 			n->stats.unknown_clusters++;
 			log_warn("allocation for an unknown cluster: no letter", "cluster=%s seq=%llu",
-				 al->cluster_id, (unsigned long long)ev->seq);
+				 log_str(al->cluster_id), (unsigned long long)ev->seq);
 			return 0;
 		}
 		if (rc < 0)

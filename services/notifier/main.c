@@ -69,7 +69,7 @@ int notifier_today(const struct notifier *n)
 static void notifier_report(void *ctx, const char *file, const char *message)
 {
 	(void)ctx;
-	log_warn("template problem", "file=\"%s\" problem=\"%s\"", file, message);
+	log_warn("template problem", "file=%s problem=%s", log_str(file), log_str(message));
 }
 
 static int notifier_load_templates(struct notifier *n, struct status *st)
@@ -81,7 +81,7 @@ static int notifier_load_templates(struct notifier *n, struct status *st)
 		return rc;
 	notice_templates_free(&n->templates);
 	n->templates = fresh;
-	log_info("templates loaded", "dir=\"%s\"", dir[0] ? dir : "(built-in)");
+	log_info("templates loaded", "dir=%s", log_str(dir[0] ? dir : "(built-in)"));
 	return 0;
 }
 
@@ -92,7 +92,8 @@ static void notifier_on_sighup(uv_signal_t *h, int signum)
 	struct notifier *n = h->data;
 	struct status st;
 	if (notifier_load_templates(n, &st) < 0)
-		log_error("templates not reloaded: the ones in use stay", "error=\"%s\"", st.message);
+		log_error("templates not reloaded: the ones in use stay", "error=%s",
+			  log_str(st.message));
 }
 
 static int notifier_setting_long(struct notifier *n, const char *name, long min, long max,
@@ -345,7 +346,7 @@ static void notifier_on_day_timer(uv_timer_t *t)
 	struct notifier_day d = {.n = n, .digests = notifier_digests_due(n)};
 	struct status st;
 	if (service_write(n->svc, notifier_day_write, &d, &st) < 0) {
-		log_error("daily work failed; tried again in a minute", "error=\"%s\"", st.message);
+		log_error("daily work failed; tried again in a minute", "error=%s", log_str(st.message));
 		return;
 	}
 	if (d.issued || d.digest_count)
@@ -403,12 +404,12 @@ static void notifier_on_gate(uv_timer_t *t)
 	uv_timer_stop(t);
 	if (!caught_up)
 		log_warn("the registry has not answered: following the others all the same",
-			 "registry=%s", service_setting(n->svc, "registry"));
+			 "registry=%s", log_str(service_setting(n->svc, "registry")));
 	if (notifier_subscribe(n, &n->categoriser, "categoriser", notifier_apply_categoriser,
 			       &st) < 0 ||
 	    notifier_subscribe(n, &n->scheduler, "scheduler", notifier_apply_scheduler, &st) < 0)
-		log_error("cannot follow the categoriser and the scheduler", "error=\"%s\"",
-			  st.message);
+		log_error("cannot follow the categoriser and the scheduler", "error=%s",
+			  log_str(st.message));
 }
 
 static int notifier_on_start(struct service *svc, struct status *st)
@@ -443,9 +444,11 @@ static int notifier_on_start(struct service *svc, struct status *st)
 		[CHANNEL_TLS_TRY] = "try", [CHANNEL_TLS_NONE] = "none",
 		[CHANNEL_TLS_REQUIRED] = "required"};
 	bool smtp = mail->cfg.kind == CHANNEL_SMTP;
-	log_info("channels", "mail=%s target=\"%s\" tls=%s login=%s webhook=\"%s\" signed=%s",
-		 mail->name, mail->cfg.target, smtp ? tls_names[channel_smtp_tls(&mail->cfg)] : "-",
-		 smtp && mail->cfg.username ? "yes" : "no", hook->enabled ? hook->cfg.target : "",
+	log_info("channels", "mail=%s target=%s tls=%s login=%s webhook=%s signed=%s",
+		 mail->name, log_str(mail->cfg.target),
+		 smtp ? tls_names[channel_smtp_tls(&mail->cfg)] : "-",
+		 smtp && mail->cfg.username ? "yes" : "no",
+		 log_str(hook->enabled ? hook->cfg.target : ""),
 		 hook->enabled && hook->cfg.webhook_key ? "yes" : "no");
 	return 0;
 }

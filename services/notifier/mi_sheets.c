@@ -115,8 +115,8 @@ int ntf_mi_issue(struct notifier *n, MDB_txn *txn, struct eventlog *log,
 	if ((rc = mi_put_sheet(n, txn, sheet, a, st)) < 0 ||
 	    (rc = eventlog_append(log, txn, "notice.mi.issued", actor, &ev.base, NULL, st)) < 0)
 		return rc;
-	log_info("MI sheet issued", "number=%s schools=%u title=\"%s\"", sheet->number, schools,
-		 sheet->title);
+	log_info("MI sheet issued", "number=%s schools=%u title=%s", log_str(sheet->number), schools,
+		 log_str(sheet->title));
 	return 0;
 }
 
@@ -135,7 +135,7 @@ static int mi_remind(struct notifier *n, MDB_txn *txn, struct eventlog *log,
 	    (rc = eventlog_append(log, txn, "notice.mi.reminded", "notifier", &ev.base, NULL, st)) <
 		    0)
 		return rc;
-	log_info("MI sheet reminder sent", "number=%s schools=%u", sheet->number, schools);
+	log_info("MI sheet reminder sent", "number=%s schools=%u", log_str(sheet->number), schools);
 	return 0;
 }
 

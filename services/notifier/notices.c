@@ -160,9 +160,11 @@ int ntf_notice_create(struct notifier *n, MDB_txn *txn, struct eventlog *log,
 					return rc;
 				log_warn("recipient without an email address: the letter goes by "
 					 "the other channels only",
-					 "notice=%s urn=%u role=%d name=\"%s\" reason=\"%s\"",
-					 notice->id, d->recipient->urn, (int)d->recipient->role,
-					 d->recipient->name, d->last_reply);
+					 "notice=%s urn=%u role=%s name=%s reason=%s",
+					 log_str(notice->id), d->recipient->urn,
+					 log_enum(&n2gg__v1__recipient_role__descriptor,
+						  d->recipient->role),
+					 log_str(d->recipient->name), log_str(d->last_reply));
 				if ((rc = ntf_delivery_event(txn, log, "notice.no_address",
 							     spec->actor, d, st)) < 0)
 					return rc;

@@ -225,8 +225,9 @@ static void sender_count(struct notifier *n, const struct notifier_batch *b)
 		}
 		log_warn(it->res.outcome == DELIVERY_TRANSIENT ? "delivery failed, will try again"
 							       : "delivery failed for good",
-			 "key=%.16s notice=%s channel=%s code=%ld reply=\"%s\"", it->key,
-			 it->notice_id, n->channels[it->slot].name, it->res.code, it->res.reply);
+			 "key=%.16s notice=%s channel=%s code=%ld reply=%s", it->key,
+			 log_str(it->notice_id), n->channels[it->slot].name, it->res.code,
+			 log_str(it->res.reply));
 		if (it->res.outcome == DELIVERY_TRANSIENT)
 			n->stats.transient++;
 		else
@@ -247,7 +248,7 @@ static void sender_lane_done(uv_work_t *w, int status)
 	struct status st;
 	if (service_write(n->svc, sender_commit, b, &st) < 0) {
 		/* nothing recorded: every item stays pending and goes again, same key and id */
-		log_error("recording a batch of deliveries failed", "error=\"%s\"", st.message);
+		log_error("recording a batch of deliveries failed", "error=%s", log_str(st.message));
 	} else {
 		sender_count(n, b);
 	}

@@ -41,7 +41,7 @@ int scheduler_apply_registry(void *ctx, MDB_txn *txn, const N2gg__V1__Event *ev,
 		&n2gg__v1__registry_event__descriptor, &a->pb, ev->payload.len, ev->payload.data);
 	if (!re) {
 		log_warn("malformed registry event ignored", "seq=%llu topic=%s",
-			 (unsigned long long)ev->seq, ev->topic);
+			 (unsigned long long)ev->seq, log_str(ev->topic));
 		return 0;
 	}
 	uint32_t urn;
@@ -51,7 +51,7 @@ int scheduler_apply_registry(void *ctx, MDB_txn *txn, const N2gg__V1__Event *ev,
 	if (!school->urn) {
 		s->stats.unknown_schools++;
 		log_warn("registry event without a school ignored", "seq=%llu topic=%s",
-			 (unsigned long long)ev->seq, ev->topic);
+			 (unsigned long long)ev->seq, log_str(ev->topic));
 		return 0;
 	}
 	N2gg__V1__SchedulerSchool *old = NULL;

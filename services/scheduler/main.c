@@ -39,9 +39,9 @@ static int scheduler_load_policy(struct scheduler *s, const char *path, struct s
 	free(text);
 	if (rc < 0) {
 		for (int i = 0; i < r.count; i++)
-			log_error("policy problem", "file=\"%s\" line=%d problem=\"%s\"",
-				  path[0] ? path : "(built-in)", r.problems[i].line,
-				  r.problems[i].message);
+			log_error("policy problem", "file=%s line=%d problem=%s",
+				  log_str(path[0] ? path : "(built-in)"), r.problems[i].line,
+				  log_str(r.problems[i].message));
 		return status_fail(st, STATUS_INVALID_ARGUMENT, "%s:%d: %s",
 				   path[0] ? path : "(built-in policy)", r.problems[0].line,
 				   r.problems[0].message);
@@ -112,8 +112,9 @@ static int scheduler_on_start(struct service *svc, struct status *st)
 	    (rc = sub_start(&s->categoriser, &svc->loop, svc->zctx, &cat, &svc->store,
 			    s->db[SCH_DB_CURSORS], 0, scheduler_apply_categoriser, s, st)) < 0)
 		return rc;
-	log_info("policy in force", "name=%s version=%s year=%u calendar=\"%s\"", s->policy.name,
-		 s->policy.version, s->policy.year, s->calendar.name);
+	log_info("policy in force", "name=%s version=%s year=%u calendar=%s",
+		 log_str(s->policy.name), log_str(s->policy.version), s->policy.year,
+		 log_str(s->calendar.name));
 	return 0;
 }
 
@@ -147,6 +148,15 @@ static void scheduler_on_metrics(struct service *svc, struct http_response *res)
 		     st->visits_cancelled, st->visits_unplaced, st->last_plan_ms);
 }
 
+/* a school's record holds the registry's facts and the categoriser's category: both are
+ * read again; partners, allocations and visits are the scheduler's own */
+static const char *const scheduler_resync_sources[] = {"registry", "categoriser", NULL};
+static const int scheduler_resync_dbs[] = {SCH_DB_SCHOOLS, -1};
+static const struct service_resync scheduler_resync[] = {
+	{"registry", scheduler_resync_sources, scheduler_resync_dbs},
+	{"categoriser", scheduler_resync_sources, scheduler_resync_dbs},
+};
+
 static const struct service_desc scheduler_desc = {
 	.name = "scheduler",
 	.summary = "N2GG scheduler: improvement partners matched to schools, and their visits.",
@@ -159,6 +169,9 @@ static const struct service_desc scheduler_desc = {
 	.extra_options = scheduler_options,
 	.extra_count = sizeof scheduler_options / sizeof scheduler_options[0],
 	.on_start = scheduler_on_start,
+	.cursor_db = SCH_DB_CURSORS,
+	.resync = scheduler_resync,
+	.resync_count = 2,
 	.on_stop = scheduler_on_stop,
 	.on_metrics = scheduler_on_metrics,
 };

@@ -278,8 +278,8 @@ static void scheduler_on_replan(uv_idle_t *h)
 	int rc = service_write(s->svc, scheduler_replan_txn, s, &st);
 	arena_reset(&s->arena);
 	if (rc < 0)
-		log_error("incremental plan failed; the previous plan stays", "error=\"%s\"",
-			  st.message);
+		log_error("incremental plan failed; the previous plan stays", "error=%s",
+			  log_str(st.message));
 }
 
 void scheduler_request_replan(struct scheduler *s)

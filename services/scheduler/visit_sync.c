@@ -204,9 +204,9 @@ int visit_sync_apply(struct scheduler *s, MDB_txn *txn, const struct planner_inp
 	}
 	out->unplaced = (unsigned)plan.unplaced_count;
 	for (int i = 0; i < plan.unplaced_count && i < 5; i++)
-		log_warn("visit not placed", "urn=%u kind=%s half_term=%d why=\"%s\"",
+		log_warn("visit not placed", "urn=%u kind=%s half_term=%d why=%s",
 			 plan.unplaced[i].visit.urn, visits_kind_name(plan.unplaced[i].visit.kind),
-			 plan.unplaced[i].visit.half_term, plan.unplaced[i].message);
+			 plan.unplaced[i].visit.half_term, log_str(plan.unplaced[i].message));
 	s->stats.visits_scheduled += out->scheduled;
 	s->stats.visits_cancelled += out->cancelled;
 	s->stats.visits_unplaced = out->unplaced;

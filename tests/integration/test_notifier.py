@@ -462,7 +462,7 @@ class TestChannelSecurity(NotifierCase):
         line = [x for x in ntf.log().splitlines() if 'msg="channels"' in x]
         self.assertEqual(len(line), 1, ntf.log())
         for words in ("mail=smtp", "tls=required", "login=no",
-                      'webhook="https://hooks.example.org/n2gg"', "signed=yes"):
+                      "webhook=https://hooks.example.org/n2gg", "signed=yes"):
             self.assertIn(words, line[0])
         self.assertNotIn(secret.removeprefix("whsec_"), ntf.log())
 

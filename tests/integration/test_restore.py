@@ -1,16 +1,20 @@
 """A hot backup, and what a restore does to the services that follow the restored one: the
 registry's store restored from an older backup (its log ends before the categoriser's
 cursor) and a registry store made anew (another log) both make the categoriser stop
-following and say why, instead of waiting silently or applying another log's events."""
+following and say why, instead of waiting silently or applying another log's events; and
+`--resync registry` brings it back to what a fresh categoriser makes of the registry."""
 import os
 import shutil
 import subprocess
 import unittest
 
-from harness import ServiceTestCase, registry_pb2, wait_for
+from harness import SOURCE_DIR, ServiceTestCase, import_file, registry_pb2, wait_for
+from n2gg.v1 import categoriser_pb2
+
+DEMO = os.path.join(SOURCE_DIR, "data", "demo")
 
 
-class RestoreTest(ServiceTestCase):
+class RestoreCase(ServiceTestCase):
     def rename(self, reg, name):
         self.client(reg).call("RenameCluster", registry_pb2.RenameClusterRequest(id="C1", name=name))
 
@@ -27,6 +31,8 @@ class RestoreTest(ServiceTestCase):
         self.assertEqual(os.stat(into).st_mode & 0o777, 0o700)
         self.assertEqual(os.stat(os.path.join(into, "data.mdb")).st_mode & 0o077, 0)
 
+
+class RestoreTest(RestoreCase):
     def test_a_registry_restored_from_an_older_backup_stops_its_followers(self):
         copy = os.path.join(self.tmp, "backup")
         self.backup(self.reg, copy)          # hot: the registry is running
@@ -55,6 +61,51 @@ class RestoreTest(ServiceTestCase):
             self.rename(self.reg, f"New {i}")
         wait_for(lambda: "stopped following" in self.cat.log(), what="the categoriser to notice")
         self.assertIn("registry's event log is another one", self.cat.log())
+
+
+class ResyncTest(RestoreCase):
+    def categories(self, cat):
+        reply = self.client(cat).call("ListCategories", categoriser_pb2.ListCategoriesRequest(),
+                                      categoriser_pb2.ListCategoriesReply)
+        return {d.urn: (d.category, d.rule_id) for d in reply.decisions}
+
+    def test_resync_after_a_restore_equals_a_fresh_categoriser(self):
+        reg = self.client(self.reg)
+        import_file(reg, "ImportGias", os.path.join(DEMO, "edubasealldata.csv"), la_code=926)
+        copy = os.path.join(self.tmp, "backup")
+        self.backup(self.reg, copy)
+        # after the backup: inspections the restore will lose
+        import_file(reg, "ImportInspections", os.path.join(DEMO, "ofsted.csv"))
+        self.wait_caught_up(self.cat, self.reg)
+        self.reg.stop()
+        shutil.copy(os.path.join(copy, "data.mdb"),
+                    os.path.join(self.reg.data_dir, "store", "data.mdb"))
+        self.reg.start()
+        wait_for(lambda: "stopped following" in self.cat.log(), what="the categoriser to notice")
+        # the registry goes on: a change after the restore
+        urn = next(iter(self.categories(self.cat)))
+        reg = self.client(self.reg)
+        reg.call("SetFlags", registry_pb2.SetFlagsRequest(
+            urn=urn, flags=registry_pb2.LaFlags(causing_concern=True), fields=["causing_concern"]))
+
+        self.cat.stop()
+        self.cat.extra_args += ["--resync", "registry"]
+        self.cat.start()
+        self.assertIn("resynchronising", self.cat.log())
+        self.wait_caught_up(self.cat, self.reg)
+        fresh = self.start_follower("categoriser", self.reg)
+        fresh.name = "categoriser"
+        self.wait_caught_up(fresh, self.reg)
+        self.assertEqual(self.categories(self.cat), self.categories(fresh))
+        self.assertGreater(len(self.categories(fresh)), 100)
+
+    def test_a_service_that_does_not_follow_the_source_refuses(self):
+        self.cat.stop()
+        self.cat.extra_args += ["--resync", "notifier"]
+        self.cat.start(wait=False)
+        self.assertEqual(self.cat.proc.wait(20), 1)
+        self.assertIn("--resync notifier: n2gg-categoriser does not follow that service",
+                      self.cat.log())
 
 
 if __name__ == "__main__":

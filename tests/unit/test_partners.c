@@ -290,6 +290,9 @@ static void test_training_without_a_date(void **state)
 	assert_refused(*state, "training", "CEP training@next week",
 		       "training needs a name and a date");
 	assert_refused(*state, "training", "@2013-09-27", "training needs a name and a date");
+	/* the date left out after the @ (found by fuzz_partners) */
+	assert_refused(*state, "training", "CEP training@", "training needs a name and a date");
+	assert_refused(*state, "training", "CEP training@ ", "training needs a name and a date");
 }
 
 static void test_a_bad_urn(void **state)

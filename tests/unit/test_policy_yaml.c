@@ -11,6 +11,7 @@
 #include "categoriser_support.h"
 #include "policy.h"
 #include "policy_yaml.h"
+#include "utf8.h"
 
 extern const char categoriser_default_policy[];
 extern const size_t categoriser_default_policy_len;
@@ -143,6 +144,29 @@ static void test_an_unknown_top_level_key(void **state)
 		       "owner: Children's Services\n"   /* 3 */
 		       CATEGORIES "rules:\n" REST_RULE,
 		       3, "unknown key 'owner' in the policy");
+}
+
+/* A problem quotes the key whole and is cut at its 255 bytes, there in the middle of a
+ * character: the cut character becomes '?', so that the CheckPolicy reply (a proto3
+ * string) stays UTF-8. Found by fuzz_entitlement, which reads YAML the same way. */
+static void test_a_long_key_cut_inside_a_character(void **state)
+{
+	(void)state;
+	char yaml[1024] = NAME_VERSION "x";
+	for (int i = 0; i < 200; i++)
+		strcat(yaml, "\xC3\xA9");
+	strcat(yaml, ": 1\n" CATEGORIES "rules:\n" REST_RULE);
+	struct policy_report r;
+	assert_int_equal(parse(yaml, &r), -1);
+	const struct policy_problem *pr = problem(&r, "unknown key 'x\xC3\xA9");
+	if (!pr) {
+		fail();
+		return;   /* fail() does not return, but the compiler cannot know */
+	}
+	size_t n = strlen(pr->message);
+	assert_int_equal(n, sizeof pr->message - 1);
+	assert_true(utf8_valid(pr->message, n));
+	assert_int_equal(pr->message[n - 1], '?');
 }
 
 static void test_a_missing_name_or_version(void **state)
@@ -699,6 +723,7 @@ int main(void)
 		T(test_no_text_at_all),
 		T(test_a_policy_is_a_mapping),
 		T(test_an_unknown_top_level_key),
+		T(test_a_long_key_cut_inside_a_character),
 		T(test_a_missing_name_or_version),
 		T(test_every_problem_is_reported),
 		T(test_an_unknown_key_in_a_rule),

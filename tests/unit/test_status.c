@@ -1,5 +1,6 @@
 /* Unit tests of status: failure messages travel in proto3 string fields, so they must be
- * UTF-8 whatever they quote (a Python client refuses a whole reply that is not). */
+ * UTF-8 whatever they quote (a Python client refuses a whole reply that is not); and of
+ * utf8, which makes them so. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +8,7 @@
 #include <cmocka.h>
 
 #include "status.h"
+#include "utf8.h"
 
 static void test_fail_returns_minus_code(void **state)
 {
@@ -63,6 +65,27 @@ static void test_bytes_that_are_not_utf8(void **state)
 	assert_string_equal(st.message, "partner id \"O?Brien ?? ??? ???? ?\"");
 }
 
+/* the helpers under it */
+static void test_utf8_sequences(void **state)
+{
+	(void)state;
+	assert_int_equal(utf8_sequence("a", 1), 1);
+	assert_int_equal(utf8_sequence("\xC3\xA9", 2), 2);
+	assert_int_equal(utf8_sequence("\xE2\x80\x99", 3), 3);
+	assert_int_equal(utf8_sequence("\xF0\x9F\x98\x80", 4), 4);
+	assert_int_equal(utf8_sequence("\xC3\xA9", 1), 0);          /* cut short */
+	assert_int_equal(utf8_sequence("\xC0\xAF", 2), 0);          /* overlong */
+	assert_int_equal(utf8_sequence("\xED\xA0\x80", 3), 0);      /* surrogate */
+	assert_int_equal(utf8_sequence("\xF4\x90\x80\x80", 4), 0);  /* past U+10FFFF */
+	assert_int_equal(utf8_sequence("\x80", 1), 0);
+	assert_true(utf8_valid("", 0));
+	assert_true(utf8_valid("a\0b", 3));
+	assert_false(utf8_valid("caf\xE9", 4));
+	char s[] = "ok \xC3\xA9 \xE9 \xE2\x80";
+	utf8_repair(s);
+	assert_string_equal(s, "ok \xC3\xA9 ? ??");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -71,6 +94,7 @@ int main(void)
 		cmocka_unit_test(test_character_cut_by_precision),
 		cmocka_unit_test(test_character_cut_by_message_size),
 		cmocka_unit_test(test_bytes_that_are_not_utf8),
+		cmocka_unit_test(test_utf8_sequences),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
