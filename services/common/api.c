@@ -120,7 +120,7 @@ static void api_send(struct api_server *s, struct api_pending *p, const void *da
 	for (int i = 0; i < p->envelope_count; i++)
 		zmq_msg_send(&p->envelope[i], s->socket, ZMQ_SNDMORE | ZMQ_DONTWAIT);
 	if (zmq_send(s->socket, data, len, ZMQ_DONTWAIT) < 0)
-		log_warn("reply not sent", "error=\"%s\"", zmq_strerror(zmq_errno()));
+		log_warn("reply not sent", "error=%s", log_str(zmq_strerror(zmq_errno())));
 }
 
 static void api_release(struct api_pending *p)
@@ -159,7 +159,7 @@ static int api_authenticate(struct api_server *s, struct api_pending *p, const c
 	if (!pr) {
 		s->stats.unauthenticated++;
 		log_warn("request refused: key no longer authorised", "key=%s",
-			 key_txt[0] ? key_txt : "none");
+			 log_str(key_txt[0] ? key_txt : "none"));
 		return status_fail(&p->call.status, STATUS_UNAUTHENTICATED,
 				   "this client's key is not (or no longer) authorised by the %s "
 				   "service",
@@ -422,7 +422,7 @@ failed:
 	if (s->on_writes_done)
 		s->on_writes_done(s->service, false);
 	api_fail_all(b, true, &st);
-	log_error("batch failed", "error=\"%s\"", st.message);
+	log_error("batch failed", "error=%s", log_str(st.message));
 	return -1;
 }
 
@@ -480,9 +480,10 @@ static void api_on_readable(struct zwatch *w)
 			uint8_t *reply = api_pack_reply(s, p, &len);
 			if (p->call.status.code != STATUS_OK) {
 				s->stats.errors++;
-				log_info("request refused", "method=%s code=%s error=\"%s\"",
-					 p->request ? p->request->method : "?",
-					 status_code_name(p->call.status.code), p->call.status.message);
+				log_info("request refused", "method=%s code=%s error=%s",
+					 log_str(p->request ? p->request->method : "?"),
+					 status_code_name(p->call.status.code),
+					 log_str(p->call.status.message));
 			}
 			api_send(s, p, reply, len);
 		}

@@ -39,23 +39,23 @@ int keyring_load(struct keyring *k, const char *dir, struct status *st)
 		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
 		struct cert c;
 		struct status cst;
-		char name[128], unknown[CERT_ROLES_MAX];
+		char unknown[CERT_ROLES_MAX];
 		if (cert_load(path, &c, &cst) < 0) {
-			log_warn("certificate left out", "file=%s error=%s", path,
-				 log_quote(name, sizeof name, cst.message));
+			log_warn("certificate left out", "file=%s error=%s", log_str(path),
+				 log_str(cst.message));
 			next.skipped++;
 			continue;
 		}
 		if (!c.name[0]) {
 			/* a principal without a name could not be told apart in the audit trail */
-			log_warn("certificate left out", "file=%s error=\"no metadata name\"", path);
+			log_warn("certificate left out", "file=%s error=\"no metadata name\"",
+				 log_str(path));
 			next.skipped++;
 			continue;
 		}
 		unsigned roles = role_parse(c.roles, unknown, sizeof unknown);
 		if (unknown[0])
-			log_warn("unknown roles ignored", "file=%s roles=%s", path,
-				 log_quote(name, sizeof name, unknown));
+			log_warn("unknown roles ignored", "file=%s roles=%s", log_str(path), log_str(unknown));
 		if (next.count == cap) {
 			cap = cap ? cap * 2 : 16;
 			struct principal *grown = realloc(next.items, cap * sizeof *grown);

@@ -206,7 +206,7 @@ static void service_on_housekeeping(uv_timer_t *t)
 		struct service_prune prune = {&svc->api.idem, 0};
 		struct status st;
 		if (service_write(svc, service_prune_requests, &prune, &st) < 0)
-			log_warn("pruning old request ids failed", "error=\"%s\"", st.message);
+			log_warn("pruning old request ids failed", "error=%s", log_str(st.message));
 		else if (prune.pruned)
 			log_debug("old request ids pruned", "count=%zu", prune.pruned);
 	}
@@ -229,7 +229,7 @@ static int service_load_keys(struct service *svc, struct status *st)
 	if (rc < 0)
 		return rc;
 	svc->keyring_reloads++;
-	log_info("authorised keys loaded", "dir=%s principals=%zu left_out=%zu", dir,
+	log_info("authorised keys loaded", "dir=%s principals=%zu left_out=%zu", log_str(dir),
 		 svc->keyring.count, svc->keyring.skipped);
 	return 0;
 }
@@ -259,8 +259,8 @@ static void service_drop_subscribers(struct service *svc)
 {
 	const char *endpoint = config_get(&svc->cfg, "events");
 	if (zmq_unbind(svc->pub.socket, endpoint) != 0) {
-		log_error("cannot drop the event subscribers", "error=\"%s\"",
-			  zmq_strerror(zmq_errno()));
+		log_error("cannot drop the event subscribers", "error=%s",
+			  log_str(zmq_strerror(zmq_errno())));
 		return;
 	}
 	/* the old listener closes on libzmq's I/O thread: its port may stay busy a moment */
@@ -274,8 +274,8 @@ static void service_drop_subscribers(struct service *svc)
 			break;
 		uv_sleep(5);
 	}
-	log_error("cannot bind the event socket again", "events=%s error=\"%s\"", endpoint,
-		  zmq_strerror(zmq_errno()));
+	log_error("cannot bind the event socket again", "events=%s error=%s", log_str(endpoint),
+		  log_str(zmq_strerror(zmq_errno())));
 }
 
 static void service_on_sighup(uv_signal_t *h, int signum)
@@ -292,8 +292,8 @@ static void service_on_sighup(uv_signal_t *h, int signum)
 	if (count)
 		memcpy(before, svc->keyring.items, count * sizeof *before);
 	if (service_load_keys(svc, &st) < 0)
-		log_error("authorised keys not reloaded; the previous set stays", "error=\"%s\"",
-			  st.message);
+		log_error("authorised keys not reloaded; the previous set stays", "error=%s",
+			  log_str(st.message));
 	else if (service_events_reader_revoked(before, count, &svc->keyring))
 		service_drop_subscribers(svc);
 	free(before);
@@ -314,7 +314,7 @@ static int service_open_security(struct service *svc, struct status *st)
 				  : "running WITHOUT authentication or encryption on a network address "
 				    "(--insecure-plaintext): anyone who can reach it can read personal "
 				    "data and change the register",
-			 "api=%s events=%s", api, events);
+			 "api=%s events=%s", log_str(api), log_str(events));
 		return curve_init(&svc->curve, true, NULL, config_get(&svc->cfg, "keys"), st);
 	}
 	const char *cert = config_get(&svc->cfg, "cert");
@@ -329,7 +329,7 @@ static int service_open_security(struct service *svc, struct status *st)
 	}
 	if ((rc = service_load_keys(svc, st)) < 0)
 		return rc;
-	log_info("CURVE on", "cert=%s principal=%s key=%s", cert, svc->curve.own.name,
+	log_info("CURVE on", "cert=%s principal=%s key=%s", log_str(cert), svc->curve.own.name,
 		 svc->curve.own.fingerprint);
 	/* before any server socket binds: libzmq asks it about every handshake */
 	return zap_start(&svc->zap, svc->zctx, &svc->loop, &svc->keyring, ROLE_SERVICE, st);
@@ -609,7 +609,7 @@ static int service_backup(struct service *svc, const char *dir, struct status *s
 	if (rc)
 		return status_fail(st, STATUS_INTERNAL, "backup of %s into %s failed: %s", data_dir,
 				   dir, mdb_strerror(rc));
-	log_info("backup made", "store=%s backup=%s", data_dir, dir);
+	log_info("backup made", "store=%s backup=%s", log_str(data_dir), log_str(dir));
 	return 0;
 }
 
@@ -688,8 +688,8 @@ int service_main(const struct service_desc *d, void *impl, int argc, char **argv
 		exit_code = 1;
 	} else {
 		log_info("started", "api=%s events=%s http=%s data_dir=%s head_seq=%llu version=%s",
-			 config_get(&svc.cfg, "api"), config_get(&svc.cfg, "events"),
-			 config_get(&svc.cfg, "http"), config_get(&svc.cfg, "data-dir"),
+			 log_str(config_get(&svc.cfg, "api")), log_str(config_get(&svc.cfg, "events")),
+			 log_str(config_get(&svc.cfg, "http")), log_str(config_get(&svc.cfg, "data-dir")),
 			 (unsigned long long)svc.log.head, N2GG_VERSION);
 		uv_run(&svc.loop, UV_RUN_DEFAULT);
 	}

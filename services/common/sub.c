@@ -58,8 +58,8 @@ static void sub_halt(struct sub *s, const char *fmt, ...)
 	uv_timer_stop(&s->timer);
 	s->fetching = s->retry_pending = false;
 	log_error("stopped following: the source's event log is not the one followed",
-		  "source=%s cursor=%llu reason=\"%s\"", s->opt.source,
-		  (unsigned long long)s->cursor, s->halt_reason);
+		  "source=%s cursor=%llu reason=%s", s->opt.source,
+		  (unsigned long long)s->cursor, log_str(s->halt_reason));
 }
 
 /* Checks what the source says of its log (a ReadEvents reply or a heartbeat). Returns false
@@ -84,8 +84,8 @@ static bool sub_same_log(struct sub *s, const char *log_id, uint64_t head)
 		struct status st;
 		snprintf(s->log_id, sizeof s->log_id, "%s", log_id);
 		if (s->store && store_write(s->store, sub_store_log_id, s, &st) < 0)
-			log_warn("cannot keep the source's log identity", "source=%s error=\"%s\"",
-				 s->opt.source, st.message);
+			log_warn("cannot keep the source's log identity", "source=%s error=%s",
+				 s->opt.source, log_str(st.message));
 	}
 	return true;
 }
@@ -168,8 +168,8 @@ static int sub_apply_events(struct sub *s, N2gg__V1__Event **events, size_t coun
 		}
 	}
 	if (rc < 0) {
-		log_error("applying events failed; will read them again", "source=%s error=\"%s\"",
-			  s->opt.source, st.message);
+		log_error("applying events failed; will read them again", "source=%s error=%s",
+			  s->opt.source, log_str(st.message));
 		return rc;
 	}
 	uint64_t applied = b.cursor - s->cursor;
@@ -196,7 +196,7 @@ static void sub_on_timer(uv_timer_t *t)
 	}
 	/* the fetch timed out: drop the socket so a late reply cannot confuse the next one */
 	log_warn("no reply to ReadEvents; retrying", "source=%s endpoint=%s", s->opt.source,
-		 s->opt.api_endpoint);
+		 log_str(s->opt.api_endpoint));
 	s->fetching = false;
 	zwatch_close(s->req_watch);
 	zmq_close(s->req_socket);
@@ -254,8 +254,9 @@ static void sub_on_reply(struct zwatch *w)
 		/* a key refused or without the service role waits for an operator: ask less often */
 		bool denied = rep->code == N2GG__V1__STATUS_CODE__PERMISSION_DENIED ||
 			      rep->code == N2GG__V1__STATUS_CODE__UNAUTHENTICATED;
-		log_warn("ReadEvents refused; retrying", "source=%s code=%d error=\"%s\"",
-			 s->opt.source, rep->code, rep->message);
+		log_warn("ReadEvents refused; retrying", "source=%s code=%s error=%s",
+			 s->opt.source, status_code_name((enum status_code)rep->code),
+			 log_str(rep->message));
 		s->retry_pending = true;
 		uv_timer_start(&s->timer, sub_on_timer, denied ? SUB_DENIED_RETRY_MS : SUB_RETRY_MS, 0);
 		goto done;
@@ -267,6 +268,7 @@ static void sub_on_reply(struct zwatch *w)
 		uv_timer_start(&s->timer, sub_on_timer, SUB_RETRY_MS, 0);
 		goto done;
 	}
+	s->last_heard_ms = date_now_ms();
 	if (!sub_same_log(s, page->log_id, page->head_seq))
 		goto done;
 	if (page->head_seq > s->known_head)
@@ -291,8 +293,8 @@ static void sub_open_req(struct sub *s)
 	zmq_setsockopt(s->req_socket, ZMQ_MAXMSGSIZE, &max, sizeof max);
 	struct status st;
 	if (curve_client(s->opt.curve, s->req_socket, s->server_key, &st) < 0)
-		log_error("cannot secure the ReadEvents socket", "source=%s error=\"%s\"",
-			  s->opt.source, st.message);
+		log_error("cannot secure the ReadEvents socket", "source=%s error=%s",
+			  s->opt.source, log_str(st.message));
 	zmq_connect(s->req_socket, s->opt.api_endpoint);
 	s->req_watch = zwatch_start(s->loop, s->req_socket, sub_on_reply, s);
 }
@@ -336,6 +338,7 @@ static void sub_on_live(struct zwatch *w)
 			    hb->head_seq > s->known_head)
 				s->known_head = hb->head_seq;
 			s->stats.heartbeats++;
+			s->last_heard_ms = date_now_ms();
 		} else {
 			N2gg__V1__Event *ev = n2gg__v1__event__unpack(&s->arena.pb, zmq_msg_size(&body),
 								      zmq_msg_data(&body));
@@ -343,6 +346,7 @@ static void sub_on_live(struct zwatch *w)
 				s->stats.malformed++;
 			} else {
 				s->stats.live++;
+				s->last_heard_ms = date_now_ms();
 				if (ev->seq > s->known_head)
 					s->known_head = ev->seq;
 				if (ev->seq < next) {
@@ -379,8 +383,8 @@ static void sub_open_live(struct sub *s)
 	zmq_setsockopt(s->sub_socket, ZMQ_SUBSCRIBE, "", 0);
 	struct status st;
 	if (curve_client(s->opt.curve, s->sub_socket, s->server_key, &st) < 0)
-		log_error("cannot secure the event socket", "source=%s error=\"%s\"", s->opt.source,
-			  st.message);
+		log_error("cannot secure the event socket", "source=%s error=%s", s->opt.source,
+			  log_str(st.message));
 	zmq_connect(s->sub_socket, s->opt.events_endpoint);
 	s->sub_watch = zwatch_start(s->loop, s->sub_socket, sub_on_live, s);
 }
