@@ -169,6 +169,7 @@ static int categoriser_on_start(struct service *svc, struct status *st)
 	if ((rc = sub_start(&c->registry, &svc->loop, svc->zctx, &opt, &svc->store,
 			    c->db[CAT_DB_CURSORS], 0, categoriser_apply_registry_event, c, st)) < 0)
 		return rc;
+	service_follow(svc, "registry", &c->registry);
 	uv_timer_init(&svc->loop, &c->clock);
 	c->clock.data = c;
 	struct status tick_st;
@@ -196,20 +197,28 @@ static void categoriser_on_metrics(struct service *svc, struct http_response *re
 	const struct categoriser *c = svc->impl;
 	const struct categoriser_stats *s = &c->stats;
 	const struct sub_stats *r = &c->registry.stats;
-	http_appendf(res,
-		     "n2gg_categoriser_registry_cursor %llu\n"
-		     "n2gg_categoriser_registry_events_applied_total %llu\n"
-		     "n2gg_categoriser_registry_gaps_total %llu\n"
-		     "n2gg_categoriser_unknown_school_events_total %llu\n"
-		     "n2gg_categoriser_facts_rejected_total %llu\n"
-		     "n2gg_categoriser_unmatched_total %llu\n"
-		     "n2gg_categoriser_policy_reloads_total %llu\n"
-		     "n2gg_categoriser_policy_reloads_refused_total %llu\n"
-		     "n2gg_categoriser_overrides_expired_total %llu\n"
-		     "n2gg_categoriser_monitoring_overdue_total %llu\n",
-		     (unsigned long long)c->registry.cursor, (unsigned long long)r->applied,
-		     (unsigned long long)r->gaps, s->unknown_schools, s->facts_rejected, s->unmatched,
-		     s->reloads, s->reloads_refused, s->overrides_expired, s->monitoring_overdue);
+	/* the registry follower's figures also appear as n2gg_upstream_* (service.c); these
+	 * names stay for the dashboards and tests that read them */
+	service_metric_u64(res, "n2gg_categoriser_registry_cursor", "gauge",
+			   "The registry's last event applied.", c->registry.cursor);
+	service_metric_u64(res, "n2gg_categoriser_registry_events_applied_total", "counter",
+			   "Registry events applied.", r->applied);
+	service_metric_u64(res, "n2gg_categoriser_registry_gaps_total", "counter",
+			   "Gaps in the registry's live events, filled from ReadEvents.", r->gaps);
+	service_metric_u64(res, "n2gg_categoriser_unknown_school_events_total", "counter",
+			   "Registry events without a usable or known school, ignored.", s->unknown_schools);
+	service_metric_u64(res, "n2gg_categoriser_facts_rejected_total", "counter",
+			   "Registry facts refused as unusable.", s->facts_rejected);
+	service_metric_u64(res, "n2gg_categoriser_unmatched_total", "counter",
+			   "Decisions where no policy rule placed the school.", s->unmatched);
+	service_metric_u64(res, "n2gg_categoriser_policy_reloads_total", "counter",
+			   "Policies put in force after a reload.", s->reloads);
+	service_metric_u64(res, "n2gg_categoriser_policy_reloads_refused_total", "counter",
+			   "Policy reloads refused; the policy in force stayed.", s->reloads_refused);
+	service_metric_u64(res, "n2gg_categoriser_overrides_expired_total", "counter",
+			   "Category overrides that expired.", s->overrides_expired);
+	service_metric_u64(res, "n2gg_categoriser_monitoring_overdue_total", "counter",
+			   "Schools found overdue for monitoring.", s->monitoring_overdue);
 }
 
 /* the facts are the registry's; decisions, overrides and history are the categoriser's own */

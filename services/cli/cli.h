@@ -140,6 +140,8 @@ int cli_check_yes_no(struct cli *cli, const char *what, const char *text, bool *
 int cli_check_uint(struct cli *cli, const char *what, const char *text, uint32_t min,
 		   uint32_t max, uint32_t *out);
 int cli_check_pct(struct cli *cli, const char *what, const char *text, double *out);
+/* A service's name (--source): registry, categoriser, scheduler or notifier. */
+int cli_check_source(struct cli *cli, const char *text, enum cli_service *source);
 
 /* Shared by the scheduler's and the notifier's commands (cli_scheduler.c). */
 /* "a, b;c": the trimmed, non-empty items (',' or ';' between them). */

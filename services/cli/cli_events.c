@@ -163,7 +163,7 @@ static int cli_check_seq(struct cli *cli, const char *text, uint64_t *seq)
 	return 0;
 }
 
-static int cli_check_source(struct cli *cli, const char *text, enum cli_service *source)
+int cli_check_source(struct cli *cli, const char *text, enum cli_service *source)
 {
 	for (int i = 0; i < CLI_SERVICE_COUNT; i++)
 		if (strcmp(text, cli_service_name((enum cli_service)i)) == 0) {

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "cli_format.h"
 #include "n2gg/v1/registry.pb-c.h"
+#include "pbjson.h"
 
 #define CLI_REJECTIONS_SHOWN 20
 
@@ -141,30 +142,115 @@ int cli_import_contacts(struct cli *cli, const struct cli_args *args)
 	return cli_import(cli, args, "ImportContacts", &req);
 }
 
+/* Waiting on a service that is down: briefly, unless --timeout-ms says otherwise, when
+ * every service is asked (one down must not hold up the report on the others). */
+#define CLI_HEALTH_TIMEOUT_MS 2000
+
 static void cli_print_health(const N2gg__V1__HealthReply *h)
 {
 	char since[CLI_TIME_LEN];
-	long long up = (date_now_ms() - h->started_unix_ms) / 1000;
+	long long now = date_now_ms();
+	long long up = (now - h->started_unix_ms) / 1000;
 	if (up < 0)
 		up = 0;
 	printf("service   %s\nversion   %s\nhead_seq  %llu\n", h->service, h->version,
 	       (unsigned long long)h->head_seq);
 	printf("uptime    %lldd %02lldh %02lldm %02llds (since %s)\n", up / 86400, up / 3600 % 24,
 	       up / 60 % 60, up % 60, cli_time(h->started_unix_ms, since));
+	/* a service from before readiness was reported says neither ready nor why not */
+	if (h->ready || h->n_not_ready)
+		printf("ready     %s\n", h->ready ? "yes" : "no");
+	for (size_t i = 0; i < h->n_not_ready; i++)
+		printf("not ready %s\n", h->not_ready[i]);
+	for (size_t i = 0; i < h->n_upstreams; i++) {
+		const N2gg__V1__UpstreamStatus *u = h->upstreams[i];
+		if (!u->following) {
+			printf("upstream  %-12s not followed yet\n", u->source);
+			continue;
+		}
+		unsigned long long lag = u->known_head > u->cursor ? u->known_head - u->cursor : 0;
+		printf("upstream  %-12s cursor %llu  head %llu  lag %llu  ", u->source,
+		       (unsigned long long)u->cursor, (unsigned long long)u->known_head, lag);
+		if (u->last_heard_unix_ms)
+			printf("heard %.1f s ago  ", (double)(now - u->last_heard_unix_ms) / 1000.0);
+		else
+			printf("never heard from  ");
+		printf("%s\n", u->halted[0] ? "halted" : u->connected ? "connected" : "disconnected");
+		if (u->halted[0])
+			printf("          %s\n", u->halted);
+	}
 }
 
+/* `n2gg health`: every service's Health (or the one --source names), with its readiness and
+ * how far it has followed each service upstream of it. Exit 0 when every service asked
+ * answered; a service that did not is reported and the exit is UNAVAILABLE's. */
 int cli_health(struct cli *cli, const struct cli_args *args)
 {
-	(void)args;
+	const char *source = cli_opt(args, "source");
+	enum cli_service one;
+	int rc;
+	if (source && (rc = cli_check_source(cli, source, &one)) < 0)
+		return rc;
 	N2gg__V1__HealthRequest req = N2GG__V1__HEALTH_REQUEST__INIT;
 	N2gg__V1__HealthReply *reply;
-	int rc = cli_call(cli, "Health", &req.base, &n2gg__v1__health_reply__descriptor,
-			  (void **)&reply);
-	if (rc < 0)
+	if (source) {
+		rc = cli_call_service(cli, one, "Health", &req.base, &n2gg__v1__health_reply__descriptor,
+				      (void **)&reply);
+		if (rc < 0)
+			return rc;
+		if (cli->json)
+			cli_print_message_json(&reply->base);
+		else
+			cli_print_health(reply);
+		return 0;
+	}
+	if (!cli->timeout_given) {
+		cli->timeout_ms = CLI_HEALTH_TIMEOUT_MS;
+		cli->retries = 0;
+	}
+	/* this client's own key is not a service's trouble: said once, before asking any */
+	const struct curve *curve;
+	if ((rc = cli_security(cli, &curve)) < 0)
 		return rc;
-	if (cli->json)
-		cli_print_message_json(&reply->base);
-	else
-		cli_print_health(reply);
-	return 0;
+	json_t *all = cli->json ? json_array() : NULL;
+	int failed = 0, first_rc = 0;
+	enum cli_service first_failed = CLI_REGISTRY;
+	struct status first_st;
+	status_clear(&first_st);
+	for (int i = 0; i < CLI_SERVICE_COUNT; i++) {
+		enum cli_service svc = (enum cli_service)i;
+		rc = cli_call_service(cli, svc, "Health", &req.base, &n2gg__v1__health_reply__descriptor,
+				      (void **)&reply);
+		if (rc < 0) {
+			if (!failed++) {
+				first_rc = rc;
+				first_failed = svc;
+				first_st = cli->st;
+			}
+			if (all)
+				json_array_append_new(all, json_pack("{s:s, s:s, s:s}", "service",
+								     cli_service_name(svc), "code",
+								     status_code_name((enum status_code)-rc),
+								     "error", cli->st.message));
+			else
+				printf("%sservice   %s\nerror     %s: %s\n", i ? "\n" : "",
+				       cli_service_name(svc), status_code_name((enum status_code)-rc),
+				       cli->st.message);
+			continue;
+		}
+		if (all) {
+			json_array_append_new(all, pbjson_message(&reply->base));
+		} else {
+			printf("%s", i ? "\n" : "");
+			cli_print_health(reply);
+		}
+	}
+	if (all)
+		cli_print_json(all, 0);
+	if (!failed)
+		return 0;
+	/* the report above names each; the exit status and the message are the first's */
+	cli->called = first_failed;
+	cli->st = first_st;
+	return first_rc;
 }

@@ -93,6 +93,11 @@ static const struct cli_option cli_opts_keys_generate[] = {
 	 "reader, officer, importer, publisher, admin, service or gateway (repeat for more)"},
 	{NULL, NULL, false, NULL},
 };
+static const struct cli_option cli_opts_health[] = {
+	{"source", "SERVICE",
+	 false, "only this one: registry, categoriser, scheduler or notifier (default: all four)"},
+	{NULL, NULL, false, NULL},
+};
 static const struct cli_option cli_opts_events_tail[] = {
 	{"from", "SEQ", false, "start at event SEQ (1: the whole log); default: only new events"},
 	{"topic", "PREFIX", false, "print only events whose topic starts with PREFIX"},
@@ -344,7 +349,9 @@ static const struct cli_command cli_commands[] = {
 	{"templates", "check", "DIR", NULL,
 	 "Checks a directory of letter templates as the notifier would load it.",
 	 cli_templates_check},
-	{NULL, "health", "", NULL, "Asks the registry how it is.", cli_health},
+	{NULL, "health", "", cli_opts_health,
+	 "How each service is: version, uptime, readiness, and how far it follows the others.",
+	 cli_health},
 	{"keys", "generate", "NAME", cli_opts_keys_generate,
 	 "Makes a CURVE certificate: DIR/NAME.key (public) and DIR/NAME.key_secret.",
 	 cli_keys_generate},

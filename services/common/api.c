@@ -28,6 +28,7 @@ struct api_pending {
 	size_t recorded_len;
 	char principal[CERT_NAME_MAX];
 	unsigned roles;
+	uint64_t received_ns;           /* uv_hrtime() at arrival, for on_served */
 	struct api_call call;
 };
 
@@ -79,6 +80,8 @@ static int api_health(struct api_call *call)
 	reply->version = (char *)s->version;
 	reply->head_seq = s->log->head;
 	reply->started_unix_ms = s->started_ms;
+	if (s->on_health)
+		s->on_health(s->service, reply, call->arena);
 	call->reply = &reply->base;
 	return 0;
 }
@@ -225,6 +228,7 @@ static int api_receive(struct api_server *s, struct api_pending *p)
 			break;
 	}
 	memset(p, 0, sizeof *p);
+	p->received_ns = uv_hrtime();
 	p->call.arena = &s->arena;
 	p->call.service = s->service;
 	p->call.server = s;
@@ -487,6 +491,9 @@ static void api_on_readable(struct zwatch *w)
 			}
 			api_send(s, p, reply, len);
 		}
+		if (s->on_served)
+			s->on_served(s->service, p->method ? p->method->name : NULL,
+				     (double)(uv_hrtime() - p->received_ns) / 1e9, p->call.status.code);
 		api_release(p);
 	}
 	if (writes && s->pub)

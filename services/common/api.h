@@ -85,6 +85,11 @@ struct api_server {
 	/* optional: after a batch's writes committed (true) or were rolled back (false), so a
 	 * service can apply in memory what its handlers prepared in the transaction */
 	void (*on_writes_done)(void *service, bool committed);
+	/* optional: adds what the service core knows (readiness, upstreams) to a Health reply */
+	void (*on_health)(void *service, N2gg__V1__HealthReply *reply, struct arena *a);
+	/* optional: after each request's reply went out, with the time from its arrival, for
+	 * the latency histograms on /metrics (method NULL: no method was found or allowed) */
+	void (*on_served)(void *service, const char *method, double seconds, int code);
 };
 
 struct curve;

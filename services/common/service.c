@@ -1,8 +1,10 @@
 /* service: the process skeleton shared by every service (see service.h). */
 #include "service.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <malloc.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/random.h>
 #include <signal.h>
@@ -10,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zmq.h>
 
 #include "date.h"
@@ -17,7 +20,7 @@
 #include "role.h"
 #include "sub.h"
 
-#define SERVICE_COMMON_OPTIONS 15
+#define SERVICE_COMMON_OPTIONS 17
 
 const char *service_setting(const struct service *svc, const char *name)
 {
@@ -86,6 +89,471 @@ char *service_read_file(const char *path, size_t *len, struct status *st)
 	return buf;
 }
 
+/* ---- health, readiness and metrics over HTTP ---- */
+
+#define SERVICE_REASON_LEN 400
+
+void service_follow(struct service *svc, const char *source, struct sub *s)
+{
+	if (svc->upstream_count < SERVICE_MAX_UPSTREAMS)
+		svc->upstreams[svc->upstream_count++] = (struct service_upstream){source, s};
+}
+
+static bool service_upstream_following(const struct service_upstream *u)
+{
+	return u->sub->loop != NULL;
+}
+
+static uint64_t service_upstream_lag(const struct service_upstream *u)
+{
+	const struct sub *s = u->sub;
+	return s->known_head > s->cursor ? s->known_head - s->cursor : 0;
+}
+
+/* Heard from recently: its heartbeats (every --heartbeat-ms, as ours) keep coming. */
+static long service_silence_limit_ms(const struct service *svc)
+{
+	return svc->ready_silence_ms > 0 ? svc->ready_silence_ms : 3 * svc->heartbeat_ms;
+}
+
+static bool service_upstream_connected(const struct service *svc, const struct service_upstream *u,
+				       long long now)
+{
+	const struct sub *s = u->sub;
+	return service_upstream_following(u) && s->last_heard_ms > 0 &&
+	       now - s->last_heard_ms <= service_silence_limit_ms(svc);
+}
+
+/* Why the service is not ready (none: it is): each reason one line in reasons[]. */
+static size_t service_not_ready(const struct service *svc, long long now,
+				char reasons[][SERVICE_REASON_LEN], size_t max)
+{
+	size_t n = 0;
+	if (!svc->store.env && n < max)
+		snprintf(reasons[n++], SERVICE_REASON_LEN, "the store is not open");
+	if (svc->stopping && n < max)
+		snprintf(reasons[n++], SERVICE_REASON_LEN, "stopping");
+	for (size_t i = 0; i < svc->upstream_count && n < max; i++) {
+		const struct service_upstream *u = &svc->upstreams[i];
+		const struct sub *s = u->sub;
+		uint64_t lag = service_upstream_lag(u);
+		if (!service_upstream_following(u))
+			snprintf(reasons[n++], SERVICE_REASON_LEN, "%s: not followed yet", u->source);
+		else if (s->halted)
+			snprintf(reasons[n++], SERVICE_REASON_LEN, "%s: stopped following: %s",
+				 u->source, s->halt_reason);
+		else if (!s->last_heard_ms)
+			snprintf(reasons[n++], SERVICE_REASON_LEN, "%s: not heard from yet", u->source);
+		else if (!service_upstream_connected(svc, u, now))
+			snprintf(reasons[n++], SERVICE_REASON_LEN,
+				 "%s: not heard from for %lld ms (more than %ld)", u->source,
+				 now - (long long)s->last_heard_ms, service_silence_limit_ms(svc));
+		else if (lag > (uint64_t)svc->ready_max_lag)
+			snprintf(reasons[n++], SERVICE_REASON_LEN,
+				 "%s: %llu events behind (more than --ready-max-lag %ld)", u->source,
+				 (unsigned long long)lag, svc->ready_max_lag);
+	}
+	return n;
+}
+
+static void service_json_string(struct http_response *res, const char *s)
+{
+	http_appendf(res, "\"");
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			http_appendf(res, "\\%c", *p);
+		else if (*p < 0x20)
+			http_appendf(res, "\\u%04x", *p);
+		else
+			http_appendf(res, "%c", *p);
+	}
+	http_appendf(res, "\"");
+}
+
+static void service_json_reasons(struct http_response *res, char reasons[][SERVICE_REASON_LEN],
+				 size_t n)
+{
+	http_appendf(res, "[");
+	for (size_t i = 0; i < n; i++) {
+		http_appendf(res, "%s", i ? "," : "");
+		service_json_string(res, reasons[i]);
+	}
+	http_appendf(res, "]");
+}
+
+static void service_http_readyz(struct service *svc, struct http_response *res)
+{
+	char reasons[SERVICE_MAX_UPSTREAMS + 2][SERVICE_REASON_LEN];
+	size_t n = service_not_ready(svc, date_now_ms(), reasons, SERVICE_MAX_UPSTREAMS + 2);
+	res->content_type = "application/json";
+	res->status = n ? 503 : 200;
+	http_appendf(res, "{\"service\":\"%s\",\"ready\":%s,\"not_ready\":", svc->desc->name,
+		     n ? "false" : "true");
+	service_json_reasons(res, reasons, n);
+	http_appendf(res, "}\n");
+}
+
+static void service_http_health(struct service *svc, struct http_response *res)
+{
+	long long now = date_now_ms();
+	char reasons[SERVICE_MAX_UPSTREAMS + 2][SERVICE_REASON_LEN];
+	size_t n = service_not_ready(svc, now, reasons, SERVICE_MAX_UPSTREAMS + 2);
+	res->content_type = "application/json";
+	res->status = svc->stopping ? 503 : 200;
+	http_appendf(res,
+		     "{\"service\":\"%s\",\"status\":\"%s\",\"version\":\"%s\",\"head_seq\":%llu,"
+		     "\"started_unix_ms\":%lld,\"ready\":%s,\"not_ready\":",
+		     svc->desc->name, svc->stopping ? "stopping" : "ok", N2GG_VERSION,
+		     (unsigned long long)svc->log.head, svc->started_ms, n ? "false" : "true");
+	service_json_reasons(res, reasons, n);
+	http_appendf(res, ",\"upstreams\":[");
+	for (size_t i = 0; i < svc->upstream_count; i++) {
+		const struct service_upstream *u = &svc->upstreams[i];
+		const struct sub *s = u->sub;
+		bool following = service_upstream_following(u);
+		http_appendf(res, "%s{\"source\":", i ? "," : "");
+		service_json_string(res, u->source);
+		http_appendf(res, ",\"following\":%s", following ? "true" : "false");
+		if (following) {
+			http_appendf(res,
+				     ",\"cursor\":%llu,\"known_head\":%llu,\"lag\":%llu,"
+				     "\"connected\":%s,\"last_heard_unix_ms\":%lld",
+				     (unsigned long long)s->cursor, (unsigned long long)s->known_head,
+				     (unsigned long long)service_upstream_lag(u),
+				     service_upstream_connected(svc, u, now) ? "true" : "false",
+				     (long long)s->last_heard_ms);
+			if (s->last_heard_ms)
+				http_appendf(res, ",\"last_heard_ms_ago\":%lld",
+					     now - (long long)s->last_heard_ms);
+			if (s->halted) {
+				http_appendf(res, ",\"halted\":");
+				service_json_string(res, s->halt_reason);
+			}
+		}
+		http_appendf(res, "}");
+	}
+	http_appendf(res, "]}\n");
+}
+
+/* The Health method's reply gets the same readiness and upstreams (api.c calls this). */
+static void service_on_health(void *service, N2gg__V1__HealthReply *reply, struct arena *a)
+{
+	struct service *svc = service;
+	long long now = date_now_ms();
+	char reasons[SERVICE_MAX_UPSTREAMS + 2][SERVICE_REASON_LEN];
+	size_t n = service_not_ready(svc, now, reasons, SERVICE_MAX_UPSTREAMS + 2);
+	reply->ready = n == 0;
+	reply->n_not_ready = n;
+	reply->not_ready = n ? arena_alloc(a, n * sizeof *reply->not_ready) : NULL;
+	for (size_t i = 0; i < n; i++)
+		reply->not_ready[i] = arena_strdup(a, reasons[i]);
+	reply->n_upstreams = svc->upstream_count;
+	reply->upstreams = svc->upstream_count
+				   ? arena_alloc(a, svc->upstream_count * sizeof *reply->upstreams)
+				   : NULL;
+	for (size_t i = 0; i < svc->upstream_count; i++) {
+		const struct service_upstream *u = &svc->upstreams[i];
+		const struct sub *s = u->sub;
+		N2gg__V1__UpstreamStatus *up = arena_message(a, &n2gg__v1__upstream_status__descriptor);
+		up->source = (char *)u->source;
+		up->following = service_upstream_following(u);
+		if (up->following) {
+			up->cursor = s->cursor;
+			up->known_head = s->known_head;
+			up->last_heard_unix_ms = s->last_heard_ms;
+			up->connected = service_upstream_connected(svc, u, now);
+			if (s->halted)
+				up->halted = arena_strdup(a, s->halt_reason);
+		}
+		reply->upstreams[i] = up;
+	}
+}
+
+/* Request latency: bucket bounds in seconds, as Prometheus's defaults but finer below 5 ms,
+ * where most requests of a batched, in-memory-mapped store land. */
+static const double service_latency_bounds[SERVICE_LATENCY_BUCKETS] = {
+	0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
+	0.025,  0.05,    0.1,    0.25,  0.5,    1,     5,
+};
+static const char *const service_builtin_methods[] = {"ReadEvents", "Health"};
+#define SERVICE_BUILTIN_METHODS 2
+
+static const char *service_method_name(const struct service *svc, size_t i)
+{
+	return i < SERVICE_BUILTIN_METHODS ? service_builtin_methods[i]
+					   : svc->desc->methods[i - SERVICE_BUILTIN_METHODS].name;
+}
+
+static void service_on_served(void *service, const char *method, double seconds, int code)
+{
+	(void)code;
+	struct service *svc = service;
+	size_t count = SERVICE_BUILTIN_METHODS + svc->desc->method_count;
+	if (!method || !svc->latency)
+		return;   /* an unknown method is not measured: its name is the caller's */
+	for (size_t i = 0; i < count; i++) {
+		const char *name = service_method_name(svc, i);
+		if (name != method && strcmp(name, method) != 0)
+			continue;
+		struct service_latency *h = &svc->latency[i];
+		size_t b = 0;
+		while (b < SERVICE_LATENCY_BUCKETS && seconds > service_latency_bounds[b])
+			b++;
+		h->buckets[b]++;
+		h->count++;
+		h->sum_seconds += seconds;
+		return;
+	}
+}
+
+void service_metric_family(struct http_response *res, const char *name, const char *type,
+			   const char *help)
+{
+	http_appendf(res, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+void service_metric_u64(struct http_response *res, const char *name, const char *type,
+			const char *help, unsigned long long value)
+{
+	service_metric_family(res, name, type, help);
+	http_appendf(res, "%s %llu\n", name, value);
+}
+
+void service_metric_f64(struct http_response *res, const char *name, const char *type,
+			const char *help, double value)
+{
+	service_metric_family(res, name, type, help);
+	http_appendf(res, "%s %.17g\n", name, value);
+}
+
+/* One sample labelled with the service's name. */
+static void service_metric(struct http_response *res, const struct service *svc,
+			   const char *name, const char *type, const char *help,
+			   unsigned long long value)
+{
+	service_metric_family(res, name, type, help);
+	http_appendf(res, "%s{service=\"%s\"} %llu\n", name, svc->desc->name, value);
+}
+
+static void service_metrics_process(struct service *svc, struct http_response *res)
+{
+	const char *n = svc->desc->name;
+	long page = sysconf(_SC_PAGESIZE);
+	unsigned long long size = 0, resident = 0, fds = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+	if (f) {
+		if (fscanf(f, "%llu %llu", &size, &resident) != 2)
+			resident = 0;
+		fclose(f);
+	}
+	DIR *d = opendir("/proc/self/fd");
+	if (d) {
+		for (struct dirent *e; (e = readdir(d));)
+			fds += e->d_name[0] != '.';
+		closedir(d);
+		fds--;   /* the directory's own descriptor */
+	}
+	struct rlimit lim;
+	service_metric(res, svc, "n2gg_process_resident_memory_bytes", "gauge",
+		       "Resident memory of the process.", resident * (unsigned long long)page);
+	service_metric(res, svc, "n2gg_process_virtual_memory_bytes", "gauge",
+		       "Virtual memory of the process.", size * (unsigned long long)page);
+	service_metric(res, svc, "n2gg_process_open_fds", "gauge",
+		       "Open file descriptors (ZeroMQ, LMDB, HTTP connections, files).", fds);
+	if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY)
+		service_metric(res, svc, "n2gg_process_max_fds", "gauge",
+			       "The most file descriptors the process may open.",
+			       (unsigned long long)lim.rlim_cur);
+	service_metric_family(res, "n2gg_process_start_time_seconds", "gauge",
+			      "When the process started, in seconds since the Unix epoch.");
+	http_appendf(res, "n2gg_process_start_time_seconds{service=\"%s\"} %.3f\n", n,
+		     (double)svc->started_ms / 1000.0);
+	service_metric_family(res, "n2gg_build_info", "gauge", "The running version (always 1).");
+	http_appendf(res, "n2gg_build_info{service=\"%s\",version=\"%s\"} 1\n", n, N2GG_VERSION);
+}
+
+static void service_metrics_store(struct service *svc, struct http_response *res)
+{
+	MDB_envinfo info = {0};
+	MDB_stat env = {0};
+	if (svc->store.env) {
+		mdb_env_info(svc->store.env, &info);
+		mdb_env_stat(svc->store.env, &env);
+	}
+	service_metric(res, svc, "n2gg_store_map_bytes", "gauge",
+		       "The LMDB map size: the most the store may hold before it grows.",
+		       (unsigned long long)(info.me_mapsize ? info.me_mapsize : svc->store.map_size));
+	service_metric(res, svc, "n2gg_store_used_bytes", "gauge",
+		       "Pages of the LMDB map in use (up to the last page written).",
+		       (unsigned long long)(info.me_last_pgno + 1) * env.ms_psize);
+	service_metric(res, svc, "n2gg_store_map_grows_total", "counter",
+		       "Times the LMDB map was full and grew.",
+		       (unsigned long long)svc->store.grow_count);
+	service_metric(res, svc, "n2gg_store_readers", "gauge",
+		       "LMDB reader slots in use.", (unsigned long long)info.me_numreaders);
+}
+
+/* A family of one sample per upstream. */
+#define SERVICE_UPSTREAM_METRIC(res, svc, family, type, help, expr)                            \
+	do {                                                                                   \
+		service_metric_family(res, family, type, help);                                \
+		for (size_t i_ = 0; i_ < (svc)->upstream_count; i_++) {                        \
+			const struct service_upstream *u = &(svc)->upstreams[i_];              \
+			const struct sub *s = u->sub;                                          \
+			(void)s;                                                               \
+			http_appendf(res, "%s{service=\"%s\",upstream=\"%s\"} %llu\n", family, \
+				     (svc)->desc->name, u->source, (unsigned long long)(expr));  \
+		}                                                                              \
+	} while (0)
+
+static void service_metrics_upstreams(struct service *svc, struct http_response *res)
+{
+	long long now = date_now_ms();
+	char reasons[SERVICE_MAX_UPSTREAMS + 2][SERVICE_REASON_LEN];
+	service_metric(res, svc, "n2gg_ready", "gauge",
+		       "1 when /readyz answers 200: store open, upstreams heard from and caught up.",
+		       service_not_ready(svc, now, reasons, SERVICE_MAX_UPSTREAMS + 2) == 0);
+	if (!svc->upstream_count)
+		return;
+	SERVICE_UPSTREAM_METRIC(res, svc, "n2gg_upstream_following", "gauge",
+				"1 once the upstream's events are followed.",
+				service_upstream_following(u));
+	SERVICE_UPSTREAM_METRIC(res, svc, "n2gg_upstream_cursor", "gauge",
+				"The upstream's last event applied here.", s->cursor);
+	SERVICE_UPSTREAM_METRIC(res, svc, "n2gg_upstream_known_head", "gauge",
+				"The upstream's highest event number heard of.", s->known_head);
+	SERVICE_UPSTREAM_METRIC(res, svc, "n2gg_upstream_lag_events", "gauge",
+				"Events of the upstream heard of but not applied yet.",
+				service_upstream_lag(u));
+	SERVICE_UPSTREAM_METRIC(res, svc, "n2gg_upstream_connected", "gauge",
+				"1 while the upstream was heard from within a few heartbeats.",
+				service_upstream_connected(svc, u, now));
+	SERVICE_UPSTREAM_METRIC(res, svc, "n2gg_upstream_halted", "gauge",
+				"1 when following stopped: the upstream's log is not the one followed.",
+				s->halted);
+	service_metric_family(res, "n2gg_upstream_last_heard_timestamp_seconds", "gauge",
+			      "When the upstream was last heard from (0: never), seconds since the "
+			      "Unix epoch.");
+	for (size_t i = 0; i < svc->upstream_count; i++)
+		http_appendf(res,
+			     "n2gg_upstream_last_heard_timestamp_seconds{service=\"%s\",upstream=\"%s\"} "
+			     "%.3f\n",
+			     svc->desc->name, svc->upstreams[i].source,
+			     (double)svc->upstreams[i].sub->last_heard_ms / 1000.0);
+	SERVICE_UPSTREAM_METRIC(res, svc, "n2gg_upstream_events_applied_total", "counter",
+				"Upstream events applied.", s->stats.applied);
+	SERVICE_UPSTREAM_METRIC(res, svc, "n2gg_upstream_live_events_total", "counter",
+				"Upstream events received live (published).", s->stats.live);
+	SERVICE_UPSTREAM_METRIC(res, svc, "n2gg_upstream_duplicates_total", "counter",
+				"Live events dropped as already applied.", s->stats.duplicates);
+	SERVICE_UPSTREAM_METRIC(res, svc, "n2gg_upstream_gaps_total", "counter",
+				"Gaps in the live events, filled from ReadEvents.", s->stats.gaps);
+	SERVICE_UPSTREAM_METRIC(res, svc, "n2gg_upstream_fetches_total", "counter",
+				"ReadEvents calls made to the upstream.", s->stats.fetches);
+	SERVICE_UPSTREAM_METRIC(res, svc, "n2gg_upstream_heartbeats_total", "counter",
+				"Heartbeats received from the upstream.", s->stats.heartbeats);
+	SERVICE_UPSTREAM_METRIC(res, svc, "n2gg_upstream_malformed_total", "counter",
+				"Live messages from the upstream that did not unpack.",
+				s->stats.malformed);
+}
+
+static void service_metrics_latency(struct service *svc, struct http_response *res)
+{
+	const char *name = "n2gg_request_duration_seconds";
+	service_metric_family(res, name, "histogram",
+			      "Time from a request's arrival to its reply, by method.");
+	if (!svc->latency)
+		return;
+	for (size_t i = 0; i < SERVICE_BUILTIN_METHODS + svc->desc->method_count; i++) {
+		const struct service_latency *h = &svc->latency[i];
+		const char *method = service_method_name(svc, i);
+		if (!h->count)
+			continue;   /* methods never called: no series, so /metrics stays short */
+		unsigned long long cumulative = 0;
+		for (size_t b = 0; b < SERVICE_LATENCY_BUCKETS; b++) {
+			cumulative += h->buckets[b];
+			http_appendf(res, "%s_bucket{service=\"%s\",method=\"%s\",le=\"%g\"} %llu\n",
+				     name, svc->desc->name, method, service_latency_bounds[b],
+				     cumulative);
+		}
+		http_appendf(res, "%s_bucket{service=\"%s\",method=\"%s\",le=\"+Inf\"} %llu\n", name,
+			     svc->desc->name, method, (unsigned long long)h->count);
+		http_appendf(res, "%s_sum{service=\"%s\",method=\"%s\"} %.9f\n", name,
+			     svc->desc->name, method, h->sum_seconds);
+		http_appendf(res, "%s_count{service=\"%s\",method=\"%s\"} %llu\n", name,
+			     svc->desc->name, method, (unsigned long long)h->count);
+	}
+}
+
+static void service_http_metrics(struct service *svc, struct http_response *res)
+{
+	const struct api_stats *a = &svc->api.stats;
+	const struct zap_stats *z = &svc->zap.stats;
+	const struct http_server *h = &svc->http;
+	res->content_type = "text/plain; version=0.0.4";
+	service_metric(res, svc, "n2gg_requests_total", "counter", "API requests received.",
+		       a->requests);
+	service_metric(res, svc, "n2gg_request_errors_total", "counter",
+		       "API requests answered with a status other than OK.", a->errors);
+	service_metric(res, svc, "n2gg_requests_malformed_total", "counter",
+		       "API requests that were not a valid request message.", a->malformed);
+	service_metric(res, svc, "n2gg_requests_replayed_total", "counter",
+		       "Retried writing requests answered with their first reply.", a->replayed);
+	service_metric(res, svc, "n2gg_batches_total", "counter",
+		       "Batches of requests served together.", a->batches);
+	service_metric(res, svc, "n2gg_commits_total", "counter",
+		       "Write transactions of request batches committed.", a->commits);
+	service_metric(res, svc, "n2gg_events_head_seq", "gauge",
+		       "The number of the last event in this service's log.", svc->log.head);
+	service_metric(res, svc, "n2gg_events_published_total", "counter",
+		       "Events published on the event socket.", svc->pub.published);
+	service_metrics_store(svc, res);
+	service_metric(res, svc, "n2gg_requests_denied_total", "counter",
+		       "Requests refused: the principal lacks the method's role.", a->denied);
+	service_metric(res, svc, "n2gg_requests_unauthenticated_total", "counter",
+		       "Requests refused: the key is no longer authorised.", a->unauthenticated);
+	service_metric(res, svc, "n2gg_handshakes_admitted_total", "counter",
+		       "CURVE handshakes admitted.", z->admitted);
+	service_metric_family(res, "n2gg_handshakes_refused_total", "counter",
+			      "CURVE handshakes refused, by reason.");
+	const struct {
+		const char *reason;
+		uint64_t count;
+	} refused[] = {{"unknown_key", z->refused_unknown_key},
+		       {"role", z->refused_role},
+		       {"mechanism", z->refused_mechanism},
+		       {"protocol", z->refused_protocol}};
+	for (size_t i = 0; i < sizeof refused / sizeof *refused; i++)
+		http_appendf(res, "n2gg_handshakes_refused_total{service=\"%s\",reason=\"%s\"} %llu\n",
+			     svc->desc->name, refused[i].reason, (unsigned long long)refused[i].count);
+	service_metric(res, svc, "n2gg_authorized_keys", "gauge",
+		       "Principals in the authorised keys.", svc->keyring.count);
+	service_metric(res, svc, "n2gg_authorized_keys_reloads_total", "counter",
+		       "Times the authorised keys were read.", svc->keyring_reloads);
+	service_metric(res, svc, "n2gg_curve_enabled", "gauge",
+		       "1 when every socket uses CURVE (0: --insecure-plaintext).",
+		       !svc->curve.plaintext);
+	service_metric(res, svc, "n2gg_http_open_connections", "gauge",
+		       "Connections open on this HTTP port.", h->open_connections);
+	service_metric(res, svc, "n2gg_http_connections_total", "counter",
+		       "Connections accepted on this HTTP port.", h->connections);
+	service_metric(res, svc, "n2gg_http_timeouts_total", "counter",
+		       "HTTP connections closed at their deadline.", h->timeouts);
+	service_metric(res, svc, "n2gg_http_rejected_total", "counter",
+		       "HTTP connections closed to stay within the connection cap.", h->rejected);
+	service_metric(res, svc, "n2gg_http_bad_requests_total", "counter",
+		       "HTTP requests answered 400, 413, 414 or 431.", h->bad_requests);
+	service_metric(res, svc, "n2gg_zmq_disconnects_total", "counter",
+		       "ZeroMQ connections closed by peers.", z->disconnects);
+	service_metric(res, svc, "n2gg_memory_trims_total", "counter",
+		       "Times freed memory was handed back to the system.", svc->memory_trims);
+	service_metrics_process(svc, res);
+	service_metrics_upstreams(svc, res);
+	service_metrics_latency(svc, res);
+	if (svc->desc->on_metrics)
+		svc->desc->on_metrics(svc, res);
+}
+
 static void service_http(void *ctx, const char *method, const char *path,
 			 struct http_response *res)
 {
@@ -93,69 +561,18 @@ static void service_http(void *ctx, const char *method, const char *path,
 	if (strcmp(method, "GET") != 0) {
 		res->status = 405;
 		http_appendf(res, "only GET\n");
+	} else if (strcmp(path, "/healthz") == 0) {
+		/* alive: answering at all is the whole answer */
+		http_appendf(res, "ok\n");
+	} else if (strcmp(path, "/readyz") == 0) {
+		service_http_readyz(svc, res);
 	} else if (strcmp(path, "/health") == 0) {
-		res->content_type = "application/json";
-		res->status = svc->stopping ? 503 : 200;
-		http_appendf(res, "{\"service\":\"%s\",\"status\":\"%s\",\"head_seq\":%llu}\n",
-			     svc->desc->name, svc->stopping ? "stopping" : "ok",
-			     (unsigned long long)svc->log.head);
+		service_http_health(svc, res);
 	} else if (strcmp(path, "/metrics") == 0) {
-		const struct api_stats *a = &svc->api.stats;
-		const char *n = svc->desc->name;
-		res->content_type = "text/plain; version=0.0.4";
-		http_appendf(res,
-			     "n2gg_requests_total{service=\"%s\"} %llu\n"
-			     "n2gg_request_errors_total{service=\"%s\"} %llu\n"
-			     "n2gg_requests_malformed_total{service=\"%s\"} %llu\n"
-			     "n2gg_requests_replayed_total{service=\"%s\"} %llu\n"
-			     "n2gg_batches_total{service=\"%s\"} %llu\n"
-			     "n2gg_commits_total{service=\"%s\"} %llu\n"
-			     "n2gg_events_head_seq{service=\"%s\"} %llu\n"
-			     "n2gg_events_published_total{service=\"%s\"} %llu\n"
-			     "n2gg_store_map_bytes{service=\"%s\"} %zu\n",
-			     n, (unsigned long long)a->requests, n, (unsigned long long)a->errors, n,
-			     (unsigned long long)a->malformed, n, (unsigned long long)a->replayed, n,
-			     (unsigned long long)a->batches, n, (unsigned long long)a->commits, n,
-			     (unsigned long long)svc->log.head, n,
-			     (unsigned long long)svc->pub.published, n, svc->store.map_size);
-		const struct zap_stats *z = &svc->zap.stats;
-		http_appendf(res,
-			     "n2gg_requests_denied_total{service=\"%s\"} %llu\n"
-			     "n2gg_requests_unauthenticated_total{service=\"%s\"} %llu\n"
-			     "n2gg_handshakes_admitted_total{service=\"%s\"} %llu\n"
-			     "n2gg_handshakes_refused_total{service=\"%s\",reason=\"unknown_key\"} %llu\n"
-			     "n2gg_handshakes_refused_total{service=\"%s\",reason=\"role\"} %llu\n"
-			     "n2gg_handshakes_refused_total{service=\"%s\",reason=\"mechanism\"} %llu\n"
-			     "n2gg_handshakes_refused_total{service=\"%s\",reason=\"protocol\"} %llu\n"
-			     "n2gg_authorized_keys{service=\"%s\"} %zu\n"
-			     "n2gg_authorized_keys_reloads_total{service=\"%s\"} %llu\n"
-			     "n2gg_curve_enabled{service=\"%s\"} %d\n",
-			     n, (unsigned long long)a->denied, n, (unsigned long long)a->unauthenticated,
-			     n, (unsigned long long)z->admitted, n,
-			     (unsigned long long)z->refused_unknown_key, n,
-			     (unsigned long long)z->refused_role, n,
-			     (unsigned long long)z->refused_mechanism, n,
-			     (unsigned long long)z->refused_protocol, n, svc->keyring.count, n,
-			     (unsigned long long)svc->keyring_reloads, n, !svc->curve.plaintext);
-		const struct http_server *h = &svc->http;
-		http_appendf(res,
-			     "n2gg_http_open_connections{service=\"%s\"} %u\n"
-			     "n2gg_http_connections_total{service=\"%s\"} %llu\n"
-			     "n2gg_http_timeouts_total{service=\"%s\"} %llu\n"
-			     "n2gg_http_rejected_total{service=\"%s\"} %llu\n"
-			     "n2gg_http_bad_requests_total{service=\"%s\"} %llu\n"
-			     "n2gg_zmq_disconnects_total{service=\"%s\"} %llu\n"
-			     "n2gg_memory_trims_total{service=\"%s\"} %llu\n",
-			     n, h->open_connections, n, (unsigned long long)h->connections, n,
-			     (unsigned long long)h->timeouts, n, (unsigned long long)h->rejected, n,
-			     (unsigned long long)h->bad_requests, n,
-			     (unsigned long long)svc->zap.stats.disconnects, n,
-			     (unsigned long long)svc->memory_trims);
-		if (svc->desc->on_metrics)
-			svc->desc->on_metrics(svc, res);
+		service_http_metrics(svc, res);
 	} else {
 		res->status = 404;
-		http_appendf(res, "not found: try /health or /metrics\n");
+		http_appendf(res, "not found: try /healthz, /readyz, /health or /metrics\n");
 	}
 }
 
@@ -501,8 +918,14 @@ static int service_open(struct service *svc, struct status *st)
 	uv_loop_init(&svc->loop);
 	if ((rc = config_get_long(&svc->cfg, "map-size-mb", 1, 1 << 20, &map_mb, st)) < 0 ||
 	    (rc = config_get_long(&svc->cfg, "max-message-mb", 1, 4096, &max_msg_mb, st)) < 0 ||
-	    (rc = config_get_long(&svc->cfg, "heartbeat-ms", 10, 600000, &heartbeat_ms, st)) < 0)
+	    (rc = config_get_long(&svc->cfg, "heartbeat-ms", 10, 600000, &heartbeat_ms, st)) < 0 ||
+	    (rc = config_get_long(&svc->cfg, "ready-max-lag", 0, 1L << 40, &svc->ready_max_lag,
+				  st)) < 0 ||
+	    (rc = config_get_long(&svc->cfg, "ready-max-silence-ms", 0, 86400000,
+				  &svc->ready_silence_ms, st)) < 0)
 		return rc;
+	svc->heartbeat_ms = heartbeat_ms;
+	svc->started_ms = date_now_ms();
 	int level = log_level_parse(config_get(&svc->cfg, "log-level"));
 	if (level < 0)
 		return status_fail(st, STATUS_INVALID_ARGUMENT,
@@ -556,6 +979,9 @@ static int service_open(struct service *svc, struct status *st)
 	svc->api.service = svc;
 	svc->api.service_name = d->name;
 	svc->api.version = N2GG_VERSION;
+	svc->api.on_health = service_on_health;
+	svc->api.on_served = service_on_served;
+	svc->latency = calloc(SERVICE_BUILTIN_METHODS + d->method_count, sizeof *svc->latency);
 	if ((rc = pub_open(&svc->pub, svc->zctx, config_get(&svc->cfg, "events"), d->name,
 			   &svc->curve, st)) < 0)
 		return rc;
@@ -602,13 +1028,17 @@ static int service_backup(struct service *svc, const char *dir, struct status *s
 	if (rc)
 		return status_fail(st, STATUS_FAILED_PRECONDITION, "cannot open the store in %s: %s",
 				   data_dir, mdb_strerror(rc));
-	mode_t old = umask(077);
+	mode_t old = umask(077);   /* what the backup writes is its owner's only */
 	rc = mdb_env_copy2(env, dir, MDB_CP_COMPACT);
-	umask(old);
 	mdb_env_close(env);
 	if (rc)
-		return status_fail(st, STATUS_INTERNAL, "backup of %s into %s failed: %s", data_dir,
-				   dir, mdb_strerror(rc));
+		rc = status_fail(st, STATUS_INTERNAL, "backup of %s into %s failed: %s", data_dir,
+				 dir, mdb_strerror(rc));
+	else if (svc->desc->on_backup)
+		rc = svc->desc->on_backup(svc, dir, st);
+	umask(old);
+	if (rc < 0)
+		return rc;
 	log_info("backup made", "store=%s backup=%s", log_str(data_dir), log_str(dir));
 	return 0;
 }
@@ -651,6 +1081,12 @@ int service_main(const struct service_desc *d, void *impl, int argc, char **argv
 		 "how long a writing request's id is remembered (a retry gets the first reply)", NULL},
 		{"insecure-plaintext", "no",
 		 "yes: no CURVE, no authentication (for debugging on loopback only)", NULL},
+		{"ready-max-lag", "1000",
+		 "/readyz answers 503 while an upstream is more than this many events ahead", NULL},
+		{"ready-max-silence-ms", "0",
+		 "/readyz answers 503 when an upstream was not heard from for this long (0: three "
+		 "heartbeat intervals)",
+		 NULL},
 	};
 	size_t count = SERVICE_COMMON_OPTIONS + d->extra_count;
 	struct config_option *opts = calloc(count, sizeof *opts);
@@ -709,5 +1145,6 @@ int service_main(const struct service_desc *d, void *impl, int argc, char **argv
 out:
 	config_free(&svc.cfg);
 	free(opts);
+	free(svc.latency);
 	return exit_code;
 }

@@ -19,6 +19,24 @@
 #include "zap.h"
 
 struct service;
+struct sub;
+
+/* The most event sources one service follows (the notifier: three). */
+#define SERVICE_MAX_UPSTREAMS 8
+#define SERVICE_LATENCY_BUCKETS 14
+
+/* A source this service follows, as /health, /readyz and /metrics report it. */
+struct service_upstream {
+	const char *source;
+	struct sub *sub;              /* not followed yet while sub->loop is NULL */
+};
+
+/* One method's request latency histogram (counts per bucket, not cumulative). */
+struct service_latency {
+	uint64_t buckets[SERVICE_LATENCY_BUCKETS + 1];   /* the last: above every bound */
+	uint64_t count;
+	double sum_seconds;
+};
 
 /* What `--resync SOURCE` rebuilds: the read-model databases built from SOURCE are emptied
  * and every source they are built from is read again from its first event. */
@@ -50,6 +68,8 @@ struct service_desc {
 	const struct service_resync *resync;
 	size_t resync_count;
 	int (*migrate_store)(struct service *svc, MDB_txn *txn, unsigned from, struct status *st);
+	/* optional: after --backup copied the store into `dir`, what else the service keeps */
+	int (*on_backup)(struct service *svc, const char *dir, struct status *st);
 	int (*on_start)(struct service *svc, struct status *st);
 	void (*on_stop)(struct service *svc);
 	void (*on_metrics)(struct service *svc, struct http_response *res);
@@ -75,6 +95,14 @@ struct service {
 	uv_signal_t sigterm, sigint, sighup;
 	int stopping;
 	void *impl;                   /* the service's own state */
+	long long started_ms;
+	long heartbeat_ms;            /* --heartbeat-ms */
+	long ready_max_lag;           /* --ready-max-lag: events an upstream may be ahead */
+	long ready_silence_ms;        /* --ready-max-silence-ms (0: three heartbeats) */
+	struct service_upstream upstreams[SERVICE_MAX_UPSTREAMS];
+	size_t upstream_count;
+	/* per method: ReadEvents, Health, then desc->methods (filled by the API's on_served) */
+	struct service_latency *latency;
 };
 
 /* Parses settings, opens everything, runs the loop until a stop signal, closes everything.
@@ -88,6 +116,21 @@ const char *service_setting(const struct service *svc, const char *name);
  * after the map grew) attempt leaves none. For work that does not come through the API:
  * timers, signals, start-up, applying another service's events. */
 int service_write(struct service *svc, store_write_fn fn, void *ctx, struct status *st);
+
+/* Registers a follower of `source`'s events (registered once, before or after sub_start:
+ * until it is started it counts as not followed yet), so that /health, /readyz, /metrics
+ * and the Health method report its cursor, lag and when it was last heard from. */
+void service_follow(struct service *svc, const char *source, struct sub *s);
+
+/* Metric lines for on_metrics hooks: a family's HELP and TYPE ("counter", "gauge"), and a
+ * family of one unlabelled sample. Every family is written once, HELP and TYPE first, as
+ * the Prometheus text format requires. */
+void service_metric_family(struct http_response *res, const char *name, const char *type,
+			   const char *help);
+void service_metric_u64(struct http_response *res, const char *name, const char *type,
+			const char *help, unsigned long long value);
+void service_metric_f64(struct http_response *res, const char *name, const char *type,
+			const char *help, double value);
 
 /* A whole (policy, calendar) file, malloc'd and NUL-terminated; NULL with `st` set. */
 char *service_read_file(const char *path, size_t *len, struct status *st);

@@ -79,6 +79,9 @@ struct sub {
 	bool halted;                   /* the source's log is not the one followed: see above */
 	char halt_reason[320];
 	void (*on_progress)(struct sub *s);   /* optional: after every applied batch */
+	/* date_now_ms() when the source last answered ReadEvents or sent an event or a
+	 * heartbeat (0: never): a follower is connected while this is recent (/readyz) */
+	int64_t last_heard_ms;
 };
 
 /* With `store`, the cursor is kept in `cursor_db` under the source's name (and

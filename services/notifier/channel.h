@@ -89,6 +89,17 @@ int channel_send(const struct channel_config *cfg, const struct channel_item *it
 int channel_maildir_send(const struct channel_config *cfg, const struct channel_item *item,
 			 struct delivery_result *res, struct status *st);
 
+/* Whether a file name is one of channel_maildir_send's temporary files,
+ * ".<key>.eml.<pid>.<n>.tmp"; *pid is the writer's process id. */
+bool channel_maildir_is_temp(const char *name, long *pid);
+
+/* Removes the temporary files a sender stopped mid-write (a crash, a kill) left in `dir`:
+ * only names channel_maildir_is_temp() accepts, last changed before `before_ms` (the
+ * process's start), and not being written by another live process. Letters are never
+ * touched. Sets *removed; <0 with st set when the directory cannot be read. */
+int channel_maildir_clean(const char *dir, long long before_ms, size_t *removed,
+			  struct status *st);
+
 /* MAIL FROM cfg->mail_from, RCPT TO item->recipient, DATA item->data. The server's last
  * reply (code and text) is kept; 4xx transient, 5xx permanent, connection refused and
  * timeouts transient. */

@@ -2,11 +2,14 @@
  * twice (see channel.h). */
 #include "channel.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -138,4 +141,70 @@ int channel_maildir_send(const struct channel_config *cfg, const struct channel_
 	snprintf(reply, sizeof reply, "written %.400s", path);
 	delivery_result_set(res, DELIVERY_PROTO_FILE, DELIVERY_NET_DONE, 0, reply);
 	return channel_result_status(res, "maildir", st);
+}
+
+/* ---- stale temporary files ---- */
+
+/* Digits only, at least one; the number they make in *out. */
+static const char *channel_maildir_digits(const char *p, long *out)
+{
+	const char *start = p;
+	long v = 0;
+	while (*p >= '0' && *p <= '9' && p - start < 10)
+		v = v * 10 + (*p++ - '0');
+	if (p == start || (*p >= '0' && *p <= '9'))
+		return NULL;
+	*out = v;
+	return p;
+}
+
+bool channel_maildir_is_temp(const char *name, long *pid)
+{
+	/* ".<key>.eml.<pid>.<n>.tmp", the key lower-case hex of 1 to 128 characters */
+	if (name[0] != '.')
+		return false;
+	const char *p = name + 1;
+	size_t klen = 0;
+	while ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'))
+		p++, klen++;
+	if (klen == 0 || klen > 128 || strncmp(p, ".eml.", 5) != 0)
+		return false;
+	long seq;
+	if (!(p = channel_maildir_digits(p + 5, pid)) || *p++ != '.' ||
+	    !(p = channel_maildir_digits(p, &seq)))
+		return false;
+	return strcmp(p, ".tmp") == 0;
+}
+
+int channel_maildir_clean(const char *dir, long long before_ms, size_t *removed,
+			  struct status *st)
+{
+	*removed = 0;
+	DIR *d = opendir(dir);
+	if (!d) {
+		if (errno == ENOENT)
+			return 0;   /* nothing written yet, nothing left over */
+		return status_fail(st, STATUS_FAILED_PRECONDITION, "cannot read %s: %s", dir,
+				   strerror(errno));
+	}
+	long self = (long)getpid();
+	for (struct dirent *e; (e = readdir(d));) {
+		long pid;
+		if (!channel_maildir_is_temp(e->d_name, &pid))
+			continue;
+		struct stat sb;
+		if (fstatat(dirfd(d), e->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(sb.st_mode))
+			continue;
+		long long mtime_ms = (long long)sb.st_mtim.tv_sec * 1000 + sb.st_mtim.tv_nsec / 1000000;
+		if (mtime_ms >= before_ms)
+			continue;
+		/* another notifier sharing the directory may be writing it now; a file of this
+		 * process's own id is a previous run's (a container's notifier is often pid 1) */
+		if (pid != self && pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM))
+			continue;
+		if (unlinkat(dirfd(d), e->d_name, 0) == 0)
+			(*removed)++;
+	}
+	closedir(d);
+	return 0;
 }

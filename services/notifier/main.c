@@ -1,6 +1,7 @@
 /* n2gg-notifier: tells headteachers and chairs of governors what changed — category
  * letters, allocation letters, visit schedules and MI sheets — through a mail directory,
  * SMTP and a webhook, exactly once. */
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "date.h"
 #include "log.h"
@@ -384,6 +386,8 @@ static int notifier_subscribe(struct notifier *n, struct sub *s, const char *sou
 	int rc = sub_start(s, &svc->loop, svc->zctx, &opt, &svc->store, n->db[NTF_DB_CURSORS], 0,
 			   apply, n, st);
 	s->on_progress = notifier_on_progress;
+	if (rc < 0)
+		s->loop = NULL;   /* not followed: /readyz says so, and on_stop leaves it be */
 	return rc;
 }
 
@@ -412,6 +416,25 @@ static void notifier_on_gate(uv_timer_t *t)
 			  log_str(st.message));
 }
 
+/* A sender stopped between creating a letter's temporary file and linking it into place
+ * (a crash, kill -9) leaves the file behind: never a delivered letter (the delivery was
+ * not recorded as done, so it is sent again under a new temporary name), only litter that
+ * would pile up over restarts. So a start clears the ones older than this process. */
+static void notifier_clean_maildir(struct notifier *n)
+{
+	const struct notifier_channel *mail = &n->channels[NTF_MAIL];
+	struct status st;
+	size_t removed = 0;
+	if (mail->cfg.kind != CHANNEL_MAILDIR)
+		return;
+	if (channel_maildir_clean(mail->cfg.target, n->svc->started_ms, &removed, &st) < 0)
+		log_warn("cannot clear stale temporary files from the mail directory", "error=%s",
+			 log_str(st.message));
+	else if (removed)
+		log_info("stale temporary files removed from the mail directory", "dir=%s count=%zu",
+			 log_str(mail->cfg.target), removed);
+}
+
 static int notifier_on_start(struct service *svc, struct status *st)
 {
 	struct notifier *n = svc->impl;
@@ -422,6 +445,7 @@ static int notifier_on_start(struct service *svc, struct status *st)
 	int rc;
 	if ((rc = notifier_settings(n, st)) < 0 || (rc = notifier_load_templates(n, st)) < 0)
 		return rc;
+	notifier_clean_maildir(n);   /* before the sender starts writing new ones */
 	svc->api.on_writes_done = notifier_on_writes_done;
 	uv_signal_init(&svc->loop, &n->sighup);
 	n->sighup.data = n;
@@ -429,6 +453,9 @@ static int notifier_on_start(struct service *svc, struct status *st)
 	uv_timer_init(&svc->loop, &n->day_timer);
 	n->day_timer.data = n;
 	uv_timer_start(&n->day_timer, notifier_on_day_timer, 0, 60000);
+	service_follow(svc, "registry", &n->registry);
+	service_follow(svc, "categoriser", &n->categoriser);
+	service_follow(svc, "scheduler", &n->scheduler);
 	if ((rc = notifier_sender_start(n, st)) < 0 ||
 	    (rc = notifier_subscribe(n, &n->registry, "registry", notifier_apply_registry, st)) < 0)
 		return rc;
@@ -498,36 +525,105 @@ static void notifier_on_metrics(struct service *svc, struct http_response *res)
 		digests = notifier_counter(txn, n->db[NTF_DB_META], "digest_seq");
 		mdb_txn_abort(txn);
 	}
-	http_appendf(res,
-		     "n2gg_notifier_registry_cursor %llu\n"
-		     "n2gg_notifier_categoriser_cursor %llu\n"
-		     "n2gg_notifier_scheduler_cursor %llu\n"
-		     "n2gg_notifier_notices_total %llu\n"
-		     "n2gg_notifier_deliveries_total %zu\n"
-		     "n2gg_notifier_sent_total %llu\n"
-		     "n2gg_notifier_duplicates_total %llu\n"
-		     "n2gg_notifier_transient_failures_total %llu\n"
-		     "n2gg_notifier_dead_letters_total %llu\n"
-		     "n2gg_notifier_no_address_total %llu\n"
-		     "n2gg_notifier_retried_total %llu\n"
-		     "n2gg_notifier_digests_total %llu\n"
-		     "n2gg_notifier_malformed_events_total %llu\n"
-		     "n2gg_notifier_unknown_clusters_total %llu\n"
-		     "n2gg_notifier_render_failures_total %llu\n"
-		     "n2gg_notifier_batches_total %llu\n"
-		     "n2gg_notifier_last_batch_ms %.1f\n"
-		     "n2gg_notifier_queue %zu\n"
-		     "n2gg_notifier_dead %zu\n"
-		     "n2gg_notifier_held %zu\n"
-		     "n2gg_notifier_parked %zu\n",
-		     (unsigned long long)n->registry.cursor, (unsigned long long)n->categoriser.cursor,
-		     (unsigned long long)n->scheduler.cursor, notices, deliveries.ms_entries,
-		     (unsigned long long)s->sent, (unsigned long long)s->duplicates,
-		     (unsigned long long)s->transient, (unsigned long long)s->dead, no_address,
-		     (unsigned long long)s->retried, digests, (unsigned long long)s->malformed,
-		     (unsigned long long)s->unknown_clusters, (unsigned long long)s->render_failures,
-		     (unsigned long long)s->batches, s->last_batch_ms, queue.ms_entries,
-		     dead.ms_entries, held.ms_entries, parked.ms_entries);
+	const struct {
+		const char *name, *type, *help;
+		unsigned long long value;
+	} m[] = {
+		{"n2gg_notifier_registry_cursor", "gauge", "The registry's last event applied.",
+		 (unsigned long long)n->registry.cursor},
+		{"n2gg_notifier_categoriser_cursor", "gauge", "The categoriser's last event applied.",
+		 (unsigned long long)n->categoriser.cursor},
+		{"n2gg_notifier_scheduler_cursor", "gauge", "The scheduler's last event applied.",
+		 (unsigned long long)n->scheduler.cursor},
+		{"n2gg_notifier_notices_total", "counter", "Notices made.", notices},
+		{"n2gg_notifier_deliveries_total", "counter", "Deliveries recorded (one a channel "
+		 "a recipient a notice).", (unsigned long long)deliveries.ms_entries},
+		{"n2gg_notifier_sent_total", "counter", "Deliveries sent.",
+		 (unsigned long long)s->sent},
+		{"n2gg_notifier_duplicates_total", "counter",
+		 "Deliveries found already done (not sent twice).", (unsigned long long)s->duplicates},
+		{"n2gg_notifier_transient_failures_total", "counter",
+		 "Delivery attempts that failed and will be retried.",
+		 (unsigned long long)s->transient},
+		{"n2gg_notifier_dead_letters_total", "counter",
+		 "Deliveries given up on (dead-lettered).", (unsigned long long)s->dead},
+		{"n2gg_notifier_no_address_total", "counter",
+		 "Notices for a recipient with no address.", no_address},
+		{"n2gg_notifier_retried_total", "counter", "Dead letters retried by request.",
+		 (unsigned long long)s->retried},
+		{"n2gg_notifier_digests_total", "counter", "Daily digests made.", digests},
+		{"n2gg_notifier_malformed_events_total", "counter",
+		 "Upstream events that could not be used.", (unsigned long long)s->malformed},
+		{"n2gg_notifier_unknown_clusters_total", "counter",
+		 "Events about a cluster not known here.", (unsigned long long)s->unknown_clusters},
+		{"n2gg_notifier_render_failures_total", "counter",
+		 "Letters a template could not render.", (unsigned long long)s->render_failures},
+		{"n2gg_notifier_batches_total", "counter", "Delivery batches sent.",
+		 (unsigned long long)s->batches},
+		{"n2gg_notifier_queue", "gauge", "Deliveries waiting to be sent.",
+		 (unsigned long long)queue.ms_entries},
+		{"n2gg_notifier_dead", "gauge", "Dead letters held.",
+		 (unsigned long long)dead.ms_entries},
+		{"n2gg_notifier_held", "gauge", "Deliveries held (digest or preferences).",
+		 (unsigned long long)held.ms_entries},
+		{"n2gg_notifier_parked", "gauge",
+		 "Upstream events parked until the school is known.",
+		 (unsigned long long)parked.ms_entries},
+	};
+	for (size_t i = 0; i < sizeof m / sizeof *m; i++)
+		service_metric_u64(res, m[i].name, m[i].type, m[i].help, m[i].value);
+	service_metric_f64(res, "n2gg_notifier_last_batch_seconds", "gauge",
+			   "How long the last delivery batch took.", s->last_batch_ms / 1000.0);
+}
+
+/* --backup: the letters written to the mail directory go with the store (whose deliveries
+ * say they were written), into DIR/maildir, readable by the owner only. */
+static int notifier_backup_maildir(struct service *svc, const char *dir, struct status *st)
+{
+	char from[1024], to[1100];
+	const char *configured = service_setting(svc, "maildir");
+	if (configured[0])
+		snprintf(from, sizeof from, "%s", configured);
+	else
+		snprintf(from, sizeof from, "%s/maildir", service_setting(svc, "data-dir"));
+	DIR *d = opendir(from);
+	if (!d)
+		return errno == ENOENT ? 0
+				       : status_fail(st, STATUS_FAILED_PRECONDITION,
+						     "cannot read the mail directory %s: %s", from,
+						     strerror(errno));
+	snprintf(to, sizeof to, "%s/maildir", dir);
+	int rc = mkdir(to, 0700) == 0 ? 0
+				       : status_fail(st, STATUS_FAILED_PRECONDITION, "cannot make %s: %s",
+						     to, strerror(errno));
+	struct dirent *e;
+	size_t copied = 0;
+	while (rc == 0 && (e = readdir(d)) != NULL) {
+		size_t n = strlen(e->d_name);
+		if (e->d_name[0] == '.' || n < 5 || strcmp(e->d_name + n - 4, ".eml") != 0)
+			continue;   /* letters only: a temporary file is half a letter */
+		char src[2048], dst[2048];
+		snprintf(src, sizeof src, "%s/%s", from, e->d_name);
+		snprintf(dst, sizeof dst, "%s/%s", to, e->d_name);
+		size_t len;
+		char *text = service_read_file(src, &len, st);
+		if (!text) {
+			rc = -STATUS_FAILED_PRECONDITION;
+			break;
+		}
+		FILE *f = fopen(dst, "wx");
+		if (!f || fwrite(text, 1, len, f) != len || fflush(f) != 0 || fsync(fileno(f)) != 0)
+			rc = status_fail(st, STATUS_FAILED_PRECONDITION, "cannot write %s: %s", dst,
+					 strerror(errno));
+		if (f)
+			fclose(f);
+		free(text);
+		copied++;
+	}
+	closedir(d);
+	if (rc == 0)
+		log_info("mail directory copied", "letters=%zu into=%s", copied, log_str(to));
+	return rc;
 }
 
 static const struct service_desc notifier_desc = {
@@ -542,6 +638,7 @@ static const struct service_desc notifier_desc = {
 	.extra_options = notifier_options,
 	.extra_count = sizeof notifier_options / sizeof notifier_options[0],
 	.on_start = notifier_on_start,
+	.on_backup = notifier_backup_maildir,
 	.on_stop = notifier_on_stop,
 	.on_metrics = notifier_on_metrics,
 };

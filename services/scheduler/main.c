@@ -112,6 +112,8 @@ static int scheduler_on_start(struct service *svc, struct status *st)
 	    (rc = sub_start(&s->categoriser, &svc->loop, svc->zctx, &cat, &svc->store,
 			    s->db[SCH_DB_CURSORS], 0, scheduler_apply_categoriser, s, st)) < 0)
 		return rc;
+	service_follow(svc, "registry", &s->registry);
+	service_follow(svc, "categoriser", &s->categoriser);
 	log_info("policy in force", "name=%s version=%s year=%u calendar=%s",
 		 log_str(s->policy.name), log_str(s->policy.version), s->policy.year,
 		 log_str(s->calendar.name));
@@ -133,19 +135,25 @@ static void scheduler_on_metrics(struct service *svc, struct http_response *res)
 {
 	const struct scheduler *s = svc->impl;
 	const struct scheduler_stats *st = &s->stats;
-	http_appendf(res,
-		     "n2gg_scheduler_registry_cursor %llu\n"
-		     "n2gg_scheduler_categoriser_cursor %llu\n"
-		     "n2gg_scheduler_plans_total %llu\n"
-		     "n2gg_scheduler_plans_failed_total %llu\n"
-		     "n2gg_scheduler_allocation_changes_total %llu\n"
-		     "n2gg_scheduler_visits_scheduled_total %llu\n"
-		     "n2gg_scheduler_visits_cancelled_total %llu\n"
-		     "n2gg_scheduler_visits_unplaced %llu\n"
-		     "n2gg_scheduler_last_plan_ms %.1f\n",
-		     (unsigned long long)s->registry.cursor, (unsigned long long)s->categoriser.cursor,
-		     st->plans, st->plans_failed, st->allocation_changes, st->visits_scheduled,
-		     st->visits_cancelled, st->visits_unplaced, st->last_plan_ms);
+	service_metric_u64(res, "n2gg_scheduler_registry_cursor", "gauge",
+			   "The registry's last event applied.", s->registry.cursor);
+	service_metric_u64(res, "n2gg_scheduler_categoriser_cursor", "gauge",
+			   "The categoriser's last event applied.", s->categoriser.cursor);
+	service_metric_u64(res, "n2gg_scheduler_plans_total", "counter",
+			   "Allocation plans run.", st->plans);
+	service_metric_u64(res, "n2gg_scheduler_plans_failed_total", "counter",
+			   "Allocation plans that failed.", st->plans_failed);
+	service_metric_u64(res, "n2gg_scheduler_allocation_changes_total", "counter",
+			   "Allocations made, changed or ended by plans.", st->allocation_changes);
+	service_metric_u64(res, "n2gg_scheduler_visits_scheduled_total", "counter",
+			   "Visits scheduled.", st->visits_scheduled);
+	service_metric_u64(res, "n2gg_scheduler_visits_cancelled_total", "counter",
+			   "Visits cancelled.", st->visits_cancelled);
+	service_metric_u64(res, "n2gg_scheduler_visits_unplaced", "gauge",
+			   "Visits the last plan could not place in the calendar.",
+			   st->visits_unplaced);
+	service_metric_f64(res, "n2gg_scheduler_last_plan_seconds", "gauge",
+			   "How long the last allocation plan took.", st->last_plan_ms / 1000.0);
 }
 
 /* a school's record holds the registry's facts and the categoriser's category: both are

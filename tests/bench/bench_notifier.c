@@ -217,7 +217,7 @@ struct ntf_run {
 	/* from its /metrics */
 	double m_notices, m_deliveries, m_sent, m_no_address, duplicates, transient, batches;
 	double map_bytes;
-	double batch_ms;             /* the mean of n2gg_notifier_last_batch_ms over the batches seen */
+	double batch_ms;             /* mean n2gg_notifier_last_batch_seconds, in ms, of batches seen */
 	double cpu_s;
 	long hwm_kb;
 	long long store_bytes;
@@ -264,7 +264,7 @@ static void run_notifier(struct bench *b, struct bench_service *ntf, const char 
 		r->transient = bench_metric(m, "n2gg_notifier_transient_failures_total");
 		r->batches = bench_metric(m, "n2gg_notifier_batches_total");
 		r->map_bytes = bench_metric(m, "n2gg_store_map_bytes");
-		double batch_ms = bench_metric(m, "n2gg_notifier_last_batch_ms");
+		double batch_ms = bench_metric(m, "n2gg_notifier_last_batch_seconds") * 1000.0;
 		free(m);
 		if (r->batches > seen_batches) {
 			seen_batches = r->batches;

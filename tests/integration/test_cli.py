@@ -495,16 +495,16 @@ class CliHealthAndUnavailableTest(CliTestCase):
     def test_health_prints_the_head(self):
         self.c.call("CreateCluster", R.CreateClusterRequest(id="H1", name="Health"))
         self.c.call("CreateCluster", R.CreateClusterRequest(id="H2", name="Health 2"))
-        out = self.ok("health").stdout
+        out = self.ok("health", "--source", "registry").stdout
         self.assertRegex(out, r"(?m)^service +registry$")
         self.assertRegex(out, r"(?m)^head_seq +2$")
-        self.assertEqual(self.json_of("health")["head_seq"], 2)
+        self.assertEqual(self.json_of("health", "--source", "registry")["head_seq"], 2)
 
     def test_registry_stopped_exit_6_within_the_timeout(self):
         import_file(self.c, "ImportGias", data("edubasealldata.csv"), la_code=926)
         self.assertEqual(self.reg.stop(), 0)
         fast = ("--timeout-ms", "300", "--retries", "0")
-        commands = [("health",), ("school", "list"), ("school", "show", "120024"),
+        commands = [("health", "--source", "registry"), ("school", "list"), ("school", "show", "120024"),
                     ("school", "set-flags", "120024", "--causing-concern", "yes"),
                     ("cluster", "create", "X1", "X"), ("cluster", "list"),
                     ("registry", "import-gias", data("edubasealldata.csv")),
@@ -525,7 +525,7 @@ class CliHealthAndUnavailableTest(CliTestCase):
 
         # --retries N sends N more times: about (N + 1) timeouts, then the same answer
         start = time.time()
-        r = self.n2gg("--timeout-ms", "200", "--retries", "2", "health")
+        r = self.n2gg("--timeout-ms", "200", "--retries", "2", "health", "--source", "registry")
         self.assertEqual(r.returncode, 6)
         self.assertGreaterEqual(time.time() - start, 0.6)
         self.assertIn("3 attempt(s)", r.stderr)

@@ -110,3 +110,24 @@ class ResyncTest(RestoreCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class NotifierBackupTest(ServiceTestCase):
+    def test_the_notifier_backup_holds_its_letters(self):
+        ntf = self.start("notifier")
+        maildir = os.path.join(ntf.data_dir, "store", "maildir")
+        os.makedirs(maildir, exist_ok=True)
+        with open(os.path.join(maildir, "abc.eml"), "w") as f:
+            f.write("Message-ID: <abc@n2gg.invalid>\r\n\r\nA letter\r\n")
+        with open(os.path.join(maildir, ".tmp-half"), "w") as f:
+            f.write("half a letter")
+        into = os.path.join(self.tmp, "backup")
+        r = subprocess.run([ntf.binary, "--data-dir", os.path.join(ntf.data_dir, "store"),
+                            "--backup", into], capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(sorted(os.listdir(os.path.join(into, "maildir"))), ["abc.eml"])
+        copy = os.path.join(into, "maildir", "abc.eml")
+        self.assertEqual(os.stat(copy).st_mode & 0o077, 0)
+        with open(copy) as f:
+            self.assertIn("A letter", f.read())
+        self.assertIn("letters=1", r.stderr)

@@ -241,7 +241,8 @@ class TestCli(SecurityCase):
                               env=env, capture_output=True, text=True, timeout=60 * SLOW)
 
     def test_a_missing_key_says_what_to_do(self):
-        r = self.run_cli("health", key=os.path.join(self.tmp, "nowhere.key_secret"))
+        r = self.run_cli("health", "--source", "registry",
+                         key=os.path.join(self.tmp, "nowhere.key_secret"))
         self.assertEqual(r.returncode, 8, r.stderr)
         self.assertIn("UNAUTHENTICATED: no certificate", r.stderr)
         self.assertIn("--key FILE or N2GG_KEY", r.stderr)
@@ -249,7 +250,8 @@ class TestCli(SecurityCase):
 
     def test_a_refused_key_says_so_at_once(self):
         start = time.monotonic()
-        r = self.run_cli("health", key=os.path.join(self.outsiders, "stranger.key_secret"))
+        r = self.run_cli("health", "--source", "registry",
+                         key=os.path.join(self.outsiders, "stranger.key_secret"))
         self.assertEqual(r.returncode, 8, r.stderr)
         self.assertIn("the registry service at", r.stderr)
         self.assertIn("refused this client's key (stranger, fingerprint", r.stderr)
