@@ -8,6 +8,8 @@
  * into one buffer reused for every record. */
 #include "csvread.h"
 
+#include "utf8.h"
+
 #include <csv.h>
 #include <errno.h>
 #include <iconv.h>
@@ -16,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "utf8.h"
 
 /* STRICT: a stray quote is an error, not data; STRICT_FINI: so is a quote still open at
  * the end of the data (a truncated file). */
@@ -64,41 +68,6 @@ static void parser_init(struct csv_parser *p)
 	csv_set_blk_size(p, CSVREAD_BLOCK);
 }
 
-/* Length of the valid UTF-8 sequence at s (1-4); 0 if invalid (overlong forms, surrogates
- * and code points above U+10FFFF included); -1 if valid so far but cut short at n. */
-static int utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0], lo = 0x80, hi = 0xBF;
-	int need;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF) {
-		need = 1;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		need = 2;
-		if (c == 0xE0)
-			lo = 0xA0;
-		else if (c == 0xED)
-			hi = 0x9F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		need = 3;
-		if (c == 0xF0)
-			lo = 0x90;
-		else if (c == 0xF4)
-			hi = 0x8F;
-	} else {
-		return 0;
-	}
-	for (int k = 1; k <= need; k++) {
-		if ((size_t)k >= n)
-			return -1;
-		unsigned char b = s[k];
-		if (k == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xBF))
-			return 0;
-	}
-	return need + 1;
-}
-
 static bool has_bom(const unsigned char *s, size_t len)
 {
 	return len >= 3 && memcmp(s, utf8_bom, 3) == 0;
@@ -113,7 +82,7 @@ enum csvread_encoding csvread_detect(const char *data, size_t len)
 			i++;
 			continue;
 		}
-		int n = utf8_seq(s + i, len - i);
+		int n = utf8_sequence_or_cut((const char *)s + i, len - i);
 		if (n > 0)
 			i += (size_t)n;
 		else
@@ -243,7 +212,7 @@ static void append_utf8(struct reader *r, const unsigned char *s, size_t n, size
 		i = put_ascii_run(r, s, i, n);
 		if (i == n)
 			break;
-		int k = s[i] ? utf8_seq(s + i, n - i) : 0;
+		int k = s[i] ? utf8_sequence_or_cut((const char *)s + i, n - i) : 0;
 		if (k > 0) {
 			put_bytes(r, s + i, (size_t)k);
 			i += (size_t)k;

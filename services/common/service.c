@@ -393,18 +393,66 @@ static void service_metrics_store(struct service *svc, struct http_response *res
 		       "LMDB reader slots in use.", (unsigned long long)info.me_numreaders);
 }
 
-/* A family of one sample per upstream. */
-#define SERVICE_UPSTREAM_METRIC(res, svc, family, type, help, expr)                            \
-	do {                                                                                   \
-		service_metric_family(res, family, type, help);                                \
-		for (size_t i_ = 0; i_ < (svc)->upstream_count; i_++) {                        \
-			const struct service_upstream *u = &(svc)->upstreams[i_];              \
-			const struct sub *s = u->sub;                                          \
-			(void)s;                                                               \
-			http_appendf(res, "%s{service=\"%s\",upstream=\"%s\"} %llu\n", family, \
-				     (svc)->desc->name, u->source, (unsigned long long)(expr));  \
-		}                                                                              \
-	} while (0)
+/* The per-upstream metric families, each one sample per upstream. */
+enum service_upstream_metric {
+	UPM_FOLLOWING, UPM_CURSOR, UPM_KNOWN_HEAD, UPM_LAG, UPM_CONNECTED, UPM_HALTED,
+	UPM_LAST_HEARD, UPM_APPLIED, UPM_LIVE, UPM_DUPLICATES, UPM_GAPS, UPM_FETCHES,
+	UPM_HEARTBEATS, UPM_MALFORMED, UPM_COUNT
+};
+
+static const struct {
+	const char *name, *type, *help;
+} service_upstream_metrics[UPM_COUNT] = {
+	[UPM_FOLLOWING] = {"n2gg_upstream_following", "gauge",
+			   "1 once the upstream's events are followed."},
+	[UPM_CURSOR] = {"n2gg_upstream_cursor", "gauge", "The upstream's last event applied here."},
+	[UPM_KNOWN_HEAD] = {"n2gg_upstream_known_head", "gauge",
+			    "The upstream's highest event number heard of."},
+	[UPM_LAG] = {"n2gg_upstream_lag_events", "gauge",
+		     "Events of the upstream heard of but not applied yet."},
+	[UPM_CONNECTED] = {"n2gg_upstream_connected", "gauge",
+			   "1 while the upstream was heard from within a few heartbeats."},
+	[UPM_HALTED] = {"n2gg_upstream_halted", "gauge",
+			"1 when following stopped: the upstream's log is not the one followed."},
+	[UPM_LAST_HEARD] = {"n2gg_upstream_last_heard_timestamp_seconds", "gauge",
+			    "When the upstream was last heard from (0: never), seconds since the "
+			    "Unix epoch."},
+	[UPM_APPLIED] = {"n2gg_upstream_events_applied_total", "counter",
+			 "Upstream events applied."},
+	[UPM_LIVE] = {"n2gg_upstream_live_events_total", "counter",
+		      "Upstream events received live (published)."},
+	[UPM_DUPLICATES] = {"n2gg_upstream_duplicates_total", "counter",
+			    "Live events dropped as already applied."},
+	[UPM_GAPS] = {"n2gg_upstream_gaps_total", "counter",
+		      "Gaps in the live events, filled from ReadEvents."},
+	[UPM_FETCHES] = {"n2gg_upstream_fetches_total", "counter",
+			 "ReadEvents calls made to the upstream."},
+	[UPM_HEARTBEATS] = {"n2gg_upstream_heartbeats_total", "counter",
+			    "Heartbeats received from the upstream."},
+	[UPM_MALFORMED] = {"n2gg_upstream_malformed_total", "counter",
+			   "Live messages from the upstream that did not unpack."},
+};
+
+/* Every value fits a double exactly (counts below 2^53; the timestamp to the millisecond). */
+static void service_upstream_values(struct service *svc, const struct service_upstream *u,
+				    long long now, double v[UPM_COUNT])
+{
+	const struct sub *s = u->sub;
+	v[UPM_FOLLOWING] = service_upstream_following(u);
+	v[UPM_CURSOR] = (double)s->cursor;
+	v[UPM_KNOWN_HEAD] = (double)s->known_head;
+	v[UPM_LAG] = (double)service_upstream_lag(u);
+	v[UPM_CONNECTED] = service_upstream_connected(svc, u, now);
+	v[UPM_HALTED] = s->halted;
+	v[UPM_LAST_HEARD] = (double)s->last_heard_ms / 1000.0;
+	v[UPM_APPLIED] = (double)s->stats.applied;
+	v[UPM_LIVE] = (double)s->stats.live;
+	v[UPM_DUPLICATES] = (double)s->stats.duplicates;
+	v[UPM_GAPS] = (double)s->stats.gaps;
+	v[UPM_FETCHES] = (double)s->stats.fetches;
+	v[UPM_HEARTBEATS] = (double)s->stats.heartbeats;
+	v[UPM_MALFORMED] = (double)s->stats.malformed;
+}
 
 static void service_metrics_upstreams(struct service *svc, struct http_response *res)
 {
@@ -415,46 +463,17 @@ static void service_metrics_upstreams(struct service *svc, struct http_response 
 		       service_not_ready(svc, now, reasons, SERVICE_MAX_UPSTREAMS + 2) == 0);
 	if (!svc->upstream_count)
 		return;
-	SERVICE_UPSTREAM_METRIC(res, svc, "n2gg_upstream_following", "gauge",
-				"1 once the upstream's events are followed.",
-				service_upstream_following(u));
-	SERVICE_UPSTREAM_METRIC(res, svc, "n2gg_upstream_cursor", "gauge",
-				"The upstream's last event applied here.", s->cursor);
-	SERVICE_UPSTREAM_METRIC(res, svc, "n2gg_upstream_known_head", "gauge",
-				"The upstream's highest event number heard of.", s->known_head);
-	SERVICE_UPSTREAM_METRIC(res, svc, "n2gg_upstream_lag_events", "gauge",
-				"Events of the upstream heard of but not applied yet.",
-				service_upstream_lag(u));
-	SERVICE_UPSTREAM_METRIC(res, svc, "n2gg_upstream_connected", "gauge",
-				"1 while the upstream was heard from within a few heartbeats.",
-				service_upstream_connected(svc, u, now));
-	SERVICE_UPSTREAM_METRIC(res, svc, "n2gg_upstream_halted", "gauge",
-				"1 when following stopped: the upstream's log is not the one followed.",
-				s->halted);
-	service_metric_family(res, "n2gg_upstream_last_heard_timestamp_seconds", "gauge",
-			      "When the upstream was last heard from (0: never), seconds since the "
-			      "Unix epoch.");
+	double values[SERVICE_MAX_UPSTREAMS][UPM_COUNT];
 	for (size_t i = 0; i < svc->upstream_count; i++)
-		http_appendf(res,
-			     "n2gg_upstream_last_heard_timestamp_seconds{service=\"%s\",upstream=\"%s\"} "
-			     "%.3f\n",
-			     svc->desc->name, svc->upstreams[i].source,
-			     (double)svc->upstreams[i].sub->last_heard_ms / 1000.0);
-	SERVICE_UPSTREAM_METRIC(res, svc, "n2gg_upstream_events_applied_total", "counter",
-				"Upstream events applied.", s->stats.applied);
-	SERVICE_UPSTREAM_METRIC(res, svc, "n2gg_upstream_live_events_total", "counter",
-				"Upstream events received live (published).", s->stats.live);
-	SERVICE_UPSTREAM_METRIC(res, svc, "n2gg_upstream_duplicates_total", "counter",
-				"Live events dropped as already applied.", s->stats.duplicates);
-	SERVICE_UPSTREAM_METRIC(res, svc, "n2gg_upstream_gaps_total", "counter",
-				"Gaps in the live events, filled from ReadEvents.", s->stats.gaps);
-	SERVICE_UPSTREAM_METRIC(res, svc, "n2gg_upstream_fetches_total", "counter",
-				"ReadEvents calls made to the upstream.", s->stats.fetches);
-	SERVICE_UPSTREAM_METRIC(res, svc, "n2gg_upstream_heartbeats_total", "counter",
-				"Heartbeats received from the upstream.", s->stats.heartbeats);
-	SERVICE_UPSTREAM_METRIC(res, svc, "n2gg_upstream_malformed_total", "counter",
-				"Live messages from the upstream that did not unpack.",
-				s->stats.malformed);
+		service_upstream_values(svc, &svc->upstreams[i], now, values[i]);
+	for (int m = 0; m < UPM_COUNT; m++) {
+		const char *family = service_upstream_metrics[m].name;
+		service_metric_family(res, family, service_upstream_metrics[m].type,
+				      service_upstream_metrics[m].help);
+		for (size_t i = 0; i < svc->upstream_count; i++)
+			http_appendf(res, "%s{service=\"%s\",upstream=\"%s\"} %.15g\n", family,
+				     svc->desc->name, svc->upstreams[i].source, values[i][m]);
+	}
 }
 
 static void service_metrics_latency(struct service *svc, struct http_response *res)
@@ -875,6 +894,11 @@ struct service_resync_ctx {
 static int service_resync_in_txn(void *ctx, MDB_txn *txn, struct status *st)
 {
 	struct service_resync_ctx *c = ctx;
+	if (c->svc->desc->on_resync) {
+		int rc = c->svc->desc->on_resync(c->svc, txn, c->r, st);
+		if (rc < 0)
+			return rc;
+	}
 	for (const int *db = c->r->dbs; *db >= 0; db++) {
 		int rc = mdb_drop(txn, c->svc->store.dbs[*db], 0);
 		if (rc)

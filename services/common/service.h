@@ -68,6 +68,10 @@ struct service_desc {
 	const struct service_resync *resync;
 	size_t resync_count;
 	int (*migrate_store)(struct service *svc, MDB_txn *txn, unsigned from, struct status *st);
+	/* optional: in the --resync transaction, before the read model is emptied and the
+	 * cursors forgotten (the notifier notes how far its letters went) */
+	int (*on_resync)(struct service *svc, MDB_txn *txn, const struct service_resync *r,
+			 struct status *st);
 	/* optional: after --backup copied the store into `dir`, what else the service keeps */
 	int (*on_backup)(struct service *svc, const char *dir, struct status *st);
 	int (*on_start)(struct service *svc, struct status *st);

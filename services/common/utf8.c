@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-size_t utf8_sequence(const char *str, size_t n)
+int utf8_sequence_or_cut(const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	unsigned char c = s[0], lo = 0x80, hi = 0xBF;
@@ -23,14 +23,20 @@ size_t utf8_sequence(const char *str, size_t n)
 	} else {
 		return 0;
 	}
-	if (n <= need)
-		return 0;
 	for (size_t k = 1; k <= need; k++) {
+		if (k >= n)
+			return -1;
 		unsigned char b = s[k];
 		if (k == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xBF))
 			return 0;
 	}
-	return need + 1;
+	return (int)need + 1;
+}
+
+size_t utf8_sequence(const char *s, size_t n)
+{
+	int k = utf8_sequence_or_cut(s, n);
+	return k > 0 ? (size_t)k : 0;
 }
 
 bool utf8_valid(const char *s, size_t n)

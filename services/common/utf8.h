@@ -11,6 +11,10 @@
  * not one (a stray or invalid byte, or a character cut short by n). n must be at least 1. */
 size_t utf8_sequence(const char *s, size_t n);
 
+/* As utf8_sequence, telling apart a character cut short by n whose bytes so far are right
+ * (-1): the end of a truncated file, not a byte of another encoding. */
+int utf8_sequence_or_cut(const char *s, size_t n);
+
 /* Whether s[0..n) is well-formed UTF-8 (a NUL byte counts as a character). */
 bool utf8_valid(const char *s, size_t n);
 

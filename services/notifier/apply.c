@@ -18,6 +18,82 @@
 
 enum { NTF_FROM_CATEGORISER = 'c', NTF_FROM_SCHEDULER = 's' };
 
+/* ---- replays after --resync ---- */
+
+static void apply_quiet_key(const char *source, char *key, size_t size)
+{
+	snprintf(key, size, "quiet/%s", source);
+}
+
+int notifier_resync_begin(struct service *svc, MDB_txn *txn, const struct service_resync *r,
+			  struct status *st)
+{
+	struct notifier *n = svc->impl;
+	for (int i = 0; i < NTF_DB_COUNT; i++)   /* before on_start: the store just opened */
+		n->db[i] = svc->store.dbs[i];
+	int rc;
+	for (const char *const *src = r->sources; *src; src++) {
+		if (strcmp(*src, "registry") == 0)
+			continue;   /* its events write no letters */
+		uint64_t cursor, quiet = 0;
+		char key[64];
+		MDB_val v;
+		apply_quiet_key(*src, key, sizeof key);
+		if ((rc = sub_read_cursor(txn, n->db[NTF_DB_CURSORS], *src, &cursor, st)) <
+		    0)
+			return rc;
+		rc = store_get(txn, n->db[NTF_DB_META], key, strlen(key), &v, st);
+		if (rc == 0 && v.mv_size == 8)
+			quiet = store_from_be64(v.mv_data);
+		else if (rc < 0 && rc != -STATUS_NOT_FOUND)
+			return rc;
+		/* a second resync before the first replay caught up keeps the first's mark: the
+		 * letters went that far */
+		if (cursor > quiet)
+			quiet = cursor;
+		uint8_t be[8];
+		store_be64(be, quiet);
+		if ((rc = store_put(txn, n->db[NTF_DB_META], key, strlen(key), be, 8, 0,
+				    st)) < 0)
+			return rc;
+		log_info("replaying without letters up to where they went", "source=%s seq=%llu",
+			 *src, (unsigned long long)quiet);
+	}
+	/* the categoriser's word on each school comes again with its replay */
+	MDB_cursor *cur;
+	int mrc = mdb_cursor_open(txn, n->db[NTF_DB_SCHOOLS], &cur);
+	if (mrc)
+		return store_error(mrc, "reading schools", st);
+	struct arena a;
+	arena_init(&a);
+	MDB_val k, v;
+	rc = 0;
+	for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0 && rc == 0;
+	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		arena_reset(&a);
+		N2gg__V1__NotifierSchool *s = (N2gg__V1__NotifierSchool *)protobuf_c_message_unpack(
+			&n2gg__v1__notifier_school__descriptor, &a.pb, v.mv_size, v.mv_data);
+		if (!s || !s->category[0])
+			continue;
+		s->category = "";
+		rc = ntf_put_school(n, txn, s, &a, st);
+	}
+	mdb_cursor_close(cur);
+	arena_free(&a);
+	return rc;
+}
+
+/* Whether an event of `source` is replayed after --resync, its letter already written. */
+static bool apply_quietly(struct notifier *n, MDB_txn *txn, char source, uint64_t seq)
+{
+	char key[64];
+	MDB_val v;
+	apply_quiet_key(source == NTF_FROM_CATEGORISER ? "categoriser" : "scheduler", key,
+			sizeof key);
+	return store_get(txn, n->db[NTF_DB_META], key, strlen(key), &v, NULL) == 0 &&
+	       v.mv_size == 8 && seq <= store_from_be64(v.mv_data);
+}
+
 static int apply_categoriser_event(struct notifier *n, MDB_txn *txn, const N2gg__V1__Event *ev,
 				   struct arena *a, struct status *st);
 static int apply_scheduler_event(struct notifier *n, MDB_txn *txn, const N2gg__V1__Event *ev,
@@ -266,8 +342,8 @@ static int apply_categoriser_event(struct notifier *n, MDB_txn *txn, const N2gg_
 	school->category = c->category;
 	if ((rc = ntf_put_school(n, txn, school, a, st)) < 0)
 		return rc;
-	if (!c->category[0])
-		return 0;   /* closed: nothing to tell a school that is gone */
+	if (!c->category[0] || apply_quietly(n, txn, NTF_FROM_CATEGORISER, ev->seq))
+		return 0;   /* closed, nothing to tell a school that is gone; or told already */
 	struct notice_letterhead lh = apply_letterhead(n);
 	const char *slot = arena_printf(a, "category/%u", c->urn);
 	const char *cause = arena_printf(a, "categoriser #%llu: %s", (unsigned long long)ev->seq,
@@ -356,6 +432,8 @@ static int apply_allocation(struct notifier *n, MDB_txn *txn, const N2gg__V1__Ev
 			return rc;
 		to[count++] = cluster->chair;
 	}
+	if (apply_quietly(n, txn, NTF_FROM_SCHEDULER, ev->seq))
+		return 0;
 	struct notice_letterhead lh = apply_letterhead(n);
 	struct ntf_notice_spec spec = {
 		.kind = N2GG__V1__NOTICE_KIND__NOTICE_ALLOCATION_LETTER,
@@ -439,6 +517,8 @@ static int apply_visit(struct notifier *n, MDB_txn *txn, const N2gg__V1__Event *
 	} else if ((rc = ntf_put(n, txn, NTF_DB_VISITS, vkey, 4 + idlen, &v->base, a, st)) < 0) {
 		return rc;
 	}
+	if (apply_quietly(n, txn, NTF_FROM_SCHEDULER, ev->seq))
+		return 0;
 	N2gg__V1__Visit **visits;
 	size_t count;
 	if ((rc = apply_upcoming_visits(n, txn, v->urn, a, &visits, &count, st)) < 0)

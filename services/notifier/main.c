@@ -104,21 +104,42 @@ static int notifier_setting_long(struct notifier *n, const char *name, long min,
 	return config_get_long(&n->svc->cfg, name, min, max, out, st);
 }
 
-/* Reads the secret file a setting names into text (SECRET_FILE_MAX bytes): refused when
- * it is missing, unreadable, empty or readable by every user; a warning when its group
- * may read it. The caller parses text and wipes it. */
-static int notifier_secret_file(struct notifier *n, const char *setting, char *text,
-				size_t *len, struct status *st)
+static int notifier_parse_login(const char *text, size_t len, void *out, struct status *st)
+{
+	return secret_login_parse(text, len, out, st);
+}
+
+static int notifier_parse_webhook_key(const char *text, size_t len, void *out,
+				      struct status *st)
+{
+	return secret_webhook_key_parse(text, len, out, st);
+}
+
+/* Reads the secret file a setting names and parses it into out: refused when it is
+ * missing, unreadable, empty, readable by every user or not what parse takes; a warning
+ * when its group may read it. The text is wiped whatever happens. */
+static int notifier_read_secret(struct notifier *n, const char *setting,
+				int (*parse)(const char *, size_t, void *, struct status *),
+				void *out, struct status *st)
 {
 	const char *path = service_setting(n->svc, setting);
-	int rc = channel_secret_read(path, setting, text, SECRET_FILE_MAX, len, st);
+	char text[SECRET_FILE_MAX];
+	size_t len;
+	int rc = channel_secret_read(path, setting, text, SECRET_FILE_MAX, &len, st);
+	if (rc < 0)
+		return rc;
 	if (rc == 1) {
 		char quoted[600];
 		log_warn("a secret file that is not private to this service's user",
 			 "setting=%s problem=%s", setting,
 			 log_quote(quoted, sizeof quoted, st->message));
 	}
-	return rc < 0 ? rc : 0;
+	struct status why;
+	rc = parse(text, len, out, &why);
+	secret_wipe(text, sizeof text);
+	return rc < 0 ? status_fail(st, STATUS_INVALID_ARGUMENT, "%s %s: %s", setting, path,
+				    why.message)
+		      : 0;
 }
 
 /* The SMTP login, from --smtp-credentials-file only: a flag shows in every process
@@ -133,17 +154,10 @@ static int notifier_smtp_login(struct notifier *n, struct channel_config *cfg,
 			 service_setting(n->svc, "smtp-credentials-file")[0] ? "set" : "unset");
 	if (!service_setting(n->svc, "smtp-credentials-file")[0])
 		return 0;
-	char text[SECRET_FILE_MAX];
-	size_t len;
-	struct status why;
-	int rc = notifier_secret_file(n, "smtp-credentials-file", text, &len, st);
+	int rc = notifier_read_secret(n, "smtp-credentials-file", notifier_parse_login,
+				      &n->smtp_login, st);
 	if (rc < 0)
 		return rc;
-	rc = secret_login_parse(text, len, &n->smtp_login, &why);
-	secret_wipe(text, sizeof text);
-	if (rc < 0)
-		return status_fail(st, STATUS_INVALID_ARGUMENT, "smtp-credentials-file %s: %s",
-				   service_setting(n->svc, "smtp-credentials-file"), why.message);
 	cfg->username = n->smtp_login.user;
 	cfg->password = n->smtp_login.password;
 	return 0;
@@ -154,23 +168,15 @@ static int notifier_smtp_login(struct notifier *n, struct channel_config *cfg,
 static int notifier_webhook_key(struct notifier *n, struct channel_config *cfg,
 				struct status *st)
 {
-	const char *path = service_setting(n->svc, "webhook-secret-file");
-	if (!path[0])
+	if (!service_setting(n->svc, "webhook-secret-file")[0])
 		return status_fail(st, STATUS_INVALID_ARGUMENT,
 				   "webhook: --webhook-secret-file is needed (every webhook is signed, "
 				   "Standard Webhooks: a file holding whsec_<base64 key>, e.g. "
 				   "whsec_$(head -c 32 /dev/urandom | base64))");
-	char text[SECRET_FILE_MAX];
-	size_t len;
-	struct status why;
-	int rc = notifier_secret_file(n, "webhook-secret-file", text, &len, st);
+	int rc = notifier_read_secret(n, "webhook-secret-file", notifier_parse_webhook_key,
+				      &n->webhook_key, st);
 	if (rc < 0)
 		return rc;
-	rc = secret_webhook_key_parse(text, len, &n->webhook_key, &why);
-	secret_wipe(text, sizeof text);
-	if (rc < 0)
-		return status_fail(st, STATUS_INVALID_ARGUMENT, "webhook-secret-file %s: %s", path,
-				   why.message);
 	cfg->webhook_key = &n->webhook_key;
 	return 0;
 }
@@ -626,6 +632,18 @@ static int notifier_backup_maildir(struct service *svc, const char *dir, struct 
 	return rc;
 }
 
+/* Whichever source is resynchronised, all three are read again: a school's record, its
+ * category and its visits are one read model. What the notifier owns (notices, deliveries,
+ * MI sheets, recipients' choices) stays. */
+static const char *const notifier_resync_sources[] = {"registry", "categoriser", "scheduler",
+						      NULL};
+static const int notifier_resync_dbs[] = {NTF_DB_VISITS, NTF_DB_PARKED, -1};
+static const struct service_resync notifier_resync[] = {
+	{"registry", notifier_resync_sources, notifier_resync_dbs},
+	{"categoriser", notifier_resync_sources, notifier_resync_dbs},
+	{"scheduler", notifier_resync_sources, notifier_resync_dbs},
+};
+
 static const struct service_desc notifier_desc = {
 	.name = "notifier",
 	.summary = "N2GG notifier: letters, MI sheets and visit schedules to schools, exactly once.",
@@ -638,6 +656,10 @@ static const struct service_desc notifier_desc = {
 	.extra_options = notifier_options,
 	.extra_count = sizeof notifier_options / sizeof notifier_options[0],
 	.on_start = notifier_on_start,
+	.cursor_db = NTF_DB_CURSORS,
+	.resync = notifier_resync,
+	.resync_count = sizeof notifier_resync / sizeof *notifier_resync,
+	.on_resync = notifier_resync_begin,
 	.on_backup = notifier_backup_maildir,
 	.on_stop = notifier_on_stop,
 	.on_metrics = notifier_on_metrics,

@@ -160,6 +160,11 @@ int notifier_apply_categoriser(void *ctx, MDB_txn *txn, const N2gg__V1__Event *e
 			       struct status *st);
 int notifier_apply_scheduler(void *ctx, MDB_txn *txn, const N2gg__V1__Event *ev,
 			     struct status *st);
+/* --resync: notes, for each source, how far its letters went (the events up to there are
+ * replayed into the read model without letters: the schools were told of them from the log
+ * as it was) and clears what the categoriser said of each school. */
+int notifier_resync_begin(struct service *svc, MDB_txn *txn, const struct service_resync *r,
+			  struct status *st);
 
 /* ---- MI sheets (mi_sheets.c) ---- */
 /* Issues every sheet due by today, and the reminders due; in the caller's transaction. */
