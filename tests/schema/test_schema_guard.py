@@ -39,7 +39,7 @@ class SchemaGuardTest(unittest.TestCase):
         self.assertTrue(any("telephone" in p and "removed" in p for p in problems), problems)
 
     def test_a_renumbered_field_is_caught(self):
-        problems = self.edit("n2gg/v1/registry.proto", "string telephone = 32;", "string telephone = 33;")
+        problems = self.edit("n2gg/v1/registry.proto", "string telephone = 32;", "string telephone = 99;")
         self.assertTrue(any("renumbered" in p for p in problems), problems)
 
     def test_a_retyped_field_is_caught(self):
