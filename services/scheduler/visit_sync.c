@@ -90,11 +90,12 @@ static N2gg__V1__Visit *visit_sync_message(struct scheduler *s, const struct pla
 }
 
 static int visit_sync_event(struct scheduler *s, MDB_txn *txn, const char *topic,
-			     N2gg__V1__Visit *v, const char *cause, const char *actor,
-			     struct status *st)
+			     N2gg__V1__Visit *v, N2gg__V1__Visit *previous, const char *cause,
+			     const char *actor, struct status *st)
 {
 	N2gg__V1__VisitEvent ev = N2GG__V1__VISIT_EVENT__INIT;
 	ev.visit = v;
+	ev.previous = previous;
 	ev.cause = (char *)cause;
 	return eventlog_append(&s->svc->log, txn, topic, actor, &ev.base, NULL, st);
 }
@@ -186,20 +187,23 @@ int visit_sync_apply(struct scheduler *s, MDB_txn *txn, const struct planner_inp
 		size_t klen = visit_sync_key(m, key, sizeof key);
 		rc = sch_store_put(s, txn, SCH_DB_VISITS, key, klen, &m->base, a, st);
 		if (rc == 0)
-			rc = visit_sync_event(s, txn, "visit.scheduled", m, cause, actor, st);
+			rc = visit_sync_event(s, txn, "visit.scheduled", m, same ? *same : NULL,
+					      cause, actor, st);
 		out->scheduled++;
 	}
 	for (size_t j = 0; j < n_stored && rc == 0; j++) {
-		if (still[j])
+		/* a visit moved to a new day or partner keeps its id: the put above replaced it
+		 * and its visit.scheduled told of the move; a cancellation of that id would
+		 * remove the moved visit from every consumer's calendar */
+		if (still[j] || (n_planned && bsearch(&stored[j], planned, n_planned,
+						       sizeof *planned, visit_sync_cmp_id)))
 			continue;
 		uint8_t key[96];
 		size_t klen = visit_sync_key(stored[j], key, sizeof key);
-		/* a visit moved to a new day or partner keeps its id: the put above replaced it */
-		if (!n_planned ||
-		    !bsearch(&stored[j], planned, n_planned, sizeof *planned, visit_sync_cmp_id))
-			rc = store_del(txn, s->db[SCH_DB_VISITS], key, klen, st);
+		rc = store_del(txn, s->db[SCH_DB_VISITS], key, klen, st);
 		if (rc == 0)
-			rc = visit_sync_event(s, txn, "visit.cancelled", stored[j], cause, actor, st);
+			rc = visit_sync_event(s, txn, "visit.cancelled", stored[j], NULL, cause,
+					      actor, st);
 		out->cancelled++;
 	}
 	out->unplaced = (unsigned)plan.unplaced_count;

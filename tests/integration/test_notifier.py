@@ -604,6 +604,46 @@ class TestScheduler(NotifierCase):
         # one letter per school with visits, however many visit events the plan published
         self.assertEqual(sorted(n.urn for n in visits), sorted({v.urn for v in scheduled}))
 
+        # a new partner pinned: the school's visits move to the new partner (same ids), and
+        # its letter lists every one of them (a move once published a cancellation of the
+        # same id after the new visit, which took the new visits out of the letter)
+        c = self.client(sch, actor="officer")
+        c.call("AddPartner", sch_pb2.PartnerRequest(partner=sch_pb2.Partner(
+            id="NEW", name="Rachel Dawson", roles=[sch_pb2.ROLE_SIP], capacity_days=40,
+            sip_accreditation=[registry_pb2.PHASE_PRIMARY, registry_pb2.PHASE_SECONDARY])))
+        moved = None
+        for al in (a for a in plan if a.urn and a.role == sch_pb2.ROLE_SIP and a.partner_id):
+            try:
+                c.call("Pin", sch_pb2.PinRequest(urn=al.urn, role=sch_pb2.ROLE_SIP,
+                                                 partner_id="NEW", reason="the head asked"))
+            except ServiceError:
+                continue   # a hard rule (the school's phase): try another school
+            moved = (al.urn, "NEW")
+            break
+        self.assertTrue(moved, "no school could take the new SIP")
+        urn, partner = moved
+        head = self.head(sch)
+        wait_for(lambda: ntf.metric("n2gg_notifier_scheduler_cursor") >= head,
+                 what="the notifier to follow the pin")
+        events = self.client(sch).all_events()
+        self.assertFalse([e for e in events if e.seq > head - 20 and e.topic == "visit.cancelled"
+                          and sch_pb2.VisitEvent.FromString(e.payload).visit.urn == urn],
+                         "a moved visit is not cancelled")
+        mine = self.client(sch).call("ListVisits", sch_pb2.ListVisitsRequest(urn=urn),
+                                     sch_pb2.ListVisitsReply).visits
+        self.assertTrue(mine and all(v.partner_id == partner for v in mine), mine)
+
+        def letter_visits():
+            letters = self.notices(ntf, urn=urn, kind=ntf_pb2.NOTICE_VISIT_SCHEDULE)
+            sent = [d for d in self.log(ntf, notice_id=letters[0].id) if d.state == SENT]
+            if not sent:
+                return None
+            body = parse(os.path.join(ntf.data_dir, "store", "maildir",
+                                      sent[0].key + ".eml")).get_body(("plain",)).get_content()
+            return body
+        wait_for(lambda: letter_visits() and f"Visits planned: {len(mine)}" in letter_visits(),
+                 what=f"a visit letter listing the {len(mine)} visits")
+
 
 class TestBadInput(NotifierCase):
     def test_events_about_schools_not_yet_known_are_kept_until_they_are(self):
