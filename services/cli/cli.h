@@ -230,6 +230,7 @@ int cli_mi_status(struct cli *cli, const struct cli_args *args);
 int cli_notices_list(struct cli *cli, const struct cli_args *args);
 int cli_notices_log(struct cli *cli, const struct cli_args *args);
 int cli_notices_dead(struct cli *cli, const struct cli_args *args);
+int cli_notices_unsent(struct cli *cli, const struct cli_args *args);
 int cli_notices_retry(struct cli *cli, const struct cli_args *args);
 int cli_notices_recipients(struct cli *cli, const struct cli_args *args);
 int cli_notices_prefs(struct cli *cli, const struct cli_args *args);

@@ -562,6 +562,64 @@ int cli_notices_dead(struct cli *cli, const struct cli_args *args)
 	return 0;
 }
 
+int cli_notices_unsent(struct cli *cli, const struct cli_args *args)
+{
+	N2gg__V1__ListUnsentRequest req = N2GG__V1__LIST_UNSENT_REQUEST__INIT;
+	N2gg__V1__ListUnsentReply *reply;
+	(void)args;
+	req.limit = 1000;
+	int rc = cli_call_notifier(cli, "ListUnsent", &req.base,
+				   &n2gg__v1__list_unsent_reply__descriptor, (void **)&reply);
+	if (rc < 0)
+		return rc;
+	if (cli->json) {
+		cli_print_message_json(&reply->base);
+		return 0;
+	}
+	for (size_t i = 0; i < reply->n_notices; i++) {
+		const N2gg__V1__Notice *notice = reply->notices[i]->notice;
+		printf("%s\n", notice->id);
+		cli_print_field("Letter", "%s, %s", cli_notice_kind_name(notice->kind),
+				notice->urn ? arena_printf(&cli->arena, "%s (URN %u)",
+							   notice->school_name, notice->urn)
+					    : arena_printf(&cli->arena, "cluster %s",
+							   cli_or_dash(notice->cluster_id)));
+		if (notice->subject[0])
+			cli_print_field("Subject", "%s", notice->subject);
+		for (size_t r = 0; r < reply->notices[i]->n_reasons; r++)
+			cli_print_field(r ? "" : "Why", "%s", reply->notices[i]->reasons[r]);
+		putchar('\n');
+	}
+	printf("%u letter(s) reach nobody", reply->total);
+	if (reply->total > reply->n_notices)
+		printf(" (the newest %zu shown)", reply->n_notices);
+	printf("\n");
+	if (reply->n_schools) {
+		printf("\nOpen schools that cannot be written to by mail (%zu):\n", reply->n_schools);
+		for (size_t i = 0; i < reply->n_schools; i++) {
+			const N2gg__V1__UnreachableSchool *u = reply->schools[i];
+			printf("  %u  %s", u->urn, u->name);
+			if (u->cluster_id[0])
+				printf(" (%s)", u->cluster_id);
+			printf(": no ");
+			for (size_t m = 0; m < u->n_missing; m++)
+				printf("%s%s", m ? ", no " : "", u->missing[m]);
+			putchar('\n');
+		}
+	}
+	if (reply->n_clusters) {
+		printf("\nClusters whose CEP letters reach nobody (%zu):\n", reply->n_clusters);
+		for (size_t i = 0; i < reply->n_clusters; i++)
+			printf("  %s  %s: no %s\n", reply->clusters[i]->id, reply->clusters[i]->name,
+			       reply->clusters[i]->missing);
+	}
+	if (reply->n_schools || reply->n_clusters)
+		printf("\nOnce the registry has the address (`n2gg registry import-contacts`, "
+		       "`n2gg cluster set-chair`), send a letter with `n2gg notices retry KEY` (its "
+		       "keys: `n2gg notices log --notice ID`).\n");
+	return 0;
+}
+
 int cli_notices_retry(struct cli *cli, const struct cli_args *args)
 {
 	N2gg__V1__RetryDeliveryRequest req = N2GG__V1__RETRY_DELIVERY_REQUEST__INIT;

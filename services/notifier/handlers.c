@@ -396,6 +396,55 @@ static int ntf_list_dead(struct api_call *call)
 	return rc;
 }
 
+static int ntf_list_unsent(struct api_call *call)
+{
+	const N2gg__V1__ListUnsentRequest *req = call->body;
+	char **ids;
+	size_t count;
+	int rc = ntf_school_ids(call, 0, &ids, &count);
+	if (rc < 0)
+		return rc;
+	size_t limit = req->limit ? req->limit : 100;
+	N2gg__V1__ListUnsentReply *reply =
+		arena_message(call->arena, &n2gg__v1__list_unsent_reply__descriptor);
+	size_t cap = 0;
+	for (size_t i = count; i-- > 0;) {
+		N2gg__V1__DeliveriesReply found = N2GG__V1__DELIVERIES_REPLY__INIT;
+		size_t fcap = 0;
+		if ((rc = ntf_notice_deliveries(call, ids[i], &found, &fcap)) < 0)
+			return rc;
+		if (!ntf_unsent(found.deliveries, found.n_deliveries))
+			continue;
+		if (reply->total++ >= limit)
+			continue;
+		N2gg__V1__UnsentNotice *u = arena_message(call->arena, &n2gg__v1__unsent_notice__descriptor);
+		if ((rc = ntf_get_notice(ntf_of(call), call->txn, ids[i], call->arena, &u->notice,
+					 &call->status)) < 0)
+			return rc;
+		u->notice->data_json = "";
+		u->reasons = arena_alloc(call->arena, (found.n_deliveries + 1) * sizeof *u->reasons);
+		for (size_t d = 0; d < found.n_deliveries; d++) {
+			const N2gg__V1__Delivery *dl = found.deliveries[d];
+			if (dl->state != N2GG__V1__DELIVERY_STATE__DELIVERY_NO_ADDRESS)
+				continue;
+			const N2gg__V1__Recipient *r = dl->recipient;
+			u->reasons[u->n_reasons++] = arena_printf(
+				call->arena, "%s %s: %s",
+				r && r->role ? notice_role_title(r->role) : "Recipient",
+				r && r->name[0] ? r->name : "(no name on record)", dl->last_reply);
+		}
+		if (!found.n_deliveries)
+			u->reasons[u->n_reasons++] = "no channel is configured that could send it";
+		reply->notices = arena_grow(call->arena, reply->notices, reply->n_notices, &cap,
+					    sizeof *reply->notices);
+		reply->notices[reply->n_notices++] = u;
+	}
+	if ((rc = ntf_unreachable(ntf_of(call), call->txn, call->arena, reply, &call->status)) < 0)
+		return rc;
+	call->reply = &reply->base;
+	return 0;
+}
+
 static int ntf_recipients_of(struct api_call *call, uint32_t urn, const char *cluster_id,
 			     N2gg__V1__NotifierSchool **school, N2gg__V1__NotifierCluster **cluster,
 			     N2gg__V1__RecipientsReply *reply);
@@ -572,6 +621,7 @@ const struct api_method notifier_methods[] = {
 	{"ListNotices", &n2gg__v1__list_notices_request__descriptor, ntf_list_notices, false, ROLE_READER},
 	{"DeliveryLog", &n2gg__v1__delivery_log_request__descriptor, ntf_delivery_log, false, ROLE_READER},
 	{"ListDead", &n2gg__v1__list_dead_request__descriptor, ntf_list_dead, false, ROLE_READER},
+	{"ListUnsent", &n2gg__v1__list_unsent_request__descriptor, ntf_list_unsent, false, ROLE_READER},
 	{"RetryDelivery", &n2gg__v1__retry_delivery_request__descriptor, ntf_retry_delivery, true, ROLE_OFFICER},
 	{"SetPreference", &n2gg__v1__set_preference_request__descriptor, ntf_set_preference, true, ROLE_OFFICER},
 	{"GetRecipients", &n2gg__v1__recipients_request__descriptor, ntf_get_recipients, false, ROLE_READER},

@@ -514,13 +514,17 @@ static unsigned long long notifier_counter(MDB_txn *txn, MDB_dbi meta, const cha
 
 static void notifier_on_metrics(struct service *svc, struct http_response *res)
 {
-	const struct notifier *n = svc->impl;
+	struct notifier *n = svc->impl;
 	const struct notifier_stats *s = &n->stats;
 	MDB_txn *txn;
 	struct status st;
 	MDB_stat queue = {0}, dead = {0}, held = {0}, deliveries = {0}, parked = {0};
 	unsigned long long notices = 0, no_address = 0, digests = 0;
+	N2gg__V1__ListUnsentReply unreachable = N2GG__V1__LIST_UNSENT_REPLY__INIT;
+	struct arena scratch;
+	arena_init(&scratch);
 	if (store_begin_read(&svc->store, &txn, &st) == 0) {
+		ntf_unreachable(n, txn, &scratch, &unreachable, &st);
 		mdb_stat(txn, n->db[NTF_DB_QUEUE], &queue);
 		mdb_stat(txn, n->db[NTF_DB_DEAD], &dead);
 		mdb_stat(txn, n->db[NTF_DB_HELD], &held);
@@ -575,7 +579,14 @@ static void notifier_on_metrics(struct service *svc, struct http_response *res)
 		{"n2gg_notifier_parked", "gauge",
 		 "Upstream events parked until the school is known.",
 		 (unsigned long long)parked.ms_entries},
+		{"n2gg_notifier_schools_unreachable", "gauge",
+		 "Open schools whose headteacher or chair of governors has no usable email address.",
+		 (unsigned long long)unreachable.n_schools},
+		{"n2gg_notifier_clusters_unreachable", "gauge",
+		 "Clusters without a chair, or whose chair has no usable email address.",
+		 (unsigned long long)unreachable.n_clusters},
 	};
+	arena_free(&scratch);
 	for (size_t i = 0; i < sizeof m / sizeof *m; i++)
 		service_metric_u64(res, m[i].name, m[i].type, m[i].help, m[i].value);
 	service_metric_f64(res, "n2gg_notifier_last_batch_seconds", "gauge",

@@ -166,6 +166,15 @@ int notifier_apply_scheduler(void *ctx, MDB_txn *txn, const N2gg__V1__Event *ev,
 int notifier_resync_begin(struct service *svc, MDB_txn *txn, const struct service_resync *r,
 			  struct status *st);
 
+/* ---- letters that reach nobody (unsent.c) ---- */
+/* Whether a notice with these deliveries reaches nobody: none, or none but ones without
+ * an address (withdrawn ones aside). */
+bool ntf_unsent(N2gg__V1__Delivery *const *deliveries, size_t count);
+/* Open schools whose head or chair, and clusters whose chair, cannot be written to by
+ * mail, into reply->schools and reply->clusters. */
+int ntf_unreachable(struct notifier *n, MDB_txn *txn, struct arena *a,
+		    N2gg__V1__ListUnsentReply *reply, struct status *st);
+
 /* ---- MI sheets (mi_sheets.c) ---- */
 /* Issues every sheet due by today, and the reminders due; in the caller's transaction. */
 int ntf_mi_tick(struct notifier *n, MDB_txn *txn, struct eventlog *log, struct arena *a,

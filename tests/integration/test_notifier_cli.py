@@ -320,6 +320,58 @@ class MiTest(NotifierCliTestCase):
         self.assertIn("N2GG_NOTIFIER_API", r.stderr)
 
 
+class UnsentTest(NotifierCliTestCase):
+    def unsent(self):
+        return self.nc.call("ListUnsent", N.ListUnsentRequest(), N.ListUnsentReply)
+
+    def test_letters_that_reach_nobody_are_listed_with_why(self):
+        # the category letters were written when the GIAS extract came in, before the
+        # contacts file: they have no address, and nothing was tried, so none is dead
+        reply = self.unsent()
+        self.assertTrue(reply.notices)
+        self.assertEqual(reply.total, len(reply.notices))
+        every = self.notices(limit=100000)
+        reaching_nobody = [n.id for n in every if {d.state for d in self.deliveries(notice_id=n.id)}
+                           <= {N.DELIVERY_NO_ADDRESS, N.DELIVERY_WITHDRAWN}
+                           and N.DELIVERY_NO_ADDRESS in {d.state for d in self.deliveries(notice_id=n.id)}]
+        self.assertEqual([u.notice.id for u in reply.notices], reaching_nobody)
+        school = [s for s in self.open_schools(AUDIENCE) if s.headteacher.email][0]
+        mine = [u for u in reply.notices if u.notice.urn == school.urn][0]
+        self.assertEqual(mine.notice.kind, N.NOTICE_CATEGORY_LETTER)
+        self.assertEqual(len(mine.reasons), 2)
+        self.assertTrue(all(r.endswith(": no email address on record") for r in mine.reasons))
+        self.assertIn(f"Headteacher {school.headteacher.name}: ", "\n".join(mine.reasons))
+        self.assertEqual(self.dead(), [], "none of them is dead: nothing was tried")
+
+        # who cannot be written to now: schools by their current contacts, clusters by chair
+        for cid in AUDIENCE + (OTHER,):
+            chair = self.rc.call("GetCluster", R.GetClusterRequest(id=cid), R.ClusterReply).cluster.chair
+            self.assertEqual(cid in {c.id for c in reply.clusters}, not chair.email, cid)
+        unreachable = {u.urn: list(u.missing) for u in reply.schools}
+        for s in self.open_schools(AUDIENCE + (OTHER,)):
+            missing = ([] if s.headteacher.email else ["headteacher's email"]) + \
+                      ([] if s.chair_of_governors.email else ["chair of governors' email"])
+            self.assertEqual(unreachable.get(s.urn, []), missing, s.urn)
+        self.assertEqual(self.ntf.metric("n2gg_notifier_schools_unreachable"), len(reply.schools))
+        self.assertEqual(self.ntf.metric("n2gg_notifier_clusters_unreachable"), len(reply.clusters))
+
+        out = self.ok("notices", "unsent").stdout
+        self.assertIn(mine.notice.id, out)
+        self.assertIn(mine.reasons[0], out)
+        self.assertIn(f"{reply.total} letter(s) reach nobody", out)
+        self.assertEqual(self.json_of("notices", "unsent")["total"], reply.total)
+
+        # the address is known now: the letter is sent, and leaves the list
+        self.ok("notices", "retry", [d.key for d in self.deliveries(notice_id=mine.notice.id)
+                                     if d.recipient.role == N.RECIPIENT_HEADTEACHER][0])
+        wait_for(lambda: all(u.notice.id != mine.notice.id for u in self.unsent().notices),
+                 what="the letter to leave the list")
+        self.assertEqual(self.unsent().total, reply.total - 1)
+
+    def dead(self):
+        return list(self.nc.call("ListDead", N.ListDeadRequest(), N.DeliveriesReply).deliveries)
+
+
 class NoticesTest(NotifierCliTestCase):
     def test_notices_after_publishing(self):
         audience = self.open_schools(AUDIENCE)
