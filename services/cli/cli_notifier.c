@@ -458,6 +458,101 @@ int cli_notices_list(struct cli *cli, const struct cli_args *args)
 	return 0;
 }
 
+int cli_notices_pending(struct cli *cli, const struct cli_args *args)
+{
+	static const char *const head[] = {"Goes", "Notice", "Kind", "URN/Cluster", "School",
+					   "Why it waits", "Subject"};
+	N2gg__V1__ListNoticesRequest req = N2GG__V1__LIST_NOTICES_REQUEST__INIT;
+	N2gg__V1__ListNoticesReply *reply;
+	struct arena *a = &cli->arena;
+	(void)args;
+	req.pending = true;
+	req.limit = 100000;
+	int rc = cli_call_notifier(cli, "ListNotices", &req.base,
+				   &n2gg__v1__list_notices_reply__descriptor, (void **)&reply);
+	if (rc < 0)
+		return rc;
+	if (cli->json) {
+		cli_print_message_json(&reply->base);
+		return 0;
+	}
+	size_t shown = reply->n_notices;
+	struct cli_table t;
+	cli_table_init(&t, a, 7, head);
+	for (size_t i = 0; i < reply->n_notices; i++) {
+		const N2gg__V1__Notice *n = reply->notices[i];
+		char at[CLI_TIME_LEN];
+		const char *row[] = {arena_strdup(a, cli_time(n->due_unix_ms, at)), n->id,
+				     cli_notice_kind_name(n->kind),
+				     n->urn ? arena_printf(a, "%u", n->urn) : cli_or_dash(n->cluster_id),
+				     cli_or_dash(n->school_name),
+				     n->by_hand ? "an officer's change" : "gathering a plan",
+				     n->subject};
+		cli_table_row(&t, row);
+	}
+	if (shown)
+		cli_table_print(&t, stdout);
+	printf("%zu letter(s) waiting to go", shown);
+	printf(shown ? "; `n2gg notices show ID` shows one, `n2gg notices cancel ID --reason "
+		       "TEXT` stops it\n"
+		     : "\n");
+	return 0;
+}
+
+int cli_notices_show(struct cli *cli, const struct cli_args *args)
+{
+	N2gg__V1__ShowNoticeRequest req = N2GG__V1__SHOW_NOTICE_REQUEST__INIT;
+	N2gg__V1__ShowNoticeReply *reply;
+	req.id = (char *)args->operands[0];
+	int rc = cli_call_notifier(cli, "ShowNotice", &req.base,
+				   &n2gg__v1__show_notice_reply__descriptor, (void **)&reply);
+	if (rc < 0)
+		return rc;
+	if (cli->json) {
+		cli_print_message_json(&reply->base);
+		return 0;
+	}
+	const N2gg__V1__Notice *n = reply->notice;
+	char at[CLI_TIME_LEN];
+	printf("%s\n", n->id);
+	cli_print_field("Kind", "%s", cli_notice_kind_name(n->kind));
+	cli_print_field("Written", "%s", cli_time(n->created_unix_ms, at));
+	if (n->due_unix_ms)
+		cli_print_field("Goes", "%s%s", cli_time(n->due_unix_ms, at),
+				n->by_hand ? " (an officer's change: it waits the settle window)" : "");
+	for (size_t i = 0; i < reply->n_letters; i++) {
+		const N2gg__V1__RenderedLetter *l = reply->letters[i];
+		printf("\n---- to %s %s <%s>\n", cli_recipient_role_name(l->recipient->role),
+		       cli_or_dash(l->recipient->name), cli_or_dash(l->recipient->email));
+		printf("Subject: %s\n\n%s", l->subject, l->text);
+		if (!l->text[0] || l->text[strlen(l->text) - 1] != '\n')
+			putchar('\n');
+	}
+	return 0;
+}
+
+int cli_notices_cancel(struct cli *cli, const struct cli_args *args)
+{
+	N2gg__V1__CancelNoticeRequest req = N2GG__V1__CANCEL_NOTICE_REQUEST__INIT;
+	N2gg__V1__DeliveriesReply *reply;
+	const char *reason = cli_opt(args, "reason");
+	if (!reason || !reason[0])
+		return cli_invalid(cli, "--reason is required: say why the letter is cancelled");
+	req.id = (char *)args->operands[0];
+	req.reason = (char *)reason;
+	int rc = cli_call_notifier(cli, "CancelNotice", &req.base,
+				   &n2gg__v1__deliveries_reply__descriptor, (void **)&reply);
+	if (rc < 0)
+		return rc;
+	if (cli->json) {
+		cli_print_message_json(&reply->base);
+		return 0;
+	}
+	printf("cancelled: %s (%zu deliver%s withdrawn)\n", req.id, reply->n_deliveries,
+	       reply->n_deliveries == 1 ? "y" : "ies");
+	return 0;
+}
+
 /* When a delivery went out, or else when it was recorded. */
 static const char *cli_delivery_when(const N2gg__V1__Delivery *d, struct arena *a)
 {

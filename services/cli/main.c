@@ -218,6 +218,10 @@ static const struct cli_option cli_opts_notices_list[] = {
 	{"limit", "N", false, "show at most N notices (default 100)"},
 	{NULL, NULL, false, NULL},
 };
+static const struct cli_option cli_opts_notices_cancel[] = {
+	{"reason", "TEXT", true, "why the letter does not go (kept in the delivery log)"},
+	{NULL, NULL, false, NULL},
+};
 static const struct cli_option cli_opts_notices_log[] = {
 	{"school", "URN", false, "the deliveries of every notice to school URN"},
 	{"notice", "ID", false, "the deliveries of notice ID"},
@@ -337,6 +341,13 @@ static const struct cli_command cli_commands[] = {
 	{"notices", "dead", "", NULL,
 	 "The dead-letter list: deliveries that failed for good, with the server's reply.",
 	 cli_notices_dead},
+	{"notices", "pending", "", NULL,
+	 "Letters waiting to go (an officer's change waits the settle window), and when.",
+	 cli_notices_pending},
+	{"notices", "show", "ID", NULL, "A letter as each of its recipients gets it.",
+	 cli_notices_show},
+	{"notices", "cancel", "ID", cli_opts_notices_cancel,
+	 "Stops a letter that has not gone yet.", cli_notices_cancel},
 	{"notices", "unsent", "", NULL,
 	 "Letters that reach nobody and why; schools and clusters with no one to write to.",
 	 cli_notices_unsent},

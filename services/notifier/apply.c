@@ -106,6 +106,26 @@ static struct notice_letterhead apply_letterhead(const struct notifier *n)
 	return lh;
 }
 
+/* Whether a change was an officer's own (an override, an LA flag, a pin), told by the cause
+ * the categoriser and the scheduler write: its letter waits the settle window, so that a
+ * correction made within it replaces the letter before anyone reads it. A change the rules
+ * make of Ofsted's or the DfE's data is told at once. */
+static bool apply_by_hand(char source, const char *cause)
+{
+	static const char *const categoriser[] = {"override ", "registry.flags.changed ", NULL};
+	static const char *const scheduler[] = {"pinned", "a pin", NULL};
+	for (const char *const *p = source == NTF_FROM_CATEGORISER ? categoriser : scheduler; *p;
+	     p++)
+		if (strncmp(cause, *p, strlen(*p)) == 0)
+			return true;
+	return false;
+}
+
+static uint64_t apply_not_before(const struct notifier *n, bool by_hand)
+{
+	return by_hand && n->settle_ms ? (uint64_t)date_now_ms() + n->settle_ms : 0;
+}
+
 /* Keeps an event about an unknown school until the registry names it. */
 static int apply_park(struct notifier *n, MDB_txn *txn, uint32_t urn, char source,
 		      const N2gg__V1__Event *ev, struct arena *a, struct status *st)
@@ -229,33 +249,10 @@ int notifier_apply_registry(void *ctx, MDB_txn *txn, const N2gg__V1__Event *ev,
 
 /* ---- letters still to go ---- */
 
-/* Whether a notice can still be rewritten: none of its deliveries has been tried yet, nor
- * is being. A school that changes twice before its letter goes gets one letter, the latest. */
-static bool apply_notice_open(struct notifier *n, MDB_txn *txn, const char *notice_id,
-			      struct arena *a, struct status *st)
-{
-	if (notifier_sending_notice(n, notice_id))
-		return false;
-	size_t plen = strlen(notice_id) + 1;
-	char **keys;
-	size_t count;
-	if (ntf_scan(n, txn, NTF_DB_NOTICE_DELIVERIES, notice_id, plen, NULL, a, (void ***)&keys,
-		     &count, st) < 0)
-		return false;
-	for (size_t i = 0; i < count; i++) {
-		N2gg__V1__Delivery *d;
-		if (ntf_get_delivery(n, txn, keys[i], a, &d, st) < 0 || d->attempts > 0 ||
-		    (d->state != N2GG__V1__DELIVERY_STATE__DELIVERY_PENDING &&
-		     d->state != N2GG__V1__DELIVERY_STATE__DELIVERY_NO_ADDRESS &&
-		     d->state != N2GG__V1__DELIVERY_STATE__DELIVERY_HELD))
-			return false;
-	}
-	return true;
-}
-
 /* The school's latest notice of a kind that can still be rewritten ("category/121234" in
  * the meta database names it), or NULL. */
 static N2gg__V1__Notice *apply_open_notice(struct notifier *n, MDB_txn *txn, const char *slot,
+					   N2gg__V1__Recipient *const *to, size_t to_count,
 					   struct arena *a, struct status *st)
 {
 	MDB_val cur;
@@ -263,9 +260,18 @@ static N2gg__V1__Notice *apply_open_notice(struct notifier *n, MDB_txn *txn, con
 	if (store_get(txn, n->db[NTF_DB_META], slot, strlen(slot), &cur, NULL) < 0)
 		return NULL;
 	const char *id = arena_strndup(a, cur.mv_data, cur.mv_size);
-	if (!apply_notice_open(n, txn, id, a, st) || ntf_get_notice(n, txn, id, a, &notice, st) < 0)
+	struct ntf_untried u = ntf_notice_untried(n, txn, id, a, st);
+	if (!u.untried)
 		return NULL;
-	return notice;
+	/* a letter that goes to nobody (no address when it was written) is rewritten only
+	 * while that is still so: once an address is known, the next change gets a letter of
+	 * its own, which reaches it */
+	bool addressed_now = false;
+	for (size_t i = 0; i < to_count; i++)
+		addressed_now |= to[i] && to[i]->email[0];
+	if (!u.waiting && addressed_now)
+		return NULL;
+	return ntf_get_notice(n, txn, id, a, &notice, st) < 0 ? NULL : notice;
 }
 
 /* An open notice whose news a later change undid (a school back in the category it was last
@@ -273,20 +279,7 @@ static N2gg__V1__Notice *apply_open_notice(struct notifier *n, MDB_txn *txn, con
 static int apply_withdraw(struct notifier *n, MDB_txn *txn, const N2gg__V1__Notice *notice,
 			  const char *slot, const char *why, struct arena *a, struct status *st)
 {
-	char **keys;
-	size_t count;
-	int rc = ntf_scan(n, txn, NTF_DB_NOTICE_DELIVERIES, notice->id, strlen(notice->id) + 1, NULL,
-			  a, (void ***)&keys, &count, st);
-	for (size_t i = 0; rc == 0 && i < count; i++) {
-		N2gg__V1__Delivery *old, *d;
-		if ((rc = ntf_get_delivery(n, txn, keys[i], a, &old, st)) < 0)
-			break;
-		d = arena_message_copy(a, &old->base);
-		d->state = N2GG__V1__DELIVERY_STATE__DELIVERY_WITHDRAWN;
-		d->last_reply = (char *)why;
-		if ((rc = ntf_save_delivery(n, txn, old, d, a, st)) == 0)
-			rc = ntf_delivery_event(txn, &n->svc->log, "notice.withdrawn", "notifier", d, st);
-	}
+	int rc = ntf_notice_withdraw(n, txn, notice, why, "notifier", a, st);
 	if (rc == 0)
 		rc = store_del(txn, n->db[NTF_DB_META], slot, strlen(slot), st);
 	return rc == -STATUS_NOT_FOUND ? 0 : rc;
@@ -348,7 +341,9 @@ static int apply_categoriser_event(struct notifier *n, MDB_txn *txn, const N2gg_
 	const char *slot = arena_printf(a, "category/%u", c->urn);
 	const char *cause = arena_printf(a, "categoriser #%llu: %s", (unsigned long long)ev->seq,
 					 c->cause);
-	N2gg__V1__Notice *open = apply_open_notice(n, txn, slot, a, st);
+	N2gg__V1__Recipient *to[2];
+	size_t to_count = ntf_school_recipients(school, 3, to);
+	N2gg__V1__Notice *open = apply_open_notice(n, txn, slot, to, to_count, a, st);
 	if (open) {   /* the letter not yet sent tells of the latest category instead */
 		json_t *was = json_loads(open->data_json, 0, NULL);
 		const char *told = json_string_value(
@@ -365,7 +360,7 @@ static int apply_categoriser_event(struct notifier *n, MDB_txn *txn, const N2gg_
 		return apply_rewrite(n, txn, open, notice_data_category(&lh, school, latest), cause,
 				     a, st);
 	}
-	N2gg__V1__Recipient *to[2];
+	bool by_hand = apply_by_hand(NTF_FROM_CATEGORISER, c->cause);
 	struct ntf_notice_spec spec = {
 		.kind = N2GG__V1__NOTICE_KIND__NOTICE_CATEGORY_LETTER,
 		.id = arena_printf(a, "category-%u-c%llu", c->urn, (unsigned long long)ev->seq),
@@ -375,7 +370,9 @@ static int apply_categoriser_event(struct notifier *n, MDB_txn *txn, const N2gg_
 		.cause = cause,
 		.data = notice_data_category(&lh, school, c),
 		.recipients = to,
-		.recipient_count = ntf_school_recipients(school, 3, to),
+		.recipient_count = to_count,
+		.not_before_ms = apply_not_before(n, by_hand),
+		.by_hand = by_hand,
 		.actor = "notifier",
 	};
 	rc = ntf_notice_create(n, txn, &n->svc->log, &spec, a, st);
@@ -435,6 +432,29 @@ static int apply_allocation(struct notifier *n, MDB_txn *txn, const N2gg__V1__Ev
 	if (apply_quietly(n, txn, NTF_FROM_SCHEDULER, ev->seq))
 		return 0;
 	struct notice_letterhead lh = apply_letterhead(n);
+	const char *slot = al->urn ? arena_printf(a, "allocation/%u/%d", al->urn, (int)al->role)
+				   : arena_printf(a, "allocation/%s/%d", al->cluster_id, (int)al->role);
+	const char *cause =
+		arena_printf(a, "scheduler #%llu: %s", (unsigned long long)ev->seq, c->cause);
+	N2gg__V1__Notice *open = apply_open_notice(n, txn, slot, to, count, a, st);
+	if (open) {   /* the letter not yet sent tells of the latest partner instead */
+		json_t *was = json_loads(open->data_json, 0, NULL);
+		const char *told = json_string_value(
+			json_object_get(json_object_get(was, "allocation"), "previous_partner"));
+		N2gg__V1__AllocationChanged *latest = arena_message_copy(a, &c->base);
+		latest->previous_partner_id = arena_strdup(a, told ? told : c->previous_partner_id);
+		json_decref(was);
+		if (strcmp(latest->previous_partner_id, al->partner_id) == 0)
+			return apply_withdraw(
+				n, txn, open, slot,
+				arena_printf(a, "withdrawn: %s, the partner is again the one told of",
+					     cause),
+				a, st);
+		return apply_rewrite(n, txn, open,
+				     notice_data_allocation(&lh, school, cluster, latest), cause, a,
+				     st);
+	}
+	bool by_hand = apply_by_hand(NTF_FROM_SCHEDULER, c->cause);
 	struct ntf_notice_spec spec = {
 		.kind = N2GG__V1__NOTICE_KIND__NOTICE_ALLOCATION_LETTER,
 		.id = al->urn ? arena_printf(a, "allocation-%u-r%d-s%llu", al->urn, (int)al->role,
@@ -444,14 +464,18 @@ static int apply_allocation(struct notifier *n, MDB_txn *txn, const N2gg__V1__Ev
 		.urn = al->urn,
 		.cluster_id = al->cluster_id,
 		.school_name = school ? school->name : cluster->name,
-		.cause = arena_printf(a, "scheduler #%llu: %s", (unsigned long long)ev->seq, c->cause),
+		.cause = cause,
 		.data = notice_data_allocation(&lh, school, cluster, c),
 		.recipients = to,
 		.recipient_count = count,
+		.not_before_ms = apply_not_before(n, by_hand),
+		.by_hand = by_hand,
 		.actor = "notifier",
 	};
 	rc = ntf_notice_create(n, txn, &n->svc->log, &spec, a, st);
-	return rc == -STATUS_ALREADY_EXISTS ? 0 : rc;
+	if (rc == -STATUS_ALREADY_EXISTS)
+		return 0;
+	return rc < 0 ? rc : apply_remember(n, txn, slot, spec.id, st);
 }
 
 static int visit_by_date(const void *x, const void *y)
@@ -529,7 +553,9 @@ static int apply_visit(struct notifier *n, MDB_txn *txn, const N2gg__V1__Event *
 	const char *slot = arena_printf(a, "visits/%u", v->urn);
 	const char *cause = arena_printf(a, "scheduler #%llu: %s", (unsigned long long)ev->seq,
 					 ve->cause);
-	N2gg__V1__Notice *open = apply_open_notice(n, txn, slot, a, st);
+	N2gg__V1__Recipient *to[2];
+	size_t to_count = ntf_school_recipients(school, 3, to);
+	N2gg__V1__Notice *open = apply_open_notice(n, txn, slot, to, to_count, a, st);
 	if (open)
 		return apply_rewrite(n, txn, open, data, cause, a, st);
 	MDB_val told;
@@ -537,7 +563,6 @@ static int apply_visit(struct notifier *n, MDB_txn *txn, const N2gg__V1__Event *
 		json_decref(data);   /* no letter was sent and no visit is left to tell of */
 		return 0;
 	}
-	N2gg__V1__Recipient *to[2];
 	struct ntf_notice_spec spec = {
 		.kind = N2GG__V1__NOTICE_KIND__NOTICE_VISIT_SCHEDULE,
 		.id = arena_printf(a, "visits-%u-s%llu", v->urn, (unsigned long long)ev->seq),
@@ -547,7 +572,7 @@ static int apply_visit(struct notifier *n, MDB_txn *txn, const N2gg__V1__Event *
 		.cause = cause,
 		.data = data,
 		.recipients = to,
-		.recipient_count = ntf_school_recipients(school, 3, to),
+		.recipient_count = to_count,
 		.not_before_ms = (uint64_t)date_now_ms() + n->visit_settle_ms,
 		.actor = "notifier",
 	};

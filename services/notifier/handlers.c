@@ -319,6 +319,13 @@ static int ntf_list_notices(struct api_call *call)
 			return rc;
 		if (req->kind && notice->kind != req->kind)
 			continue;
+		if (req->pending) {
+			struct ntf_untried u = ntf_notice_untried(n, call->txn, notice->id,
+								  call->arena, &call->status);
+			if (!u.untried || !u.due_ms)
+				continue;   /* gone, or going to nobody (ListUnsent lists those) */
+			notice->due_unix_ms = u.due_ms;
+		}
 		notice->data_json = "";   /* for the renderer, not the reader */
 		reply->notices[reply->n_notices++] = notice;
 	}
@@ -394,6 +401,96 @@ static int ntf_list_dead(struct api_call *call)
 			reply->n_deliveries++;
 	call->reply = &reply->base;
 	return rc;
+}
+
+/* A notice's deliveries, one per recipient (a recipient has one per channel). */
+static size_t ntf_notice_recipients(const N2gg__V1__DeliveriesReply *found,
+				    N2gg__V1__Recipient **out)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < found->n_deliveries; i++) {
+		const N2gg__V1__Recipient *r = found->deliveries[i]->recipient;
+		bool seen = !r;
+		for (size_t j = 0; j < n && !seen; j++)
+			seen = out[j]->role == r->role && out[j]->urn == r->urn &&
+			       strcmp(out[j]->cluster_id, r->cluster_id) == 0;
+		if (!seen)
+			out[n++] = found->deliveries[i]->recipient;
+	}
+	return n;
+}
+
+/* A notice by the id an officer typed, with an error that says what it is. */
+static int ntf_notice_by_id(struct api_call *call, const char *id, N2gg__V1__Notice **out)
+{
+	int rc = ntf_get_notice(ntf_of(call), call->txn, id, call->arena, out, &call->status);
+	if (rc == -STATUS_NOT_FOUND)
+		return status_fail(&call->status, STATUS_NOT_FOUND,
+				   "no notice has the id \"%s\" (`n2gg notices list` shows them)", id);
+	return rc;
+}
+
+static int ntf_show_notice(struct api_call *call)
+{
+	const N2gg__V1__ShowNoticeRequest *req = call->body;
+	struct notifier *n = ntf_of(call);
+	N2gg__V1__ShowNoticeReply *reply =
+		arena_message(call->arena, &n2gg__v1__show_notice_reply__descriptor);
+	N2gg__V1__DeliveriesReply found = N2GG__V1__DELIVERIES_REPLY__INIT;
+	size_t cap = 0;
+	int rc = ntf_notice_by_id(call, req->id, &reply->notice);
+	if (rc < 0 || (rc = ntf_notice_deliveries(call, req->id, &found, &cap)) < 0)
+		return rc;
+	N2gg__V1__Recipient **to = arena_alloc(call->arena, (found.n_deliveries + 1) * sizeof *to);
+	size_t count = ntf_notice_recipients(&found, to);
+	reply->letters = arena_alloc(call->arena, (count + 1) * sizeof *reply->letters);
+	for (size_t i = 0; i < count; i++) {
+		struct notice_rendered r;
+		if ((rc = notice_render(&n->templates, reply->notice->kind, reply->notice->data_json,
+					to[i], call->arena, &r, &call->status)) < 0)
+			return rc;
+		N2gg__V1__RenderedLetter *l =
+			arena_message(call->arena, &n2gg__v1__rendered_letter__descriptor);
+		l->recipient = to[i];
+		l->subject = (char *)r.subject;
+		l->text = (char *)r.text;
+		reply->letters[reply->n_letters++] = l;
+	}
+	struct ntf_untried u = ntf_notice_untried(n, call->txn, req->id, call->arena, &call->status);
+	reply->notice->due_unix_ms = u.untried ? u.due_ms : 0;
+	reply->notice->data_json = "";
+	call->reply = &reply->base;
+	return 0;
+}
+
+static int ntf_cancel_notice(struct api_call *call)
+{
+	const N2gg__V1__CancelNoticeRequest *req = call->body;
+	struct notifier *n = ntf_of(call);
+	if (!req->reason[0])
+		return status_fail(&call->status, STATUS_INVALID_ARGUMENT,
+				   "say why the letter is cancelled (reason)");
+	N2gg__V1__Notice *notice;
+	int rc = ntf_notice_by_id(call, req->id, &notice);
+	if (rc < 0)
+		return rc;
+	if (!ntf_notice_untried(n, call->txn, req->id, call->arena, &call->status).untried)
+		return status_fail(&call->status, STATUS_FAILED_PRECONDITION,
+				   "notice %s has gone out (or is going, or was withdrawn): it can "
+				   "no longer be cancelled",
+				   req->id);
+	const char *why = arena_printf(call->arena, "cancelled by %s: %s", ntf_actor(call),
+				       req->reason);
+	if ((rc = ntf_notice_withdraw(n, call->txn, notice, why, ntf_actor(call), call->arena,
+				      &call->status)) < 0)
+		return rc;
+	N2gg__V1__DeliveriesReply *reply =
+		arena_message(call->arena, &n2gg__v1__deliveries_reply__descriptor);
+	size_t cap = 0;
+	if ((rc = ntf_notice_deliveries(call, req->id, reply, &cap)) < 0)
+		return rc;
+	call->reply = &reply->base;
+	return 0;
 }
 
 static int ntf_list_unsent(struct api_call *call)
@@ -622,6 +719,8 @@ const struct api_method notifier_methods[] = {
 	{"DeliveryLog", &n2gg__v1__delivery_log_request__descriptor, ntf_delivery_log, false, ROLE_READER},
 	{"ListDead", &n2gg__v1__list_dead_request__descriptor, ntf_list_dead, false, ROLE_READER},
 	{"ListUnsent", &n2gg__v1__list_unsent_request__descriptor, ntf_list_unsent, false, ROLE_READER},
+	{"ShowNotice", &n2gg__v1__show_notice_request__descriptor, ntf_show_notice, false, ROLE_READER},
+	{"CancelNotice", &n2gg__v1__cancel_notice_request__descriptor, ntf_cancel_notice, true, ROLE_OFFICER},
 	{"RetryDelivery", &n2gg__v1__retry_delivery_request__descriptor, ntf_retry_delivery, true, ROLE_OFFICER},
 	{"SetPreference", &n2gg__v1__set_preference_request__descriptor, ntf_set_preference, true, ROLE_OFFICER},
 	{"GetRecipients", &n2gg__v1__recipients_request__descriptor, ntf_get_recipients, false, ROLE_READER},

@@ -60,6 +60,10 @@ static struct config_option notifier_options[] = {
 	 NULL},
 	{"visit-settle-ms", "2000",
 	 "a visit schedule waits this long for the rest of a plan's visits", NULL},
+	{"settle-ms", "600000",
+	 "a letter caused by an officer's change (override, LA flag, pin) waits this long, so "
+	 "that a correction replaces it (0: at once)",
+	 NULL},
 	{"batch", "256", "deliveries sent per batch", NULL},
 };
 
@@ -279,6 +283,9 @@ static int notifier_settings(struct notifier *n, struct status *st)
 	if ((rc = notifier_setting_long(n, "visit-settle-ms", 0, 3600000, &v, st)) < 0)
 		return rc;
 	n->visit_settle_ms = (uint64_t)v;
+	if ((rc = notifier_setting_long(n, "settle-ms", 0, 7 * 86400000L, &v, st)) < 0)
+		return rc;
+	n->settle_ms = (uint64_t)v;
 	if ((rc = notifier_setting_long(n, "batch", 1, 10000, &v, st)) < 0)
 		return rc;
 	n->batch_size = (unsigned)v;

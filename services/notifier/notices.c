@@ -123,6 +123,7 @@ int ntf_notice_create(struct notifier *n, MDB_txn *txn, struct eventlog *log,
 	notice->mi_number = (char *)(spec->mi_number ? spec->mi_number : "");
 	notice->created_unix_ms = date_now_ms();
 	notice->statutory = notice_kind(spec->kind)->statutory;
+	notice->by_hand = spec->by_hand;
 	struct notice_rendered r;
 	if ((rc = notice_render(&n->templates, spec->kind, notice->data_json,
 				spec->recipient_count ? spec->recipients[0] : NULL, a, &r, st)) < 0)
@@ -180,4 +181,52 @@ int ntf_notice_create(struct notifier *n, MDB_txn *txn, struct eventlog *log,
 	ev.notice = arena_message_copy(a, &notice->base);
 	ev.notice->data_json = "";
 	return eventlog_append(log, txn, "notice.created", spec->actor, &ev.base, NULL, st);
+}
+
+struct ntf_untried ntf_notice_untried(struct notifier *n, MDB_txn *txn, const char *notice_id,
+				      struct arena *a, struct status *st)
+{
+	struct ntf_untried u = {0};
+	if (notifier_sending_notice(n, notice_id))
+		return u;
+	size_t plen = strlen(notice_id) + 1;
+	char **keys;
+	size_t count;
+	if (ntf_scan(n, txn, NTF_DB_NOTICE_DELIVERIES, notice_id, plen, NULL, a, (void ***)&keys,
+		     &count, st) < 0)
+		return u;
+	for (size_t i = 0; i < count; i++) {
+		N2gg__V1__Delivery *d;
+		if (ntf_get_delivery(n, txn, keys[i], a, &d, st) < 0 || d->attempts > 0 ||
+		    (d->state != N2GG__V1__DELIVERY_STATE__DELIVERY_PENDING &&
+		     d->state != N2GG__V1__DELIVERY_STATE__DELIVERY_NO_ADDRESS &&
+		     d->state != N2GG__V1__DELIVERY_STATE__DELIVERY_HELD))
+			return (struct ntf_untried){0};
+		if (d->state == N2GG__V1__DELIVERY_STATE__DELIVERY_PENDING &&
+		    (!u.due_ms || d->next_attempt_unix_ms < u.due_ms))
+			u.due_ms = d->next_attempt_unix_ms;
+		u.waiting |= d->state != N2GG__V1__DELIVERY_STATE__DELIVERY_NO_ADDRESS;
+	}
+	u.untried = true;
+	return u;
+}
+
+int ntf_notice_withdraw(struct notifier *n, MDB_txn *txn, const N2gg__V1__Notice *notice,
+			const char *why, const char *actor, struct arena *a, struct status *st)
+{
+	char **keys;
+	size_t count;
+	int rc = ntf_scan(n, txn, NTF_DB_NOTICE_DELIVERIES, notice->id, strlen(notice->id) + 1, NULL,
+			  a, (void ***)&keys, &count, st);
+	for (size_t i = 0; rc == 0 && i < count; i++) {
+		N2gg__V1__Delivery *old, *d;
+		if ((rc = ntf_get_delivery(n, txn, keys[i], a, &old, st)) < 0)
+			break;
+		d = arena_message_copy(a, &old->base);
+		d->state = N2GG__V1__DELIVERY_STATE__DELIVERY_WITHDRAWN;
+		d->last_reply = (char *)why;
+		if ((rc = ntf_save_delivery(n, txn, old, d, a, st)) == 0)
+			rc = ntf_delivery_event(txn, &n->svc->log, "notice.withdrawn", actor, d, st);
+	}
+	return rc;
 }

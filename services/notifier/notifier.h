@@ -76,6 +76,7 @@ struct notifier {
 	int as_of;                  /* fixed date, or -1: today's */
 	int max_attempts;
 	uint64_t retry_base_ms, retry_max_ms, visit_settle_ms;
+	uint64_t settle_ms;         /* letters caused by an officer's change wait this long */
 	unsigned batch_size;
 	int digest_minute;          /* minutes after midnight */
 	int reminder_days;
@@ -139,6 +140,7 @@ struct ntf_notice_spec {
 	N2gg__V1__Recipient **recipients;
 	size_t recipient_count;
 	uint64_t not_before_ms;    /* first attempt no earlier than this (0: now) */
+	bool by_hand;              /* an officer's change: waits the settle window */
 	const char *actor;
 };
 
@@ -152,6 +154,19 @@ size_t ntf_school_recipients(const N2gg__V1__NotifierSchool *s, unsigned roles,
 			     N2gg__V1__Recipient **out);
 int ntf_delivery_event(MDB_txn *txn, struct eventlog *log, const char *topic,
 		       const char *actor, N2gg__V1__Delivery *d, struct status *st);
+/* Withdraws every delivery of a notice (none of which has been tried: the caller checked),
+ * appending notice.withdrawn for each, with `why` as its last reply. */
+int ntf_notice_withdraw(struct notifier *n, MDB_txn *txn, const N2gg__V1__Notice *notice,
+			const char *why, const char *actor, struct arena *a, struct status *st);
+/* Whether none of a notice's deliveries has been tried, nor is being (it can still be
+ * rewritten, withdrawn or cancelled); whether one waits to go (pending or held for a
+ * digest: not only deliveries without an address); and when the first pending one goes. */
+struct ntf_untried {
+	bool untried, waiting;
+	int64_t due_ms;            /* 0: none pending */
+};
+struct ntf_untried ntf_notice_untried(struct notifier *n, MDB_txn *txn, const char *notice_id,
+				      struct arena *a, struct status *st);
 
 /* ---- events from the other services (apply.c) ---- */
 int notifier_apply_registry(void *ctx, MDB_txn *txn, const N2gg__V1__Event *ev,

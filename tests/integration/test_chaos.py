@@ -262,7 +262,8 @@ class TestChaos(ServiceTestCase):
         ntf = self.start_follower("notifier", reg, [
             "--categoriser", cat.api, "--categoriser-events", cat.events,
             "--scheduler", sch.api, "--scheduler-events", sch.events, "--as-of", AS_OF,
-            "--retry-base-ms", "50", "--retry-max-ms", "400", "--visit-settle-ms", "300"])
+            "--retry-base-ms", "50", "--retry-max-ms", "400", "--visit-settle-ms", "300",
+            "--settle-ms", "300"])   # the flags are an officer's changes: they wait too
         svcs = (reg, cat, sch, ntf)
         services = {s.name: s for s in svcs}
 

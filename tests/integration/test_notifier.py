@@ -84,11 +84,12 @@ class NotifierCase(ServiceTestCase):
             "--registry", reg.api, "--registry-events", reg.events, "--as-of", AS_OF])
         return reg, cat
 
-    def start_notifier(self, reg, cat, *extra, sch=None, data_dir=None, as_of=AS_OF, wait=True):
+    def start_notifier(self, reg, cat, *extra, sch=None, data_dir=None, as_of=AS_OF, wait=True,
+                       settle_ms=0):
         args = ["--registry", reg.api, "--registry-events", reg.events,
                 "--categoriser", cat.api, "--categoriser-events", cat.events,
                 "--as-of", as_of, "--retry-base-ms", "50", "--retry-max-ms", "400",
-                "--visit-settle-ms", "300", *extra]
+                "--visit-settle-ms", "300", "--settle-ms", str(settle_ms), *extra]
         if sch:
             args += ["--scheduler", sch.api, "--scheduler-events", sch.events]
         else:   # nothing listens there: the scheduler is not running
@@ -212,6 +213,79 @@ class TestMailDirectory(NotifierCase):
         self.assertIn("then", theirs[0].cause)
         self.assertTrue(all(d.state == SENT for d in self.log(ntf, notice_id=theirs[0].id)))
         self.assertTrue(self.events(ntf, "notice.updated"))
+
+
+class TestSettleWindow(NotifierCase):
+    def test_an_officers_change_waits_and_its_correction_replaces_the_letter(self):
+        data = gen_gias(os.path.join(self.tmp, "data"), "--schools", "20", "--seed", "5")
+        reg, cat = self.start_upstream(data)
+        ntf = self.start_notifier(reg, cat, settle_ms=4000)
+        self.settled(reg, cat, ntf)
+        first = self.notices(ntf, kind=ntf_pb2.NOTICE_CATEGORY_LETTER)
+        urns = sorted({n.urn for n in first})
+        c = self.client(cat, actor="officer")
+
+        def category(urn):
+            return self.client(cat).call("GetCategory", cat_pb2.GetCategoryRequest(urn=urn),
+                                         cat_pb2.GetCategoryReply).decision.category
+
+        def letters(urn):
+            return self.notices(ntf, urn=urn, kind=ntf_pb2.NOTICE_CATEGORY_LETTER)
+
+        def pending():
+            return self.client(ntf).call("ListNotices", ntf_pb2.ListNoticesRequest(pending=True),
+                                         ntf_pb2.ListNoticesReply).notices
+
+        # a mistaken override corrected at once: no letter goes to anyone
+        mistaken, twice, cancelled, statutory = urns[0], urns[1], urns[2], urns[3]
+        told = category(mistaken)
+        c.call("SetOverride", cat_pb2.SetOverrideRequest(
+            urn=mistaken, category="A" if told != "A" else "B", reason="a slip"))
+        wait_for(lambda: len(letters(mistaken)) == 2, what="the override's letter")
+        self.assertTrue(letters(mistaken)[0].by_hand)
+        c.call("ClearOverride", cat_pb2.ClearOverrideRequest(urn=mistaken, reason="the slip put right"))
+        # two changes in the window: one letter, of the final state
+        c.call("SetOverride", cat_pb2.SetOverrideRequest(urn=twice, category="E", reason="first"))
+        c.call("SetOverride", cat_pb2.SetOverrideRequest(urn=twice, category="D", reason="second"))
+        # a third the officer stops by hand
+        c.call("SetOverride", cat_pb2.SetOverrideRequest(urn=cancelled, category="E", reason="x"))
+        wait_for(lambda: len(letters(cancelled)) == 2 and len(letters(twice)) == 2,
+                 what="the letters of the other changes")
+        waiting = {n.id: n for n in pending()}
+        self.assertIn(letters(twice)[0].id, waiting)
+        self.assertIn(letters(cancelled)[0].id, waiting)
+        self.assertTrue(all(n.due_unix_ms > time.time() * 1000 for n in waiting.values()))
+        shown = self.client(ntf).call("ShowNotice", ntf_pb2.ShowNoticeRequest(
+            id=letters(twice)[0].id), ntf_pb2.ShowNoticeReply)
+        self.assertEqual(len(shown.letters), 2)
+        self.assertIn("LA category D", shown.letters[0].subject)
+        self.assertIn("is now D (", shown.letters[0].text)
+        self.assertNotIn("now E", shown.letters[0].text)
+        self.client(ntf, actor="officer").call("CancelNotice", ntf_pb2.CancelNoticeRequest(
+            id=letters(cancelled)[0].id, reason="told the head in person"), ntf_pb2.DeliveriesReply)
+        with self.assertRaises(ServiceError) as e:
+            self.client(ntf, actor="officer").call("CancelNotice", ntf_pb2.CancelNoticeRequest(
+                id=letters(cancelled)[0].id, reason="again"), ntf_pb2.DeliveriesReply)
+        self.assertEqual(e.exception.code, FAILED_PRECONDITION)
+        # a judgement from Ofsted is statutory: its letter goes at once, not after the window
+        self.record_inadequate(reg, statutory)
+        wait_for(lambda: len(letters(statutory)) == 2 and all(
+            d.state == SENT for d in self.log(ntf, notice_id=letters(statutory)[0].id)),
+            timeout=3, what="the statutory letter, before the settle window ends")
+        self.assertFalse(letters(statutory)[0].by_hand)
+
+        self.settled(reg, cat, ntf)   # the window ends: what is left goes
+        self.assertTrue(all(d.state == ntf_pb2.DELIVERY_WITHDRAWN
+                            for d in self.log(ntf, notice_id=letters(mistaken)[0].id)))
+        self.assertTrue(all(d.state == ntf_pb2.DELIVERY_WITHDRAWN
+                            for d in self.log(ntf, notice_id=letters(cancelled)[0].id)))
+        self.assertIn("cancelled by officer: told the head in person",
+                      self.log(ntf, notice_id=letters(cancelled)[0].id)[0].last_reply)
+        sent = self.log(ntf, notice_id=letters(twice)[0].id)
+        self.assertTrue(sent and all(d.state == SENT for d in sent))
+        body = parse(os.path.join(ntf.data_dir, "store", "maildir", sent[0].key + ".eml"))
+        self.assertIn("is now D (", body.get_body(("plain",)).get_content())
+        self.assertEqual(list(pending()), [])
 
 
 class TestSmtp(NotifierCase):

@@ -372,6 +372,32 @@ class UnsentTest(NotifierCliTestCase):
         return list(self.nc.call("ListDead", N.ListDeadRequest(), N.DeliveriesReply).deliveries)
 
 
+class PendingTest(NotifierCliTestCase):
+    def test_an_override_waits_and_can_be_shown_and_cancelled(self):
+        school = [s for s in self.open_schools(AUDIENCE) if s.headteacher.email][0]
+        self.ok("category", "override", str(school.urn), "F", "--reason", "a trial")
+        self.caught_up()
+        wait_for(lambda: "1 letter(s) waiting to go" in self.ok("notices", "pending").stdout,
+                 what="the override's letter to wait")
+        out = self.ok("notices", "pending").stdout
+        self.assertIn("an officer's change", out)
+        notice = self.notices(urn=school.urn, kind=N.NOTICE_CATEGORY_LETTER)[0]
+        self.assertIn(notice.id, out)
+        shown = self.ok("notices", "show", notice.id).stdout
+        self.assertIn("Goes", shown)
+        self.assertIn(f"---- to headteacher {school.headteacher.name} <{school.headteacher.email}>",
+                      shown)
+        self.assertIn("is now F (", shown)
+        self.refused(2, "notices", "cancel", notice.id, says="--reason")
+        self.assertIn("cancelled: " + notice.id,
+                      self.ok("notices", "cancel", notice.id, "--reason", "told in person").stdout)
+        self.assertIn("0 letter(s) waiting to go", self.ok("notices", "pending").stdout)
+        self.refused(5, "notices", "cancel", notice.id, "--reason", "again",
+                     says="can no longer be cancelled")
+        self.refused(4, "notices", "show", "no-such-notice",
+                     says='no notice has the id "no-such-notice"')
+
+
 class NoticesTest(NotifierCliTestCase):
     def test_notices_after_publishing(self):
         audience = self.open_schools(AUDIENCE)
