@@ -163,6 +163,7 @@ char *cli_text_opt(const struct cli_args *args, const char *name);
 int cli_import_gias(struct cli *cli, const struct cli_args *args);
 int cli_import_inspections(struct cli *cli, const struct cli_args *args);
 int cli_import_achievement(struct cli *cli, const struct cli_args *args);
+int cli_registry_comparators(struct cli *cli, const struct cli_args *args);
 int cli_import_clusters(struct cli *cli, const struct cli_args *args);
 int cli_import_contacts(struct cli *cli, const struct cli_args *args);
 int cli_health(struct cli *cli, const struct cli_args *args);

@@ -1,6 +1,7 @@
-/* cli_registry: the registry's file imports and its health. An import sends the file's
- * bytes whole: the registry parses and checks every row, so the CLI needs no knowledge of
- * the file formats and a file is judged the same way whoever sends it. */
+/* cli_registry: the registry's file imports, the comparators they bring, and its health.
+ * An import sends the file's bytes whole: the registry parses and checks every row, so
+ * the CLI needs no knowledge of the file formats and a file is judged the same way
+ * whoever sends it. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -44,6 +45,19 @@ int cli_read_file(struct cli *cli, const char *path, ProtobufCBinaryData *out)
 	return 0;
 }
 
+/* What an achievement import read its file as, in words; NULL for the imports that have
+ * one format only (GIAS, Ofsted, clusters, contacts), where saying so is noise. */
+static const char *cli_import_format(const char *format)
+{
+	if (strcmp(format, "ks2") == 0)
+		return "ks2 (the DfE's key stage 2 table)";
+	if (strcmp(format, "ks4") == 0)
+		return "ks4 (the DfE's key stage 4 table)";
+	if (strcmp(format, "n2gg") == 0)
+		return "n2gg (N2GG's achievement format)";
+	return NULL;
+}
+
 static void cli_print_import(const N2gg__V1__ImportReply *r, bool dry_run)
 {
 	printf("%screated %u, updated %u, unchanged %u, rejected %u, skipped %u", dry_run ? "dry run: " : "",
@@ -53,12 +67,28 @@ static void cli_print_import(const N2gg__V1__ImportReply *r, bool dry_run)
 		       (unsigned long long)r->last_seq);
 	else
 		printf(" (no events)\n");
+	const char *format = cli_import_format(r->format);
+	if (format)
+		printf("  format: %s\n", format);
+	/* only the DfE's tables have comparator rows and markers */
+	if (strcmp(r->format, "ks2") == 0 || strcmp(r->format, "ks4") == 0) {
+		printf("  comparators: %u row(s) of LA or England averages%s\n", r->comparators,
+		       dry_run ? "" : " recorded");
+		printf("  marked: %u value(s) published as a marker instead of a figure\n", r->marked);
+	}
 	size_t shown = r->n_rejections < CLI_REJECTIONS_SHOWN ? r->n_rejections : CLI_REJECTIONS_SHOWN;
 	for (size_t i = 0; i < shown; i++)
 		printf("  line %u: %s\n", r->rejections[i]->line, r->rejections[i]->reason);
 	if (r->n_rejections > shown)
 		printf("  ... and %zu more rejection(s) (--json lists them all)\n",
 		       r->n_rejections - shown);
+	if (r->n_notes)
+		printf("  notes:\n");
+	shown = r->n_notes < CLI_REJECTIONS_SHOWN ? r->n_notes : CLI_REJECTIONS_SHOWN;
+	for (size_t i = 0; i < shown; i++)
+		printf("  line %u: %s\n", r->notes[i]->line, r->notes[i]->text);
+	if (r->n_notes > shown)
+		printf("  ... and %zu more note(s) (--json lists them all)\n", r->n_notes - shown);
 }
 
 /* Sends FILE to `method` with the request's other fields already set. */
@@ -121,13 +151,86 @@ int cli_import_inspections(struct cli *cli, const struct cli_args *args)
 int cli_import_achievement(struct cli *cli, const struct cli_args *args)
 {
 	N2gg__V1__ImportRequest req = N2GG__V1__IMPORT_REQUEST__INIT;
-	const char *year = cli_opt(args, "year");
-	if (year) {
-		int rc = cli_check_uint(cli, "--year", year, 1990, 2100, &req.year);
-		if (rc < 0)
-			return rc;
-	}
+	const char *year = cli_opt(args, "year"), *la = cli_opt(args, "la");
+	int rc;
+	if (year && (rc = cli_check_uint(cli, "--year", year, 1990, 2100, &req.year)) < 0)
+		return rc;
+	/* the DfE publishes one table for all England: the rows of other LAs are skipped, as
+	 * import-gias skips their schools */
+	req.la_code = 926;
+	if (la && (rc = cli_check_uint(cli, "--la", la, 0, 999, &req.la_code)) < 0)
+		return rc;
 	return cli_import(cli, args, "ImportAchievement", &req);
+}
+
+/* ---- comparators ---- */
+
+/* A measure as the table shows it: its marker, its value, or "-" when the table had no
+ * such column. */
+static const char *cli_measure(struct arena *a, const N2gg__V1__Measure *m, bool percentage,
+			       int decimals)
+{
+	if (!m)
+		return NULL;
+	if (m->marker[0])
+		return m->marker;
+	if (percentage && m->value == (double)(long long)m->value)
+		return arena_printf(a, "%.0f%%", m->value);
+	return arena_printf(a, "%.*f%s", decimals, m->value, percentage ? "%" : "");
+}
+
+/* `n2gg registry comparators`: the LA's and England's averages the DfE's tables gave. */
+int cli_registry_comparators(struct cli *cli, const struct cli_args *args)
+{
+	static const char *const head[] = {"Year", "KS", "Area", "LA", "Name", "Expected",
+					   "Reading", "Writing", "Maths", "P8", "Att8", "E&M 5+"};
+	N2gg__V1__ListComparatorsRequest req = N2GG__V1__LIST_COMPARATORS_REQUEST__INIT;
+	N2gg__V1__ListComparatorsReply *reply;
+	const char *year = cli_opt(args, "year"), *ks = cli_opt(args, "key-stage");
+	struct arena *a = &cli->arena;
+	uint32_t key_stage = 0;
+	int rc;
+	if (year && (rc = cli_check_uint(cli, "--year", year, 2000, 2100, &req.year)) < 0)
+		return rc;
+	if (ks && ((rc = cli_check_uint(cli, "--key-stage", ks, 2, 4, &key_stage)) < 0))
+		return rc;
+	if (key_stage == 3)
+		return cli_invalid(cli, "--key-stage 3: the DfE's performance tables are key stage 2 "
+				   "or 4");
+	req.key_stage = (N2gg__V1__KeyStage)key_stage;
+	if ((rc = cli_call(cli, "ListComparators", &req.base,
+			   &n2gg__v1__list_comparators_reply__descriptor, (void **)&reply)) < 0)
+		return rc;
+	if (cli->json) {
+		cli_print_message_json(&reply->base);
+		return 0;
+	}
+	struct cli_table t;
+	cli_table_init(&t, a, sizeof head / sizeof *head, head);
+	for (size_t i = 0; i < reply->n_comparators; i++) {
+		const N2gg__V1__Comparator *c = reply->comparators[i];
+		const N2gg__V1__Achievement *m = c->achievement;
+		bool la = c->area == N2GG__V1__COMPARATOR_AREA__AREA_LA;
+		const char *row[] = {
+			arena_printf(a, "%u", c->year), arena_printf(a, "%d", c->key_stage),
+			la ? "LA" : "England", la ? arena_printf(a, "%u", c->la_code) : NULL, c->name,
+			m ? cli_measure(a, m->expected_standard, true, 1) : NULL,
+			m ? cli_measure(a, m->reading_progress, false, 2) : NULL,
+			m ? cli_measure(a, m->writing_progress, false, 2) : NULL,
+			m ? cli_measure(a, m->maths_progress, false, 2) : NULL,
+			m ? cli_measure(a, m->progress8, false, 2) : NULL,
+			m ? cli_measure(a, m->attainment8, false, 1) : NULL,
+			m ? cli_measure(a, m->english_maths_5_pct, true, 1) : NULL,
+		};
+		cli_table_row(&t, row);
+	}
+	if (reply->n_comparators)
+		cli_table_print(&t, stdout);
+	printf("%zu comparator(s)%s\n", reply->n_comparators,
+	       reply->n_comparators ? ""
+				    : ": they come from the DfE's tables (n2gg registry "
+				      "import-achievement FILE --year Y)");
+	return 0;
 }
 
 int cli_import_clusters(struct cli *cli, const struct cli_args *args)

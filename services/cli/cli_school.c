@@ -23,6 +23,48 @@ int cli_school_get(struct cli *cli, uint32_t urn, const char *as_of,
 	return rc;
 }
 
+/* Where an inspection on record came from (Inspection.source). Records made before the
+ * registry kept sources have none, as have those recorded by hand. */
+static const char *cli_inspection_source(const char *source)
+{
+	if (!source || !source[0])
+		return "not recorded (by hand, or before sources were kept)";
+	if (strcmp(source, "gias") == 0)
+		return "GIAS extract (its latest Ofsted judgement)";
+	if (strcmp(source, "ofsted") == 0)
+		return "Ofsted outcomes file";
+	return source;
+}
+
+/* The register's figures about the school's pupils and, for each inspection on record,
+ * its source: the sections `school show` adds after the school's own block. */
+static void cli_print_register_details(const N2gg__V1__School *s, struct arena *a)
+{
+	printf("\nPupils and admissions\n");
+	cli_print_field("Gender", "%s", cli_or_dash(s->gender));
+	cli_print_field("Admissions policy", "%s", cli_or_dash(s->admissions_policy));
+	if (s->number_of_pupils)
+		cli_print_field("Number of pupils", "%u", s->number_of_pupils);
+	else
+		cli_print_field("Number of pupils", "-");
+
+	printf("\nInspection sources\n");
+	if (!s->n_inspections) {
+		printf("  none\n");
+		return;
+	}
+	static const char *const head[] = {"Date", "Source"};
+	struct cli_table t;
+	cli_table_init(&t, a, 2, head);
+	for (size_t i = 0; i < s->n_inspections; i++) {
+		const char *row[] = {s->inspections[i]->start_date,
+				     cli_inspection_source(s->inspections[i]->source)};
+		cli_table_row(&t, row);
+	}
+	t.indent = 2;
+	cli_table_print(&t, stdout);
+}
+
 int cli_school_show(struct cli *cli, const struct cli_args *args)
 {
 	const char *as_of = cli_opt(args, "as-of");
@@ -34,10 +76,12 @@ int cli_school_show(struct cli *cli, const struct cli_args *args)
 	    (as_of && (rc = cli_check_date(cli, "--as-of", as_of, iso)) < 0) ||
 	    (rc = cli_school_get(cli, urn, as_of ? iso : NULL, &reply)) < 0)
 		return rc;
-	if (cli->json)
+	if (cli->json) {
 		cli_print_message_json(&reply->base);
-	else
-		cli_print_school(reply, as_of ? iso : NULL, &cli->arena);
+		return 0;
+	}
+	cli_print_school(reply, as_of ? iso : NULL, &cli->arena);
+	cli_print_register_details(reply->school, &cli->arena);
 	return 0;
 }
 

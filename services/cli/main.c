@@ -22,8 +22,16 @@ static const struct cli_option cli_opts_import_gias[] = {
 	{NULL, NULL, false, NULL},
 };
 static const struct cli_option cli_opts_import_achievement[] = {
-	{"year", "Y", false, "the year of rows without a YEAR column (2013 means 2012/13)"},
+	{"year", "Y", false, "the year of rows without a YEAR column (2013 means 2012/13); "
+			     "required for the DfE's tables"},
+	{"la", "CODE", false, "the DfE's tables: keep the rows of this local authority and "
+			      "England's (default 926; 0: every LA)"},
 	{"dry-run", NULL, false, "report what would change; change nothing"},
+	{NULL, NULL, false, NULL},
+};
+static const struct cli_option cli_opts_comparators[] = {
+	{"year", "Y", false, "only the averages of year Y (2019 means 2018/19)"},
+	{"key-stage", "2|4", false, "only key stage 2 (end of primary) or 4 (GCSE)"},
 	{NULL, NULL, false, NULL},
 };
 static const struct cli_option cli_opts_school_show[] = {
@@ -240,7 +248,10 @@ static const struct cli_command cli_commands[] = {
 	{"registry", "import-inspections", "FILE", cli_opts_import,
 	 "Imports an Ofsted inspection outcomes CSV.", cli_import_inspections},
 	{"registry", "import-achievement", "FILE", cli_opts_import_achievement,
-	 "Imports a KS2 achievement CSV.", cli_import_achievement},
+	 "Imports achievement: the DfE's key stage 2 or 4 table (with --year), or N2GG's CSV.",
+	 cli_import_achievement},
+	{"registry", "comparators", "", cli_opts_comparators,
+	 "Lists the LA's and England's averages from the DfE's tables.", cli_registry_comparators},
 	{"registry", "import-clusters", "FILE", cli_opts_import,
 	 "Imports the council's clusters and their schools from a CSV.", cli_import_clusters},
 	{"registry", "import-contacts", "FILE", cli_opts_import,

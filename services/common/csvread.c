@@ -146,6 +146,16 @@ bool csvread_header_is(const char *cell, const char *name, bool nocase)
 	return true;
 }
 
+bool csvread_equal_nocase(const char *a, const char *b)
+{
+	for (;; a++, b++) {
+		if (ascii_lower(*a) != ascii_lower(*b))
+			return false;
+		if (!*a)
+			return true;
+	}
+}
+
 /* ---- the record being built ---- */
 
 static void record_error(struct reader *r, bool overwrite, const char *fmt, ...)

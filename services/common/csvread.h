@@ -53,5 +53,8 @@ char *csvread_column(const struct csvread_record *rec, int index, struct arena *
 /* Whether a header cell names `name`: surrounding blanks and a leading UTF-8 BOM are
  * ignored; letters compare case-insensitively (ASCII) when `nocase`. */
 bool csvread_header_is(const char *cell, const char *name, bool nocase);
+/* Whether two cell values are equal with ASCII letters compared case-insensitively
+ * (strcasecmp follows the locale, and a file's words do not). */
+bool csvread_equal_nocase(const char *a, const char *b);
 
 #endif

@@ -12,7 +12,21 @@
 #include <strings.h>
 
 /* The columns the registry reads, by their exact header names. The full extract has 140
- * columns; the rest (census figures, Ofsted ratings, SEN provision...) are not ours. */
+ * columns; the rest (other census figures, SEN provision, geography...) are not ours.
+ *
+ * Across the releases we could compare, these names have stayed exactly as they are
+ * (other readers of the extract, from EduBase's days to 2026, use the same spellings);
+ * what changes is which columns a release has, so no other names are accepted:
+ * - the 140-column header scripts/gen-gias writes has OfstedLastInsp and
+ *   OfstedSpecialMeasures (code)/(name) after FurtherEducationType, and OfstedRating
+ *   (name) near the end;
+ * - EduBase-era downloads have OfstedLastInsp and OfstedSpecialMeasures (name) ("In
+ *   special measures" / "Not in special measures") but, in those we saw, no OfstedRating
+ *   (name);
+ * - extracts since early 2025 (about 135 columns) have none of the Ofsted columns: Ofsted
+ *   stopped giving single-word judgements in September 2024.
+ * So the Ofsted columns, like every column but the seven required below, are optional, and
+ * a file without them imports without judgements. */
 static const char *const column_names[GIAS_COLUMN_COUNT] = {
 	[GIAS_URN] = "URN",
 	[GIAS_LA_CODE] = "LA (code)",
@@ -46,6 +60,14 @@ static const char *const column_names[GIAS_COLUMN_COUNT] = {
 	[GIAS_HEAD_LAST_NAME] = "HeadLastName",
 	[GIAS_EASTING] = "Easting",
 	[GIAS_NORTHING] = "Northing",
+	[GIAS_GENDER] = "Gender (name)",
+	[GIAS_ADMISSIONS_POLICY] = "AdmissionsPolicy (name)",
+	[GIAS_NUMBER_OF_PUPILS] = "NumberOfPupils",
+	[GIAS_OFSTED_RATING] = "OfstedRating (name)",
+	[GIAS_OFSTED_LAST_INSPECTION] = "OfstedLastInsp",
+	/* the name, not the code: the names are what GIAS documents ("In special measures",
+	 * "Not in special measures", "Not applicable"); the codes' meaning is not published */
+	[GIAS_OFSTED_SPECIAL_MEASURES] = "OfstedSpecialMeasures (name)",
 };
 
 /* Without these a row cannot be identified or classified. */
@@ -209,7 +231,7 @@ int gias_row_to_school(const struct gias_header *h, const struct csvread_record 
 {
 	char *v[GIAS_COLUMN_COUNT];
 	unsigned long la = 0, number = 0, status = 0, type = 0, group = 0, phase = 0;
-	unsigned long low = 0, high = 0, east = 0, north = 0;
+	unsigned long low = 0, high = 0, east = 0, north = 0, pupils = 0;
 	uint32_t urn = 0;
 	int rc;
 
@@ -242,7 +264,8 @@ int gias_row_to_school(const struct gias_header *h, const struct csvread_record 
 	    (rc = number_column(v[GIAS_LOW_AGE], GIAS_LOW_AGE, 2, &low, st)) < 0 ||
 	    (rc = number_column(v[GIAS_HIGH_AGE], GIAS_HIGH_AGE, 2, &high, st)) < 0 ||
 	    (rc = number_column(v[GIAS_EASTING], GIAS_EASTING, 7, &east, st)) < 0 ||
-	    (rc = number_column(v[GIAS_NORTHING], GIAS_NORTHING, 7, &north, st)) < 0)
+	    (rc = number_column(v[GIAS_NORTHING], GIAS_NORTHING, 7, &north, st)) < 0 ||
+	    (rc = number_column(v[GIAS_NUMBER_OF_PUPILS], GIAS_NUMBER_OF_PUPILS, 6, &pupils, st)) < 0)
 		return rc;
 
 	static const N2gg__V1__SchoolStatus statuses[] = {
@@ -271,6 +294,9 @@ int gias_row_to_school(const struct gias_header *h, const struct csvread_record 
 	s->federation_name = v[GIAS_FEDERATION_NAME];
 	s->website = v[GIAS_WEBSITE];
 	s->telephone = v[GIAS_TELEPHONE];
+	s->gender = v[GIAS_GENDER];
+	s->admissions_policy = v[GIAS_ADMISSIONS_POLICY];
+	s->number_of_pupils = (uint32_t)pupils;
 
 	N2gg__V1__Address *ad = arena_message(a, &n2gg__v1__address__descriptor);
 	ad->street = v[GIAS_STREET];
@@ -287,6 +313,140 @@ int gias_row_to_school(const struct gias_header *h, const struct csvread_record 
 
 	*out = s;
 	return 0;
+}
+
+/* ---- the latest Ofsted judgement ---- */
+
+/* OfstedRating (name), as GIAS writes it (any case). "Satisfactory" is grade 3 before
+ * Ofsted renamed it in September 2012; GIAS names the two categories of concern instead of
+ * "Inadequate" when the school was placed in one. Grade 0: the row has no judgement:
+ * "Not applicable" and "No Ofsted rating" (schools Ofsted does not grade), "Insufficient
+ * evidence" (an inspection that reached no overall judgement). */
+static const struct gias_rating {
+	const char *name;
+	uint32_t grade;
+	N2gg__V1__CategoryOfConcern concern;
+} gias_ratings[] = {
+	{"Outstanding", 1, N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_NONE},
+	{"Good", 2, N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_NONE},
+	{"Requires improvement", 3, N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_NONE},
+	{"Satisfactory", 3, N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_NONE},
+	{"Inadequate", 4, N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_NONE},
+	{"Serious Weaknesses", 4, N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_SERIOUS_WEAKNESSES},
+	{"Special Measures", 4, N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_SPECIAL_MEASURES},
+	{"", 0, N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_NONE},
+	{"Not applicable", 0, N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_NONE},
+	{"No Ofsted rating", 0, N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_NONE},
+	{"Insufficient evidence", 0, N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_NONE},
+};
+
+/* What OfstedSpecialMeasures (name) says. GIAS writes "In special measures" / "Not in
+ * special measures", or "Not applicable" for schools Ofsted does not inspect; "Yes" and
+ * "No" are accepted as the same. Blank and "Not applicable" say nothing either way. */
+enum gias_special_measures { GIAS_SM_UNSAID, GIAS_SM_YES, GIAS_SM_NO };
+
+static int special_measures_of(const char *v, enum gias_special_measures *out, struct status *st)
+{
+	if (!*v || csvread_equal_nocase(v, "Not applicable"))
+		*out = GIAS_SM_UNSAID;
+	else if (csvread_equal_nocase(v, "In special measures") || csvread_equal_nocase(v, "Yes"))
+		*out = GIAS_SM_YES;
+	else if (csvread_equal_nocase(v, "Not in special measures") || csvread_equal_nocase(v, "No"))
+		*out = GIAS_SM_NO;
+	else
+		return bad(st, GIAS_OFSTED_SPECIAL_MEASURES, v,
+			   "\"In special measures\", \"Not in special measures\", \"Not applicable\", "
+			   "Yes, No or blank");
+	return 0;
+}
+
+static int rating_of(const char *v, const struct gias_rating **out, struct status *st)
+{
+	for (size_t i = 0; i < sizeof gias_ratings / sizeof gias_ratings[0]; i++) {
+		if (csvread_equal_nocase(v, gias_ratings[i].name)) {
+			*out = &gias_ratings[i];
+			return 0;
+		}
+	}
+	return bad(st, GIAS_OFSTED_RATING, v,
+		   "an Ofsted judgement the import knows (Outstanding, Good, Requires improvement, "
+		   "Satisfactory, Inadequate, Serious Weaknesses, Special Measures; blank, "
+		   "Not applicable, No Ofsted rating or Insufficient evidence for none)");
+}
+
+int gias_row_inspection(const struct gias_header *h, const struct csvread_record *rec, int today,
+			struct arena *a, N2gg__V1__Inspection **out, struct status *st)
+{
+	const char *rating_text = csvread_column(rec, h->col[GIAS_OFSTED_RATING], a);
+	const char *date_text = csvread_column(rec, h->col[GIAS_OFSTED_LAST_INSPECTION], a);
+	const char *sm_text = csvread_column(rec, h->col[GIAS_OFSTED_SPECIAL_MEASURES], a);
+	const struct gias_rating *rating = NULL;
+	enum gias_special_measures sm = GIAS_SM_UNSAID;
+	int rc, day = 0;
+
+	*out = NULL;
+	if ((rc = csvread_check_row(rec, h->nfields, st)) < 0 ||
+	    (rc = rating_of(rating_text, &rating, st)) < 0 ||
+	    (rc = special_measures_of(sm_text, &sm, st)) < 0)
+		return rc;
+	/* the date is checked even when the row has no judgement: a bad date is a bad file */
+	if (*date_text && date_parse(date_text, &day) < 0)
+		return bad(st, GIAS_OFSTED_LAST_INSPECTION, date_text, "a date (DD-MM-YYYY)");
+	if (*date_text && day > today)
+		return status_fail(st, STATUS_INVALID_ARGUMENT, "%s \"%.80s\" is in the future",
+				   column_names[GIAS_OFSTED_LAST_INSPECTION], date_text);
+
+	uint32_t grade = rating->grade;
+	N2gg__V1__CategoryOfConcern concern = rating->concern;
+	if (sm == GIAS_SM_YES) {
+		/* special measures is always an inadequate judgement, so it stands for one where
+		 * the extract has no rating column or leaves it blank (EduBase-era files) */
+		if (grade == 0) {
+			grade = 4;
+		} else if (grade != 4 || concern == N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_SERIOUS_WEAKNESSES) {
+			return status_fail(st, STATUS_INVALID_ARGUMENT,
+					   "%s \"%.80s\" contradicts %s \"%.80s\": only an inadequate "
+					   "school is placed in special measures",
+					   column_names[GIAS_OFSTED_SPECIAL_MEASURES], sm_text,
+					   column_names[GIAS_OFSTED_RATING], rating_text);
+		}
+		concern = N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_SPECIAL_MEASURES;
+	} else if (sm == GIAS_SM_NO &&
+		   concern == N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_SPECIAL_MEASURES) {
+		return status_fail(st, STATUS_INVALID_ARGUMENT, "%s \"%.80s\" contradicts %s \"%.80s\"",
+				   column_names[GIAS_OFSTED_SPECIAL_MEASURES], sm_text,
+				   column_names[GIAS_OFSTED_RATING], rating_text);
+	}
+	if (grade == 0)
+		return 0;
+	if (!*date_text)
+		return status_fail(st, STATUS_INVALID_ARGUMENT,
+				   "%s \"%.80s\" has no %s: a judgement is recorded with its "
+				   "inspection's date",
+				   rating->grade ? column_names[GIAS_OFSTED_RATING]
+						 : column_names[GIAS_OFSTED_SPECIAL_MEASURES],
+				   rating->grade ? rating_text : sm_text,
+				   column_names[GIAS_OFSTED_LAST_INSPECTION]);
+
+	char iso[DATE_ISO_LEN];
+	N2gg__V1__Inspection *in = arena_message(a, &n2gg__v1__inspection__descriptor);
+	in->start_date = arena_strdup(a, date_format(day, iso));
+	in->overall_effectiveness = grade;
+	in->category_of_concern = concern;
+	in->source = (char *)"gias";
+	*out = in;
+	return 0;
+}
+
+bool gias_inspection_is_news(const N2gg__V1__School *stored, const N2gg__V1__Inspection *in)
+{
+	/* ISO dates compare as text */
+	for (size_t i = 0; i < stored->n_inspections; i++) {
+		const char *d = stored->inspections[i]->start_date;
+		if (strcmp(d ? d : "", in->start_date) >= 0)
+			return false;
+	}
+	return true;
 }
 
 /* ---- merging ---- */
@@ -360,6 +520,9 @@ int gias_merge(N2gg__V1__School *stored, const N2gg__V1__School *incoming, struc
 	MERGE_STR(trust_name);
 	MERGE_STR(website);
 	MERGE_STR(telephone);
+	MERGE_STR(gender);
+	MERGE_STR(admissions_policy);
+	MERGE_NUM(number_of_pupils);
 
 	/* an old record may lack the nested messages: they are created, which is no change */
 	if (!stored->address)

@@ -4,6 +4,8 @@
 #ifndef N2GG_GIAS_H
 #define N2GG_GIAS_H
 
+#include <stdbool.h>
+
 #include "arena.h"
 #include "csvread.h"
 #include "status.h"
@@ -44,6 +46,12 @@ enum gias_column {
 	GIAS_HEAD_LAST_NAME,
 	GIAS_EASTING,
 	GIAS_NORTHING,
+	GIAS_GENDER,
+	GIAS_ADMISSIONS_POLICY,
+	GIAS_NUMBER_OF_PUPILS,
+	GIAS_OFSTED_RATING,
+	GIAS_OFSTED_LAST_INSPECTION,
+	GIAS_OFSTED_SPECIAL_MEASURES,
 	GIAS_COLUMN_COUNT
 };
 
@@ -66,12 +74,32 @@ int gias_row_la_code(const struct gias_header *h, const struct csvread_record *r
 
 /* Validates a row and builds its School in the arena: every string set ("" when empty),
  * address and headteacher always allocated (chair_of_governors and flags, which GIAS does
- * not carry, left NULL). Fails with STATUS_INVALID_ARGUMENT naming the column and value. */
+ * not carry, left NULL; inspections too: see gias_row_inspection). Fails with
+ * STATUS_INVALID_ARGUMENT naming the column and value. */
 int gias_row_to_school(const struct gias_header *h, const struct csvread_record *rec,
 		       struct arena *a, N2gg__V1__School **out, struct status *st);
 
+/* The row's latest Ofsted judgement as the extract gives it, as an Inspection with
+ * source "gias", an ISO start date (from OfstedLastInsp), a grade 1-4 (from OfstedRating
+ * (name)) and a category of concern (special measures from that name or from
+ * OfstedSpecialMeasures (name), serious weaknesses from the name). *out is NULL when the
+ * row carries no judgement: a blank rating or one of GIAS's words for none, or an extract
+ * without the Ofsted columns. Fails with STATUS_INVALID_ARGUMENT naming the column and
+ * value for a rating or special-measures value it does not know, a rating without a date,
+ * a date that is not one or is after `today` (days since the epoch), and a rating that
+ * contradicts the special-measures column. What it accepts, school_add_inspection
+ * accepts. */
+int gias_row_inspection(const struct gias_header *h, const struct csvread_record *rec, int today,
+			struct arena *a, N2gg__V1__Inspection **out, struct status *st);
+
+/* Whether the extract's judgement is news to `stored`: no inspection is recorded there on
+ * the same or a later start date. GIAS repeats the latest judgement Ofsted published, so
+ * an inspection already known from the Ofsted outcomes file (or a newer one) wins, and
+ * importing the same extract again adds nothing. */
+bool gias_inspection_is_news(const N2gg__V1__School *stored, const N2gg__V1__Inspection *in);
+
 /* The most names gias_merge can report: one per field GIAS owns. */
-#define GIAS_MERGE_MAX_CHANGED 24
+#define GIAS_MERGE_MAX_CHANGED 27
 
 /* Copies the fields GIAS owns from `incoming` into `stored` (strings copied into the
  * arena) and names each field that changed in `changed` (static strings: "name",

@@ -268,6 +268,67 @@ int registry_fact_achievement(struct api_call *call, N2gg__V1__School *school,
 	return rc < 0 ? rc : 1;
 }
 
+/* The same averages, whoever recorded them and when: a re-import changes nothing. */
+static bool registry_same_comparator(const N2gg__V1__Comparator *x, const N2gg__V1__Comparator *y,
+				     struct arena *a)
+{
+	N2gg__V1__Comparator cx = *x, cy = *y;
+	size_t nx, ny;
+	cx.recorded_by = cy.recorded_by = (char *)"";
+	cx.recorded_unix_ms = cy.recorded_unix_ms = 0;
+	const void *px = arena_pack(a, &cx.base, &nx), *py = arena_pack(a, &cy.base, &ny);
+	return nx == ny && memcmp(px, py, nx) == 0;
+}
+
+int registry_record_comparator(struct api_call *call, N2gg__V1__Comparator *c)
+{
+	struct registry *r = registry_of(call);
+	N2gg__V1__Comparator *old;
+	int rc = registry_store_get_comparator(&r->rs, call->txn, c, call->arena, &old, &call->status);
+	if (rc == 0 && registry_same_comparator(old, c, call->arena))
+		return 0;
+	if (rc < 0 && rc != -STATUS_NOT_FOUND)
+		return rc;
+	status_clear(&call->status);
+	c->recorded_by = (char *)registry_actor(call);
+	c->recorded_unix_ms = date_now_ms();
+	if ((rc = registry_store_put_comparator(&r->rs, call->txn, c, call->arena,
+						&call->status)) < 0)
+		return rc;
+	N2gg__V1__ComparatorEvent ce = N2GG__V1__COMPARATOR_EVENT__INIT;
+	ce.comparator = c;
+	N2gg__V1__RegistryEvent ev = N2GG__V1__REGISTRY_EVENT__INIT;
+	ev.body_case = N2GG__V1__REGISTRY_EVENT__BODY_COMPARATOR;
+	ev.comparator = &ce;
+	rc = registry_emit(call, "registry.comparator.recorded", &ev, 0);
+	return rc < 0 ? rc : 1;
+}
+
+static int registry_list_comparators(struct api_call *call)
+{
+	const N2gg__V1__ListComparatorsRequest *req = call->body;
+	if (req->key_stage != N2GG__V1__KEY_STAGE__KEY_STAGE_UNSPECIFIED &&
+	    req->key_stage != N2GG__V1__KEY_STAGE__KEY_STAGE_2 &&
+	    req->key_stage != N2GG__V1__KEY_STAGE__KEY_STAGE_4)
+		return status_fail(&call->status, STATUS_INVALID_ARGUMENT,
+				   "key stage %d is not 2 or 4", req->key_stage);
+	if (req->area != N2GG__V1__COMPARATOR_AREA__AREA_UNSPECIFIED &&
+	    req->area != N2GG__V1__COMPARATOR_AREA__AREA_LA &&
+	    req->area != N2GG__V1__COMPARATOR_AREA__AREA_ENGLAND)
+		return status_fail(&call->status, STATUS_INVALID_ARGUMENT,
+				   "area %d is not an LA (1) or England (2)", req->area);
+	N2gg__V1__ListComparatorsReply *reply =
+		arena_message(call->arena, &n2gg__v1__list_comparators_reply__descriptor);
+	int rc = registry_store_list_comparators(&registry_of(call)->rs, call->txn, req->year,
+						 req->key_stage, req->area, call->arena,
+						 &reply->comparators, &reply->n_comparators,
+						 &call->status);
+	if (rc < 0)
+		return rc;
+	call->reply = &reply->base;
+	return 0;
+}
+
 static int registry_record_inspection(struct api_call *call)
 {
 	const N2gg__V1__RecordInspectionRequest *req = call->body;
@@ -727,5 +788,7 @@ const struct api_method registry_methods[] = {
 	{"ImportAchievement", &n2gg__v1__import_request__descriptor, registry_import_achievement, true, ROLE_IMPORTER},
 	{"ImportClusters", &n2gg__v1__import_request__descriptor, registry_import_clusters, true, ROLE_IMPORTER},
 	{"ImportContacts", &n2gg__v1__import_request__descriptor, registry_import_contacts, true, ROLE_IMPORTER},
+	{"ListComparators", &n2gg__v1__list_comparators_request__descriptor,
+	 registry_list_comparators, false, ROLE_READER},
 };
 const size_t registry_method_count = sizeof registry_methods / sizeof *registry_methods;

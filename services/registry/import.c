@@ -35,6 +35,9 @@ struct import_run {
 	struct gias_header gias;
 	struct importers_header other;
 	uint8_t *seen_urns;      /* bitmap: a URN may stand once in a GIAS file */
+	/* A first reading of the file for its comparator rows only (achievement): a row it
+	 * cannot take is left for the main reading to report, so nothing is reported twice. */
+	bool comparators_pass;
 };
 
 static bool import_fatal(const struct status *st, int rc)
@@ -79,14 +82,16 @@ static int import_record(void *ctx, const struct csvread_record *rec)
 			arena_reset(&run->row_arena);
 			return rc;
 		}
-		import_reject(run, rec->line, call->status.message);
+		if (!run->comparators_pass)
+			import_reject(run, rec->line, call->status.message);
 		status_clear(&call->status);
 	}
 	arena_reset(&run->row_arena);
 	return 0;
 }
 
-static int import_run(struct api_call *call, import_header_fn header, import_row_fn row)
+static int import_run_passes(struct api_call *call, import_header_fn header, import_row_fn row,
+			     bool comparators_first)
 {
 	const N2gg__V1__ImportRequest *req = call->body;
 	struct import_run run = {.call = call, .req = req, .request_arena = call->arena,
@@ -99,8 +104,17 @@ static int import_run(struct api_call *call, import_header_fn header, import_row
 				   req->file_name[0] ? req->file_name : "the file");
 	}
 	struct eventlog_mark before = eventlog_mark(call->log);
-	int rc = csvread_parse((const char *)req->data.data, req->data.len, CSVREAD_AUTO,
-			       import_record, &run, &call->status);
+	int rc = 0;
+	if (comparators_first) {
+		run.comparators_pass = true;
+		rc = csvread_parse((const char *)req->data.data, req->data.len, CSVREAD_AUTO,
+				   import_record, &run, &call->status);
+		run.comparators_pass = false;
+		run.header_seen = false;
+	}
+	if (rc >= 0)
+		rc = csvread_parse((const char *)req->data.data, req->data.len, CSVREAD_AUTO,
+				   import_record, &run, &call->status);
 	arena_free(&run.row_arena);
 	if (rc < 0)
 		return rc;
@@ -113,6 +127,11 @@ static int import_run(struct api_call *call, import_header_fn header, import_row
 	}
 	call->reply = &run.reply->base;
 	return 0;
+}
+
+static int import_run(struct api_call *call, import_header_fn header, import_row_fn row)
+{
+	return import_run_passes(call, header, row, false);
 }
 
 /* Loads the school a row names; NOT_FOUND explains what to do. */
@@ -143,6 +162,7 @@ static int import_gias_header(struct import_run *run, const struct csvread_recor
 	if (rc < 0)
 		return rc;
 	run->seen_urns = arena_zalloc(run->request_arena, URN_SPAN / 8 + 1);
+	run->reply->format = (char *)"gias";
 	return 0;
 }
 
@@ -155,16 +175,31 @@ static int import_gias_row(struct import_run *run, const struct csvread_record *
 		run->reply->skipped++;
 		return 0;
 	}
+	/* the whole row, its Ofsted judgement included, is checked before anything is written */
 	N2gg__V1__School *incoming, *stored;
+	N2gg__V1__Inspection *judgement;   /* NULL: the row has none */
+	int today = date_today();
 	int rc = gias_row_to_school(&run->gias, rec, call->arena, &incoming, &call->status);
-	if (rc < 0)
+	if (rc < 0 ||
+	    (rc = gias_row_inspection(&run->gias, rec, today, call->arena, &judgement,
+				      &call->status)) < 0)
 		return rc;
 	uint32_t bit = incoming->urn - URN_MIN;
 	if (run->seen_urns[bit / 8] & (1u << (bit % 8)))
 		return status_fail(&call->status, STATUS_INVALID_ARGUMENT,
 				   "URN %u stands on an earlier line of this file too", incoming->urn);
 	run->seen_urns[bit / 8] |= (uint8_t)(1u << (bit % 8));
+	if (judgement) {
+		judgement->recorded_by = (char *)registry_actor(call);
+		judgement->recorded_unix_ms = date_now_ms();
+	}
 
+	/* One event a row, as for any import: a new school is registered with its judgement
+	 * in the snapshot; a known school whose register fields change is announced as
+	 * changed, with "inspections" among the fields when the judgement is news too; a known
+	 * school that gains only the judgement gets registry.inspection.recorded, as from the
+	 * Ofsted outcomes file. Each snapshot is the school after the row, which is all the
+	 * categoriser reads. */
 	rc = registry_store_get_school(&registry_of(call)->rs, call->txn, incoming->urn, call->arena,
 				       &stored, &call->status);
 	if (rc == -STATUS_NOT_FOUND) {
@@ -173,16 +208,28 @@ static int import_gias_row(struct import_run *run, const struct csvread_record *
 		if (req->dry_run)
 			return 0;
 		school_complete(incoming, call->arena);
+		if (judgement && (rc = school_add_inspection(incoming, judgement, today, call->arena,
+							     &call->status)) < 0)
+			return rc;
 		return registry_save_school(call, incoming, "registry.school.registered", NULL, 0);
 	}
 	if (rc < 0)
 		return rc;
-	const char *changed[GIAS_MERGE_MAX_CHANGED];
+	const char *changed[GIAS_MERGE_MAX_CHANGED + 1];
 	bool was_closed = stored->status == N2GG__V1__SCHOOL_STATUS__STATUS_CLOSED;
+	bool judgement_is_news = judgement && gias_inspection_is_news(stored, judgement);
 	int n = gias_merge(stored, incoming, call->arena, changed, GIAS_MERGE_MAX_CHANGED);
-	import_count(run, n);
-	if (n == 0 || req->dry_run)
+	import_count(run, n > 0 || judgement_is_news);
+	if ((n == 0 && !judgement_is_news) || req->dry_run)
 		return 0;
+	if (n == 0)
+		return (rc = registry_fact_inspection(call, stored, judgement)) < 0 ? rc : 0;
+	if (judgement_is_news) {
+		if ((rc = school_add_inspection(stored, judgement, today, call->arena,
+						&call->status)) < 0)
+			return rc;
+		changed[n++] = "inspections";
+	}
 	bool closes = !was_closed && stored->status == N2GG__V1__SCHOOL_STATUS__STATUS_CLOSED;
 	return registry_save_school(call, stored,
 				    closes ? "registry.school.closed" : "registry.school.changed",
@@ -212,6 +259,7 @@ static int import_inspection_row(struct import_run *run, const struct csvread_re
 					   &call->status)) < 0 ||
 	    (rc = import_school(run, urn, &school)) < 0)
 		return rc;
+	in->source = (char *)"ofsted";   /* the outcomes file is Ofsted's own record */
 	if (run->req->dry_run) {
 		rc = school_add_inspection(school, in, date_today(), call->arena, &call->status);
 	} else {
@@ -229,35 +277,82 @@ int registry_import_inspections(struct api_call *call)
 
 /* ---- achievement ---- */
 
+#define IMPORT_MAX_REPORTED_NOTES 1000
+
 static int import_achievement_header(struct import_run *run, const struct csvread_record *rec)
 {
-	return importers_achievement_header_parse(rec, run->req->year, &run->other,
-						  &run->call->status);
+	int rc = importers_achievement_header_parse(rec, run->req->year, &run->other,
+						    &run->call->status);
+	if (rc < 0)
+		return rc;
+	run->other.la_code = run->req->la_code;
+	run->reply->format = (char *)importers_achievement_format_name(run->other.format);
+	/* room for every note reported, so the run keeps no capacity for them (the header is
+	 * read again by the main pass after the comparators') */
+	if (!run->reply->notes)
+		run->reply->notes = arena_alloc(run->request_arena,
+						IMPORT_MAX_REPORTED_NOTES * sizeof *run->reply->notes);
+	return 0;
+}
+
+/* A line imported with markers (or skipped for a reason) says so in the reply. */
+static void import_achievement_note(struct import_run *run, size_t line, const char *text)
+{
+	N2gg__V1__ImportReply *r = run->reply;
+	if (r->n_notes >= IMPORT_MAX_REPORTED_NOTES)
+		return;
+	N2gg__V1__Note *note = arena_message(run->request_arena, &n2gg__v1__note__descriptor);
+	note->line = (uint32_t)line;
+	note->text = arena_strdup(run->request_arena, text);
+	r->notes[r->n_notes++] = note;
 }
 
 static int import_achievement_row(struct import_run *run, const struct csvread_record *rec)
 {
 	struct api_call *call = run->call;
-	uint32_t urn;
-	N2gg__V1__Achievement *in;
+	struct importers_achievement_row row;
 	N2gg__V1__School *school;
 	int rc;
-	if ((rc = importers_achievement_row(&run->other, rec, call->arena, &urn, &in,
-					    &call->status)) < 0 ||
-	    (rc = import_school(run, urn, &school)) < 0)
+	if ((rc = importers_achievement_read(&run->other, rec, call->arena, &row,
+					     &call->status)) < 0)
 		return rc;
-	if (run->req->dry_run)
-		rc = school_add_achievement(school, in, call->arena, &call->status);
-	else
-		rc = registry_fact_achievement(call, school, in);
-	if (rc >= 0)
+	/* the averages are recorded first, so that a school judged against its LA's average
+	 * is decided once on the year's figures, not once before the average and again after */
+	if (run->comparators_pass != (row.kind == IMPORTERS_ROW_COMPARATOR))
+		return 0;
+	switch (row.kind) {
+	case IMPORTERS_ROW_SKIPPED:
+		run->reply->skipped++;
+		break;
+	case IMPORTERS_ROW_COMPARATOR:
+		if (!run->req->dry_run &&
+		    (rc = registry_record_comparator(call, row.comparator)) < 0)
+			return rc;
+		run->reply->comparators++;
+		break;
+	case IMPORTERS_ROW_SCHOOL:
+		if ((rc = import_school(run, row.urn, &school)) < 0)
+			return rc;
+		if (run->req->dry_run)
+			rc = school_add_achievement(school, row.achievement, call->arena,
+						    &call->status);
+		else
+			rc = registry_fact_achievement(call, school, row.achievement);
+		if (rc < 0)
+			return rc;
 		import_count(run, rc);
-	return rc < 0 ? rc : 0;
+		break;
+	}
+	/* counted once the row is taken: a rejected row's markers are not reported */
+	run->reply->marked += row.marked;
+	if (row.note[0])
+		import_achievement_note(run, rec->line, row.note);
+	return 0;
 }
 
 int registry_import_achievement(struct api_call *call)
 {
-	return import_run(call, import_achievement_header, import_achievement_row);
+	return import_run_passes(call, import_achievement_header, import_achievement_row, true);
 }
 
 /* ---- cluster membership ---- */

@@ -19,6 +19,13 @@ static const struct service_desc registry_desc = {
 	.default_http = "127.0.0.1:7109",
 	.db_names = registry_db_names,
 	.db_count = REGISTRY_DB_COUNT,
+	/* Format 2: the comparators database, and a school's achievement kept per year and key
+	 * stage (two entries for one year: key stages 2 and 4). A format-1 binary would fold a
+	 * year into the first entry of that year, whichever key stage it holds: it must refuse
+	 * such a store, not misread it. A format-1 store needs no step: the comparators
+	 * database is made empty when the store opens, and its achievement (one entry per year,
+	 * key stage unspecified) is already in (year, key stage) order. */
+	.store_format = 2,
 	.methods = registry_methods,
 	.on_start = registry_on_start,
 };

@@ -36,6 +36,10 @@ int registry_fact_inspection(struct api_call *call, N2gg__V1__School *school,
 			     N2gg__V1__Inspection *in);
 int registry_fact_achievement(struct api_call *call, N2gg__V1__School *school,
 			      N2gg__V1__Achievement *in);
+/* Keeps an area's averages (LA, England) for a year and key stage; when new or changed,
+ * stores and announces it (registry.comparator.recorded). 1 changed, 0 already known, <0
+ * failed. */
+int registry_record_comparator(struct api_call *call, N2gg__V1__Comparator *comparator);
 
 extern const struct api_method registry_methods[];
 extern const size_t registry_method_count;

@@ -8,6 +8,7 @@
 
 const char *const registry_db_names[REGISTRY_DB_COUNT] = {
 	"events", "schools", "clusters", "memberships", "cluster_members", "school_events", "groups",
+	"comparators",
 };
 
 static void *registry_store_unpack(const ProtobufCMessageDescriptor *desc, const MDB_val *v,
@@ -289,4 +290,93 @@ int registry_store_put_group(const struct registry_store *rs, MDB_txn *txn,
 {
 	return store_put_message(txn, rs->db[REGISTRY_DB_GROUPS], group->id,
 					  strlen(group->id), &group->base, a, st);
+}
+
+/* year, key stage, area, LA: big-endian, so the keys sort as ListComparators lists them */
+#define REGISTRY_COMPARATOR_KEY_LEN 10
+
+static void registry_store_comparator_key(uint8_t key[REGISTRY_COMPARATOR_KEY_LEN],
+					  const N2gg__V1__Comparator *c)
+{
+	store_be32(key, c->year);
+	key[4] = (uint8_t)c->key_stage;
+	key[5] = (uint8_t)c->area;
+	store_be32(key + 6, c->la_code);
+}
+
+int registry_store_get_comparator(const struct registry_store *rs, MDB_txn *txn,
+				  const N2gg__V1__Comparator *key, struct arena *a,
+				  N2gg__V1__Comparator **out, struct status *st)
+{
+	uint8_t k[REGISTRY_COMPARATOR_KEY_LEN];
+	MDB_val v;
+	registry_store_comparator_key(k, key);
+	int rc = store_get(txn, rs->db[REGISTRY_DB_COMPARATORS], k, sizeof k, &v, st);
+	if (rc == -STATUS_NOT_FOUND)
+		return status_fail(st, STATUS_NOT_FOUND, "no comparator for %u, key stage %d, %s %u",
+				   key->year, key->key_stage,
+				   key->area == N2GG__V1__COMPARATOR_AREA__AREA_LA ? "LA" : "area",
+				   key->la_code);
+	if (rc < 0)
+		return rc;
+	*out = registry_store_unpack(&n2gg__v1__comparator__descriptor, &v, a);
+	if (!*out)
+		return status_fail(st, STATUS_INTERNAL, "a comparator record of %u does not decode",
+				   key->year);
+	return 0;
+}
+
+int registry_store_put_comparator(const struct registry_store *rs, MDB_txn *txn,
+				  const N2gg__V1__Comparator *comparator, struct arena *a,
+				  struct status *st)
+{
+	uint8_t k[REGISTRY_COMPARATOR_KEY_LEN];
+	registry_store_comparator_key(k, comparator);
+	return store_put_message(txn, rs->db[REGISTRY_DB_COMPARATORS], k, sizeof k,
+				 &comparator->base, a, st);
+}
+
+int registry_store_list_comparators(const struct registry_store *rs, MDB_txn *txn,
+				    uint32_t year, N2gg__V1__KeyStage key_stage,
+				    N2gg__V1__ComparatorArea area, struct arena *a,
+				    N2gg__V1__Comparator ***out, size_t *count, struct status *st)
+{
+	struct registry_store_list l = {.arena = a};
+	MDB_cursor *cur;
+	int rc = mdb_cursor_open(txn, rs->db[REGISTRY_DB_COMPARATORS], &cur);
+	if (rc)
+		return store_error(rc, "listing comparators", st);
+	/* keys start with the year: a year given starts the scan at its first key and ends it
+	 * at the next year's */
+	uint8_t from[4];
+	store_be32(from, year);
+	MDB_val k = {sizeof from, from}, v;
+	int result = 0;
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		const uint8_t *key = k.mv_data;
+		if (k.mv_size != REGISTRY_COMPARATOR_KEY_LEN) {
+			result = status_fail(st, STATUS_INTERNAL, "a comparator key is %zu bytes long",
+					     k.mv_size);
+			break;
+		}
+		if (year && store_from_be32(key) != year)
+			break;
+		if ((key_stage && key[4] != (uint8_t)key_stage) || (area && key[5] != (uint8_t)area))
+			continue;
+		N2gg__V1__Comparator *c = registry_store_unpack(&n2gg__v1__comparator__descriptor, &v, a);
+		if (!c) {
+			result = status_fail(st, STATUS_INTERNAL, "a comparator record of %u does not decode",
+					     store_from_be32(key));
+			break;
+		}
+		l.items = arena_grow(a, l.items, l.count, &l.cap, sizeof c);
+		((N2gg__V1__Comparator **)l.items)[l.count++] = c;
+	}
+	mdb_cursor_close(cur);
+	*out = l.items;
+	*count = l.count;
+	if (result < 0)
+		return result;
+	return rc && rc != MDB_NOTFOUND ? store_error(rc, "listing comparators", st) : 0;
 }

@@ -20,6 +20,8 @@ enum registry_db {
 	REGISTRY_DB_CLUSTER_MEMBERS, /* id NUL urn (be32) -> "" */
 	REGISTRY_DB_SCHOOL_EVENTS,   /* urn (be32) + seq (be64) -> "" */
 	REGISTRY_DB_GROUPS,          /* id -> Group */
+	/* store format 2: appended last, so the databases before it keep their places */
+	REGISTRY_DB_COMPARATORS,     /* year (be32) + key stage + area + la_code (be32) -> Comparator */
 	REGISTRY_DB_COUNT
 };
 
@@ -67,5 +69,19 @@ int registry_store_get_group(const struct registry_store *rs, MDB_txn *txn, cons
 			     struct arena *a, N2gg__V1__Group **out, struct status *st);
 int registry_store_put_group(const struct registry_store *rs, MDB_txn *txn,
 			     const N2gg__V1__Group *group, struct arena *a, struct status *st);
+
+/* An area's averages for a year and key stage, by (year, key_stage, area, la_code) of
+ * `key` (its other fields are ignored); NOT_FOUND when none is kept. */
+int registry_store_get_comparator(const struct registry_store *rs, MDB_txn *txn,
+				  const N2gg__V1__Comparator *key, struct arena *a,
+				  N2gg__V1__Comparator **out, struct status *st);
+int registry_store_put_comparator(const struct registry_store *rs, MDB_txn *txn,
+				  const N2gg__V1__Comparator *comparator, struct arena *a,
+				  struct status *st);
+/* The comparators matching every filter given (0: any), by year, key stage, area, LA. */
+int registry_store_list_comparators(const struct registry_store *rs, MDB_txn *txn,
+				    uint32_t year, N2gg__V1__KeyStage key_stage,
+				    N2gg__V1__ComparatorArea area, struct arena *a,
+				    N2gg__V1__Comparator ***out, size_t *count, struct status *st);
 
 #endif

@@ -114,12 +114,38 @@ int school_add_inspection(School *s, const N2gg__V1__Inspection *in, int today, 
 	return 1;
 }
 
-int school_add_achievement(School *s, const N2gg__V1__Achievement *in, struct arena *a,
-			   struct status *st)
+/* A measure as the DfE publishes it: a value within the range the tables allow (the same
+ * ranges importers.c reads them with), or a marker in its place. */
+static int school_check_measure(const char *what, const N2gg__V1__Measure *m, double min,
+				double max, struct status *st)
 {
+	if (!m)
+		return 0;
+	if (m->marker && m->marker[0]) {
+		/* the DfE's markers are short codes (SUPP, LOWCOV...) */
+		if (strlen(m->marker) > 16)
+			return status_fail(st, STATUS_INVALID_ARGUMENT,
+					   "%s marker \"%.20s...\" is not one of the DfE's", what,
+					   m->marker);
+		return 0;
+	}
+	if (!(m->value >= min && m->value <= max))
+		return status_fail(st, STATUS_INVALID_ARGUMENT, "%s %.2f is not %g..%g", what, m->value,
+				   min, max);
+	return 0;
+}
+
+static int school_check_achievement(const N2gg__V1__Achievement *in, struct status *st)
+{
+	int rc;
 	if (in->year < 2000 || in->year > 2100)
 		return status_fail(st, STATUS_INVALID_ARGUMENT, "achievement year %u is not 2000-2100",
 				   in->year);
+	if (in->key_stage != N2GG__V1__KEY_STAGE__KEY_STAGE_UNSPECIFIED &&
+	    in->key_stage != N2GG__V1__KEY_STAGE__KEY_STAGE_2 &&
+	    in->key_stage != N2GG__V1__KEY_STAGE__KEY_STAGE_4)
+		return status_fail(st, STATUS_INVALID_ARGUMENT,
+				   "key stage %d is not 2 or 4 (or unspecified)", in->key_stage);
 	if (!(in->expected_standard_pct >= 0 && in->expected_standard_pct <= 100))
 		return status_fail(st, STATUS_INVALID_ARGUMENT,
 				   "share reaching the expected standard %.1f%% is not 0-100",
@@ -127,18 +153,58 @@ int school_add_achievement(School *s, const N2gg__V1__Achievement *in, struct ar
 	if (!(in->progress >= -20 && in->progress <= 20))
 		return status_fail(st, STATUS_INVALID_ARGUMENT, "progress measure %.2f is not -20..20",
 				   in->progress);
+	if ((rc = school_check_measure("expected standard", in->expected_standard, 0, 100, st)) < 0 ||
+	    (rc = school_check_measure("reading progress", in->reading_progress, -40, 40, st)) < 0 ||
+	    (rc = school_check_measure("writing progress", in->writing_progress, -40, 40, st)) < 0 ||
+	    (rc = school_check_measure("maths progress", in->maths_progress, -40, 40, st)) < 0 ||
+	    (rc = school_check_measure("Progress 8", in->progress8, -10, 10, st)) < 0 ||
+	    (rc = school_check_measure("Attainment 8", in->attainment8, 0, 90, st)) < 0 ||
+	    (rc = school_check_measure("grade 5 or above in English and maths",
+				       in->english_maths_5_pct, 0, 100, st)) < 0)
+		return rc;
+	return 0;
+}
+
+/* The same results, whoever recorded them and when: a re-import changes nothing. */
+static bool school_same_achievement(const N2gg__V1__Achievement *x, const N2gg__V1__Achievement *y,
+				    struct arena *a)
+{
+	N2gg__V1__Achievement cx = *x, cy = *y;
+	size_t nx, ny;
+	cx.recorded_by = cy.recorded_by = (char *)"";
+	cx.recorded_unix_ms = cy.recorded_unix_ms = 0;
+	const void *px = arena_pack(a, &cx.base, &nx), *py = arena_pack(a, &cy.base, &ny);
+	return nx == ny && memcmp(px, py, nx) == 0;
+}
+
+/* Achievement is one entry per year and key stage (an all-through school has key stage 2
+ * and key stage 4 results for one year), in that order. */
+static int school_achievement_order(const N2gg__V1__Achievement *x, const N2gg__V1__Achievement *y)
+{
+	if (x->year != y->year)
+		return x->year < y->year ? -1 : 1;
+	if (x->key_stage != y->key_stage)
+		return x->key_stage < y->key_stage ? -1 : 1;
+	return 0;
+}
+
+int school_add_achievement(School *s, const N2gg__V1__Achievement *in, struct arena *a,
+			   struct status *st)
+{
+	int rc = school_check_achievement(in, st);
+	if (rc < 0)
+		return rc;
 	N2gg__V1__Achievement *copy = arena_message_copy(a, &in->base);
 	size_t pos = 0;
 	for (; pos < s->n_achievement; pos++) {
-		const N2gg__V1__Achievement *old = s->achievement[pos];
-		if (old->year == in->year) {
-			if (fabs(old->expected_standard_pct - in->expected_standard_pct) < 1e-9 &&
-			    fabs(old->progress - in->progress) < 1e-9)
+		int order = school_achievement_order(s->achievement[pos], in);
+		if (order == 0) {
+			if (school_same_achievement(s->achievement[pos], in, a))
 				return 0;
-			s->achievement[pos] = copy;
+			s->achievement[pos] = copy;   /* a correction of that year's results */
 			return 1;
 		}
-		if (old->year > in->year)
+		if (order > 0)
 			break;
 	}
 	s->achievement = (N2gg__V1__Achievement **)school_insert((void **)s->achievement,

@@ -306,7 +306,10 @@ class TestMonitoring(CategoriserCase):
             "--clock-ms", "100"])
         self.import_demo(reg, "edubasealldata.csv")
         self.caught_up(reg, cat)
-        late, on_time, later = sorted(self.decisions(cat))[:3]
+        # a GIAS extract may carry a school's latest Ofsted judgement: the schools it already
+        # places under monitoring are left out of what this test watches
+        monitored = {urn for urn, d in self.decisions(cat).items() if d.half_termly_monitoring}
+        late, on_time, later = sorted(set(self.decisions(cat)) - monitored)[:3]
         r = self.client(reg)
         r.call("RecordProgressReturn", registry_pb2.RecordProgressReturnRequest(
             urn=on_time, progress_return=registry_pb2.ProgressReturn(
@@ -319,7 +322,8 @@ class TestMonitoring(CategoriserCase):
         def overdue():
             return [(m.urn, m.year, m.half_term, m.due_date) for m in
                     (cat_pb2.MonitoringOverdue.FromString(e.payload)
-                     for e in self.category_events(cat) if e.topic == "category.monitoring.overdue")]
+                     for e in self.category_events(cat) if e.topic == "category.monitoring.overdue")
+                    if m.urn not in monitored]
         for urn in (late, on_time):
             target(urn)
         self.caught_up(reg, cat)

@@ -100,10 +100,17 @@ class NotifierCliTestCase(ServiceTestCase):
         import_file(self.rc, "ImportGias", os.path.join(data, "edubasealldata.csv"), la_code=926)
         for method, name in (("ImportClusters", "clusters.csv"),
                              ("ImportInspections", "ofsted.csv"),
-                             ("ImportAchievement", "achievement.csv"),
-                             ("ImportContacts", "contacts.csv")):
+                             ("ImportAchievement", "achievement.csv")):
             import_file(self.rc, method, os.path.join(data, name))
+        if self.contacts_after_first_letters:
+            self.caught_up()
+        import_file(self.rc, "ImportContacts", os.path.join(data, "contacts.csv"))
         self.caught_up()
+
+    # The notifier follows the registry and the categoriser independently, so whether a
+    # category letter is written before or after the contacts arrive is a race unless the
+    # test waits for the letters first.
+    contacts_after_first_letters = False
 
     def caught_up(self, timeout=60.0):
         def head(svc):
@@ -321,12 +328,14 @@ class MiTest(NotifierCliTestCase):
 
 
 class UnsentTest(NotifierCliTestCase):
+    contacts_after_first_letters = True
+
     def unsent(self):
         return self.nc.call("ListUnsent", N.ListUnsentRequest(), N.ListUnsentReply)
 
     def test_letters_that_reach_nobody_are_listed_with_why(self):
-        # the category letters were written when the GIAS extract came in, before the
-        # contacts file: they have no address, and nothing was tried, so none is dead
+        # the category letters were written before the contacts file came in (the
+        # notifier had caught up first): they have no address, and nothing was tried, so none is dead
         reply = self.unsent()
         self.assertTrue(reply.notices)
         self.assertEqual(reply.total, len(reply.notices))

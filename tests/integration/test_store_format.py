@@ -33,18 +33,18 @@ class StoreFormatTest(ServiceTestCase):
 
     def test_a_store_from_before_formats_is_migrated_and_keeps_its_data(self):
         reg = self.make_store()
-        self.assertEqual(self.formats(reg), {"core": 2, "own": 1})
+        self.assertEqual(self.formats(reg), {"core": 2, "own": 2})
 
         def back_to_format_1(env, txn):   # as the previous release left its stores
             for name in (b"store_format", b"requests", b"requests_by_time"):
                 txn.drop(env.open_db(name, txn=txn), delete=True)
         self.edit(reg, back_to_format_1)
         reg.start()
-        self.assertIn('msg="store migrated" from=1.1 to=2.1', reg.log())
+        self.assertIn('msg="store migrated" from=1.1 to=2.2', reg.log())
         cluster = self.client(reg).call("GetCluster", registry_pb2.GetClusterRequest(id="C1"),
                                         registry_pb2.ClusterReply).cluster
         self.assertEqual(cluster.name, "One")
-        self.assertEqual(self.formats(reg), {"core": 2, "own": 1})
+        self.assertEqual(self.formats(reg), {"core": 2, "own": 2})
 
     def test_a_newer_store_is_refused_not_misread(self):
         reg = self.make_store()
@@ -54,7 +54,7 @@ class StoreFormatTest(ServiceTestCase):
         self.edit(reg, to_format_3)
         reg.start(wait=False)
         self.assertEqual(reg.proc.wait(20), 1)
-        self.assertIn("has format 3.1, newer than this n2gg-registry", reg.log())
+        self.assertIn("has format 3.2, newer than this n2gg-registry", reg.log())
         self.assertIn("restore a backup made for this one", reg.log())
         self.assertEqual(self.formats(reg)["core"], 3, "left as it was")
 

@@ -11,7 +11,9 @@
 
 #include "test_support.h"
 
+#include "date.h"
 #include "gias.h"
+#include "school.h"
 
 /* A small extract: the needed columns in another order than DfE's, among unknown ones,
  * so that a mapping by position would fail. */
@@ -24,6 +26,8 @@ static const char *const header[] = {
 	"CloseDate", "OpenDate", "EstablishmentStatus (code)", "EstablishmentTypeGroup (code)",
 	"TypeOfEstablishment (name)", "TypeOfEstablishment (code)", "EstablishmentName",
 	"EstablishmentNumber", "LA (name)", "LA (code)", "URN", "NumberOfPupils",
+	"OfstedRating (name)", "AdmissionsPolicy (name)", "OfstedSpecialMeasures (name)",
+	"OfstedSpecialMeasures (code)", "OfstedLastInsp",
 };
 #define NCOLS (sizeof header / sizeof header[0])
 
@@ -64,6 +68,11 @@ static const char *const good[][2] = {
 	{"SchoolCapacity", "210"},
 	{"Gender (name)", "Mixed"},
 	{"NumberOfPupils", "198"},
+	{"AdmissionsPolicy (name)", "Not applicable"},
+	{"OfstedLastInsp", "14-05-2013"},
+	{"OfstedSpecialMeasures (code)", "0"},
+	{"OfstedSpecialMeasures (name)", "Not in special measures"},
+	{"OfstedRating (name)", "Good"},
 };
 
 struct row {
@@ -242,6 +251,9 @@ static void good_row_every_field(void **state)
 	assert_string_equal(s->telephone, "01603 123456");
 	assert_int_equal(s->easting, 623456);
 	assert_int_equal(s->northing, 308765);
+	assert_string_equal(s->gender, "Mixed");
+	assert_string_equal(s->admissions_policy, "Not applicable");
+	assert_int_equal(s->number_of_pupils, 198);
 	assert_non_null(s->address);
 	assert_string_equal(s->address->street, "School Lane");
 	assert_string_equal(s->address->locality, "Ashwood");
@@ -253,7 +265,7 @@ static void good_row_every_field(void **state)
 	assert_string_equal(s->headteacher->name, "Mrs Jane Smith");
 	assert_string_equal(s->headteacher->email, "");
 	assert_string_equal(s->headteacher->phone, "");
-	/* what GIAS does not carry stays empty */
+	/* what GIAS does not carry stays empty; its Ofsted judgement is gias_row_inspection's */
 	assert_string_equal(s->cluster_id, "");
 	assert_null(s->flags);
 	assert_int_equal(s->n_inspections, 0);
@@ -298,7 +310,8 @@ static void optional_values_empty(void **state)
 		s->type_name, s->open_date, s->close_date, s->religious_character, s->federation_code,
 		s->federation_name, s->trust_code, s->trust_name, s->website, s->telephone,
 		s->address->street, s->address->locality, s->address->address3, s->address->town,
-		s->address->county, s->address->postcode, s->headteacher->name,
+		s->address->county, s->address->postcode, s->headteacher->name, s->gender,
+		s->admissions_policy,
 	};
 	for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++) {
 		assert_non_null(strings[i]);
@@ -308,6 +321,7 @@ static void optional_values_empty(void **state)
 	assert_int_equal(s->phase, N2GG__V1__PHASE__PHASE_NOT_APPLICABLE);
 	assert_int_equal(s->easting, 0);
 	assert_int_equal(s->low_age, 0);
+	assert_int_equal(s->number_of_pupils, 0);
 	assert_true(protobuf_c_message_check(&s->base));
 }
 
@@ -424,6 +438,9 @@ static void each_rejection(void **state)
 		{"StatutoryHighAge", "110", "StatutoryHighAge \"110\""},
 		{"Easting", "6234.5", "Easting \"6234.5\" is not a number"},
 		{"Northing", "N/A", "Northing \"N/A\" is not a number"},
+		{"NumberOfPupils", "about 200", "NumberOfPupils \"about 200\" is not a number"},
+		{"NumberOfPupils", "-3", "NumberOfPupils \"-3\" is not a number"},
+		{"NumberOfPupils", "1234567", "NumberOfPupils \"1234567\" is not a number"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct row r;
@@ -449,7 +466,7 @@ static void malformed_and_short_records(void **state)
 	rec = rec_of(&r);
 	rec.nfields = NCOLS - 1;
 	assert_true(gias_row_to_school(&h, &rec, *state, &s, &st) < 0);
-	assert_contains(st.message, "row has 35 fields but the header has 36");
+	assert_contains(st.message, "row has 40 fields but the header has 41");
 }
 
 static void la_code_for_filtering(void **state)
@@ -512,6 +529,428 @@ static void through_csvread(void **state)
 	assert_int_equal(t.schools[0]->laestab, 9263001);
 	assert_int_equal(t.rejected, 1);
 	assert_string_equal(t.reason, "line 4: URN \"12A456\" is not a 6-digit number");
+}
+
+/* ---- the latest Ofsted judgement ---- */
+
+/* Days since the epoch of an ISO date, for a fixed "today". */
+static int day_of(const char *iso)
+{
+	int day = 0;
+	assert_int_equal(date_parse(iso, &day), 0);
+	return day;
+}
+
+/* The judgement of a row that must be accepted (NULL: the row has none). */
+static N2gg__V1__Inspection *judgement_of(struct row *r, struct arena *a, int today)
+{
+	struct gias_header h = parsed_header();
+	struct csvread_record rec = rec_of(r);
+	struct status st = {0};
+	N2gg__V1__Inspection *in = (void *)&st;   /* must be overwritten */
+	int rc = gias_row_inspection(&h, &rec, today, a, &in, &st);
+	if (rc != 0)
+		print_error("gias_row_inspection: %s\n", st.message);
+	assert_int_equal(rc, 0);
+	assert_ptr_not_equal(in, (void *)&st);
+	return in;
+}
+
+/* A row whose judgement must be refused, with a reason containing `why`. */
+static void assert_judgement_rejected(struct row *r, struct arena *a, int today, const char *why)
+{
+	struct gias_header h = parsed_header();
+	struct csvread_record rec = rec_of(r);
+	struct status st = {0};
+	N2gg__V1__Inspection *in = NULL;
+	assert_true(gias_row_inspection(&h, &rec, today, a, &in, &st) < 0);
+	assert_null(in);
+	assert_int_equal(st.code, STATUS_INVALID_ARGUMENT);
+	assert_contains(st.message, why);
+}
+
+static void judgement_from_good_row(void **state)
+{
+	struct arena *a = *state;
+	struct row r;
+	good_row(&r);
+	N2gg__V1__Inspection *in = judgement_of(&r, a, day_of("2020-01-01"));
+	assert_non_null(in);
+	assert_string_equal(in->start_date, "2013-05-14");
+	assert_int_equal(in->overall_effectiveness, 2);
+	assert_int_equal(in->category_of_concern, N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_NONE);
+	assert_string_equal(in->source, "gias");
+	assert_true(protobuf_c_message_check(&in->base));
+
+	/* it folds into the row's school as the registry folds any inspection */
+	N2gg__V1__School *s = school_of(&r, a);
+	struct status st = {0};
+	school_complete(s, a);
+	assert_int_equal(school_add_inspection(s, in, day_of("2020-01-01"), a, &st), 1);
+	assert_int_equal(s->n_inspections, 1);
+	assert_string_equal(s->inspections[0]->source, "gias");
+}
+
+static void judgement_names(void **state)
+{
+	static const struct {
+		const char *rating, *special_measures;
+		uint32_t grade;
+		N2gg__V1__CategoryOfConcern concern;
+	} cases[] = {
+		{"Outstanding", "Not in special measures", 1, N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_NONE},
+		{"Good", "", 2, N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_NONE},
+		{"Requires improvement", "Not applicable", 3, N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_NONE},
+		{"Requires Improvement", "No", 3, N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_NONE},
+		/* grade 3 before September 2012 */
+		{"Satisfactory", "Not in special measures", 3, N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_NONE},
+		{"Inadequate", "Not in special measures", 4, N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_NONE},
+		{"Inadequate", "In special measures", 4,
+		 N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_SPECIAL_MEASURES},
+		{"Serious Weaknesses", "Not in special measures", 4,
+		 N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_SERIOUS_WEAKNESSES},
+		{"serious weaknesses", "", 4, N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_SERIOUS_WEAKNESSES},
+		{"Special Measures", "In special measures", 4,
+		 N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_SPECIAL_MEASURES},
+		{"Special Measures", "Not applicable", 4,
+		 N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_SPECIAL_MEASURES},
+		/* special measures without a rating: an EduBase-era row */
+		{"", "In special measures", 4, N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_SPECIAL_MEASURES},
+		{"Not applicable", "Yes", 4, N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_SPECIAL_MEASURES},
+		/* the words for no judgement */
+		{"", "Not in special measures", 0, N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_NONE},
+		{"", "", 0, N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_NONE},
+		{"Not applicable", "Not applicable", 0, N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_NONE},
+		{"No Ofsted rating", "", 0, N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_NONE},
+		{"Insufficient evidence", "No", 0, N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_NONE},
+	};
+	struct arena *a = *state;
+	int today = day_of("2020-01-01");
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct row r;
+		good_row(&r);
+		set(&r, "OfstedRating (name)", cases[i].rating);
+		set(&r, "OfstedSpecialMeasures (name)", cases[i].special_measures);
+		N2gg__V1__Inspection *in = judgement_of(&r, a, today);
+		if (cases[i].grade == 0) {
+			assert_null(in);
+			continue;
+		}
+		assert_non_null(in);
+		if (in->overall_effectiveness != cases[i].grade ||
+		    in->category_of_concern != cases[i].concern)
+			print_error("case %zu: \"%s\" / \"%s\"\n", i, cases[i].rating,
+				    cases[i].special_measures);
+		assert_int_equal(in->overall_effectiveness, cases[i].grade);
+		assert_int_equal(in->category_of_concern, cases[i].concern);
+		/* whatever the import accepts, the registry's own rule accepts */
+		N2gg__V1__School *s = school_of(&r, a);
+		struct status st = {0};
+		school_complete(s, a);
+		assert_int_equal(school_add_inspection(s, in, today, a, &st), 1);
+	}
+}
+
+static void judgement_rejections(void **state)
+{
+	static const struct {
+		const char *rating, *special_measures, *date, *why;
+	} cases[] = {
+		{"Very good", "", "14-05-2013",
+		 "OfstedRating (name) \"Very good\" is not an Ofsted judgement the import knows"},
+		{"2", "", "14-05-2013", "OfstedRating (name) \"2\" is not"},
+		{"Good", "", "", "OfstedRating (name) \"Good\" has no OfstedLastInsp"},
+		{"", "In special measures", "",
+		 "OfstedSpecialMeasures (name) \"In special measures\" has no OfstedLastInsp"},
+		{"Good", "", "31-02-2013", "OfstedLastInsp \"31-02-2013\" is not a date"},
+		{"Good", "", "2013", "OfstedLastInsp \"2013\" is not a date"},
+		{"Good", "", "02-01-2020", "OfstedLastInsp \"02-01-2020\" is in the future"},
+		/* a bad date is refused even where the row has no judgement */
+		{"", "", "01-01-2099", "OfstedLastInsp \"01-01-2099\" is in the future"},
+		{"", "", "soon", "OfstedLastInsp \"soon\" is not a date"},
+		{"Good", "Perhaps", "14-05-2013", "OfstedSpecialMeasures (name) \"Perhaps\" is not"},
+		{"Good", "In special measures", "14-05-2013",
+		 "OfstedSpecialMeasures (name) \"In special measures\" contradicts OfstedRating (name) "
+		 "\"Good\""},
+		{"Serious Weaknesses", "In special measures", "14-05-2013", "contradicts"},
+		{"Special Measures", "Not in special measures", "14-05-2013",
+		 "OfstedSpecialMeasures (name) \"Not in special measures\" contradicts"},
+	};
+	int today = day_of("2020-01-01");
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct row r;
+		good_row(&r);
+		set(&r, "OfstedRating (name)", cases[i].rating);
+		set(&r, "OfstedSpecialMeasures (name)", cases[i].special_measures);
+		set(&r, "OfstedLastInsp", cases[i].date);
+		assert_judgement_rejected(&r, *state, today, cases[i].why);
+	}
+}
+
+static void judgement_dates(void **state)
+{
+	struct row r;
+	good_row(&r);
+	/* today is not the future; GIAS's DD-MM-YYYY and the other accepted forms */
+	set(&r, "OfstedLastInsp", "01-01-2020");
+	assert_string_equal(judgement_of(&r, *state, day_of("2020-01-01"))->start_date, "2020-01-01");
+	set(&r, "OfstedLastInsp", " 14/05/2013 ");
+	assert_string_equal(judgement_of(&r, *state, day_of("2020-01-01"))->start_date, "2013-05-14");
+	set(&r, "OfstedLastInsp", "2013-05-14");
+	assert_string_equal(judgement_of(&r, *state, day_of("2020-01-01"))->start_date, "2013-05-14");
+	/* a date without a judgement is no inspection */
+	set(&r, "OfstedRating (name)", "");
+	assert_null(judgement_of(&r, *state, day_of("2020-01-01")));
+}
+
+static void judgement_of_malformed_record(void **state)
+{
+	struct gias_header h = parsed_header();
+	struct row r;
+	struct status st = {0};
+	N2gg__V1__Inspection *in = NULL;
+	good_row(&r);
+	struct csvread_record rec = rec_of(&r);
+	rec.nfields = NCOLS - 2;
+	assert_true(gias_row_inspection(&h, &rec, day_of("2020-01-01"), *state, &in, &st) < 0);
+	assert_null(in);
+	assert_contains(st.message, "row has 39 fields but the header has 41");
+}
+
+static N2gg__V1__Inspection *inspection_on(const char *date, struct arena *a)
+{
+	N2gg__V1__Inspection *in = arena_message(a, &n2gg__v1__inspection__descriptor);
+	in->start_date = (char *)date;
+	in->overall_effectiveness = 3;
+	in->source = (char *)"ofsted";
+	return in;
+}
+
+static void judgement_is_news_only_when_latest(void **state)
+{
+	struct arena *a = *state;
+	struct row r;
+	good_row(&r);
+	N2gg__V1__Inspection *gias = judgement_of(&r, a, day_of("2020-01-01"));   /* 2013-05-14 */
+	N2gg__V1__School *s = school_of(&r, a);
+	school_complete(s, a);
+	assert_true(gias_inspection_is_news(s, gias));   /* nothing recorded yet */
+
+	struct status st = {0};
+	assert_int_equal(school_add_inspection(s, inspection_on("2011-01-10", a), day_of("2020-01-01"),
+					       a, &st), 1);
+	assert_true(gias_inspection_is_news(s, gias));   /* an older inspection */
+
+	N2gg__V1__School *same = school_of(&r, a), *later = school_of(&r, a);
+	school_complete(same, a);
+	school_complete(later, a);
+	assert_int_equal(school_add_inspection(same, inspection_on("2013-05-14", a),
+					       day_of("2020-01-01"), a, &st), 1);
+	assert_false(gias_inspection_is_news(same, gias));   /* the same day, from Ofsted */
+	assert_int_equal(school_add_inspection(later, inspection_on("2014-02-03", a),
+					       day_of("2020-01-01"), a, &st), 1);
+	assert_false(gias_inspection_is_news(later, gias));  /* Ofsted's newer one wins */
+
+	/* once recorded, the extract's own judgement is no news: re-importing adds nothing */
+	assert_int_equal(school_add_inspection(s, gias, day_of("2020-01-01"), a, &st), 1);
+	assert_false(gias_inspection_is_news(s, gias));
+}
+
+/* ---- headers of GIAS releases, with rows in GIAS's exact layout ---- */
+
+/* The header and two rows of data/demo/edubasealldata.csv (scripts/gen-gias, seed 1), byte
+ * for byte: the 140 columns of the GIAS extract, Windows-1252 ("Si\xE2n"), CRLF, dates
+ * DD-MM-YYYY; one school judged Good, one in special measures. */
+static const char gias_header_2013[] =
+	"URN,LA (code),LA (name),EstablishmentNumber,EstablishmentName,TypeOfEstablishment (code),"
+	"TypeOfEstablishment (name),EstablishmentTypeGroup (code),EstablishmentTypeGroup (name),"
+	"EstablishmentStatus (code),EstablishmentStatus (name),ReasonEstablishmentOpened (code),"
+	"ReasonEstablishmentOpened (name),OpenDate,ReasonEstablishmentClosed (code),ReasonEstablishmentClosed (name),"
+	"CloseDate,PhaseOfEducation (code),PhaseOfEducation (name),StatutoryLowAge,StatutoryHighAge,"
+	"Boarders (code),Boarders (name),NurseryProvision (name),OfficialSixthForm (code),OfficialSixthForm (name),"
+	"Gender (code),Gender (name),ReligiousCharacter (code),ReligiousCharacter (name),ReligiousEthos (name),"
+	"Diocese (code),Diocese (name),AdmissionsPolicy (code),AdmissionsPolicy (name),SchoolCapacity,"
+	"SpecialClasses (code),SpecialClasses (name),CensusDate,NumberOfPupils,NumberOfBoys,NumberOfGirls,"
+	"PercentageFSM,TrustSchoolFlag (code),TrustSchoolFlag (name),Trusts (code),Trusts (name),"
+	"SchoolSponsorFlag (name),SchoolSponsors (name),FederationFlag (name),Federations (code),"
+	"Federations (name),UKPRN,FEHEIdentifier,FurtherEducationType (name),OfstedLastInsp,OfstedSpecialMeasures (code),"
+	"OfstedSpecialMeasures (name),LastChangedDate,Street,Locality,Address3,Town,County (name),"
+	"Postcode,SchoolWebsite,TelephoneNum,HeadTitle (name),HeadFirstName,HeadLastName,HeadPreferredJobTitle,"
+	"BSOInspectorateName (name),InspectorateReport,DateOfLastInspectionVisit,NextInspectionVisit,"
+	"TeenMoth (name),TeenMothPlaces,CCF (name),SENPRU (name),EBD (name),PlacesPRU,FTProv (name),"
+	"EdByOther (name),Section41Approved (name),SEN1 (name),SEN2 (name),SEN3 (name),SEN4 (name),"
+	"SEN5 (name),SEN6 (name),SEN7 (name),SEN8 (name),SEN9 (name),SEN10 (name),SEN11 (name),"
+	"SEN12 (name),SEN13 (name),TypeOfResourcedProvision (name),ResourcedProvisionOnRoll,ResourcedProvisionCapacity,"
+	"SenUnitOnRoll,SenUnitCapacity,GOR (code),GOR (name),DistrictAdministrative (code),DistrictAdministrative (name),"
+	"AdministrativeWard (code),AdministrativeWard (name),ParliamentaryConstituency (code),"
+	"ParliamentaryConstituency (name),UrbanRural (code),UrbanRural (name),GSSLACode (name),"
+	"Easting,Northing,MSOA (name),LSOA (name),InspectorateName (name),SENStat,SENNoStat,BoardingEstablishment (name),"
+	"PropsName,PreviousLA (code),PreviousLA (name),PreviousEstablishmentNumber,OfstedRating (name),"
+	"RSCRegion (name),Country (name),UPRN,SiteName,QABName (code),QABName (name),EstablishmentAccredited (code),"
+	"EstablishmentAccredited (name),QABReport,CHNumber,MSOA (code),LSOA (code),FSM,AccreditationExpiryDate\r\n";
+static const char gias_row_good[] =
+	"120049,926,Norfolk,2005,Wiggenhall St Germans Primary School,1,Community school,4,Local authority maintained schools,"
+	"1,Open,00,Not applicable,,00,Not applicable,,2,Primary,4,11,1,No boarders,No Nursery Classes,"
+	"2,Does not have a sixth form,3,Mixed,00,Does not apply,Does not apply,0000,Not applicable,"
+	"0,Not applicable,70,2,No Special Classes,17-01-2013,72,34,38,13.3,0,Not applicable,,"
+	",Not applicable,,Not under a federation,,,,,,29-06-2011,0,Not in special measures,24-02-2013,"
+	"Mill Lane,Wiggenhall St Germans,,Norwich,Norfolk,NR2 2SL,http://www.wiggenhall-st-germans-primary.norfolk.sch.uk,"
+	"01603689963,Mrs,Si\xE2n,Clark,Headteacher,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,G,East of England,"
+	"E07000148,Norwich,,,,,E1,(England/Wales) Rural village,,627264,310379,,,,,,,,,,,Good,"
+	",England,,,,,,,,,,,10,\r\n";
+static const char gias_row_special_measures[] =
+	"120040,926,Norfolk,3006,North Sutborough Church of England Voluntary Aided Primary School,"
+	"2,Voluntary aided school,4,Local authority maintained schools,1,Open,07,New Provision,"
+	"01-01-1976,00,Not applicable,,2,Primary,4,11,1,No boarders,No Nursery Classes,2,Does not have a sixth form,"
+	"3,Mixed,02,Church of England,Church of England,CE26,Diocese of Norwich,0,Not applicable,"
+	"315,2,No Special Classes,17-01-2013,258,134,124,27.8,0,Not applicable,,,Not applicable,"
+	",Not under a federation,,,,,,30-12-2010,1,In special measures,19-01-2013,Hellesdon Road,"
+	",,Hellesdon,Norfolk,NR6 1YU,http://www.north-sutborough-ce-va-primary.norfolk.sch.uk,"
+	"01603522447,Ms,Deborah,Webb,Headteacher,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,G,East of England,"
+	"E07000144,Broadland,,,,,C1,(England/Wales) Urban city and town,,619972,309274,,,,,,,"
+	",,,,Special Measures,,England,,,,,,,,,,,72,\r\n";
+
+struct extract {
+	struct arena *a;
+	int today;
+	struct gias_header h;
+	N2gg__V1__School *schools[2];
+	N2gg__V1__Inspection *judgements[2];
+	int n;
+};
+
+static int on_extract_record(void *ctx, const struct csvread_record *rec)
+{
+	struct extract *x = ctx;
+	struct status st = {0};
+	if (rec->line == 1) {
+		if (gias_header_parse(rec, &x->h, &st) < 0)
+			print_error("header: %s\n", st.message);
+		assert_int_equal(st.code, STATUS_OK);
+		return 0;
+	}
+	assert_true(x->n < 2);
+	int rc = gias_row_to_school(&x->h, rec, x->a, &x->schools[x->n], &st);
+	if (rc == 0)
+		rc = gias_row_inspection(&x->h, rec, x->today, x->a, &x->judgements[x->n], &st);
+	if (rc != 0)
+		print_error("line %zu: %s\n", rec->line, st.message);
+	assert_int_equal(rc, 0);
+	x->n++;
+	return 0;
+}
+
+/* The three literal lines as one file, leaving out the columns named in `drop` (they hold
+ * no quoted commas, so every comma ends a field), read as ImportGias reads a file. */
+static struct extract read_extract(struct arena *a, const char *const *drop, size_t ndrop)
+{
+	const char *lines[] = {gias_header_2013, gias_row_good, gias_row_special_measures};
+	bool keep[200];
+	size_t nkeep = 0, len = 0;
+	char *file = arena_alloc(a, sizeof gias_header_2013 + sizeof gias_row_good +
+					    sizeof gias_row_special_measures);
+	for (size_t l = 0; l < 3; l++) {
+		const char *p = lines[l], *end = p + strlen(p) - 2;   /* without its CRLF */
+		size_t col = 0;
+		bool first = true;
+		while (p <= end) {
+			const char *comma = memchr(p, ',', (size_t)(end - p));
+			size_t n = (size_t)((comma ? comma : end) - p);
+			assert_true(col < sizeof keep);
+			if (l == 0) {
+				keep[col] = true;
+				for (size_t d = 0; d < ndrop; d++)
+					if (strlen(drop[d]) == n && memcmp(drop[d], p, n) == 0)
+						keep[col] = false;
+				nkeep += keep[col];
+			}
+			if (keep[col]) {
+				if (!first)
+					file[len++] = ',';
+				memcpy(file + len, p, n);
+				len += n;
+				first = false;
+			}
+			col++;
+			p += n + 1;
+		}
+		memcpy(file + len, "\r\n", 2);
+		len += 2;
+	}
+	struct extract x = {.a = a, .today = day_of("2026-01-01")};
+	struct status st = {0};
+	assert_int_equal(csvread_parse(file, len, CSVREAD_AUTO, on_extract_record, &x, &st), 0);
+	assert_int_equal(x.h.nfields, nkeep);
+	assert_int_equal(x.n, 2);
+	return x;
+}
+
+/* What every release has: the schools themselves. */
+static void assert_extract_schools(const struct extract *x)
+{
+	const N2gg__V1__School *good = x->schools[0], *sm = x->schools[1];
+	assert_int_equal(good->urn, 120049);
+	assert_string_equal(good->name, "Wiggenhall St Germans Primary School");
+	assert_string_equal(good->headteacher->name, "Mrs Si\xC3\xA2n Clark");
+	assert_string_equal(good->gender, "Mixed");
+	assert_string_equal(good->admissions_policy, "Not applicable");
+	assert_int_equal(good->number_of_pupils, 72);
+	assert_int_equal(good->easting, 627264);
+	assert_int_equal(sm->urn, 120040);
+	assert_int_equal(sm->number_of_pupils, 258);
+	assert_string_equal(sm->religious_character, "Church of England");
+}
+
+static void extract_header_with_ofsted_rating(void **state)
+{
+	struct extract x = read_extract(*state, NULL, 0);
+	assert_int_equal(x.h.nfields, 140);
+	for (int c = 0; c < GIAS_COLUMN_COUNT; c++)
+		assert_true(x.h.col[c] >= 0);
+	assert_extract_schools(&x);
+	assert_non_null(x.judgements[0]);
+	assert_string_equal(x.judgements[0]->start_date, "2011-06-29");
+	assert_int_equal(x.judgements[0]->overall_effectiveness, 2);
+	assert_int_equal(x.judgements[0]->category_of_concern, N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_NONE);
+	assert_string_equal(x.judgements[0]->source, "gias");
+	assert_non_null(x.judgements[1]);
+	assert_string_equal(x.judgements[1]->start_date, "2010-12-30");
+	assert_int_equal(x.judgements[1]->overall_effectiveness, 4);
+	assert_int_equal(x.judgements[1]->category_of_concern,
+			 N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_SPECIAL_MEASURES);
+}
+
+/* EduBase-era downloads: the inspection date and special measures, but no rating. */
+static void extract_header_without_rating(void **state)
+{
+	static const char *const drop[] = {"OfstedRating (name)"};
+	struct extract x = read_extract(*state, drop, 1);
+	assert_int_equal(x.h.nfields, 139);
+	assert_int_equal(x.h.col[GIAS_OFSTED_RATING], -1);
+	assert_true(x.h.col[GIAS_OFSTED_LAST_INSPECTION] >= 0);
+	assert_extract_schools(&x);
+	assert_null(x.judgements[0]);   /* a date alone says no judgement */
+	assert_non_null(x.judgements[1]);
+	assert_string_equal(x.judgements[1]->start_date, "2010-12-30");
+	assert_int_equal(x.judgements[1]->overall_effectiveness, 4);
+	assert_int_equal(x.judgements[1]->category_of_concern,
+			 N2GG__V1__CATEGORY_OF_CONCERN__CONCERN_SPECIAL_MEASURES);
+}
+
+/* Extracts since 2025: no Ofsted columns at all, the rest as before. */
+static void extract_header_without_ofsted(void **state)
+{
+	static const char *const drop[] = {"OfstedLastInsp", "OfstedSpecialMeasures (code)",
+					   "OfstedSpecialMeasures (name)", "OfstedRating (name)"};
+	struct extract x = read_extract(*state, drop, 4);
+	assert_int_equal(x.h.nfields, 136);
+	assert_int_equal(x.h.col[GIAS_OFSTED_RATING], -1);
+	assert_int_equal(x.h.col[GIAS_OFSTED_LAST_INSPECTION], -1);
+	assert_int_equal(x.h.col[GIAS_OFSTED_SPECIAL_MEASURES], -1);
+	assert_true(x.h.col[GIAS_NUMBER_OF_PUPILS] >= 0);
+	assert_extract_schools(&x);
+	assert_null(x.judgements[0]);
+	assert_null(x.judgements[1]);
 }
 
 /* ---- merging ---- */
@@ -654,6 +1093,62 @@ static void merge_short_list(void **state)
 	assert_string_equal(stored->address->town, "Cromer");
 }
 
+static void merge_register_figures(void **state)
+{
+	struct arena *a = *state;
+	struct row r;
+	good_row(&r);
+	N2gg__V1__School *stored = school_of(&r, a);
+	set(&r, "Gender (name)", "Girls");
+	set(&r, "AdmissionsPolicy (name)", "Selective");
+	set(&r, "NumberOfPupils", "205");
+	/* the Ofsted columns are not merged: a judgement is an inspection, not a field */
+	set(&r, "OfstedRating (name)", "Outstanding");
+	N2gg__V1__School *incoming = school_of(&r, a);
+	const char *changed[GIAS_MERGE_MAX_CHANGED];
+	int n = gias_merge(stored, incoming, a, changed, GIAS_MERGE_MAX_CHANGED);
+	assert_int_equal(n, 3);
+	assert_string_equal(changed[0], "gender");
+	assert_string_equal(changed[1], "admissions_policy");
+	assert_string_equal(changed[2], "number_of_pupils");
+	assert_string_equal(stored->gender, "Girls");
+	assert_string_equal(stored->admissions_policy, "Selective");
+	assert_int_equal(stored->number_of_pupils, 205);
+	assert_int_equal(stored->n_inspections, 0);
+	assert_int_equal(gias_merge(stored, incoming, a, changed, GIAS_MERGE_MAX_CHANGED), 0);
+}
+
+/* A row that changes every field GIAS owns names exactly GIAS_MERGE_MAX_CHANGED of them:
+ * the import adds "inspections" after them, so the constant must not be short. */
+static void merge_every_field_fits(void **state)
+{
+	static const char *const changes[][2] = {
+		{"URN", "121235"}, {"LA (code)", "873"}, {"EstablishmentName", "Other School"},
+		{"TypeOfEstablishment (code)", "28"}, {"TypeOfEstablishment (name)", "Academy"},
+		{"EstablishmentTypeGroup (code)", "10"}, {"PhaseOfEducation (code)", "4"},
+		{"EstablishmentStatus (code)", "2"}, {"OpenDate", "01-09-2001"},
+		{"CloseDate", "31-08-2020"}, {"StatutoryLowAge", "11"}, {"StatutoryHighAge", "16"},
+		{"Easting", "1"}, {"Northing", "2"}, {"ReligiousCharacter (name)", "None"},
+		{"Federations (code)", "F9"}, {"Federations (name)", "F"}, {"Trusts (code)", "9"},
+		{"Trusts (name)", "T"}, {"SchoolWebsite", "w"}, {"TelephoneNum", "t"},
+		{"Gender (name)", "Boys"}, {"AdmissionsPolicy (name)", "Selective"},
+		{"NumberOfPupils", "1"}, {"Town", "Cromer"}, {"HeadLastName", "Jones"},
+	};
+	struct arena *a = *state;
+	struct row r;
+	good_row(&r);
+	N2gg__V1__School *stored = school_of(&r, a);
+	for (size_t i = 0; i < sizeof changes / sizeof changes[0]; i++)
+		set(&r, changes[i][0], changes[i][1]);
+	N2gg__V1__School *incoming = school_of(&r, a);
+	const char *changed[GIAS_MERGE_MAX_CHANGED];
+	assert_int_equal(gias_merge(stored, incoming, a, changed, GIAS_MERGE_MAX_CHANGED),
+			 GIAS_MERGE_MAX_CHANGED);
+	for (int i = 0; i < GIAS_MERGE_MAX_CHANGED; i++)
+		for (int j = 0; j < i; j++)
+			assert_string_not_equal(changed[i], changed[j]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -678,6 +1173,17 @@ int main(void)
 		T(merge_leaves_registry_fields),
 		T(merge_into_old_record),
 		T(merge_short_list),
+		T(merge_register_figures),
+		T(merge_every_field_fits),
+		T(judgement_from_good_row),
+		T(judgement_names),
+		T(judgement_rejections),
+		T(judgement_dates),
+		T(judgement_of_malformed_record),
+		T(judgement_is_news_only_when_latest),
+		T(extract_header_with_ofsted_rating),
+		T(extract_header_without_rating),
+		T(extract_header_without_ofsted),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

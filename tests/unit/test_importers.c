@@ -1,4 +1,5 @@
-/* test_importers: the Ofsted, achievement, cluster and contact file parsers. */
+/* test_importers: the Ofsted, achievement (N2GG's own and the DfE's key stage 2 and 4
+ * tables), cluster and contact file parsers. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -237,6 +238,7 @@ static void achievement_headers(void **state)
 	struct csvread_record nothing = REC("SCHNAME", "TOWN");
 	assert_failed(importers_achievement_header_parse(&nothing, 2019, &h, &st), &st,
 		      "missing required column(s) URN, PTRWM_EXP (or expected_standard_pct)");
+	assert_contains(st.message, "or its key stage 4 table");
 
 	struct csvread_record twice = REC("URN", "PTRWM_EXP", "expected_standard_pct", "YEAR");
 	assert_failed(importers_achievement_header_parse(&twice, 0, &h, &st), &st, "appears twice");
@@ -275,6 +277,10 @@ static void achievement_happy(void **state)
 		assert_int_equal(ach->year, cases[i].y);
 		assert_true(ach->expected_standard_pct == cases[i].pct);
 		assert_true(ach->progress == cases[i].prog);
+		/* given (even as 0) or not: "progress" 0 alone cannot say */
+		assert_int_equal(ach->progress_known, cases[i].progress[0] != '\0');
+		assert_int_equal(ach->key_stage, N2GG__V1__KEY_STAGE__KEY_STAGE_UNSPECIFIED);
+		assert_null(ach->expected_standard);
 		assert_string_equal(ach->recorded_by, "");
 	}
 }
@@ -340,6 +346,366 @@ static void achievement_rejections(void **state)
 		struct status st = {0};
 		assert_failed(achievement(*state, cases[i][0], cases[i][1], cases[i][2], &ach, &st), &st,
 			      cases[i][3]);
+	}
+}
+
+/* ---- achievement: the DfE's performance tables ---- */
+
+/* The key stage 2 table's columns in their published order, cut to those around the ones
+ * the importer reads (the real file has some 300). */
+static const char *const ks2_head[] = {
+	"RECTYPE", "ALPHAIND", "LEA", "ESTAB", "URN", "SCHNAME", "TOWN", "PCODE", "NFTYPE",
+	"AGERANGE", "TELIG", "PTRWM_EXP", "PTRWM_HIGH", "READPROG", "READPROG_LOWER",
+	"READPROG_UPPER", "READCOV", "WRITPROG", "WRITPROG_LOWER", "WRITPROG_UPPER", "WRITCOV",
+	"MATPROG", "MATPROG_LOWER", "MATPROG_UPPER", "MATCOV",
+};
+#define KS2_FIELDS (sizeof ks2_head / sizeof *ks2_head)
+
+static const char *const ks4_head[] = {
+	"RECTYPE", "ALPHAIND", "LEA", "ESTAB", "URN", "SCHNAME", "TOWN", "PCODE", "NFTYPE", "TPUP",
+	"P8MEA", "P8CILOW", "P8CIUPP", "P8MEACOV", "ATT8SCR", "ATT8SCRENG", "ATT8SCRMAT",
+	"PTL2BASICS_94", "PTL2BASICS_95", "EBACCAPS",
+};
+#define KS4_FIELDS (sizeof ks4_head / sizeof *ks4_head)
+
+static struct csvread_record record_of(struct arena *a, const char *const *fields, size_t n)
+{
+	char **copy = arena_alloc(a, n * sizeof *copy);
+	for (size_t i = 0; i < n; i++)
+		copy[i] = arena_strdup(a, fields[i]);
+	return (struct csvread_record){.line = 7, .nfields = n, .fields = copy};
+}
+
+static struct importers_header dfe_header(struct arena *a, const char *const *head, size_t n,
+					  uint32_t year)
+{
+	struct importers_header h;
+	struct status st = {0};
+	struct csvread_record rec = record_of(a, head, n);
+	int rc = importers_achievement_header_parse(&rec, year, &h, &st);
+	if (rc)
+		print_error("%s\n", st.message);
+	assert_int_equal(rc, 0);
+	return h;
+}
+
+/* A row of the key stage 2 table: the fields we read given, the others as published. */
+static struct csvread_record ks2_record(struct arena *a, const char *rectype, const char *lea,
+					const char *urn, const char *name, const char *expected,
+					const char *reading, const char *writing, const char *maths)
+{
+	const char *f[KS2_FIELDS] = {
+		rectype, "A", lea, *urn ? "2001" : "", urn, name, *urn ? "Norwich" : "",
+		*urn ? "NR1 1AA" : "", *urn ? "CY" : "", *urn ? "4-11" : "", "30", expected, "10%",
+		reading, "-1.1", "2.9", "100%", writing, "-1.4", "2.2", "100%", maths, "-0.9", "2.5",
+		"97%",
+	};
+	return record_of(a, f, KS2_FIELDS);
+}
+
+static struct csvread_record ks4_record(struct arena *a, const char *rectype, const char *lea,
+					const char *urn, const char *name, const char *p8,
+					const char *att8, const char *basics95)
+{
+	const char *f[KS4_FIELDS] = {
+		rectype, "H", lea, *urn ? "4001" : "", urn, name, *urn ? "Holt" : "",
+		*urn ? "NR25 6DJ" : "", *urn ? "AC" : "", "180", p8, "-0.2", "0.4", "96%", att8,
+		"10.1", "9.4", "64.0", basics95, "4.21",
+	};
+	return record_of(a, f, KS4_FIELDS);
+}
+
+static void dfe_headers(void **state)
+{
+	struct importers_header h = dfe_header(*state, ks2_head, KS2_FIELDS, 2019);
+	assert_int_equal(h.format, IMPORTERS_FORMAT_KS2);
+	assert_string_equal(importers_achievement_format_name(h.format), "ks2");
+	assert_int_equal(h.default_year, 2019);
+	assert_int_equal(h.nfields, KS2_FIELDS);
+	assert_int_equal(h.col[IMPORTERS_ACHIEVEMENT_RECTYPE], 0);
+	assert_int_equal(h.col[IMPORTERS_ACHIEVEMENT_LEA], 2);
+	assert_int_equal(h.col[IMPORTERS_ACHIEVEMENT_URN], 4);
+	assert_int_equal(h.col[IMPORTERS_ACHIEVEMENT_SCHNAME], 5);
+	assert_int_equal(h.col[IMPORTERS_ACHIEVEMENT_EXPECTED], 11);
+	assert_int_equal(h.col[IMPORTERS_ACHIEVEMENT_READPROG], 13);
+	assert_int_equal(h.col[IMPORTERS_ACHIEVEMENT_WRITPROG], 17);
+	assert_int_equal(h.col[IMPORTERS_ACHIEVEMENT_MATPROG], 21);
+	assert_int_equal(h.col[IMPORTERS_ACHIEVEMENT_P8MEA], -1);
+	assert_int_equal(h.col[IMPORTERS_ACHIEVEMENT_YEAR], -1);
+
+	h = dfe_header(*state, ks4_head, KS4_FIELDS, 2018);
+	assert_int_equal(h.format, IMPORTERS_FORMAT_KS4);
+	assert_string_equal(importers_achievement_format_name(h.format), "ks4");
+	assert_int_equal(h.col[IMPORTERS_ACHIEVEMENT_P8MEA], 10);
+	assert_int_equal(h.col[IMPORTERS_ACHIEVEMENT_ATT8SCR], 14);
+	assert_int_equal(h.col[IMPORTERS_ACHIEVEMENT_BASICS_95], 18);
+	assert_int_equal(h.col[IMPORTERS_ACHIEVEMENT_EXPECTED], -1);
+
+	/* a key stage 2 table of older years: no progress columns, RECTYPE tells */
+	h = achievement_header(2019, REC("RECTYPE", "LEA", "URN", "PTRWM_EXP"));
+	assert_int_equal(h.format, IMPORTERS_FORMAT_KS2);
+	assert_int_equal(h.col[IMPORTERS_ACHIEVEMENT_READPROG], -1);
+	/* N2GG's own format stays N2GG's */
+	h = achievement_header(2019, REC("URN", "PTRWM_EXP", "PROGRESS"));
+	assert_int_equal(h.format, IMPORTERS_FORMAT_N2GG);
+	assert_string_equal(importers_achievement_format_name(h.format), "n2gg");
+
+	struct status st = {0};
+	struct csvread_record rec = record_of(*state, ks2_head, KS2_FIELDS);
+	assert_failed(importers_achievement_header_parse(&rec, 0, &h, &st), &st,
+		      "the DfE's key stage 2 table has no YEAR column: say which year its results "
+		      "are for with --year YYYY");
+	assert_failed(importers_achievement_header_parse(&rec, 1999, &h, &st), &st,
+		      "year 1999: achievement is kept for 2000-2100");
+	struct csvread_record no_lea = REC("RECTYPE", "URN", "SCHNAME", "PTRWM_EXP", "READPROG");
+	assert_failed(importers_achievement_header_parse(&no_lea, 2019, &h, &st), &st,
+		      "key stage 2 table: missing required column(s) LEA");
+	struct csvread_record ks4_no_urn = REC("RECTYPE", "LEA", "P8MEA");
+	assert_failed(importers_achievement_header_parse(&ks4_no_urn, 2019, &h, &st), &st,
+		      "key stage 4 table: missing required column(s) URN");
+	struct csvread_record both = REC("RECTYPE", "LEA", "URN", "PTRWM_EXP", "MATPROG", "ATT8SCR");
+	assert_failed(importers_achievement_header_parse(&both, 2019, &h, &st), &st,
+		      "the key stage 2 table's MATPROG and the key stage 4 table's ATT8SCR: import "
+		      "each table on its own");
+	struct csvread_record lower = REC("rectype", "lea", "urn", "ptrwm_exp", "readprog");
+	assert_failed(importers_achievement_header_parse(&lower, 2019, &h, &st), &st,
+		      "column \"rectype\" (field 1) is the DfE's RECTYPE in another case");
+	/* a header matching no format says what each needs */
+	struct csvread_record neither = REC("School", "Year", "Score");
+	assert_failed(importers_achievement_header_parse(&neither, 2019, &h, &st), &st,
+		      "missing required column(s) URN, PTRWM_EXP (or expected_standard_pct); expected "
+		      "N2GG's achievement file (URN, YEAR, PTRWM_EXP, PROGRESS");
+	assert_contains(st.message, "the DfE's key stage 2 table (URN, RECTYPE, LEA, PTRWM_EXP, "
+				    "READPROG, WRITPROG, MATPROG)");
+	assert_contains(st.message, "its key stage 4 table (URN, RECTYPE, LEA, P8MEA, ATT8SCR, "
+				    "PTL2BASICS_95)");
+}
+
+static struct importers_achievement_row read_ok(const struct importers_header *h,
+						struct csvread_record rec, struct arena *a)
+{
+	struct importers_achievement_row row;
+	struct status st = {0};
+	int rc = importers_achievement_read(h, &rec, a, &row, &st);
+	if (rc)
+		print_error("line %zu: %s\n", rec.line, st.message);
+	assert_int_equal(rc, 0);
+	return row;
+}
+
+static void assert_measure(const N2gg__V1__Measure *m, double value, const char *marker)
+{
+	assert_non_null(m);
+	assert_string_equal(m->marker, marker);
+	assert_true(m->value == value);
+}
+
+static void dfe_ks2_schools(void **state)
+{
+	struct arena *a = *state;
+	struct importers_header h = dfe_header(a, ks2_head, KS2_FIELDS, 2019);
+	struct importers_achievement_row row =
+		read_ok(&h, ks2_record(a, "1", "926", "121234", "Ashwood Primary School", "67%", "1.5",
+				       "-0.3", "+2.25"), a);
+	assert_int_equal(row.kind, IMPORTERS_ROW_SCHOOL);
+	assert_int_equal(row.urn, 121234);
+	const N2gg__V1__Achievement *ach = row.achievement;
+	assert_int_equal(ach->year, 2019);
+	assert_int_equal(ach->key_stage, N2GG__V1__KEY_STAGE__KEY_STAGE_2);
+	assert_measure(ach->expected_standard, 67, "");
+	assert_true(ach->expected_standard_pct == 67);
+	assert_measure(ach->reading_progress, 1.5, "");
+	assert_measure(ach->writing_progress, -0.3, "");
+	assert_measure(ach->maths_progress, 2.25, "");
+	assert_null(ach->progress8);
+	assert_null(ach->attainment8);
+	assert_false(ach->progress_known);
+	assert_true(ach->progress == 0);
+	assert_int_equal(row.marked, 0);
+	assert_string_equal(row.note, "");
+
+	/* a percentage without its sign; a special school (RECTYPE 2) */
+	row = read_ok(&h, ks2_record(a, "2", "926", "121299", "Chapel Road School", " 0 ", "-12.1",
+				     "0.0", "39.5"), a);
+	assert_int_equal(row.kind, IMPORTERS_ROW_SCHOOL);
+	assert_measure(row.achievement->expected_standard, 0, "");
+	assert_measure(row.achievement->maths_progress, 39.5, "");
+
+	/* markers: kept as such, counted and noted, never a rejection */
+	row = read_ok(&h, ks2_record(a, "1", "926", "121235", "Little Snoring Primary", "SUPP",
+				     "supp", "LOWCOV", ""), a);
+	assert_int_equal(row.kind, IMPORTERS_ROW_SCHOOL);
+	assert_measure(row.achievement->expected_standard, 0, "SUPP");
+	assert_true(row.achievement->expected_standard_pct == 0);
+	assert_measure(row.achievement->reading_progress, 0, "SUPP");
+	assert_measure(row.achievement->writing_progress, 0, "LOWCOV");
+	assert_measure(row.achievement->maths_progress, 0, "empty");
+	assert_int_equal(row.marked, 4);
+	assert_string_equal(row.note, "PTRWM_EXP: SUPP (suppressed); READPROG: SUPP (suppressed); "
+				      "WRITPROG: LOWCOV (low coverage); MATPROG: empty (nothing published)");
+
+	static const char *const markers[][3] = {
+		{"NE", "NE", "no entries"},         {"NP", "NP", "not published"},
+		{"new", "NEW", "new school"},       {"NA", "NA", "not applicable"},
+		{"X", "x", "not available"},        {"c", "c", "confidential"},
+		{"z", "z", "not applicable"},       {"u", "u", "low reliability"},
+	};
+	for (size_t i = 0; i < sizeof markers / sizeof *markers; i++) {
+		row = read_ok(&h, ks2_record(a, "1", "926", "121236", "Any School", "70%",
+					     markers[i][0], "1", "1"), a);
+		assert_measure(row.achievement->reading_progress, 0, markers[i][1]);
+		assert_int_equal(row.marked, 1);
+		assert_string_equal(row.note, arena_printf(a, "READPROG: %s (%s)", markers[i][1],
+							   markers[i][2]));
+	}
+}
+
+static void dfe_comparator_rows(void **state)
+{
+	struct arena *a = *state;
+	struct importers_header h = dfe_header(a, ks2_head, KS2_FIELDS, 2019);
+	struct importers_achievement_row row =
+		read_ok(&h, ks2_record(a, "4", "926", "", "Norfolk", "62%", "-0.5", "0.2", "-1.04"), a);
+	assert_int_equal(row.kind, IMPORTERS_ROW_COMPARATOR);
+	const N2gg__V1__Comparator *c = row.comparator;
+	assert_int_equal(c->year, 2019);
+	assert_int_equal(c->key_stage, N2GG__V1__KEY_STAGE__KEY_STAGE_2);
+	assert_int_equal(c->area, N2GG__V1__COMPARATOR_AREA__AREA_LA);
+	assert_int_equal(c->la_code, 926);
+	assert_string_equal(c->name, "Norfolk");
+	assert_measure(c->achievement->expected_standard, 62, "");
+	assert_true(c->achievement->expected_standard_pct == 62);
+	assert_measure(c->achievement->maths_progress, -1.04, "");
+	assert_int_equal(c->achievement->year, 2019);
+
+	row = read_ok(&h, ks2_record(a, "7", "", "", "", "65%", "0.0", "0.0", "NA"), a);
+	assert_int_equal(row.kind, IMPORTERS_ROW_COMPARATOR);
+	assert_int_equal(row.comparator->area, N2GG__V1__COMPARATOR_AREA__AREA_ENGLAND);
+	assert_int_equal(row.comparator->la_code, 0);
+	assert_string_equal(row.comparator->name, "England");
+	assert_measure(row.comparator->achievement->maths_progress, 0, "NA");
+	assert_int_equal(row.marked, 1);
+	assert_string_equal(row.note, "MATPROG: NA (not applicable)");
+
+	row = read_ok(&h, ks2_record(a, "4", "873", "", "", "61%", "0.1", "0.1", "0.1"), a);
+	assert_string_equal(row.comparator->name, "LA 873");
+
+	/* England with the independent schools: not a comparator, skipped saying why */
+	row = read_ok(&h, ks2_record(a, "5", "", "", "England", "64%", "NA", "NA", "NA"), a);
+	assert_int_equal(row.kind, IMPORTERS_ROW_SKIPPED);
+	assert_contains(row.note, "RECTYPE 5 (England, all schools) is not kept");
+	assert_int_equal(row.marked, 0);
+
+	/* another LA's schools and averages are skipped silently; England's are kept */
+	h.la_code = 926;
+	row = read_ok(&h, ks2_record(a, "1", "873", "110001", "Elsewhere School", "bad", "", "", ""), a);
+	assert_int_equal(row.kind, IMPORTERS_ROW_SKIPPED);
+	assert_string_equal(row.note, "");
+	row = read_ok(&h, ks2_record(a, "4", "873", "", "Cambridgeshire", "61%", "0", "0", "0"), a);
+	assert_int_equal(row.kind, IMPORTERS_ROW_SKIPPED);
+	row = read_ok(&h, ks2_record(a, "7", "", "", "England", "65%", "0", "0", "0"), a);
+	assert_int_equal(row.kind, IMPORTERS_ROW_COMPARATOR);
+	row = read_ok(&h, ks2_record(a, "1", "926", "121234", "Ashwood", "67%", "0", "0", "0"), a);
+	assert_int_equal(row.kind, IMPORTERS_ROW_SCHOOL);
+
+	/* a caller that takes schools only is told what the row is */
+	uint32_t urn;
+	N2gg__V1__Achievement *ach;
+	struct status st = {0};
+	struct csvread_record rec = ks2_record(a, "4", "926", "", "Norfolk", "62%", "0", "0", "0");
+	assert_failed(importers_achievement_row(&h, &rec, a, &urn, &ach, &st), &st,
+		      "the averages of Norfolk, not a school's row");
+}
+
+static void dfe_rejections(void **state)
+{
+	struct arena *a = *state;
+	struct importers_header h = dfe_header(a, ks2_head, KS2_FIELDS, 2019);
+	static const char *const cases[][8] = {
+		{"1", "926", "121234", "67%", "41", "0", "0",
+		 "READPROG 41 is out of range for a key stage 2 progress score (-40 to 40)"},
+		{"1", "926", "121234", "67%", "0", "-40.5", "0", "WRITPROG -40.5 is out of range"},
+		{"1", "926", "121234", "101%", "0", "0", "0",
+		 "PTRWM_EXP 101% is out of range for a percentage (0 to 100)"},
+		{"1", "926", "121234", "sixty", "0", "0", "0",
+		 "PTRWM_EXP \"sixty\" is not a percentage nor one of the DfE's markers (SUPP, NE, NP, "
+		 "LOWCOV, NEW, NA, x, c, z, u)"},
+		{"1", "926", "121234", "67%", "1.5%", "0", "0", "READPROG \"1.5%\" is not a number"},
+		{"1", "926", "121234", "67%", "0", "0", "1,5", "MATPROG \"1,5\" is not a number"},
+		{"1", "926", "121234", "67%%", "0", "0", "0", "PTRWM_EXP \"67%%\" is not a percentage"},
+		{"A", "926", "121234", "67%", "0", "0", "0",
+		 "RECTYPE \"A\" is not a record type (1, 2 a school; 4 a local authority; 5, 7 England)"},
+		{"", "926", "121234", "67%", "0", "0", "0", "RECTYPE \"\" is not a record type"},
+		{"4", "926", "121234", "67%", "0", "0", "0",
+		 "RECTYPE 4 is a local authority's averages, yet the row names URN \"121234\""},
+		{"7", "", "121234", "67%", "0", "0", "0", "RECTYPE 7 is England's averages, yet"},
+		{"4", "", "", "67%", "0", "0", "0", "RECTYPE 4 is a local authority's averages, yet LEA "
+						    "is empty"},
+		{"1", "926", "", "67%", "0", "0", "0", "RECTYPE 1 row has no URN"},
+		{"1", "Norfolk", "121234", "67%", "0", "0", "0",
+		 "LEA \"Norfolk\" is not a local authority number (1-999)"},
+		{"1", "926", "12345", "67%", "0", "0", "0", "URN \"12345\" is not a 6-digit number"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct importers_achievement_row row;
+		struct status st = {0};
+		struct csvread_record rec = ks2_record(a, cases[i][0], cases[i][1], cases[i][2], "X",
+						       cases[i][3], cases[i][4], cases[i][5],
+						       cases[i][6]);
+		assert_failed(importers_achievement_read(&h, &rec, a, &row, &st), &st, cases[i][7]);
+	}
+	/* a truncated row */
+	struct importers_achievement_row row;
+	struct status st = {0};
+	struct csvread_record rec = ks2_record(a, "1", "926", "121234", "X", "67%", "0", "0", "0");
+	rec.nfields = 12;
+	assert_failed(importers_achievement_read(&h, &rec, a, &row, &st), &st,
+		      "row has 12 fields but the header has 25");
+}
+
+static void dfe_ks4(void **state)
+{
+	struct arena *a = *state;
+	struct importers_header h = dfe_header(a, ks4_head, KS4_FIELDS, 2018);
+	struct importers_achievement_row row =
+		read_ok(&h, ks4_record(a, "1", "926", "137000", "Holt Academy", "0.35", "48.1", "45.2"),
+			a);
+	assert_int_equal(row.kind, IMPORTERS_ROW_SCHOOL);
+	assert_int_equal(row.urn, 137000);
+	const N2gg__V1__Achievement *ach = row.achievement;
+	assert_int_equal(ach->year, 2018);
+	assert_int_equal(ach->key_stage, N2GG__V1__KEY_STAGE__KEY_STAGE_4);
+	assert_measure(ach->progress8, 0.35, "");
+	assert_measure(ach->attainment8, 48.1, "");
+	assert_measure(ach->english_maths_5_pct, 45.2, "");
+	assert_null(ach->expected_standard);
+	assert_null(ach->reading_progress);
+	assert_true(ach->expected_standard_pct == 0);
+
+	row = read_ok(&h, ks4_record(a, "1", "926", "137001", "New Academy", "NP", "NE", "45%"), a);
+	assert_measure(row.achievement->progress8, 0, "NP");
+	assert_measure(row.achievement->attainment8, 0, "NE");
+	assert_measure(row.achievement->english_maths_5_pct, 45, "");
+	assert_int_equal(row.marked, 2);
+	assert_string_equal(row.note, "P8MEA: NP (not published); ATT8SCR: NE (no entries)");
+
+	row = read_ok(&h, ks4_record(a, "4", "926", "", "Norfolk", "-0.12", "45.6", "40.1"), a);
+	assert_int_equal(row.kind, IMPORTERS_ROW_COMPARATOR);
+	assert_int_equal(row.comparator->key_stage, N2GG__V1__KEY_STAGE__KEY_STAGE_4);
+	assert_measure(row.comparator->achievement->progress8, -0.12, "");
+
+	static const char *const cases[][4] = {
+		{"10.5", "48", "45", "P8MEA 10.5 is out of range for a Progress 8 score (-10 to 10)"},
+		{"0", "90.1", "45", "ATT8SCR 90.1 is out of range for an Attainment 8 score (0 to 90)"},
+		{"0", "-1", "45", "ATT8SCR -1 is out of range"},
+		{"0", "48", "100.5%", "PTL2BASICS_95 100.5% is out of range for a percentage"},
+		{"0.3%", "48", "45", "P8MEA \"0.3%\" is not a number"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct status st = {0};
+		struct csvread_record rec = ks4_record(a, "1", "926", "137000", "Holt Academy",
+						       cases[i][0], cases[i][1], cases[i][2]);
+		assert_failed(importers_achievement_read(&h, &rec, a, &row, &st), &st, cases[i][3]);
 	}
 }
 
@@ -521,6 +887,11 @@ int main(void)
 		T(achievement_default_year),
 		T(achievement_suppressed),
 		T(achievement_rejections),
+		T(dfe_headers),
+		T(dfe_ks2_schools),
+		T(dfe_comparator_rows),
+		T(dfe_rejections),
+		T(dfe_ks4),
 		T(clusters),
 		T(cluster_rejections),
 		T(rejection_reason_cut_inside_a_character),

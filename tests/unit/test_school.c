@@ -111,6 +111,99 @@ static void test_achievement_by_year(void **state)
 	assert_int_equal(s->n_achievement, 2);
 }
 
+static N2gg__V1__Measure *measure(struct arena *a, double value, const char *marker)
+{
+	N2gg__V1__Measure *m = arena_message(a, &n2gg__v1__measure__descriptor);
+	m->value = value;
+	m->marker = (char *)marker;
+	return m;
+}
+
+static N2gg__V1__Achievement key_stage_results(struct arena *a, uint32_t year,
+					       N2gg__V1__KeyStage ks)
+{
+	N2gg__V1__Achievement in = N2GG__V1__ACHIEVEMENT__INIT;
+	in.year = year;
+	in.key_stage = ks;
+	if (ks == N2GG__V1__KEY_STAGE__KEY_STAGE_2) {
+		in.expected_standard = measure(a, 64, "");
+		in.expected_standard_pct = 64;
+		in.reading_progress = measure(a, -1.2, "");
+		in.maths_progress = measure(a, 0, "SUPP");
+	} else {
+		in.progress8 = measure(a, 0.35, "");
+		in.attainment8 = measure(a, 48.1, "");
+		in.english_maths_5_pct = measure(a, 0, "NE");
+	}
+	return in;
+}
+
+static void test_achievement_by_year_and_key_stage(void **state)
+{
+	School *s = new_school(*state);
+	struct status st;
+	const N2gg__V1__KeyStage ks2 = N2GG__V1__KEY_STAGE__KEY_STAGE_2,
+				 ks4 = N2GG__V1__KEY_STAGE__KEY_STAGE_4;
+	/* an all-through school: both key stages in 2019, added out of order */
+	N2gg__V1__Achievement ks4_2019 = key_stage_results(*state, 2019, ks4);
+	N2gg__V1__Achievement ks2_2019 = key_stage_results(*state, 2019, ks2);
+	N2gg__V1__Achievement ks4_2018 = key_stage_results(*state, 2018, ks4);
+	N2gg__V1__Achievement plain_2019 = N2GG__V1__ACHIEVEMENT__INIT;
+	plain_2019.year = 2019;
+	plain_2019.expected_standard_pct = 70;
+	assert_int_equal(school_add_achievement(s, &ks4_2019, *state, &st), 1);
+	assert_int_equal(school_add_achievement(s, &ks2_2019, *state, &st), 1);
+	assert_int_equal(school_add_achievement(s, &ks4_2018, *state, &st), 1);
+	assert_int_equal(school_add_achievement(s, &plain_2019, *state, &st), 1);
+	assert_int_equal(s->n_achievement, 4);
+	static const struct { uint32_t year; N2gg__V1__KeyStage ks; } order[] = {
+		{2018, N2GG__V1__KEY_STAGE__KEY_STAGE_4},
+		{2019, N2GG__V1__KEY_STAGE__KEY_STAGE_UNSPECIFIED},
+		{2019, N2GG__V1__KEY_STAGE__KEY_STAGE_2},
+		{2019, N2GG__V1__KEY_STAGE__KEY_STAGE_4},
+	};
+	for (size_t i = 0; i < 4; i++) {
+		assert_int_equal(s->achievement[i]->year, order[i].year);
+		assert_int_equal(s->achievement[i]->key_stage, order[i].ks);
+	}
+	assert_true(s->achievement[3]->attainment8->value == 48.1);
+	assert_string_equal(s->achievement[3]->english_maths_5_pct->marker, "NE");
+
+	/* the same results again, recorded by someone else at another time: no change */
+	ks2_2019.recorded_by = "someone else";
+	ks2_2019.recorded_unix_ms = 1;
+	assert_int_equal(school_add_achievement(s, &ks2_2019, *state, &st), 0);
+	/* a marker replaced by a figure is a correction of that year and key stage only */
+	ks2_2019.maths_progress = measure(*state, 1.5, "");
+	assert_int_equal(school_add_achievement(s, &ks2_2019, *state, &st), 1);
+	assert_int_equal(s->n_achievement, 4);
+	assert_true(s->achievement[2]->maths_progress->value == 1.5);
+	assert_string_equal(s->achievement[3]->english_maths_5_pct->marker, "NE");
+
+	/* refused, with the reason, and the record untouched */
+	struct {
+		N2gg__V1__Achievement in;
+		const char *words;
+	} bad[] = {
+		{key_stage_results(*state, 2019, ks2), "reading progress 41.00 is not -40..40"},
+		{key_stage_results(*state, 2019, ks4), "Progress 8 -10.50 is not -10..10"},
+		{key_stage_results(*state, 2019, ks4), "Attainment 8 90.50 is not 0..90"},
+		{key_stage_results(*state, 2019, (N2gg__V1__KeyStage)3), "key stage 3"},
+		{key_stage_results(*state, 2019, ks2), "not one of the DfE's"},
+	};
+	bad[0].in.reading_progress = measure(*state, 41, "");
+	bad[1].in.progress8 = measure(*state, -10.5, "");
+	bad[2].in.attainment8 = measure(*state, 90.5, "");
+	bad[4].in.reading_progress = measure(*state, 0, "A MARKER FAR TOO LONG");
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		assert_int_equal(school_add_achievement(s, &bad[i].in, *state, &st),
+				 -STATUS_INVALID_ARGUMENT);
+		assert_contains(st.message, bad[i].words);
+	}
+	assert_int_equal(s->n_achievement, 4);
+	assert_true(s->achievement[2]->reading_progress->value == -1.2);
+}
+
 static void test_progress_returns_per_half_term(void **state)
 {
 	School *s = new_school(*state);
@@ -191,6 +284,7 @@ int main(void)
 		T(test_inspections_are_kept_in_date_order_once),
 		T(test_bad_inspections_are_refused_with_the_reason),
 		T(test_achievement_by_year),
+		T(test_achievement_by_year_and_key_stage),
 		T(test_progress_returns_per_half_term),
 		T(test_flags_change_only_what_is_named),
 		T(test_names_round_trip),
