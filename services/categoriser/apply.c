@@ -1,6 +1,8 @@
 /* apply: the categoriser's read model of the registry. Each registry event that carries a
  * school's snapshot updates the facts the rules use (values out of range are dropped and
- * logged), and the school is decided again when its facts changed. */
+ * logged), and the school is decided again when its facts changed. An area's averages
+ * (registry.comparator.recorded) are kept too; when England's or the served LA's change,
+ * every school is decided again, since any school's comparison may depend on them. */
 #include <math.h>
 #include <string.h>
 
@@ -11,6 +13,17 @@
 static bool apply_in(double v, double lo, double hi)
 {
 	return isfinite(v) && v >= lo && v <= hi;
+}
+
+/* Whether each measure with a value is one the rules can use (finite, in its range). */
+static bool apply_measures_in_range(const struct fact_value m[MEASURE_COUNT], int *bad)
+{
+	for (int i = 0; i < MEASURE_COUNT; i++)
+		if (m[i].known && !apply_in(m[i].v, facts_measures[i].min, facts_measures[i].max)) {
+			*bad = i;
+			return false;
+		}
+	return true;
 }
 
 /* The facts of `s`, keeping only values the rules can trust. */
@@ -50,6 +63,18 @@ static N2gg__V1__SchoolFacts *apply_facts_of(struct categoriser *c, const N2gg__
 			c->stats.facts_rejected++;
 			continue;
 		}
+		struct fact_value m[MEASURE_COUNT];
+		int bad;
+		facts_row_measures(ach, m);
+		if (!apply_measures_in_range(m, &bad)) {
+			log_warn("fact out of range ignored", "urn=%u seq=%llu fact=achievement "
+				 "year=%u key_stage=%s measure=%s value=%g", s->urn,
+				 (unsigned long long)seq, ach->year,
+				 log_enum(&n2gg__v1__key_stage__descriptor, ach->key_stage),
+				 facts_measures[bad].name, m[bad].v);
+			c->stats.facts_rejected++;
+			continue;
+		}
 		sf->achievement[sf->n_achievement++] = ach;
 	}
 	sf->progress_returns = arena_alloc(a, sizeof(void *) * (s->n_progress_returns + 1));
@@ -77,20 +102,62 @@ static bool apply_same_facts(const N2gg__V1__SchoolFacts *a, const N2gg__V1__Sch
 	return la == lb && memcmp(pa, pb, la) == 0;
 }
 
-int categoriser_apply_registry_event(void *ctx, MDB_txn *txn, const N2gg__V1__Event *ev,
-				     struct status *st)
+/* registry.comparator.recorded: stored (every LA's, so that a change of --la needs no
+ * resync); England's and the served LA's figures changing re-decide every school, unless
+ * `decide` is false (a replay that decides once at its end). */
+static int apply_comparator(struct categoriser *c, MDB_txn *txn, const N2gg__V1__Event *ev,
+			    const N2gg__V1__Comparator *cmp, bool decide, struct status *st)
 {
-	struct categoriser *c = ctx;
 	struct arena *a = &c->arena;
-	arena_reset(a);
-	c->stats.events_applied++;
-	N2gg__V1__RegistryEvent *re = (N2gg__V1__RegistryEvent *)protobuf_c_message_unpack(
-		&n2gg__v1__registry_event__descriptor, &a->pb, ev->payload.len, ev->payload.data);
-	if (!re) {
-		log_warn("malformed registry event ignored", "seq=%llu topic=%s",
-			 (unsigned long long)ev->seq, log_str(ev->topic));
+	struct facts_comparators *one = arena_zalloc(a, sizeof *one);
+	int bad = -1;
+	if (!cmp || cmp->year < 1990 || cmp->year > 2100 || !facts_comparators_add(one, cmp) ||
+	    !apply_measures_in_range(one->list[0].measures, &bad)) {
+		log_warn("unusable comparator ignored", "seq=%llu year=%u key_stage=%s area=%s "
+			 "la=%u measure=%s", (unsigned long long)ev->seq, cmp ? cmp->year : 0,
+			 log_enum(&n2gg__v1__key_stage__descriptor, cmp ? cmp->key_stage : 0),
+			 log_enum(&n2gg__v1__comparator_area__descriptor, cmp ? cmp->area : 0),
+			 cmp ? cmp->la_code : 0, bad >= 0 ? facts_measures[bad].name : "-");
+		c->stats.facts_rejected++;
 		return 0;
 	}
+	N2gg__V1__Comparator *old = NULL;
+	int rc = cat_store_get_comparator(c, txn, cmp, a, &old, st);
+	if (rc < 0 && rc != -STATUS_NOT_FOUND)
+		return rc;
+	if (old) {
+		/* who recorded it and when is not what the rules compare with */
+		N2gg__V1__Comparator x = *old, y = *cmp;
+		x.recorded_by = y.recorded_by = "";
+		x.recorded_unix_ms = y.recorded_unix_ms = 0;
+		size_t lx, ly;
+		void *px = arena_pack(a, &x.base, &lx), *py = arena_pack(a, &y.base, &ly);
+		if (lx == ly && memcmp(px, py, lx) == 0)
+			return 0;
+	}
+	if ((rc = cat_store_put_comparator(c, txn, cmp, a, st)) < 0)
+		return rc;
+	c->stats.comparators_recorded++;
+	if (!decide || (cmp->area == N2GG__V1__COMPARATOR_AREA__AREA_LA && cmp->la_code != c->la_code))
+		return 0;
+	char cause[96];
+	snprintf(cause, sizeof cause, "%s #%llu", ev->topic, (unsigned long long)ev->seq);
+	struct categoriser_sweep sweep = {0};
+	if ((rc = categoriser_sweep(c, txn, c->policy, true, cause, ev->actor, &sweep, st)) < 0)
+		return rc;
+	log_info("re-decided every school for new averages", "seq=%llu year=%u key_stage=%s "
+		 "area=%s changed=%u", (unsigned long long)ev->seq, cmp->year,
+		 log_enum(&n2gg__v1__key_stage__descriptor, cmp->key_stage),
+		 log_enum(&n2gg__v1__comparator_area__descriptor, cmp->area), sweep.changed);
+	return 0;
+}
+
+/* A school's snapshot in a registry event: its facts updated, and decided again when they
+ * changed. */
+static int apply_school(struct categoriser *c, MDB_txn *txn, const N2gg__V1__Event *ev,
+			const N2gg__V1__RegistryEvent *re, struct status *st)
+{
+	struct arena *a = &c->arena;
 	uint32_t urn;
 	const N2gg__V1__School *s = registry_event_school(re, &urn);
 	if (!s && re->body_case != N2GG__V1__REGISTRY_EVENT__BODY_SCHOOL && !urn)
@@ -117,4 +184,49 @@ int categoriser_apply_registry_event(void *ctx, MDB_txn *txn, const N2gg__V1__Ev
 	char cause[96];
 	snprintf(cause, sizeof cause, "%s #%llu", ev->topic, (unsigned long long)ev->seq);
 	return categoriser_decide(c, txn, c->policy, sf, cause, ev->actor, a, st);
+}
+
+/* The last event of a replay for the comparators (migration from store format 1): every
+ * school decided once, against all the averages read again, and the replay over. */
+static int apply_replay_done(struct categoriser *c, MDB_txn *txn, const N2gg__V1__Event *ev,
+			     struct status *st)
+{
+	struct categoriser_sweep sweep = {0};
+	int rc = categoriser_sweep(c, txn, c->policy, true,
+				   "store migrated: the areas' averages read again", ev->actor,
+				   &sweep, st);
+	if (rc == 0)
+		rc = cat_store_del_meta(c, txn, CAT_META_COMPARATORS_REPLAY, st);
+	if (rc < 0)
+		return rc;
+	log_info("the areas' averages read again", "up_to_seq=%llu changed=%u",
+		 (unsigned long long)ev->seq, sweep.changed);
+	/* comparators_replay_to stays as it is: later events are past it, and a batch whose
+	 * transaction fails is applied again from the same cursor */
+	return 0;
+}
+
+int categoriser_apply_registry_event(void *ctx, MDB_txn *txn, const N2gg__V1__Event *ev,
+				     struct status *st)
+{
+	struct categoriser *c = ctx;
+	struct arena *a = &c->arena;
+	arena_reset(a);
+	c->stats.events_applied++;
+	/* after a migration from format 1, the schools' events up to the old cursor are in the
+	 * read model already: applying them again would re-decide schools on old facts */
+	bool replayed = ev->seq <= c->comparators_replay_to;
+	N2gg__V1__RegistryEvent *re = (N2gg__V1__RegistryEvent *)protobuf_c_message_unpack(
+		&n2gg__v1__registry_event__descriptor, &a->pb, ev->payload.len, ev->payload.data);
+	int rc = 0;
+	if (!re)
+		log_warn("malformed registry event ignored", "seq=%llu topic=%s",
+			 (unsigned long long)ev->seq, log_str(ev->topic));
+	else if (re->body_case == N2GG__V1__REGISTRY_EVENT__BODY_COMPARATOR)
+		rc = apply_comparator(c, txn, ev, re->comparator->comparator, !replayed, st);
+	else if (!replayed)
+		rc = apply_school(c, txn, ev, re, st);
+	if (rc == 0 && replayed && ev->seq == c->comparators_replay_to)
+		rc = apply_replay_done(c, txn, ev, st);
+	return rc;
 }

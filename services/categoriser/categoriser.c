@@ -13,6 +13,19 @@
 
 extern const char categoriser_default_policy[];
 extern const size_t categoriser_default_policy_len;
+extern const char categoriser_la_2019_policy[];
+extern const size_t categoriser_la_2019_policy_len;
+
+/* The policies compiled in, for --policy builtin:NAME (the first is the default). */
+static const struct {
+	const char *name;
+	const char *text;
+	const size_t *len;
+} categoriser_builtin_policies[] = {
+	{"norfolk-2013", categoriser_default_policy, &categoriser_default_policy_len},
+	{"la-2019", categoriser_la_2019_policy, &categoriser_la_2019_policy_len},
+};
+#define CATEGORISER_BUILTIN_PREFIX "builtin:"
 
 int categoriser_today(const struct categoriser *c)
 {
@@ -36,9 +49,10 @@ static int categoriser_append(struct categoriser *c, MDB_txn *txn, uint32_t urn,
 
 /* Decides one school; with `write`, stores the decision and announces a change. */
 static int categoriser_decide_one(struct categoriser *c, MDB_txn *txn, const struct policy *p,
-				  const N2gg__V1__SchoolFacts *sf, bool write, const char *cause,
-				  const char *actor, struct arena *a, const char **category,
-				  struct status *st)
+				  const N2gg__V1__SchoolFacts *sf,
+				  const struct facts_comparators *comparators, bool write,
+				  const char *cause, const char *actor, struct arena *a,
+				  const char **category, struct status *st)
 {
 	N2gg__V1__Decision *prev = NULL, *now;
 	N2gg__V1__Override *ov = NULL;
@@ -52,8 +66,8 @@ static int categoriser_decide_one(struct categoriser *c, MDB_txn *txn, const str
 	}
 	long long now_ms = date_now_ms();
 	*category = "";   /* an unmatched school counts in no category of this policy */
-	if (decision_build(p, sf, prev, ov, categoriser_today(c), now_ms, a, &now) ==
-	    DECISION_UNMATCHED)
+	if (decision_build_compared(p, sf, comparators, prev, ov, categoriser_today(c), now_ms, a,
+				    &now) == DECISION_UNMATCHED)
 		return DECIDED_UNMATCHED;
 	*category = now->category;
 	bool changed = decision_category_changed(prev, now);
@@ -83,7 +97,11 @@ int categoriser_decide(struct categoriser *c, MDB_txn *txn, const struct policy 
 		       struct arena *a, struct status *st)
 {
 	const char *category;
-	int rc = categoriser_decide_one(c, txn, p, sf, true, cause, actor, a, &category, st);
+	struct facts_comparators *comparators = arena_alloc(a, sizeof *comparators);
+	int rc = cat_store_load_comparators(c, txn, comparators, st);
+	if (rc == 0)
+		rc = categoriser_decide_one(c, txn, p, sf, comparators, true, cause, actor, a,
+					    &category, st);
 	if (rc == DECIDED_UNMATCHED) {
 		c->stats.unmatched++;
 		categoriser_log_unmatched(p, sf);
@@ -95,14 +113,20 @@ int categoriser_sweep(struct categoriser *c, MDB_txn *txn, const struct policy *
 		      const char *cause, const char *actor, struct categoriser_sweep *out,
 		      struct status *st)
 {
+	/* the same averages for every school of the sweep */
+	struct facts_comparators *comparators = malloc(sizeof *comparators);
+	if (!comparators)
+		return status_fail(st, STATUS_INTERNAL, "out of memory");
+	int rc = cat_store_load_comparators(c, txn, comparators, st);
 	MDB_cursor *cur;
-	int mrc = mdb_cursor_open(txn, c->db[CAT_DB_FACTS], &cur);
-	if (mrc)
-		return store_error(mrc, "reading facts", st);
+	int mrc = rc < 0 ? 0 : mdb_cursor_open(txn, c->db[CAT_DB_FACTS], &cur);
+	if (rc < 0 || mrc) {
+		free(comparators);
+		return rc < 0 ? rc : store_error(mrc, "reading facts", st);
+	}
 	struct arena a;
 	arena_init(&a);
 	MDB_val k, v;
-	int rc = 0;
 	for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0;
 	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		arena_reset(&a);
@@ -113,7 +137,8 @@ int categoriser_sweep(struct categoriser *c, MDB_txn *txn, const struct policy *
 			break;
 		}
 		const char *category;
-		rc = categoriser_decide_one(c, txn, p, sf, publish, cause, actor, &a, &category, st);
+		rc = categoriser_decide_one(c, txn, p, sf, comparators, publish, cause, actor, &a,
+					    &category, st);
 		if (rc < 0)
 			break;
 		out->evaluated++;
@@ -134,6 +159,7 @@ int categoriser_sweep(struct categoriser *c, MDB_txn *txn, const struct policy *
 		rc = store_error(mrc, "reading facts", st);
 	mdb_cursor_close(cur);
 	arena_free(&a);
+	free(comparators);
 	return rc;
 }
 
@@ -168,13 +194,28 @@ void categoriser_policy_destroy(struct policy *p)
 int categoriser_read_policy_file(const struct categoriser *c, char **text, size_t *len,
 				 struct status *st)
 {
-	if (!c->policy_file[0]) {
-		*text = malloc(categoriser_default_policy_len + 1);
-		if (!*text)
-			return status_fail(st, STATUS_INTERNAL, "out of memory");
-		memcpy(*text, categoriser_default_policy, categoriser_default_policy_len + 1);
-		*len = categoriser_default_policy_len;
-		return 0;
+	const char *builtin = NULL;
+	if (!c->policy_file[0])
+		builtin = categoriser_builtin_policies[0].name;
+	else if (strncmp(c->policy_file, CATEGORISER_BUILTIN_PREFIX,
+			 strlen(CATEGORISER_BUILTIN_PREFIX)) == 0)
+		builtin = c->policy_file + strlen(CATEGORISER_BUILTIN_PREFIX);
+	if (builtin) {
+		size_t n = sizeof categoriser_builtin_policies / sizeof categoriser_builtin_policies[0];
+		for (size_t i = 0; i < n; i++) {
+			if (strcmp(categoriser_builtin_policies[i].name, builtin) != 0)
+				continue;
+			size_t size = *categoriser_builtin_policies[i].len;
+			*text = malloc(size + 1);
+			if (!*text)
+				return status_fail(st, STATUS_INTERNAL, "out of memory");
+			memcpy(*text, categoriser_builtin_policies[i].text, size + 1);
+			*len = size;
+			return 0;
+		}
+		return status_fail(st, STATUS_INVALID_ARGUMENT,
+				   "no built-in policy \"%s\" (there are builtin:norfolk-2013 and "
+				   "builtin:la-2019)", builtin);
 	}
 	*text = service_read_file(c->policy_file, len, st);
 	return *text ? 0 : -st->code;
@@ -407,23 +448,39 @@ static int categoriser_check_monitoring(struct categoriser *c, MDB_txn *txn, str
 	return rc;
 }
 
+/* Every school is decided again when the date moves on, and when the LA whose averages
+ * the rules compare with (--la) is not the one the decisions were made with. */
 static int categoriser_new_day(struct categoriser *c, MDB_txn *txn, struct status *st)
 {
 	int today = categoriser_today(c);
-	MDB_val v;
+	MDB_val v, la;
 	int rc = cat_store_get_meta(c, txn, "evaluated.day", &v, st);
-	if (rc == 0 && v.mv_size == sizeof today && memcmp(v.mv_data, &today, sizeof today) == 0)
-		return 0;
 	if (rc < 0 && rc != -STATUS_NOT_FOUND)
 		return rc;
-	char cause[64], day[DATE_ISO_LEN];
-	snprintf(cause, sizeof cause, "re-decided on %s", date_format(today, day));
+	bool same_day = rc == 0 && v.mv_size == sizeof today &&
+			memcmp(v.mv_data, &today, sizeof today) == 0;
+	rc = cat_store_get_meta(c, txn, "evaluated.la", &la, st);
+	if (rc < 0 && rc != -STATUS_NOT_FOUND)
+		return rc;
+	bool same_la = rc == 0 && la.mv_size == sizeof c->la_code &&
+		       memcmp(la.mv_data, &c->la_code, sizeof c->la_code) == 0;
+	if (same_day && same_la)
+		return 0;
+	char cause[96], day[DATE_ISO_LEN];
+	date_format(today, day);
+	if (same_day)
+		snprintf(cause, sizeof cause, "re-decided against the averages of LA %u",
+			 (unsigned)c->la_code);
+	else
+		snprintf(cause, sizeof cause, "re-decided on %s", day);
 	struct categoriser_sweep sweep = {0};
 	if ((rc = categoriser_sweep(c, txn, c->policy, true, cause, "categoriser", &sweep, st)) < 0)
 		return rc;
 	if (sweep.changed)
-		log_info("re-decided every school for a new day", "day=%s changed=%u", day,
-			 sweep.changed);
+		log_info("re-decided every school", "day=%s la=%u changed=%u", day,
+			 (unsigned)c->la_code, sweep.changed);
+	if ((rc = cat_store_put_meta(c, txn, "evaluated.la", &c->la_code, sizeof c->la_code, st)) < 0)
+		return rc;
 	return cat_store_put_meta(c, txn, "evaluated.day", &today, sizeof today, st);
 }
 

@@ -2,6 +2,12 @@
 #ifndef N2GG_CATEGORISER_H
 #define N2GG_CATEGORISER_H
 
+/* The format of its own databases: 2 added the comparators (CAT_DB_COMPARATORS). */
+#define CATEGORISER_STORE_FORMAT 2
+/* The meta key of the migration to format 2: the registry cursor the store had, up to
+ * which the registry's log is read again for its comparators alone. */
+#define CAT_META_COMPARATORS_REPLAY "comparators.replay_to"
+
 #include <stdbool.h>
 
 #include "decision.h"
@@ -18,6 +24,9 @@ enum categoriser_db {
 	CAT_DB_HISTORY,     /* urn . seq -> "": the school's category.* events */
 	CAT_DB_MONITORING,  /* urn . year . half-term -> "": overdue raised */
 	CAT_DB_META,        /* policy text, file, version; the day last evaluated */
+	/* year . key stage . area . LA code -> Comparator: the LA's and England's averages
+	 * (store format 2) */
+	CAT_DB_COMPARATORS,
 	CAT_DB_COUNT
 };
 
@@ -25,7 +34,8 @@ extern const char *const categoriser_db_names[CAT_DB_COUNT];
 
 struct categoriser_stats {
 	unsigned long long events_applied, unknown_schools, facts_rejected, changes_published,
-		unmatched, reloads, reloads_refused, overrides_expired, monitoring_overdue;
+		unmatched, reloads, reloads_refused, overrides_expired, monitoring_overdue,
+		comparators_recorded;
 };
 
 struct categoriser {
@@ -33,7 +43,11 @@ struct categoriser {
 	MDB_dbi db[CAT_DB_COUNT];
 	struct policy *policy;           /* in force */
 	struct policy *policy_next;      /* prepared by a reload in a transaction not yet committed */
-	const char *policy_file;         /* empty: the built-in default */
+	const char *policy_file;         /* empty: the built-in default; "builtin:NAME" */
+	uint32_t la_code;                /* the LA whose averages year.*_vs_la compares with */
+	/* registry events up to here (0: none) are applied for their comparators alone: the
+	 * store came from format 1, which skipped them (CAT_META_COMPARATORS_REPLAY) */
+	uint64_t comparators_replay_to;
 	int as_of;                       /* fixed evaluation day, or -1 for today */
 	struct sub registry;
 	uv_timer_t clock;                /* override expiry, monitoring, a new day */
@@ -70,12 +84,22 @@ int cat_store_get_meta(struct categoriser *c, MDB_txn *txn, const char *key, MDB
 		       struct status *st);
 int cat_store_put_meta(struct categoriser *c, MDB_txn *txn, const char *key, const void *val,
 		       size_t len, struct status *st);
+/* Deletes a meta record; one that is not there is no error. */
+int cat_store_del_meta(struct categoriser *c, MDB_txn *txn, const char *key, struct status *st);
+int cat_store_get_comparator(struct categoriser *c, MDB_txn *txn, const N2gg__V1__Comparator *key,
+			     struct arena *a, N2gg__V1__Comparator **out, struct status *st);
+int cat_store_put_comparator(struct categoriser *c, MDB_txn *txn, const N2gg__V1__Comparator *cmp,
+			     struct arena *a, struct status *st);
+/* England's averages and those of the LA the categoriser serves, newest first (as many as
+ * the set holds). */
+int cat_store_load_comparators(struct categoriser *c, MDB_txn *txn,
+			       struct facts_comparators *out, struct status *st);
 
 /* ---- the core (categoriser.c) ---- */
 
-/* Decides `sf` again (override from the store) and stores the decision; when the category
- * in force changed, appends category.changed (cause says why). Logs and counts a school no
- * rule places, keeping its previous decision. */
+/* Decides `sf` again (override and comparators from the store) and stores the decision;
+ * when the category in force changed, appends category.changed (cause says why). Logs and
+ * counts a school no rule places, keeping its previous decision. */
 int categoriser_decide(struct categoriser *c, MDB_txn *txn, const struct policy *p,
 		       const N2gg__V1__SchoolFacts *sf, const char *cause, const char *actor,
 		       struct arena *a, struct status *st);
@@ -97,7 +121,8 @@ int categoriser_sweep(struct categoriser *c, MDB_txn *txn, const struct policy *
 int categoriser_parse_policy(const char *text, size_t len, struct policy **out,
 			     struct policy_report *report);
 void categoriser_policy_destroy(struct policy *p);
-/* The text of the configured policy file (or the built-in default), malloc'd. */
+/* The text of the configured policy file (or a built-in one: "" is norfolk-2013,
+ * "builtin:NAME" names one), malloc'd. */
 int categoriser_read_policy_file(const struct categoriser *c, char **text, size_t *len,
 				 struct status *st);
 /* Loads `text` as the policy in force within `txn`: refuses it when a school matches no

@@ -28,7 +28,7 @@ static void decision_add_reasons(const struct policy *p, int rule, const struct 
 				 struct arena *a, N2gg__V1__Decision *d)
 {
 	struct policy_reason reasons[POLICY_MAX_REASONS];
-	int n = policy_explain(p, rule, f, reasons, POLICY_MAX_REASONS);
+	int n = policy_explain_structure(p, rule, f, reasons, POLICY_MAX_REASONS);
 	d->reasons = arena_alloc(a, sizeof *d->reasons * (size_t)(n ? n : 1));
 	for (int i = 0; i < n; i++) {
 		N2gg__V1__Reason *r = arena_message(a, &n2gg__v1__reason__descriptor);
@@ -37,6 +37,8 @@ static void decision_add_reasons(const struct policy *p, int rule, const struct 
 		r->condition = arena_strdup(a, reasons[i].condition);
 		r->holds = reasons[i].holds;
 		r->text = arena_strdup(a, reasons[i].text);
+		r->depth = (uint32_t)reasons[i].depth;
+		r->group = arena_strdup(a, reasons[i].group);
 		d->reasons[d->n_reasons++] = r;
 	}
 }
@@ -44,6 +46,14 @@ static void decision_add_reasons(const struct policy *p, int rule, const struct 
 int decision_build(const struct policy *p, const N2gg__V1__SchoolFacts *sf,
 		   const N2gg__V1__Decision *previous, const N2gg__V1__Override *ov, int today,
 		   long long now_ms, struct arena *a, N2gg__V1__Decision **out)
+{
+	return decision_build_compared(p, sf, NULL, previous, ov, today, now_ms, a, out);
+}
+
+int decision_build_compared(const struct policy *p, const N2gg__V1__SchoolFacts *sf,
+			    const struct facts_comparators *comparators,
+			    const N2gg__V1__Decision *previous, const N2gg__V1__Override *ov,
+			    int today, long long now_ms, struct arena *a, N2gg__V1__Decision **out)
 {
 	N2gg__V1__Decision *d = arena_message(a, &n2gg__v1__decision__descriptor);
 	*out = d;
@@ -64,7 +74,7 @@ int decision_build(const struct policy *p, const N2gg__V1__SchoolFacts *sf,
 		d->rule_description = "The school has not opened yet: it has no category";
 	} else {
 		struct facts f;
-		facts_compute(sf, &p->params, today, &f);
+		facts_compute_compared(sf, &p->params, comparators, today, &f);
 		int rule = policy_decide(p, &f);
 		if (rule < 0) {
 			rc = DECISION_UNMATCHED;

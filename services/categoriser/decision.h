@@ -18,11 +18,18 @@ bool decision_override_active(const N2gg__V1__Override *ov, long long now_ms);
 
 /* Decides the category of the school `sf` on day `today`. `previous` (may be NULL) is the
  * decision in force: its effective date carries over when the category stays. `ov` may be
- * NULL or expired (then ignored). Returns DECISION_UNMATCHED, with *out still set to the
+ * NULL or expired (then ignored). The reasons are the deciding rule's structure
+ * (policy_explain_structure). Returns DECISION_UNMATCHED, with *out still set to the
  * facts-only part, when no rule places an open school. */
 int decision_build(const struct policy *p, const N2gg__V1__SchoolFacts *sf,
 		   const N2gg__V1__Decision *previous, const N2gg__V1__Override *ov, int today,
 		   long long now_ms, struct arena *a, N2gg__V1__Decision **out);
+/* decision_build() with the LA's and England's averages (may be NULL) for the facts that
+ * compare a school with them. */
+int decision_build_compared(const struct policy *p, const N2gg__V1__SchoolFacts *sf,
+			    const struct facts_comparators *comparators,
+			    const N2gg__V1__Decision *previous, const N2gg__V1__Override *ov,
+			    int today, long long now_ms, struct arena *a, N2gg__V1__Decision **out);
 
 /* The category.changed event for a change from `previous` (may be NULL) to `now`. */
 N2gg__V1__CategoryChanged *decision_change_event(const N2gg__V1__Decision *previous,

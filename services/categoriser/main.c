@@ -14,7 +14,10 @@ static struct config_option categoriser_options[] = {
 	{"registry", "tcp://127.0.0.1:7100", "the registry's API (for catching up on its events)",
 	 NULL},
 	{"registry-events", "tcp://127.0.0.1:7101", "the registry's event socket", NULL},
-	{"policy", "", "the policy file (YAML); empty: the built-in Norfolk 2013 policy", NULL},
+	{"policy", "", "the policy file (YAML), or builtin:norfolk-2013 or builtin:la-2019; empty: "
+		       "the built-in Norfolk 2013 policy", NULL},
+	{"la", "926", "the local authority (its code) whose averages the year.*_vs_la and "
+		      "latest.*_vs_la facts compare a school with", NULL},
 	{"as-of", "", "decide as of this date (YYYY-MM-DD) instead of today, e.g. to rehearse "
 		      "or to categorise historical data", NULL},
 	{"clock-ms", "60000", "how often to check override expiry, monitoring and the date", NULL},
@@ -137,6 +140,64 @@ static void categoriser_on_writes_done(void *service, bool committed)
 		categoriser_schedule_clock(c);   /* an override may expire sooner now */
 }
 
+/* ---- the store's format ---- */
+
+/* 1 -> 2: the comparators database is created empty when the store opens; a categoriser of
+ * format 1 skipped the registry's comparator events, so the registry's log is read again
+ * from the start for them alone, up to where the store had got to (the schools' events up
+ * to there are in its read model already). */
+static int categoriser_migrate_store(struct service *svc, MDB_txn *txn, unsigned from,
+				     struct status *st)
+{
+	if (from != 1)
+		return 0;
+	uint64_t cursor;
+	MDB_dbi cursors = svc->store.dbs[CAT_DB_CURSORS];
+	int rc = sub_read_cursor(txn, cursors, "registry", &cursor, st);
+	if (rc < 0 || cursor == 0)
+		return rc;
+	uint8_t mark[8];
+	store_be64(mark, cursor);
+	if ((rc = store_put(txn, svc->store.dbs[CAT_DB_META], CAT_META_COMPARATORS_REPLAY,
+			    strlen(CAT_META_COMPARATORS_REPLAY), mark, sizeof mark, 0, st)) < 0)
+		return rc;
+	log_info("reading the registry's events again for the areas' averages", "up_to_seq=%llu",
+		 (unsigned long long)cursor);
+	return sub_rewind(txn, cursors, "registry", st);
+}
+
+/* --resync registry reads every event again for everything: no replay of comparators
+ * alone is pending any more. */
+static int categoriser_on_resync(struct service *svc, MDB_txn *txn,
+				 const struct service_resync *r, struct status *st)
+{
+	(void)r;
+	int rc = store_del(txn, svc->store.dbs[CAT_DB_META], CAT_META_COMPARATORS_REPLAY,
+			   strlen(CAT_META_COMPARATORS_REPLAY), st);
+	return rc == -STATUS_NOT_FOUND ? 0 : rc;
+}
+
+/* The migration's replay mark, unless the registry cursor has passed it. */
+static int categoriser_read_replay_mark(struct categoriser *c, struct status *st)
+{
+	MDB_txn *txn;
+	MDB_val v;
+	uint64_t cursor = 0;
+	int rc = store_begin_read(&c->svc->store, &txn, st);
+	if (rc < 0)
+		return rc;
+	c->comparators_replay_to = 0;
+	rc = cat_store_get_meta(c, txn, CAT_META_COMPARATORS_REPLAY, &v, st);
+	if (rc == 0 && v.mv_size == 8)
+		c->comparators_replay_to = store_from_be64(v.mv_data);
+	if (rc == 0 || rc == -STATUS_NOT_FOUND)
+		rc = sub_read_cursor(txn, c->db[CAT_DB_CURSORS], "registry", &cursor, st);
+	mdb_txn_abort(txn);
+	if (cursor >= c->comparators_replay_to)
+		c->comparators_replay_to = 0;
+	return rc;
+}
+
 static int categoriser_on_start(struct service *svc, struct status *st)
 {
 	struct categoriser *c = svc->impl;
@@ -149,12 +210,14 @@ static int categoriser_on_start(struct service *svc, struct status *st)
 	const char *as_of = service_setting(svc, "as-of");
 	if (as_of[0] && date_parse(as_of, &c->as_of) < 0)
 		return status_fail(st, STATUS_INVALID_ARGUMENT, "as-of \"%s\" is not a date", as_of);
-	long clock_ms;
+	long clock_ms, la;
 	int rc = config_get_long(&svc->cfg, "clock-ms", 10, 86400000, &clock_ms, st);
-	if (rc < 0)
+	if (rc < 0 || (rc = config_get_long(&svc->cfg, "la", 0, 999, &la, st)) < 0)
 		return rc;
 	c->clock_interval_ms = (unsigned)clock_ms;
-	if ((rc = categoriser_load_at_start(c, st)) < 0)
+	c->la_code = (uint32_t)la;
+	if ((rc = categoriser_load_at_start(c, st)) < 0 ||
+	    (rc = categoriser_read_replay_mark(c, st)) < 0)
 		return rc;
 	svc->api.on_writes_done = categoriser_on_writes_done;
 
@@ -219,11 +282,14 @@ static void categoriser_on_metrics(struct service *svc, struct http_response *re
 			   "Category overrides that expired.", s->overrides_expired);
 	service_metric_u64(res, "n2gg_categoriser_monitoring_overdue_total", "counter",
 			   "Schools found overdue for monitoring.", s->monitoring_overdue);
+	service_metric_u64(res, "n2gg_categoriser_comparators_recorded_total", "counter",
+			   "Area averages (LA, England) recorded or changed.", s->comparators_recorded);
 }
 
-/* the facts are the registry's; decisions, overrides and history are the categoriser's own */
+/* the facts and the areas' averages are the registry's; decisions, overrides and history
+ * are the categoriser's own */
 static const char *const categoriser_resync_sources[] = {"registry", NULL};
-static const int categoriser_resync_dbs[] = {CAT_DB_FACTS, -1};
+static const int categoriser_resync_dbs[] = {CAT_DB_FACTS, CAT_DB_COMPARATORS, -1};
 static const struct service_resync categoriser_resync[] = {
 	{"registry", categoriser_resync_sources, categoriser_resync_dbs},
 };
@@ -236,6 +302,11 @@ static const struct service_desc categoriser_desc = {
 	.default_http = "127.0.0.1:7209",
 	.db_names = categoriser_db_names,
 	.db_count = CAT_DB_COUNT,
+	/* raised to 2 also so that an older binary, which would skip the registry's
+	 * comparator events and leave this database behind, refuses the store */
+	.store_format = CATEGORISER_STORE_FORMAT,
+	.migrate_store = categoriser_migrate_store,
+	.on_resync = categoriser_on_resync,
 	.methods = categoriser_methods,
 	.extra_options = categoriser_options,
 	.extra_count = sizeof categoriser_options / sizeof categoriser_options[0],

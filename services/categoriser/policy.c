@@ -57,9 +57,19 @@ int policy_check(const struct policy *p, struct policy_report *r)
 	int errors_before = r->errors;
 	if (p->rule_count == 0)
 		policy_report_add(r, false, 0, "the policy has no rules");
-	if (p->params.floor_count == 0)
+	if (p->params.floors.count == 0)
 		policy_report_add(r, true, 0,
 				  "no floor standards: year.below_floor is unknown for every year");
+	if (p->params.coasting.count == 0)
+		for (int i = 0; i < p->node_count; i++)
+			if (p->nodes[i].kind == POLICY_COMPARE &&
+			    (p->nodes[i].fact == FACT_YEAR_BELOW_COASTING ||
+			     p->nodes[i].fact == FACT_YEAR_COASTING)) {
+				policy_report_add(r, true, p->nodes[i].line,
+						  "no coasting standards: %s is unknown for every year",
+						  facts_defs[p->nodes[i].fact].name);
+				break;
+			}
 	policy_check_calendar(p, r);
 	for (int i = 0; i < p->rule_count; i++)
 		for (int j = 0; j < i; j++)
@@ -229,7 +239,8 @@ static void policy_describe_compare(const struct policy_node *n, struct policy_t
 	text_add(t, "%s ", op_words[n->op]);
 	for (int i = 0; i < n->value_count; i++) {
 		char v[64];
-		facts_format(n->fact, (struct fact_value){true, n->values[i]}, v, sizeof v);
+		struct fact_value threshold = {.known = true, .v = n->values[i]};
+		facts_format(n->fact, threshold, v, sizeof v);
 		text_add(t, "%s%s", i ? (i + 1 == n->value_count ? " or " : ", ") : "", v);
 	}
 }
@@ -280,14 +291,16 @@ struct policy_explainer {
 	const struct facts *f;
 	struct policy_reason *out;
 	int max, count;
+	bool groups;           /* the structured form: rows for all / any / not too */
 };
 
-static struct policy_reason *explainer_next(struct policy_explainer *e)
+static struct policy_reason *explainer_next(struct policy_explainer *e, int depth)
 {
 	if (e->count == e->max)
 		return NULL;
 	struct policy_reason *r = &e->out[e->count++];
 	memset(r, 0, sizeof *r);
+	r->depth = depth;
 	return r;
 }
 
@@ -297,16 +310,37 @@ static void explainer_sentence(struct policy_reason *r, const char *label)
 		 r->condition, r->holds ? "met" : "not met");
 }
 
-static void policy_explain_node(struct policy_explainer *e, int node, bool negated)
+/* The years of a count whose fact is unknown because the DfE published a marker: "; not
+ * known: 2019 suppressed (SUPP)". */
+static void explainer_markers(struct policy_explainer *e, const struct policy_node *count,
+			      struct policy_text *t)
+{
+	const struct policy_node *where = &e->p->nodes[count->children[0]];
+	if (where->kind != POLICY_COMPARE)
+		return;
+	bool first = true;
+	for (int y = 0; y < count->years; y++) {
+		struct fact_value v = facts_get(e->f, where->fact, y);
+		if (v.known || !v.marker[0])
+			continue;
+		char words[48];
+		facts_marker_words(v.marker, words, sizeof words);
+		text_add(t, "%s%u %s", first ? "; not known: " : ", ",
+			 e->f->latest_year - (unsigned)y, words);
+		first = false;
+	}
+}
+
+static void policy_explain_node(struct policy_explainer *e, int node, bool negated, int depth)
 {
 	const struct policy_node *n = &e->p->nodes[node];
 	struct policy_reason *r;
-	char buf[192];
+	char buf[sizeof e->out->condition];
 	struct policy_text t = {buf, sizeof buf, 0};
 	buf[0] = 0;
 	switch (n->kind) {
 	case POLICY_ALWAYS:
-		if (!(r = explainer_next(e)))
+		if (!(r = explainer_next(e, depth)))
 			return;
 		snprintf(r->fact, sizeof r->fact, "always");
 		snprintf(r->value, sizeof r->value, "-");
@@ -317,14 +351,29 @@ static void policy_explain_node(struct policy_explainer *e, int node, bool negat
 		return;
 	case POLICY_ALL:
 	case POLICY_ANY:
+		if (e->groups) {
+			if (!(r = explainer_next(e, depth)))
+				return;
+			snprintf(r->group, sizeof r->group, "%s", n->kind == POLICY_ALL ? "all" : "any");
+			r->holds = policy_eval(e->p, node, e->f, -1);
+		}
 		for (int i = 0; i < n->child_count; i++)
-			policy_explain_node(e, n->children[i], negated);
+			policy_explain_node(e, n->children[i], negated, e->groups ? depth + 1 : depth);
 		return;
 	case POLICY_NOT:
-		policy_explain_node(e, n->children[0], !negated);
+		if (e->groups) {
+			/* the structure says "not": its member is shown as it is */
+			if (!(r = explainer_next(e, depth)))
+				return;
+			snprintf(r->group, sizeof r->group, "not");
+			r->holds = policy_eval(e->p, node, e->f, -1);
+			policy_explain_node(e, n->children[0], false, depth + 1);
+			return;
+		}
+		policy_explain_node(e, n->children[0], !negated, depth);
 		return;
 	case POLICY_COMPARE: {
-		if (!(r = explainer_next(e)))
+		if (!(r = explainer_next(e, depth)))
 			return;
 		struct fact_value v = facts_get(e->f, n->fact, -1);
 		snprintf(r->fact, sizeof r->fact, "%s", facts_defs[n->fact].name);
@@ -339,7 +388,7 @@ static void policy_explain_node(struct policy_explainer *e, int node, bool negat
 		return;
 	}
 	case POLICY_COUNT: {
-		if (!(r = explainer_next(e)))
+		if (!(r = explainer_next(e, depth)))
 			return;
 		const struct policy_node *where = &e->p->nodes[n->children[0]];
 		const char *label = where->kind == POLICY_COMPARE ? facts_defs[where->fact].label
@@ -354,8 +403,10 @@ static void policy_explain_node(struct policy_explainer *e, int node, bool negat
 				text_add(&yt, "%s%u", count ? ", " : "", e->f->latest_year - (unsigned)y);
 				count++;
 			}
-		snprintf(r->value, sizeof r->value, "%d of the last %d years%s%s%s", count, n->years,
-			 count ? " (" : "", years, count ? ")" : "");
+		struct policy_text vt = {r->value, sizeof r->value, 0};
+		text_add(&vt, "%d of the last %d years%s%s%s", count, n->years, count ? " (" : "",
+			 years, count ? ")" : "");
+		explainer_markers(e, n, &vt);
 		if (negated)
 			text_add(&t, "not: ");
 		policy_describe_count(e->p, n, &t);
@@ -371,7 +422,15 @@ static void policy_explain_node(struct policy_explainer *e, int node, bool negat
 int policy_explain(const struct policy *p, int rule, const struct facts *f,
 		   struct policy_reason *out, int max)
 {
-	struct policy_explainer e = {p, f, out, max, 0};
-	policy_explain_node(&e, p->rules[rule].root, false);
+	struct policy_explainer e = {p, f, out, max, 0, false};
+	policy_explain_node(&e, p->rules[rule].root, false, 0);
+	return e.count;
+}
+
+int policy_explain_structure(const struct policy *p, int rule, const struct facts *f,
+			     struct policy_reason *out, int max)
+{
+	struct policy_explainer e = {p, f, out, max, 0, true};
+	policy_explain_node(&e, p->rules[rule].root, false, 0);
 	return e.count;
 }

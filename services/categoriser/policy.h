@@ -92,8 +92,8 @@ void policy_init(struct policy *p);
 void policy_free(struct policy *p);
 
 /* Checks a policy built by a reader: the rule set as a whole (a category no rule reaches,
- * a rule after one that always holds, no floor standard, calendar). Returns the number of
- * errors added. */
+ * a rule after one that always holds, no floor standard, a coasting fact with no coasting
+ * standard, calendar). Returns the number of errors added. */
 int policy_check(const struct policy *p, struct policy_report *r);
 
 /* The index of the first rule that holds for these facts, or -1 when none does. */
@@ -106,19 +106,34 @@ void policy_rule_activities(const struct policy *p, int rule, const char *const 
 /* The category with this letter, or -1. */
 int policy_category_index(const struct policy *p, const char *letter);
 
-/* One condition of a rule, explained. */
+/* One row of a rule's explanation: a condition (a comparison or a count) with the
+ * school's value, or, in the structured form, a group (all / any / not) with whether it
+ * held. Rows come in pre-order, a group before its members, each at its depth (0: the
+ * rule's `when`). */
 struct policy_reason {
 	char fact[48];
-	char value[128];
-	char condition[192];
+	char value[160];
+	/* room for a count over a compound condition (la-2019's are about 300 bytes) */
+	char condition[512];
 	bool holds;
-	char text[400];
+	char text[832];
+	int depth;
+	char group[4];         /* "all", "any", "not"; "" for a condition */
 };
-#define POLICY_MAX_REASONS 24
+#define POLICY_MAX_REASONS 48
 
 /* Explains how rule `rule` evaluates for these facts: every comparison and count in it,
- * with the school's value and whether it held. Returns the number of reasons written. */
+ * with the school's value and whether it held (under a `not`, worded and judged as the
+ * negation). Returns the number of reasons written. */
 int policy_explain(const struct policy *p, int rule, const struct facts *f,
 		   struct policy_reason *out, int max);
+
+/* As policy_explain(), with a row for each group too, so the rule's structure shows: why
+ * a condition that was met did not decide (an `all` with another condition unmet). Group
+ * rows have no fact, value, condition or text. Every row says what holds of its own node:
+ * the members of a `not` are worded and judged as they are, the `not` row above them
+ * saying that the rule asks the opposite. */
+int policy_explain_structure(const struct policy *p, int rule, const struct facts *f,
+			     struct policy_reason *out, int max);
 
 #endif

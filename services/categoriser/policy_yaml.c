@@ -403,47 +403,252 @@ static void parse_rules(struct reader *rd, yaml_node_t *n)
 	}
 }
 
-static void parse_floors(struct reader *rd, yaml_node_t *n)
+/* ---- floor and coasting standards ---- */
+
+/* {measure: NAME, below: NUMBER}: a measure this key stage publishes, and a threshold in
+ * its range. */
+static int parse_standard_condition(struct reader *rd, yaml_node_t *n, int key_stage,
+				    struct facts_condition *out)
+{
+	static const char *const keys[] = {"measure", "below", NULL};
+	if (!yamldoc_is_map(n)) {
+		ERR(rd, n, "a standard's condition is {measure: NAME, below: NUMBER}");
+		return -1;
+	}
+	if (yamldoc_check_keys(&rd->d, n, "a standard's condition", keys) < 0)
+		return -1;
+	yaml_node_t *mn = yamldoc_get(&rd->d, n, "measure"), *bn = yamldoc_get(&rd->d, n, "below");
+	const char *name = yamldoc_scalar(mn);
+	int m = name ? facts_measure_lookup(name) : -1;
+	if (m < 0) {
+		char names[300] = "";
+		size_t len = 0;
+		for (int i = 0; i < MEASURE_COUNT && len < sizeof names; i++)
+			len += (size_t)snprintf(names + len, sizeof names - len, "%s%s", i ? ", " : "",
+						facts_measures[i].name);
+		ERR(rd, mn ? mn : n, "unknown measure '%s' (it is one of: %s)", name ? name : "?",
+		    names);
+		return -1;
+	}
+	const struct facts_measure_def *d = &facts_measures[m];
+	if (d->key_stage && d->key_stage != key_stage) {
+		ERR(rd, mn, "%s is a key stage %d measure; this row is for key stage %d", name,
+		    d->key_stage, key_stage);
+		return -1;
+	}
+	double below;
+	if (!bn) {
+		ERR(rd, n, "the condition on %s needs below: NUMBER", name);
+		return -1;
+	}
+	if (expect_number(rd, bn, name, d->min, d->max, &below) < 0)
+		return -1;
+	out->measure = (enum facts_measure)m;
+	out->below = below;
+	return 0;
+}
+
+/* progress: one condition, or {all: [...]} / {any: [...]}. */
+static int parse_standard_progress(struct reader *rd, yaml_node_t *n, struct facts_standard *s)
+{
+	yaml_node_t *list = NULL;
+	if (yamldoc_is_map(n) && (list = yamldoc_get(&rd->d, n, "all")) == NULL &&
+	    (list = yamldoc_get(&rd->d, n, "any")) == NULL) {
+		s->progress_count = 1;
+		return parse_standard_condition(rd, n, s->key_stage, &s->progress[0]);
+	}
+	if (!list || n->data.mapping.pairs.top - n->data.mapping.pairs.start != 1) {
+		ERR(rd, n, "progress is one condition {measure: NAME, below: NUMBER}, or all: or "
+			   "any: with a list of them");
+		return -1;
+	}
+	s->progress_any = yamldoc_get(&rd->d, n, "any") != NULL;
+	int len = yamldoc_is_seq(list) ? yamldoc_seq_len(list) : 0;
+	if (len < 1 || len > FACTS_STANDARD_MAX_PROGRESS) {
+		ERR(rd, list, "progress: %s takes a list of 1 to %d conditions",
+		    s->progress_any ? "any" : "all", FACTS_STANDARD_MAX_PROGRESS);
+		return -1;
+	}
+	for (int i = 0; i < len; i++)
+		if (parse_standard_condition(rd, yamldoc_seq_item(&rd->d, list, i), s->key_stage,
+					     &s->progress[i]) < 0)
+			return -1;
+	s->progress_count = len;
+	return 0;
+}
+
+static int parse_year(struct reader *rd, yaml_node_t *n, const char *what, unsigned *out)
+{
+	double year;
+	if (expect_number(rd, n, what, 1990, 2100, &year) < 0)
+		return -1;
+	if (year != floor(year)) {
+		ERR(rd, n, "%s must be a whole year, not %g", what, year);
+		return -1;
+	}
+	*out = (unsigned)year;
+	return 0;
+}
+
+/* No to_year yet: the row lasts until the next of its key stage starts */
+#define OPEN_ENDED 0u
+
+static struct facts_standard *new_standard(struct reader *rd, struct facts_standards *t,
+					   const char *table, yaml_node_t *at)
+{
+	if (t->count == FACTS_MAX_STANDARDS) {
+		ERR(rd, at, "%s: at most %d rows", table, FACTS_MAX_STANDARDS);
+		return NULL;
+	}
+	struct facts_standard *s = &t->rows[t->count++];
+	memset(s, 0, sizeof *s);
+	s->line = yamldoc_line(at);
+	return s;
+}
+
+/* The 2013 form, {from_year, expected_standard_pct, progress_below}: below the floor with
+ * fewer than that share at the expected standard and progress below that, for every key
+ * stage (the form had none), until the next row. Still read so that a policy written for
+ * it (and kept in a categoriser's store) means what it meant. */
+static void parse_standard_2013(struct reader *rd, struct facts_standards *t, const char *table,
+				yaml_node_t *item)
 {
 	static const char *const keys[] = {"from_year", "expected_standard_pct", "progress_below",
 					   NULL};
-	if (!yamldoc_is_seq(n)) {
-		ERR(rd, n, "floor_standards must be a list");
+	if (yamldoc_check_keys(&rd->d, item, "a floor standard", keys) < 0)
+		return;
+	yaml_node_t *py = yamldoc_get(&rd->d, item, "from_year");
+	yaml_node_t *pp = yamldoc_get(&rd->d, item, "expected_standard_pct");
+	yaml_node_t *pb = yamldoc_get(&rd->d, item, "progress_below");
+	unsigned year;
+	double pct, progress = 0;
+	if (!py) {
+		ERR(rd, item, "a floor standard needs from_year");
 		return;
 	}
-	struct facts_params *fp = &rd->p->params;
-	for (int i = 0; i < yamldoc_seq_len(n); i++) {
-		yaml_node_t *item = yamldoc_seq_item(&rd->d, n, i);
-		if (!yamldoc_is_map(item) || yamldoc_check_keys(&rd->d, item, "a floor standard", keys) < 0) {
-			if (!yamldoc_is_map(item))
-				ERR(rd, item, "a floor standard must be a mapping");
-			continue;
-		}
-		if (fp->floor_count == FACTS_MAX_FLOORS) {
-			ERR(rd, item, "at most %d floor standards", FACTS_MAX_FLOORS);
+	if (parse_year(rd, py, "from_year", &year) < 0 ||
+	    yamldoc_number(&rd->d, pp, item, "expected_standard_pct", 0, 100, &pct) < 0 ||
+	    (pb && expect_number(rd, pb, "progress_below", -100, 100, &progress) < 0))
+		return;
+	for (int key_stage = 2; key_stage <= 4; key_stage += 2) {
+		struct facts_standard *s = new_standard(rd, t, table, item);
+		if (!s)
+			return;
+		s->key_stage = key_stage;
+		s->from_year = year;
+		s->to_year = OPEN_ENDED;
+		s->has_attainment = true;
+		s->attainment = (struct facts_condition){MEASURE_EXPECTED_STANDARD_PCT, pct};
+		s->progress[0] = (struct facts_condition){MEASURE_PROGRESS, progress};
+		s->progress_count = 1;
+		s->source = "";
+	}
+}
+
+static void parse_standard(struct reader *rd, struct facts_standards *t, const char *table,
+			   yaml_node_t *item)
+{
+	static const char *const keys[] = {"key_stage", "from_year", "to_year", "source",
+					   "attainment", "progress", NULL};
+	if (yamldoc_check_keys(&rd->d, item, "a standard", keys) < 0)
+		return;
+	yaml_node_t *ks = yamldoc_get(&rd->d, item, "key_stage");
+	yaml_node_t *from = yamldoc_get(&rd->d, item, "from_year");
+	yaml_node_t *to = yamldoc_get(&rd->d, item, "to_year");
+	yaml_node_t *att = yamldoc_get(&rd->d, item, "attainment");
+	yaml_node_t *prog = yamldoc_get(&rd->d, item, "progress");
+	if (!ks || !from) {
+		ERR(rd, item, "a standard needs %s", ks ? "from_year" : "key_stage (2 or 4)");
+		return;
+	}
+	double key_stage;
+	if (expect_number(rd, ks, "key_stage", 2, 4, &key_stage) < 0)
+		return;
+	if (key_stage != 2 && key_stage != 4) {
+		ERR(rd, ks, "key_stage is 2 or 4, not %g", key_stage);
+		return;
+	}
+	struct facts_standard s = {.key_stage = (int)key_stage, .line = yamldoc_line(item)};
+	if (parse_year(rd, from, "from_year", &s.from_year) < 0 ||
+	    (to && parse_year(rd, to, "to_year", &s.to_year) < 0))
+		return;
+	if (to && s.to_year < s.from_year) {
+		ERR(rd, to, "to_year %u is before from_year %u", s.to_year, s.from_year);
+		return;
+	}
+	const char *source = yamldoc_text(&rd->d, yamldoc_get(&rd->d, item, "source"), item,
+					  "a standard's source (the published definition it follows)");
+	if (!source)
+		return;
+	if (!att && !prog) {
+		ERR(rd, item, "a standard needs attainment, progress or both");
+		return;
+	}
+	if (att) {
+		if (parse_standard_condition(rd, att, s.key_stage, &s.attainment) < 0)
+			return;
+		s.has_attainment = true;
+	}
+	if (prog && parse_standard_progress(rd, prog, &s) < 0)
+		return;
+	struct facts_standard *row = new_standard(rd, t, table, item);
+	if (!row)
+		return;
+	*row = s;
+	row->source = arena_strdup(&rd->p->arena, source);
+}
+
+/* Rows of one key stage run in order of from_year; one without to_year lasts until the
+ * next starts (or for good), and two may not cover the same year. */
+static void settle_standard_years(struct reader *rd, struct facts_standards *t, const char *table)
+{
+	char words[32];   /* "floor standards" */
+	snprintf(words, sizeof words, "%s", table);
+	for (char *c = words; *c; c++)
+		if (*c == '_')
+			*c = ' ';
+	for (size_t i = 0; i < t->count; i++) {
+		struct facts_standard *s = &t->rows[i];
+		const struct facts_standard *next = NULL;
+		for (size_t j = i + 1; j < t->count && !next; j++)
+			if (t->rows[j].key_stage == s->key_stage)
+				next = &t->rows[j];
+		if (next && next->from_year <= s->from_year) {
+			policy_report_add(rd->r, false, next->line,
+					  "%s must be in order of from_year (key stage %d: %u after "
+					  "%u)", words, s->key_stage, next->from_year, s->from_year);
 			return;
 		}
-		struct facts_floor *f = &fp->floors[fp->floor_count];
-		double year, pct, progress = 0;
-		yaml_node_t *py = yamldoc_get(&rd->d, item, "from_year"), *pp = yamldoc_get(&rd->d, item, "expected_standard_pct");
-		yaml_node_t *pb = yamldoc_get(&rd->d, item, "progress_below");
-		if (expect_number(rd, py ? py : item, "from_year", 1990, 2100, &year) < 0 ||
-		    expect_number(rd, pp ? pp : item, "expected_standard_pct", 0, 100, &pct) < 0 ||
-		    (pb && expect_number(rd, pb, "progress_below", -100, 100, &progress) < 0))
-			continue;
-		if (year != floor(year)) {
-			ERR(rd, py, "from_year must be a whole year, not %g", year);
-			continue;
+		if (s->to_year == OPEN_ENDED)
+			s->to_year = next ? next->from_year - 1 : 9999;
+		else if (next && s->to_year >= next->from_year) {
+			policy_report_add(rd->r, false, next->line,
+					  "%s: key stage %d in %u is covered twice (the row at line "
+					  "%d runs to %u)", words, s->key_stage, next->from_year,
+					  s->line, s->to_year);
+			return;
 		}
-		if (fp->floor_count && fp->floors[fp->floor_count - 1].from_year >= year) {
-			ERR(rd, item, "floor standards must be in order of from_year");
-			continue;
-		}
-		f->from_year = (unsigned)year;
-		f->expected_standard_pct = pct;
-		f->progress_below = progress;
-		fp->floor_count++;
 	}
+}
+
+static void parse_standards(struct reader *rd, yaml_node_t *n, const char *table,
+			    struct facts_standards *t, bool allow_2013_form)
+{
+	if (!yamldoc_is_seq(n)) {
+		ERR(rd, n, "%s must be a list", table);
+		return;
+	}
+	for (int i = 0; i < yamldoc_seq_len(n); i++) {
+		yaml_node_t *item = yamldoc_seq_item(&rd->d, n, i);
+		if (!yamldoc_is_map(item))
+			ERR(rd, item, "a row of %s must be a mapping", table);
+		else if (allow_2013_form && !yamldoc_get(&rd->d, item, "key_stage") &&
+			 yamldoc_get(&rd->d, item, "expected_standard_pct"))
+			parse_standard_2013(rd, t, table, item);
+		else
+			parse_standard(rd, t, table, item);
+	}
+	settle_standard_years(rd, t, table);
 }
 
 static void parse_monitoring(struct reader *rd, yaml_node_t *n)
@@ -499,8 +704,9 @@ static const int default_half_terms[FACTS_HALF_TERMS][2] = {{9, 1},  {11, 1}, {1
 
 static void parse_document(struct reader *rd, yaml_node_t *root)
 {
-	static const char *const keys[] = {"name",       "version",   "description", "floor_standards",
-					   "monitoring", "categories", "rules",      NULL};
+	static const char *const keys[] = {"name",       "version",    "description",
+					   "floor_standards", "coasting_standards", "monitoring",
+					   "categories", "rules",      NULL};
 	struct policy *p = rd->p;
 	memcpy(p->params.calendar.half_term_start, default_half_terms, sizeof default_half_terms);
 	p->params.calendar.return_due_days = 21;
@@ -519,7 +725,11 @@ static void parse_document(struct reader *rd, yaml_node_t *root)
 	p->version = arena_strdup(&p->arena, version ? version : "");
 	p->description = arena_strdup(&p->arena, desc ? desc : "");
 	if (yamldoc_get(&rd->d, root, "floor_standards"))
-		parse_floors(rd, yamldoc_get(&rd->d, root, "floor_standards"));
+		parse_standards(rd, yamldoc_get(&rd->d, root, "floor_standards"), "floor_standards",
+				&p->params.floors, true);
+	if (yamldoc_get(&rd->d, root, "coasting_standards"))
+		parse_standards(rd, yamldoc_get(&rd->d, root, "coasting_standards"),
+				"coasting_standards", &p->params.coasting, false);
 	if (yamldoc_get(&rd->d, root, "monitoring"))
 		parse_monitoring(rd, yamldoc_get(&rd->d, root, "monitoring"));
 	if (!yamldoc_get(&rd->d, root, "categories"))

@@ -140,6 +140,31 @@ static void cli_explain_list(const char *title, char **items, size_t n, const ch
 		printf("  %s\n", none);
 }
 
+/* A group row of the rule's structure in words: "all of these (held):". */
+static const char *cli_group_words(const N2gg__V1__Reason *r)
+{
+	if (strcmp(r->group, "all") == 0)
+		return r->holds ? "all of these (held):" : "all of these (did not hold):";
+	if (strcmp(r->group, "any") == 0)
+		return r->holds ? "any of these (held):" : "any of these (none held):";
+	return r->holds ? "not the following (held):" : "not the following (did not hold):";
+}
+
+/* The deciding rule as an indented tree: each group (all / any / not) with whether it
+ * held, its members under it, so an officer sees why a condition that was met did not
+ * decide. Decisions from before the structure was recorded are all at depth 0: a list. */
+static void cli_explain_reasons(const N2gg__V1__Decision *d)
+{
+	printf("Because:\n");
+	for (size_t i = 0; i < d->n_reasons; i++) {
+		const N2gg__V1__Reason *r = d->reasons[i];
+		int indent = 2 + 4 * (int)(r->depth < 20 ? r->depth : 20);
+		printf("%*s- %s\n", indent, "", r->group[0] ? cli_group_words(r) : r->text);
+	}
+	if (!d->n_reasons)
+		printf("  (no condition: the rule always holds)\n");
+}
+
 static void cli_explain(const N2gg__V1__Decision *d, struct arena *a)
 {
 	const char *name = d->school_name[0] ? d->school_name : "The school";
@@ -154,10 +179,7 @@ static void cli_explain(const N2gg__V1__Decision *d, struct arena *a)
 	else
 		printf("Rule '%s' of policy %s %s decided it: %s%s\n", d->rule_id, d->policy_name,
 		       d->policy_version, d->rule_description, cli_full_stop(d->rule_description));
-	char **reasons = arena_alloc(a, sizeof *reasons * (d->n_reasons + 1));
-	for (size_t i = 0; i < d->n_reasons; i++)
-		reasons[i] = d->reasons[i]->text;
-	cli_explain_list("Because:", reasons, d->n_reasons, "(no condition: the rule always holds)");
+	cli_explain_reasons(d);
 	cli_explain_list("What the LA does:", d->activities, d->n_activities,
 			 "(no LA activity listed)");
 	printf("Half-termly monitoring of pupil progress: %s\n",

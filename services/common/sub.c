@@ -90,12 +90,18 @@ static bool sub_same_log(struct sub *s, const char *log_id, uint64_t head)
 	return true;
 }
 
+int sub_rewind(MDB_txn *txn, MDB_dbi db, const char *source, struct status *st)
+{
+	int rc = store_del(txn, db, source, strlen(source), st);
+	return rc == -STATUS_NOT_FOUND ? 0 : rc;
+}
+
 int sub_forget(MDB_txn *txn, MDB_dbi db, const char *source, struct status *st)
 {
 	char key[96];
 	sub_log_key(source, key, sizeof key);
-	int rc = store_del(txn, db, source, strlen(source), st);
-	if (rc == -STATUS_NOT_FOUND || rc == 0)
+	int rc = sub_rewind(txn, db, source, st);
+	if (rc == 0)
 		rc = store_del(txn, db, key, strlen(key), st);
 	return rc == -STATUS_NOT_FOUND ? 0 : rc;
 }

@@ -98,6 +98,9 @@ void sub_resume(struct sub *s);
 /* Forgets the cursor and log identity kept for `source`: the next start reads its log from
  * the beginning (for --resync, with the read model built from it emptied). */
 int sub_forget(MDB_txn *txn, MDB_dbi db, const char *source, struct status *st);
+/* Forgets only the cursor: the next start reads the same log (its identity still checked)
+ * from the beginning, e.g. for a store migration that needs events it skipped. */
+int sub_rewind(MDB_txn *txn, MDB_dbi db, const char *source, struct status *st);
 
 /* The cursor stored for `source` in a consumer's store (0 when none). */
 int sub_read_cursor(MDB_txn *txn, MDB_dbi db, const char *source, uint64_t *cursor,

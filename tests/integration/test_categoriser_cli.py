@@ -142,7 +142,21 @@ class ShowAndExplainTest(CategoriserCliTestCase):
         self.assertEqual(out[1], f"Rule '{d.rule_id}' of policy norfolk-2013 2013.1 decided it: "
                                  f"{d.rule_description.rstrip('.')}.")
         self.assertEqual(out[2], "Because:")
-        self.assertEqual(out[3:3 + len(d.reasons)], [f"  - {r.text}" for r in d.reasons])
+        # the rule's structure as a tree: a group, then its members indented under it
+        words = {("all", True): "all of these (held):", ("all", False): "all of these (did not hold):",
+                 ("any", True): "any of these (held):", ("any", False): "any of these (none held):",
+                 ("not", True): "not the following (held):",
+                 ("not", False): "not the following (did not hold):"}
+        self.assertEqual(out[3:3 + len(d.reasons)],
+                         [" " * (2 + 4 * r.depth) + "- " +
+                          (words[(r.group, r.holds)] if r.group else r.text) for r in d.reasons])
+        if d.rule_id == "ofsted-inadequate":     # when: any: [...]
+            self.assertEqual(out[3], "  - any of these (held):")
+            self.assertTrue(out[4].startswith("      - latest Ofsted overall effectiveness: "), out)
+        conditions = [r for r in d.reasons if not r.group]
+        self.assertTrue(conditions and all(r.text for r in conditions))
+        self.assertTrue(all(not (r.text or r.value or r.condition or r.fact)
+                            for r in d.reasons if r.group), "a group row has only its structure")
         rest = out[3 + len(d.reasons):]
         self.assertEqual(rest[0], "What the LA does:")
         self.assertEqual(rest[1:1 + len(d.activities)], [f"  - {a}" for a in d.activities])

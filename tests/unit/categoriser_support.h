@@ -39,20 +39,89 @@ static inline void school_inspected(struct arena *a, N2gg__V1__SchoolFacts *sf, 
 	sf->n_inspections++;
 }
 
-/* Published results for the school year ending in summer `year`. */
-static inline void school_achieved(struct arena *a, N2gg__V1__SchoolFacts *sf, unsigned year,
-				   double expected_standard_pct, double progress)
+/* A row of achievement for the school year ending in summer `year`, of key stage `ks`
+ * (N2GG__V1__KEY_STAGE__KEY_STAGE_UNSPECIFIED: N2GG's own format), for the test to fill. */
+static inline N2gg__V1__Achievement *school_row(struct arena *a, N2gg__V1__SchoolFacts *sf,
+						unsigned year, N2gg__V1__KeyStage ks)
 {
 	N2gg__V1__Achievement *ach = arena_message(a, &n2gg__v1__achievement__descriptor);
 	ach->year = year;
-	ach->expected_standard_pct = expected_standard_pct;
-	ach->progress = progress;
+	ach->key_stage = ks;
 	N2gg__V1__Achievement **list = arena_alloc(a, sizeof *list * (sf->n_achievement + 1));
 	for (size_t i = 0; i < sf->n_achievement; i++)
 		list[i] = sf->achievement[i];
 	list[sf->n_achievement] = ach;
 	sf->achievement = list;
 	sf->n_achievement++;
+	return ach;
+}
+
+/* Published results for the school year ending in summer `year`, in N2GG's own format. */
+static inline void school_achieved(struct arena *a, N2gg__V1__SchoolFacts *sf, unsigned year,
+				   double expected_standard_pct, double progress)
+{
+	N2gg__V1__Achievement *ach =
+		school_row(a, sf, year, N2GG__V1__KEY_STAGE__KEY_STAGE_UNSPECIFIED);
+	ach->expected_standard_pct = expected_standard_pct;
+	ach->progress = progress;
+}
+
+/* A DfE measure with a value, and one published as a marker ("SUPP") instead. */
+static inline N2gg__V1__Measure *measure_of(struct arena *a, double value)
+{
+	N2gg__V1__Measure *m = arena_message(a, &n2gg__v1__measure__descriptor);
+	m->value = value;
+	return m;
+}
+static inline N2gg__V1__Measure *measure_marked(struct arena *a, const char *marker)
+{
+	N2gg__V1__Measure *m = arena_message(a, &n2gg__v1__measure__descriptor);
+	m->marker = (char *)marker;
+	return m;
+}
+
+/* Key stage 2 results as the DfE publishes them since 2016. */
+static inline N2gg__V1__Achievement *school_ks2(struct arena *a, N2gg__V1__SchoolFacts *sf,
+						unsigned year, double expected_pct,
+						double reading, double writing, double maths)
+{
+	N2gg__V1__Achievement *ach = school_row(a, sf, year, N2GG__V1__KEY_STAGE__KEY_STAGE_2);
+	ach->expected_standard_pct = expected_pct;
+	ach->expected_standard = measure_of(a, expected_pct);
+	ach->reading_progress = measure_of(a, reading);
+	ach->writing_progress = measure_of(a, writing);
+	ach->maths_progress = measure_of(a, maths);
+	return ach;
+}
+
+/* Key stage 4 results as the DfE publishes them since 2016. */
+static inline N2gg__V1__Achievement *school_ks4(struct arena *a, N2gg__V1__SchoolFacts *sf,
+						unsigned year, double progress8,
+						double attainment8, double english_maths_5_pct)
+{
+	N2gg__V1__Achievement *ach = school_row(a, sf, year, N2GG__V1__KEY_STAGE__KEY_STAGE_4);
+	ach->progress8 = measure_of(a, progress8);
+	ach->attainment8 = measure_of(a, attainment8);
+	ach->english_maths_5_pct = measure_of(a, english_maths_5_pct);
+	return ach;
+}
+
+/* An area's averages for a year and key stage, with its achievement row to fill (as a
+ * school's of that key stage). */
+static inline N2gg__V1__Comparator *comparator_new(struct arena *a, unsigned year,
+						   N2gg__V1__KeyStage ks,
+						   N2gg__V1__ComparatorArea area)
+{
+	N2gg__V1__Comparator *c = arena_message(a, &n2gg__v1__comparator__descriptor);
+	c->year = year;
+	c->key_stage = ks;
+	c->area = area;
+	c->la_code = area == N2GG__V1__COMPARATOR_AREA__AREA_LA ? 926 : 0;
+	c->name = area == N2GG__V1__COMPARATOR_AREA__AREA_LA ? "Norfolk" : "England";
+	c->achievement = arena_message(a, &n2gg__v1__achievement__descriptor);
+	c->achievement->year = year;
+	c->achievement->key_stage = ks;
+	return c;
 }
 
 /* A progress return received for half-term `half_term` of school year `year`. */

@@ -344,6 +344,124 @@ static void test_the_change_event_when_a_school_closes(void **state)
 	assert_false(e->overridden);
 }
 
+/* ---- the rule's structure, and the areas' averages ---- */
+
+/* A rule with groups, and one on how a school compares with the LA's average. */
+static const char compared_policy_text[] =
+	"name: compared\n"
+	"version: \"1\"\n"
+	"floor_standards:\n"
+	"  - key_stage: 2\n"
+	"    from_year: 2016\n"
+	"    source: DfE, Primary school accountability 2016\n"
+	"    attainment: {measure: expected_standard_pct, below: 65}\n"
+	"    progress:\n"
+	"      any:\n"
+	"        - {measure: reading_progress, below: -5}\n"
+	"        - {measure: writing_progress, below: -7}\n"
+	"        - {measure: maths_progress, below: -5}\n"
+	"categories:\n"
+	"  A: {name: Causing concern}\n"
+	"  C: {name: Requires improvement}\n"
+	"  F: {name: Good or better}\n"
+	"rules:\n"
+	"  - id: floor-and-concern\n"
+	"    category: A\n"
+	"    when:\n"
+	"      all:\n"
+	"        - count: {years: 3, where: {fact: year.below_floor, is: true}}\n"
+	"          at_least: 1\n"
+	"        - any:\n"
+	"            - {fact: la.causing_concern, is: true}\n"
+	"            - {fact: ofsted.overall, is: 4}\n"
+	"  - id: below-the-la\n"
+	"    category: C\n"
+	"    when: {fact: latest.ks2_expected_standard_pct_vs_la, below: -10}\n"
+	"  - id: rest\n"
+	"    category: F\n"
+	"    when: always\n";
+
+static void load_compared(struct policy *p)
+{
+	policy_load(p, compared_policy_text);
+}
+
+/* A primary below the key stage 2 floor in 2017 (52%, writing -8), not of concern. */
+static N2gg__V1__SchoolFacts *below_floor_school(struct arena *a)
+{
+	N2gg__V1__SchoolFacts *sf = school_new(a);
+	school_ks2(a, sf, 2017, 52, 0, -8, 0);
+	return sf;
+}
+
+/* The reasons of the deciding rule are its tree: an officer sees why a condition that was
+ * met (below the floor) did not decide (the `all` needed concern too). */
+static void test_the_reasons_carry_the_rules_structure(void **state)
+{
+	struct policy p;
+	load_compared(&p);
+	int day = date_from_ymd(2017, 11, 1);
+	N2gg__V1__SchoolFacts *sf = below_floor_school(*state);
+	school_flags(*state, sf)->causing_concern = true;
+	N2gg__V1__Decision *d = NULL;
+	assert_int_equal(decision_build(&p, sf, NULL, NULL, day, now_ms, *state, &d), DECISION_OK);
+	assert_string_equal(d->rule_id, "floor-and-concern");
+	assert_int_equal(d->n_reasons, 5);
+	static const struct {
+		unsigned depth;
+		const char *group, *fact;
+		bool holds;
+	} want[] = {
+		{0, "all", "", true},
+		{1, "", "year.below_floor", true},
+		{1, "any", "", true},
+		{2, "", "la.causing_concern", true},
+		{2, "", "ofsted.overall", false},
+	};
+	for (size_t i = 0; i < 5; i++) {
+		assert_int_equal(d->reasons[i]->depth, want[i].depth);
+		assert_string_equal(d->reasons[i]->group, want[i].group);
+		assert_string_equal(d->reasons[i]->fact, want[i].fact);
+		assert_int_equal(d->reasons[i]->holds, want[i].holds);
+	}
+	assert_string_equal(d->reasons[1]->value, "1 of the last 3 years (2017)");
+	assert_string_equal(d->reasons[2]->text, "");   /* letters skip a group row */
+	/* a decision is stored and announced: it packs, and comes back the same */
+	size_t len;
+	uint8_t *packed = arena_pack(*state, &d->base, &len);
+	N2gg__V1__Decision *back = (N2gg__V1__Decision *)protobuf_c_message_unpack(
+		&n2gg__v1__decision__descriptor, NULL, len, packed);
+	assert_non_null(back);
+	assert_int_equal(back->reasons[4]->depth, 2);
+	assert_string_equal(back->reasons[2]->group, "any");
+	protobuf_c_message_free_unpacked(&back->base, NULL);
+	policy_free(&p);
+}
+
+/* The LA's average decides when the rule compares with it; without it the comparison
+ * cannot hold. */
+static void test_the_las_average_can_decide(void **state)
+{
+	struct policy p;
+	load_compared(&p);
+	int day = date_from_ymd(2017, 11, 1);
+	N2gg__V1__SchoolFacts *sf = below_floor_school(*state);
+	N2gg__V1__Decision *d = NULL;
+	assert_int_equal(decision_build(&p, sf, NULL, NULL, day, now_ms, *state, &d), DECISION_OK);
+	assert_string_equal(d->rule_id, "rest");
+	struct facts_comparators *cmp = arena_zalloc(*state, sizeof *cmp);
+	N2gg__V1__Comparator *la = comparator_new(*state, 2017, N2GG__V1__KEY_STAGE__KEY_STAGE_2,
+						  N2GG__V1__COMPARATOR_AREA__AREA_LA);
+	la->achievement->expected_standard = measure_of(*state, 63);
+	assert_true(facts_comparators_add(cmp, la));
+	assert_int_equal(decision_build_compared(&p, sf, cmp, NULL, NULL, day, now_ms, *state, &d),
+			 DECISION_OK);
+	assert_string_equal(d->rule_id, "below-the-la");
+	assert_string_equal(d->category, "C");
+	assert_string_equal(d->reasons[0]->value, "-11 points (2017)");
+	policy_free(&p);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, arena_fixture_setup, arena_fixture_teardown)
 
 int main(void)
@@ -367,6 +485,8 @@ int main(void)
 		T(test_the_change_event),
 		T(test_the_change_event_of_a_first_decision_under_an_override),
 		T(test_the_change_event_when_a_school_closes),
+		T(test_the_reasons_carry_the_rules_structure),
+		T(test_the_las_average_can_decide),
 	};
 	return cmocka_run_group_tests(tests, policy_setup, policy_teardown);
 }

@@ -343,12 +343,71 @@ static void test_returns_received_are_not_missing(void **state)
 	assert_false(facts_has_return(sf, 2014, 2));
 }
 
+/* ---- results in the DfE's key stage files ---- */
+
+/* The 2013 policy judges every school on its own figures: a secondary below 60% with
+ * progress below the median in two years is below the floor as a primary is. At exactly
+ * 60% it is not below the floor, but progress below the median in two of the last three
+ * years is still the policy's "requires improvement" (as it was before floors had key
+ * stages); with that in one year only, a good school stays good. */
+static void test_a_secondary_is_judged_on_the_2013_figures(void **state)
+{
+	N2gg__V1__SchoolFacts *sf = inspected(*state, "2012-05-10", 2);
+	sf->phase = N2GG__V1__PHASE__PHASE_SECONDARY;
+	school_achieved(*state, sf, 2012, 59.5, -0.5);
+	school_achieved(*state, sf, 2013, 59.5, -0.5);
+	assert_placed(sf, "A", "achievement-below-floor");
+	N2gg__V1__SchoolFacts *at_60 = inspected(*state, "2012-05-10", 2);
+	at_60->phase = N2GG__V1__PHASE__PHASE_SECONDARY;
+	school_achieved(*state, at_60, 2012, 60, -0.5);
+	school_achieved(*state, at_60, 2013, 60, -0.5);
+	assert_placed(at_60, "C", "requires-improvement");
+	struct facts f;
+	facts_compute(at_60, &norfolk.params, today, &f);
+	assert_int_equal(f.key_stage, 4);
+	for (int y = 0; y < 2; y++) {
+		struct fact_value below = facts_get(&f, FACT_YEAR_BELOW_FLOOR, y);
+		assert_true(below.known);
+		assert_false(below.v);
+	}
+	N2gg__V1__SchoolFacts *once = inspected(*state, "2012-05-10", 2);
+	once->phase = N2GG__V1__PHASE__PHASE_SECONDARY;
+	school_achieved(*state, once, 2012, 60, -0.5);
+	school_achieved(*state, once, 2013, 60, 0.5);
+	assert_placed(once, "F", "good-or-better");
+	N2gg__V1__SchoolFacts *below_once = inspected(*state, "2012-05-10", 2);
+	below_once->phase = N2GG__V1__PHASE__PHASE_SECONDARY;
+	school_achieved(*state, below_once, 2012, 59.5, -0.5);
+	school_achieved(*state, below_once, 2013, 60, 0.5);
+	assert_placed(below_once, "C", "requires-improvement");
+}
+
+/* A primary's key stage 2 rows count as its results in N2GG's own format did: the share
+ * at the expected standard, and progress when the registry says it was given. */
+static void test_key_stage_2_rows_are_judged_as_the_schools_results(void **state)
+{
+	N2gg__V1__SchoolFacts *sf = inspected(*state, "2012-05-10", 2);
+	for (unsigned year = 2012; year <= 2013; year++) {
+		N2gg__V1__Achievement *a = school_ks2(*state, sf, year, 55, 0, 0, 0);
+		a->progress = -1;
+		a->progress_known = true;
+	}
+	assert_placed(sf, "A", "achievement-below-floor");
+	/* without a progress measure the floor cannot be judged: it is not counted */
+	N2gg__V1__SchoolFacts *unknown = inspected(*state, "2012-05-10", 2);
+	for (unsigned year = 2012; year <= 2013; year++)
+		school_ks2(*state, unknown, year, 55, 0, 0, 0)->progress = -1;
+	assert_placed(unknown, "F", "good-or-better");
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, arena_fixture_setup, arena_fixture_teardown)
 
 int main(void)
 {
 	today = date_from_ymd(2013, 11, 15);
 	const struct CMUnitTest tests[] = {
+		T(test_a_secondary_is_judged_on_the_2013_figures),
+		T(test_key_stage_2_rows_are_judged_as_the_schools_results),
 		T(test_an_inadequate_school_is_a),
 		T(test_special_measures_is_a),
 		T(test_a_warning_notice_is_a_with_its_own_activities),

@@ -711,6 +711,288 @@ static void test_always_is_explained(void **state)
 	assert_contains(r[0].text, "every school");
 }
 
+/* ---- the DfE's measures, markers and the areas' averages ---- */
+
+/* Whether rule `when` holds on `day` with these comparators (may be NULL). */
+static bool holds_compared(const char *when, const N2gg__V1__SchoolFacts *sf,
+			   const struct facts_comparators *comparators, int day)
+{
+	struct policy p;
+	struct facts f;
+	load_rule(&p, when);
+	facts_compute_compared(sf, &p.params, comparators, day, &f);
+	int rule = policy_decide(&p, &f);
+	policy_free(&p);
+	return rule == 0;
+}
+
+/* The structured explanation of rule `when`; returns the number of rows. */
+static int explain_structure(const char *when, const N2gg__V1__SchoolFacts *sf,
+			     const struct facts_comparators *comparators, int day,
+			     struct policy_reason *out, int max)
+{
+	struct policy p;
+	struct facts f;
+	load_rule(&p, when);
+	facts_compute_compared(sf, &p.params, comparators, day, &f);
+	int n = policy_explain_structure(&p, 0, &f, out, max);
+	policy_free(&p);
+	return n;
+}
+
+/* "{count: {years: 1, where: {fact: FACT, OP: VALUE}}, at_least: 1}": the latest year */
+#define LATEST_YEAR(where) "{count: {years: 1, where: " where "}, at_least: 1}"
+
+static void test_each_key_stage_2_and_4_measure_is_a_year_fact(void **state)
+{
+	N2gg__V1__SchoolFacts *primary = school_new(*state);
+	school_ks2(*state, primary, 2017, 58, 1.5, -3.5, -0.2);
+	N2gg__V1__SchoolFacts *secondary = school_new(*state);
+	secondary->phase = N2GG__V1__PHASE__PHASE_SECONDARY;
+	school_ks4(*state, secondary, 2017, -0.42, 44.1, 38);
+	int day = date_from_ymd(2017, 10, 1);
+	static const struct {
+		const char *when;
+		bool primary, secondary;
+	} checks[] = {
+		{LATEST_YEAR("{fact: year.ks2_expected_standard_pct, below: 60}"), true, false},
+		{LATEST_YEAR("{fact: year.ks2_expected_standard_pct, at_least: 58}"), true, false},
+		{LATEST_YEAR("{fact: year.ks2_reading_progress, above: 1.4}"), true, false},
+		{LATEST_YEAR("{fact: year.ks2_writing_progress, below: -3.4}"), true, false},
+		{LATEST_YEAR("{fact: year.ks2_maths_progress, is: -0.2}"), true, false},
+		{LATEST_YEAR("{fact: year.ks4_progress8, below: -0.4}"), false, true},
+		{LATEST_YEAR("{fact: year.ks4_attainment8, at_least: 44.1}"), false, true},
+		{LATEST_YEAR("{fact: year.ks4_english_maths_5_pct, is: 38}"), false, true},
+		/* the old facts: key stage 2's expected standard is year.expected_standard_pct;
+		 * key stage 4 has none; progress only when the registry says it was given */
+		{LATEST_YEAR("{fact: year.expected_standard_pct, is: 58}"), true, false},
+		{LATEST_YEAR("{fact: year.expected_standard_pct, at_least: 0}"), true, false},
+		{LATEST_YEAR("{fact: year.progress, at_least: -100}"), false, false},
+		{LATEST_YEAR("{fact: year.published, is: true}"), true, true},
+		/* the latest published year's value, as a school fact */
+		{"{fact: latest.ks2_writing_progress, is: -3.5}", true, false},
+		{"{fact: latest.ks4_progress8, is: -0.42}", false, true},
+	};
+	int wrong = 0;
+	for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
+		bool p = holds_compared(checks[i].when, primary, NULL, day);
+		bool q = holds_compared(checks[i].when, secondary, NULL, day);
+		if (p != checks[i].primary || q != checks[i].secondary) {
+			print_error("%s: primary %d secondary %d\n", checks[i].when, p, q);
+			wrong++;
+		}
+	}
+	assert_int_equal(wrong, 0);
+	school_row(*state, primary, 2016, N2GG__V1__KEY_STAGE__KEY_STAGE_2)->progress_known = true;
+	assert_true(holds_compared("{count: {years: 2, where: {fact: year.progress, is: 0}}, "
+				   "at_least: 1}", primary, NULL, day));
+}
+
+/* latest.*: the latest year whose file had the measure; a marker there is the latest. */
+static void test_latest_is_the_latest_published_year(void **state)
+{
+	int day = date_from_ymd(2018, 10, 1);   /* 2018's results are out */
+	N2gg__V1__SchoolFacts *sf = school_new(*state);
+	school_ks2(*state, sf, 2016, 60, -1, 0, 0);
+	school_ks2(*state, sf, 2017, 62, 0, 0, 0)->reading_progress = NULL;   /* no column */
+	struct policy_reason r[4];
+	const char *when = "{fact: latest.ks2_reading_progress, below: 0}";
+	assert_true(holds_compared(when, sf, NULL, day));
+	assert_int_equal(explain_structure(when, sf, NULL, day, r, 4), 1);
+	assert_string_equal(r[0].value, "-1 (2016)");
+	assert_contains(r[0].text, "key stage 2 reading progress score, latest published: -1 (2016)");
+
+	school_ks2(*state, sf, 2018, 70, 0, 0, 0)->reading_progress =
+		measure_marked(*state, "SUPP");
+	assert_false(holds_compared(when, sf, NULL, day));
+	/* unknown: the comparison fails, so its negation holds */
+	assert_true(holds_compared("{not: {fact: latest.ks2_reading_progress, below: 0}}", sf,
+				   NULL, day));
+	assert_int_equal(explain_structure(when, sf, NULL, day, r, 4), 1);
+	assert_string_equal(r[0].value, "suppressed (SUPP) (2018)");
+	assert_false(r[0].holds);
+	/* ten years back at most */
+	N2gg__V1__SchoolFacts *old = school_new(*state);
+	school_ks2(*state, old, 2008, 60, -1, 0, 0);
+	assert_false(holds_compared(when, old, NULL, day));
+}
+
+/* A measure published as a marker is unknown: no comparison with it holds, and a count
+ * over years says which years were not known, and why. */
+static void test_a_marker_is_unknown_and_explained(void **state)
+{
+	int day = date_from_ymd(2018, 10, 1);
+	N2gg__V1__SchoolFacts *sf = school_new(*state);
+	school_ks2(*state, sf, 2016, 60, -3, 0, 0);
+	school_ks2(*state, sf, 2017, 60, 0, 0, 0)->reading_progress = measure_marked(*state, "NE");
+	school_ks2(*state, sf, 2018, 60, 0, 0, 0)->reading_progress =
+		measure_marked(*state, "SUPP");
+	const char *when = "{count: {years: 3, where: {fact: year.ks2_reading_progress, below: 1}}, "
+			   "at_least: 2}";
+	assert_false(holds_compared(when, sf, NULL, day));
+	struct policy_reason r[4];
+	assert_int_equal(explain_structure(when, sf, NULL, day, r, 4), 1);
+	assert_string_equal(r[0].value, "1 of the last 3 years (2016); not known: 2018 suppressed "
+					"(SUPP), 2017 no pupils entered (NE)");
+	assert_false(r[0].holds);
+	/* an unknown marker is named as it is */
+	N2gg__V1__SchoolFacts *odd = school_new(*state);
+	school_ks2(*state, odd, 2018, 60, 0, 0, 0)->maths_progress = measure_marked(*state, "ZZ");
+	assert_int_equal(explain_structure("{fact: latest.ks2_maths_progress, below: 0}", odd, NULL,
+					   day, r, 4),
+			 1);
+	assert_string_equal(r[0].value, "not published (ZZ) (2018)");
+}
+
+static N2gg__V1__Comparator *ks2_average(struct arena *a, unsigned year,
+					 N2gg__V1__ComparatorArea area, double pct, double reading)
+{
+	N2gg__V1__Comparator *c = comparator_new(a, year, N2GG__V1__KEY_STAGE__KEY_STAGE_2, area);
+	c->achievement->expected_standard = measure_of(a, pct);
+	c->achievement->reading_progress = measure_of(a, reading);
+	return c;
+}
+
+/* year.<measure>_vs_la and _vs_england: the school's figure less the area's of the same
+ * year and key stage; unknown with no such comparator. */
+static void test_a_school_against_the_la_and_england(void **state)
+{
+	struct arena *a = *state;
+	int day = date_from_ymd(2017, 10, 1);
+	N2gg__V1__SchoolFacts *sf = school_new(a);
+	school_ks2(a, sf, 2016, 50, -1, 0, 0);
+	school_ks2(a, sf, 2017, 58, -1.2, 0, 0);
+	struct facts_comparators *cmp = arena_zalloc(a, sizeof *cmp);
+	assert_true(facts_comparators_add(cmp, ks2_average(a, 2017,
+		N2GG__V1__COMPARATOR_AREA__AREA_LA, 62, 0.3)));
+	assert_true(facts_comparators_add(cmp, ks2_average(a, 2017,
+		N2GG__V1__COMPARATOR_AREA__AREA_ENGLAND, 61, 0)));
+	/* key stage 4's averages are not key stage 2's */
+	N2gg__V1__Comparator *ks4 = comparator_new(a, 2016, N2GG__V1__KEY_STAGE__KEY_STAGE_4,
+						   N2GG__V1__COMPARATOR_AREA__AREA_ENGLAND);
+	ks4->achievement->progress8 = measure_of(a, -0.03);
+	assert_true(facts_comparators_add(cmp, ks4));
+	/* a comparator of no area is not one */
+	N2gg__V1__Comparator *none = ks2_average(a, 2016, N2GG__V1__COMPARATOR_AREA__AREA_UNSPECIFIED,
+						 40, 0);
+	assert_false(facts_comparators_add(cmp, none));
+
+	static const struct check checks[] = {
+		{LATEST_YEAR("{fact: year.ks2_expected_standard_pct_vs_la, is: -4}"), true},
+		{LATEST_YEAR("{fact: year.ks2_expected_standard_pct_vs_england, below: -3}"), false},
+		{LATEST_YEAR("{fact: year.ks2_expected_standard_pct_vs_england, at_most: -3}"), true},
+		{LATEST_YEAR("{fact: year.ks2_reading_progress_vs_la, below: -1.4}"), true},
+		{LATEST_YEAR("{fact: year.ks2_reading_progress_vs_england, is: -1.2}"), true},
+		/* 2016 has no averages: unknown, so no comparison holds */
+		{"{count: {years: 2, where: {fact: year.ks2_expected_standard_pct_vs_la, "
+		 "below: 100}}, at_least: 2}", false},
+		{"{fact: latest.ks2_expected_standard_pct_vs_england, is: -3}", true},
+		{"{fact: latest.ks4_progress8_vs_england, below: 20}", false},
+	};
+	int wrong = 0;
+	for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++)
+		if (holds_compared(checks[i].when, sf, cmp, day) != checks[i].holds) {
+			print_error("%s should %s\n", checks[i].when,
+				    checks[i].holds ? "hold" : "not hold");
+			wrong++;
+		}
+	assert_int_equal(wrong, 0);
+	/* without the averages, nothing to compare with */
+	assert_false(holds_compared(checks[0].when, sf, NULL, day));
+	struct policy_reason r[4];
+	assert_int_equal(explain_structure("{fact: latest.ks2_reading_progress_vs_la, below: 0}", sf,
+					   cmp, day, r, 4),
+			 1);
+	assert_string_equal(r[0].fact, "latest.ks2_reading_progress_vs_la");
+	assert_string_equal(r[0].value, "-1.5 (2017)");
+	assert_contains(r[0].text, "against the LA average");
+	assert_int_equal(explain_structure("{fact: latest.ks2_expected_standard_pct_vs_la, "
+					   "above: -10}", sf, cmp, day, r, 4),
+			 1);
+	assert_string_equal(r[0].value, "-4 points (2017)");
+	assert_string_equal(r[0].condition, "is above -10 points");
+	/* an area's figure published as a marker cannot be compared with */
+	cmp->list[0].measures[MEASURE_EXPECTED_STANDARD_PCT].known = false;
+	assert_false(holds_compared(checks[0].when, sf, cmp, day));
+}
+
+/* ---- the structure of an explanation ---- */
+
+static void test_a_rule_is_explained_as_its_tree(void **state)
+{
+	N2gg__V1__SchoolFacts *sf = graded(*state, 2);
+	school_flags(*state, sf)->targeted_system_leader = true;
+	const char *when = "{all: [{fact: ofsted.overall, at_most: 2}, "
+			   "{any: [{fact: la.causing_concern, is: true}, "
+			   "{fact: la.targeted_n2gg, is: true}]}, "
+			   "{fact: la.targeted_system_leader, is: true}]}";
+	struct policy_reason r[8];
+	assert_int_equal(explain_structure(when, sf, NULL, today, r, 8), 6);
+	static const struct {
+		int depth;
+		const char *group, *fact;
+		bool holds;
+	} want[] = {
+		{0, "all", "", false},   /* one member unmet: the rule does not hold */
+		{1, "", "ofsted.overall", true},
+		{1, "any", "", false},
+		{2, "", "la.causing_concern", false},
+		{2, "", "la.targeted_n2gg", false},
+		{1, "", "la.targeted_system_leader", true},
+	};
+	for (int i = 0; i < 6; i++) {
+		assert_int_equal(r[i].depth, want[i].depth);
+		assert_string_equal(r[i].group, want[i].group);
+		assert_string_equal(r[i].fact, want[i].fact);
+		assert_int_equal(r[i].holds, want[i].holds);
+		/* group rows carry only the structure: letters read the conditions' texts */
+		if (r[i].group[0])
+			assert_true(!r[i].text[0] && !r[i].value[0] && !r[i].condition[0]);
+		else
+			assert_true(r[i].text[0] != 0);
+	}
+	/* the plain form is the conditions alone, as letters have them */
+	assert_int_equal(explain(when, sf, r, 8), 4);
+	assert_string_equal(r[1].fact, "la.causing_concern");
+	assert_int_equal(r[1].depth, 0);
+	/* no more rows than asked for */
+	assert_int_equal(explain_structure(when, sf, NULL, today, r, 3), 3);
+}
+
+/* In the tree a `not` is a group: its member is shown as it is, with whether it held, and
+ * the `not` row says the rule asks the opposite. (The plain form negates the member.) */
+static void test_not_is_a_group_over_its_member(void **state)
+{
+	N2gg__V1__SchoolFacts *sf = graded(*state, 2);
+	const char *when = "{not: {all: [{fact: ofsted.overall, is: 2}, "
+			   "{fact: la.causing_concern, is: true}]}}";
+	assert_true(holds(when, sf));
+	struct policy_reason r[8];
+	assert_int_equal(explain_structure(when, sf, NULL, today, r, 8), 4);
+	assert_string_equal(r[0].group, "not");
+	assert_int_equal(r[0].depth, 0);
+	assert_true(r[0].holds);
+	assert_string_equal(r[1].group, "all");
+	assert_int_equal(r[1].depth, 1);
+	assert_false(r[1].holds);
+	assert_string_equal(r[2].condition, "is 2 (Good)");
+	assert_int_equal(r[2].depth, 2);
+	assert_true(r[2].holds);
+	assert_string_equal(r[3].condition, "is yes");
+	assert_false(r[3].holds);
+	assert_contains(r[3].text, "(not met)");
+	/* the plain form, as before: the conditions negated */
+	assert_int_equal(explain(when, sf, r, 8), 2);
+	assert_string_equal(r[0].condition, "not: is 2 (Good)");
+	assert_false(r[0].holds);
+	/* two nots, two rows */
+	assert_int_equal(explain_structure("{not: {not: {fact: ofsted.overall, is: 2}}}", sf, NULL,
+					   today, r, 8),
+			 3);
+	assert_true(r[0].holds && !r[1].holds && r[2].holds);
+	assert_int_equal(r[2].depth, 2);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, arena_fixture_setup, arena_fixture_teardown)
 
 int main(void)
@@ -753,6 +1035,12 @@ int main(void)
 		T(test_a_count_lists_the_years_that_counted),
 		T(test_a_count_with_a_compound_where_is_about_achievement),
 		T(test_always_is_explained),
+		T(test_each_key_stage_2_and_4_measure_is_a_year_fact),
+		T(test_latest_is_the_latest_published_year),
+		T(test_a_marker_is_unknown_and_explained),
+		T(test_a_school_against_the_la_and_england),
+		T(test_a_rule_is_explained_as_its_tree),
+		T(test_not_is_a_group_over_its_member),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,6 +15,8 @@
 
 extern const char categoriser_default_policy[];
 extern const size_t categoriser_default_policy_len;
+extern const char categoriser_la_2019_policy[];
+extern const size_t categoriser_la_2019_policy_len;
 
 /* The pieces of a small valid policy; the numbers are the lines they take in HEAD. */
 #define NAME_VERSION            \
@@ -607,6 +609,184 @@ static void test_no_floor_standards(void **state)
 		      0, "no floor standards");
 }
 
+/* ---- floor and coasting standards by key stage ---- */
+
+/* NAME_VERSION, then `rows` under floor_standards (from line 4), then the rest. */
+#define WITH_FLOORS(rows) NAME_VERSION "floor_standards:\n" rows CATEGORIES "rules:\n" REST_RULE
+
+static void test_a_standard_on_an_unknown_measure(void **state)
+{
+	(void)state;
+	assert_refused(WITH_FLOORS("  - key_stage: 2\n"
+				   "    from_year: 2016\n"
+				   "    source: DfE\n"
+				   "    attainment: {measure: expected_standard, below: 65}\n"),  /* 7 */
+		       7, "unknown measure 'expected_standard' (it is one of: expected_standard_pct");
+}
+
+static void test_a_measure_of_the_other_key_stage(void **state)
+{
+	(void)state;
+	assert_refused(WITH_FLOORS("  - key_stage: 4\n"
+				   "    from_year: 2016\n"
+				   "    source: DfE\n"
+				   "    progress:\n"
+				   "      any:\n"
+				   "        - {measure: progress8, below: -0.5}\n"
+				   "        - {measure: reading_progress, below: -5}\n"),  /* 10 */
+		       10, "reading_progress is a key stage 2 measure; this row is for key stage 4");
+}
+
+static void test_a_standard_needs_its_source(void **state)
+{
+	(void)state;
+	assert_refused(WITH_FLOORS("  - key_stage: 4\n"   /* 4 */
+				   "    from_year: 2016\n"
+				   "    progress: {measure: progress8, below: -0.5}\n"),
+		       4, "a standard's source (the published definition it follows) must be a "
+			  "non-empty text");
+}
+
+static void test_a_standard_needs_a_key_stage_of_2_or_4(void **state)
+{
+	(void)state;
+	assert_refused(WITH_FLOORS("  - key_stage: 3\n"   /* 4 */
+				   "    from_year: 2016\n"
+				   "    source: DfE\n"
+				   "    progress: {measure: progress, below: 0}\n"),
+		       4, "key_stage is 2 or 4, not 3");
+	assert_refused(WITH_FLOORS("  - from_year: 2016\n"   /* 4 */
+				   "    source: DfE\n"
+				   "    progress: {measure: progress, below: 0}\n"),
+		       4, "a standard needs key_stage (2 or 4)");
+}
+
+static void test_a_standard_needs_a_condition(void **state)
+{
+	(void)state;
+	assert_refused(WITH_FLOORS("  - key_stage: 2\n"   /* 4 */
+				   "    from_year: 2016\n"
+				   "    source: DfE\n"),
+		       4, "a standard needs attainment, progress or both");
+}
+
+static void test_a_threshold_out_of_the_measures_range(void **state)
+{
+	(void)state;
+	assert_refused(WITH_FLOORS("  - key_stage: 4\n"
+				   "    from_year: 2016\n"
+				   "    source: DfE\n"
+				   "    progress: {measure: progress8, below: -50}\n"),   /* 7 */
+		       7, "progress8 is -50, out of range (-10 to 10)");
+}
+
+static void test_progress_is_one_condition_or_a_list(void **state)
+{
+	(void)state;
+	assert_refused(WITH_FLOORS("  - key_stage: 2\n"
+				   "    from_year: 2016\n"
+				   "    source: DfE\n"
+				   "    progress: {some: []}\n"),   /* 7 */
+		       7, "a standard's condition");
+	assert_refused(WITH_FLOORS("  - key_stage: 2\n"
+				   "    from_year: 2016\n"
+				   "    source: DfE\n"
+				   "    progress:\n"
+				   "      any: []\n"),   /* 8 */
+		       8, "progress: any takes a list of 1 to 4 conditions");
+}
+
+static void test_two_standards_for_the_same_year(void **state)
+{
+	(void)state;
+	assert_refused(WITH_FLOORS("  - key_stage: 2\n"   /* 4 */
+				   "    from_year: 2010\n"
+				   "    to_year: 2014\n"
+				   "    source: DfE\n"
+				   "    attainment: {measure: expected_standard_pct, below: 60}\n"
+				   "  - key_stage: 2\n"   /* 9 */
+				   "    from_year: 2014\n"
+				   "    source: DfE\n"
+				   "    attainment: {measure: expected_standard_pct, below: 65}\n"),
+		       9, "floor standards: key stage 2 in 2014 is covered twice (the row at line 4 "
+			  "runs to 2014)");
+	assert_refused(WITH_FLOORS("  - key_stage: 2\n"
+				   "    from_year: 2016\n"
+				   "    to_year: 2015\n"   /* 6 */
+				   "    source: DfE\n"
+				   "    attainment: {measure: expected_standard_pct, below: 60}\n"),
+		       6, "to_year 2015 is before from_year 2016");
+}
+
+/* Each key stage's rows in order; one without to_year lasts until the next. */
+static void test_a_standards_table_is_read(void **state)
+{
+	(void)state;
+	struct policy p;
+	policy_load(&p, NAME_VERSION
+		    "floor_standards:\n"
+		    "  - key_stage: 2\n"
+		    "    from_year: 2014\n"
+		    "    source: DfE 2014\n"
+		    "    attainment: {measure: expected_standard_pct, below: 65}\n"
+		    "    progress: {all: [{measure: progress, below: 0}]}\n"
+		    "  - key_stage: 4\n"
+		    "    from_year: 2016\n"
+		    "    to_year: 2018\n"
+		    "    source: DfE 2016\n"
+		    "    progress: {measure: progress8, below: -0.5}\n"
+		    "  - key_stage: 2\n"
+		    "    from_year: 2016\n"
+		    "    source: DfE 2016\n"
+		    "    attainment: {measure: expected_standard_pct, below: 65}\n"
+		    "    progress:\n"
+		    "      any:\n"
+		    "        - {measure: reading_progress, below: -5}\n"
+		    "        - {measure: writing_progress, below: -7}\n"
+		    "coasting_standards:\n"
+		    "  - key_stage: 4\n"
+		    "    from_year: 2016\n"
+		    "    source: Coasting 2016\n"
+		    "    progress: {measure: progress8, below: -0.25}\n"
+		    CATEGORIES "rules:\n"
+		    "  - id: coasting\n"
+		    "    category: A\n"
+		    "    when: {count: {years: 1, where: {fact: year.coasting, is: true}}, at_least: 1}\n"
+		    REST_RULE);
+	assert_int_equal(p.params.floors.count, 3);
+	const struct facts_standard *ks2_2014 = &p.params.floors.rows[0];
+	assert_int_equal(ks2_2014->to_year, 2015);   /* until the next key stage 2 row */
+	assert_false(ks2_2014->progress_any);
+	assert_string_equal(ks2_2014->source, "DfE 2014");
+	assert_int_equal(ks2_2014->line, 4);
+	const struct facts_standard *ks4 = &p.params.floors.rows[1];
+	assert_false(ks4->has_attainment);
+	assert_int_equal(ks4->progress[0].measure, MEASURE_PROGRESS8);
+	assert_int_equal(ks4->to_year, 2018);
+	const struct facts_standard *ks2_2016 = facts_standard_for(&p.params.floors, 2, 2030);
+	assert_ptr_equal(ks2_2016, &p.params.floors.rows[2]);
+	assert_true(ks2_2016->progress_any);
+	assert_int_equal(ks2_2016->progress_count, 2);
+	assert_true(ks2_2016->progress[1].below == -7);
+	assert_ptr_equal(facts_standard_for(&p.params.floors, 4, 2019), NULL);
+	assert_int_equal(p.params.coasting.count, 1);
+	assert_int_equal(p.params.coasting.rows[0].to_year, 9999);
+	policy_free(&p);
+}
+
+static void test_a_coasting_fact_with_no_coasting_standards(void **state)
+{
+	(void)state;
+	assert_warned(HEAD
+		      "rules:\n"
+		      "  - id: coasting\n"
+		      "    category: A\n"
+		      "    when:\n"
+		      "      count: {years: 3, where: {fact: year.below_coasting, is: true}}\n"  /* 12 */
+		      "      at_least: 1\n" REST_RULE,
+		      12, "no coasting standards: year.below_coasting is unknown for every year");
+}
+
 /* ---- the good path ---- */
 
 static void test_everything_a_policy_says_is_read(void **state)
@@ -644,11 +824,22 @@ static void test_everything_a_policy_says_is_read(void **state)
 	assert_string_equal(p.name, "test");
 	assert_string_equal(p.version, "2.1");
 	assert_string_equal(p.description, "For the tests");
-	assert_int_equal(p.params.floor_count, 2);
-	assert_int_equal(p.params.floors[1].from_year, 2014);
-	assert_true(p.params.floors[1].expected_standard_pct == 65);
-	assert_true(p.params.floors[1].progress_below == -0.5);
-	assert_true(p.params.floors[0].progress_below == 0);   /* the national median */
+	/* the 2013 form: each row for both key stages, until the next */
+	assert_int_equal(p.params.floors.count, 4);
+	const struct facts_standard *f2010 = facts_standard_for(&p.params.floors, 4, 2013);
+	const struct facts_standard *f2014 = facts_standard_for(&p.params.floors, 2, 2014);
+	assert_non_null(f2010);
+	assert_non_null(f2014);
+	assert_int_equal(f2010->from_year, 2010);
+	assert_int_equal(f2010->to_year, 2013);
+	assert_int_equal(f2014->to_year, 9999);
+	assert_true(f2014->has_attainment);
+	assert_int_equal(f2014->attainment.measure, MEASURE_EXPECTED_STANDARD_PCT);
+	assert_true(f2014->attainment.below == 65);
+	assert_int_equal(f2014->progress_count, 1);
+	assert_int_equal(f2014->progress[0].measure, MEASURE_PROGRESS);
+	assert_true(f2014->progress[0].below == -0.5);
+	assert_true(f2010->progress[0].below == 0);   /* the national median */
 	assert_int_equal(p.params.calendar.half_term_start[1][0], 10);
 	assert_int_equal(p.params.calendar.half_term_start[1][1], 28);
 	assert_int_equal(p.params.calendar.return_due_days, 14);
@@ -671,44 +862,73 @@ static void test_everything_a_policy_says_is_read(void **state)
 	policy_free(&p);
 }
 
-static void test_the_default_policy_reads_cleanly(void **state)
+/* Reads a policy shipped with the categoriser: no problem at all, warnings included, and
+ * the categories and rules both shipped policies have (la-2019 keeps Norfolk's shapes). */
+static void read_shipped_policy(struct policy *p, const char *text, size_t len, const char *name)
 {
-	(void)state;
 	static const char *const rule_ids[] = {
 		"ofsted-inadequate",      "in-transition", "psswn-issued", "la-causing-concern",
 		"achievement-below-floor", "targeted-n2gg", "targeted-system-leader",
 		"requires-improvement",   "good-or-better", "no-evidence-yet"};
 	static const char *const rule_categories = "ADAAABECFC";
-	struct policy p;
 	struct policy_report r = {0};
-	policy_init(&p);
-	assert_int_equal(policy_yaml_parse(&p, categoriser_default_policy,
-					   categoriser_default_policy_len, &r),
-			 0);
+	policy_init(p);
+	assert_int_equal(policy_yaml_parse(p, text, len, &r), 0);
 	report_print(&r);
 	assert_int_equal(r.errors, 0);
 	assert_int_equal(r.count, 0);   /* no warnings either */
-	assert_string_equal(p.name, "norfolk-2013");
-	assert_string_equal(p.version, "2013.1");
-	assert_int_equal(p.category_count, 6);
+	assert_string_equal(p->name, name);
+	assert_int_equal(p->category_count, 6);
 	for (int i = 0; i < 6; i++) {
 		char letter[2] = {(char)('A' + i), 0};
-		assert_string_equal(p.categories[i].letter, letter);
-		assert_true(p.categories[i].name[0] != 0);
+		assert_string_equal(p->categories[i].letter, letter);
+		assert_true(p->categories[i].name[0] != 0);
 	}
-	assert_true(p.categories[0].half_termly_monitoring);   /* A */
-	assert_true(p.categories[1].half_termly_monitoring);   /* B */
-	assert_false(p.categories[2].half_termly_monitoring);  /* C */
-	assert_int_equal(p.rule_count, 10);
+	assert_true(p->categories[0].half_termly_monitoring);   /* A */
+	assert_true(p->categories[1].half_termly_monitoring);   /* B */
+	assert_false(p->categories[2].half_termly_monitoring);  /* C */
+	assert_int_equal(p->rule_count, 10);
 	for (int i = 0; i < 10; i++) {
-		assert_string_equal(p.rules[i].id, rule_ids[i]);
-		assert_int_equal(p.categories[p.rules[i].category].letter[0], rule_categories[i]);
+		assert_string_equal(p->rules[i].id, rule_ids[i]);
+		assert_int_equal(p->categories[p->rules[i].category].letter[0], rule_categories[i]);
 	}
-	assert_int_equal(p.params.floor_count, 2);
-	assert_true(p.params.floors[0].expected_standard_pct == 60);
-	assert_true(p.params.floors[1].expected_standard_pct == 65);
-	assert_int_equal(p.params.floors[1].from_year, 2014);
-	assert_int_equal(p.params.calendar.return_due_days, 21);
+	assert_int_equal(p->params.calendar.return_due_days, 21);
+}
+
+static void test_the_default_policy_reads_cleanly(void **state)
+{
+	(void)state;
+	struct policy p;
+	read_shipped_policy(&p, categoriser_default_policy, categoriser_default_policy_len,
+			    "norfolk-2013");
+	assert_string_equal(p.version, "2013.1");
+	/* the same figures as in 2013, each with its source, for both key stages */
+	assert_int_equal(p.params.floors.count, 4);
+	for (int ks = 2; ks <= 4; ks += 2) {
+		const struct facts_standard *f2010 = facts_standard_for(&p.params.floors, ks, 2010);
+		const struct facts_standard *f2014 = facts_standard_for(&p.params.floors, ks, 2014);
+		assert_true(f2010->attainment.below == 60);
+		assert_int_equal(f2010->to_year, 2013);
+		assert_true(f2014->attainment.below == 65);
+		assert_int_equal(f2014->from_year, 2014);
+		assert_true(f2010->source[0] && f2014->source[0]);
+		assert_ptr_equal(facts_standard_for(&p.params.floors, ks, 2009), NULL);
+	}
+	assert_int_equal(p.params.coasting.count, 0);
+	policy_free(&p);
+}
+
+/* la-2019: Norfolk's categories and rule shapes on the post-2016 measures, with both
+ * key stages' floor and coasting tables. */
+static void test_the_la_2019_policy_reads_cleanly(void **state)
+{
+	(void)state;
+	struct policy p;
+	read_shipped_policy(&p, categoriser_la_2019_policy, categoriser_la_2019_policy_len,
+			    "la-2019");
+	assert_string_equal(p.version, "2019.1");
+	assert_int_equal(p.params.floors.count, 8);
+	assert_int_equal(p.params.coasting.count, 6);
 	policy_free(&p);
 }
 
@@ -760,6 +980,17 @@ int main(void)
 		T(test_no_floor_standards),
 		T(test_everything_a_policy_says_is_read),
 		T(test_the_default_policy_reads_cleanly),
+		T(test_a_standard_on_an_unknown_measure),
+		T(test_a_measure_of_the_other_key_stage),
+		T(test_a_standard_needs_its_source),
+		T(test_a_standard_needs_a_key_stage_of_2_or_4),
+		T(test_a_standard_needs_a_condition),
+		T(test_a_threshold_out_of_the_measures_range),
+		T(test_progress_is_one_condition_or_a_list),
+		T(test_two_standards_for_the_same_year),
+		T(test_a_standards_table_is_read),
+		T(test_a_coasting_fact_with_no_coasting_standards),
+		T(test_the_la_2019_policy_reads_cleanly),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
