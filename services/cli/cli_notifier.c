@@ -1,5 +1,5 @@
 /* cli_notifier: the commands that ask the notifier: Management Information Sheets (publish,
- * list, show, respond, status), the notices it has sent and each of their deliveries, the
+ * list, show, respond, status, answers, withdraw, correct), the notices it has sent and each of their deliveries, the
  * dead-letter list and retries, the recipients of a school's notices and their digest
  * preference, the daily digests; and `templates check`, which loads a directory of letter
  * templates with the notifier's own loader (notice.h), so a broken template is reported
@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "cli_format.h"
+#include "mi_text.h"
 #include "notice.h"
 
 #define CLI_DASH "\xe2\x80\x94"   /* an em dash, UTF-8 */
@@ -97,24 +98,50 @@ static int cli_check_kind(struct cli *cli, const char *text, N2gg__V1__NoticeKin
 
 /* ---- mi publish ---- */
 
-static int cli_mi_body(struct cli *cli, const struct cli_args *args, char **body)
+/* The text of the file an option names, in the arena. */
+static int cli_text_file(struct cli *cli, const char *option, const char *path, char **out)
+{
+	ProtobufCBinaryData data;
+	int rc = cli_read_file(cli, path, &data);
+	if (rc < 0)
+		return rc;
+	if (memchr(data.data, '\0', data.len))
+		return cli_invalid(cli, "--%s %s is not text (it holds a NUL byte)", option, path);
+	*out = arena_strndup(&cli->arena, (const char *)data.data, data.len);
+	return 0;
+}
+
+/* --body or --body-file; `required` false (a correction): neither keeps the sheet's. */
+static int cli_mi_body(struct cli *cli, const struct cli_args *args, bool required, char **body)
 {
 	const char *text = cli_opt(args, "body"), *file = cli_opt(args, "body-file");
-	ProtobufCBinaryData data;
 	if (text && file)
 		return cli_usage_error(cli, "give --body or --body-file, not both");
 	if (!text && !file)
-		return cli_usage_error(cli, "give what the sheet says: --body TEXT or --body-file FILE");
+		return required ? cli_usage_error(cli, "give what the sheet says: --body TEXT or "
+						       "--body-file FILE")
+				: 0;
 	if (text) {
 		*body = (char *)text;
 		return 0;
 	}
-	int rc = cli_read_file(cli, file, &data);
-	if (rc < 0)
+	return cli_text_file(cli, "body-file", file, body);
+}
+
+/* --questions-file: the questionnaire, read and checked here so that a mistake is shown
+ * with its line before anything is sent. (The message is copied: cli_invalid writes
+ * cli->st.) */
+static int cli_mi_questions(struct cli *cli, const struct cli_args *args, N2gg__V1__MiSheet *s)
+{
+	const char *file = cli_opt(args, "questions-file");
+	char *text = NULL;
+	int rc;
+	if (!file)
+		return 0;
+	if ((rc = cli_text_file(cli, "questions-file", file, &text)) < 0)
 		return rc;
-	if (memchr(data.data, '\0', data.len))
-		return cli_invalid(cli, "--body-file %s is not text (it holds a NUL byte)", file);
-	*body = arena_strndup(&cli->arena, (const char *)data.data, data.len);
+	if (mi_text_questions(text, &cli->arena, &s->questions, &s->n_questions, &cli->st) < 0)
+		return cli_invalid(cli, "--questions-file %s: %s", file, arena_strdup(&cli->arena, cli->st.message));
 	return 0;
 }
 
@@ -129,8 +156,12 @@ static int cli_mi_audience(struct cli *cli, const struct cli_args *args, N2gg__V
 		au->headteachers = 1;
 	else if (strcasecmp(to, "chairs") == 0)
 		au->chairs_of_governors = 1;
+	else if (strcasecmp(to, "cluster-chairs") == 0)
+		au->cluster_chairs = 1;
 	else
-		return cli_invalid(cli, "--to \"%s\": write headteachers, chairs or both", to);
+		return cli_invalid(cli, "--to \"%s\": write headteachers, chairs, both or "
+					"cluster-chairs",
+				   to);
 	if (categories) {
 		char *letters = arena_strdup(&cli->arena, categories);
 		for (char *p = letters; *p; p++) {
@@ -158,7 +189,8 @@ static int cli_mi_sheet_from_args(struct cli *cli, const struct cli_args *args,
 	s->contact_phone = cli_text_opt(args, "contact-phone");
 	cli_list_opt(cli, args, "links", &s->links, &s->n_links);
 	if ((rc = cli_check_mi_type(cli, cli_opt(args, "type"), &s->type)) < 0 ||
-	    (rc = cli_mi_body(cli, args, &s->body)) < 0 ||
+	    (rc = cli_mi_body(cli, args, true, &s->body)) < 0 ||
+	    (rc = cli_mi_questions(cli, args, s)) < 0 ||
 	    (rc = cli_date_opt(cli, args, "publication-date", &s->publication_date)) < 0 ||
 	    (rc = cli_date_opt(cli, args, "complete-by", &s->complete_by)) < 0 ||
 	    (rc = cli_mi_audience(cli, args, s->audience)) < 0)
@@ -171,21 +203,20 @@ static void cli_print_published(const N2gg__V1__MiReply *r, bool dry_run)
 	const N2gg__V1__MiSheet *s = r->sheet;
 	const char *number = s && s->number[0] ? s->number : NULL;
 	const char *date = s && s->publication_date[0] ? s->publication_date : NULL;
+	const char *whom = s && s->audience && s->audience->cluster_chairs ? "clusters" : "schools";
 	if (dry_run) {
-		printf("dry run: %s%s would go to %u schools, %u recipients", number ? "MI " : "the sheet",
-		       number ? number : "", r->schools, r->recipients);
+		printf("dry run: %s%s would go to %u %s, %u recipients", number ? "MI " : "the sheet",
+		       number ? number : "", r->schools, whom, r->recipients);
 		if (date)
 			printf(", published %s", date);
 		printf("; nothing was published\n");
 	} else if (s && !s->issued) {
-		printf("MI %s scheduled for %s: %u schools, %u recipients as things stand\n",
-		       cli_or_dash(number), cli_or_dash(date), r->schools, r->recipients);
+		printf("MI %s scheduled for %s: %u %s, %u recipients as things stand\n",
+		       cli_or_dash(number), cli_or_dash(date), r->schools, whom, r->recipients);
 	} else {
-		printf("MI %s published: %u schools, %u recipients\n", cli_or_dash(number), r->schools,
-		       r->recipients);
+		printf("MI %s published: %u %s, %u recipients\n", cli_or_dash(number), r->schools,
+		       whom, r->recipients);
 	}
-	if (!r->schools)
-		fprintf(stderr, "n2gg: note: no school is in the sheet's audience\n");
 }
 
 int cli_mi_publish(struct cli *cli, const struct cli_args *args)
@@ -235,7 +266,9 @@ int cli_mi_list(struct cli *cli, const struct cli_args *args)
 			const N2gg__V1__MiSheet *s = reply->sheets[i];
 			const char *row[] = {s->number, cli_mi_type_name(s->type), s->publication_date,
 					     cli_or_dash(s->complete_by),
-					     s->issued ? "issued" : "scheduled",
+					     s->withdrawn ? "withdrawn"
+					     : s->issued  ? "issued"
+							  : "scheduled",
 					     s->issued ? arena_printf(a, "%u", s->schools) : "-",
 					     s->title};
 			cli_table_row(&t, row);
@@ -246,6 +279,15 @@ int cli_mi_list(struct cli *cli, const struct cli_args *args)
 	return 0;
 }
 
+/* "a, b, c" */
+static const char *cli_join(char *const *items, size_t n, struct arena *a)
+{
+	const char *text = "";
+	for (size_t i = 0; i < n; i++)
+		text = arena_printf(a, "%s%s%s", text, i ? ", " : "", items[i]);
+	return text;
+}
+
 /* "Headteachers and Chairs of Governors of the schools; categories BD; clusters C926-01,
  * C926-02; phases primary": the audience in words. */
 static const char *cli_audience_text(const N2gg__V1__MiAudience *au, struct arena *a)
@@ -253,6 +295,10 @@ static const char *cli_audience_text(const N2gg__V1__MiAudience *au, struct aren
 	if (!au)
 		return "-";
 	const char *who = "nobody";
+	if (au->cluster_chairs)
+		return au->n_clusters ? arena_printf(a, "Cluster Chairs of clusters %s",
+						     cli_join(au->clusters, au->n_clusters, a))
+				      : "Cluster Chairs of every cluster";
 	if (au->headteachers && au->chairs_of_governors)
 		who = "Headteachers and Chairs of Governors";
 	else if (au->headteachers)
@@ -263,11 +309,9 @@ static const char *cli_audience_text(const N2gg__V1__MiAudience *au, struct aren
 	const char *text = arena_printf(a, "%s of %s", who, filtered ? "the schools" : "every school");
 	if (au->categories[0])
 		text = arena_printf(a, "%s; categories %s", text, au->categories);
-	if (au->n_clusters) {
-		text = arena_printf(a, "%s; clusters ", text);
-		for (size_t i = 0; i < au->n_clusters; i++)
-			text = arena_printf(a, "%s%s%s", text, i ? ", " : "", au->clusters[i]);
-	}
+	if (au->n_clusters)
+		text = arena_printf(a, "%s; clusters %s", text,
+				    cli_join(au->clusters, au->n_clusters, a));
 	if (au->n_phases)
 		text = arena_printf(a, "%s; phases %s", text,
 				    cli_phases_text(au->phases, au->n_phases, a));
@@ -298,6 +342,14 @@ static void cli_print_sheet(const N2gg__V1__MiSheet *s, struct arena *a)
 		for (size_t i = 0; i < s->n_links; i++)
 			printf("  %s\n", s->links[i]);
 	}
+	if (s->n_questions)
+		printf("\nQuestions\n");
+	for (size_t i = 0; i < s->n_questions; i++) {
+		const N2gg__V1__MiQuestion *q = s->questions[i];
+		printf("  %u. %s\n", q->number, q->text);
+		if (q->n_options)
+			printf("     choose one: %s\n", cli_join(q->options, q->n_options, a));
+	}
 	putchar('\n');
 	if (s->issued)
 		cli_print_field("Issued", "%s to %u schools", cli_time(s->issued_unix_ms, at),
@@ -308,6 +360,13 @@ static void cli_print_sheet(const N2gg__V1__MiSheet *s, struct arena *a)
 			cli_time(s->published_unix_ms, at));
 	if (action)
 		cli_print_field("Reminder sent", "%s", s->reminder_sent ? "yes" : "no");
+	if (s->revision)
+		cli_print_field("Corrected", "%u time(s), last by %s at %s: %s", s->revision,
+				cli_or_dash(s->corrected_by), cli_time(s->corrected_unix_ms, at),
+				s->correction_note);
+	if (s->withdrawn)
+		cli_print_field("Withdrawn", "by %s at %s: %s", cli_or_dash(s->withdrawn_by),
+				cli_time(s->withdrawn_unix_ms, at), s->withdrawal_reason);
 }
 
 int cli_mi_show(struct cli *cli, const struct cli_args *args)
@@ -328,18 +387,43 @@ int cli_mi_show(struct cli *cli, const struct cli_args *args)
 	return 0;
 }
 
-/* ---- mi respond, status ---- */
+/* ---- mi respond, status, answers ---- */
+
+/* A school's URN (all digits) or a cluster's id. */
+static int cli_mi_party(struct cli *cli, const char *text, uint32_t *urn, char **cluster_id)
+{
+	if (text[0] && strspn(text, "0123456789") == strlen(text))
+		return cli_check_urn(cli, text, urn);
+	*cluster_id = (char *)text;
+	return 0;
+}
+
+/* "121234 Aylsham High School" or "the Aylsham cluster (C926-01)" */
+static const char *cli_mi_who(const N2gg__V1__MiResponse *r, struct arena *a)
+{
+	return r->urn ? arena_printf(a, "%u %s", r->urn, r->school_name)
+		      : arena_printf(a, "the %s cluster (%s)", r->cluster_name, r->cluster_id);
+}
 
 int cli_mi_respond(struct cli *cli, const struct cli_args *args)
 {
 	N2gg__V1__RespondMiRequest req = N2GG__V1__RESPOND_MI_REQUEST__INIT;
 	N2gg__V1__MiResponseReply *reply;
+	const char *file = cli_opt(args, "answers-file");
+	char *text = NULL;
 	int rc;
 	req.respondent = cli_text_opt(args, "respondent");
 	req.note = cli_text_opt(args, "note");
 	if ((rc = cli_check_mi_number(cli, args->operands[0], &req.number)) < 0 ||
-	    (rc = cli_check_urn(cli, args->operands[1], &req.urn)) < 0 ||
-	    (rc = cli_call_notifier(cli, "RespondMi", &req.base,
+	    (rc = cli_mi_party(cli, args->operands[1], &req.urn, &req.cluster_id)) < 0)
+		return rc;
+	if (file) {
+		if ((rc = cli_text_file(cli, "answers-file", file, &text)) < 0)
+			return rc;
+		if (mi_text_answers(text, &cli->arena, &req.answers, &req.n_answers, &cli->st) < 0)
+			return cli_invalid(cli, "--answers-file %s: %s", file, arena_strdup(&cli->arena, cli->st.message));
+	}
+	if ((rc = cli_call_notifier(cli, "RespondMi", &req.base,
 				    &n2gg__v1__mi_response_reply__descriptor, (void **)&reply)) < 0)
 		return rc;
 	if (cli->json) {
@@ -347,22 +431,31 @@ int cli_mi_respond(struct cli *cli, const struct cli_args *args)
 		return 0;
 	}
 	const N2gg__V1__MiResponse *r = reply->response;
-	printf("MI %s: response of %u %s recorded", req.number, req.urn,
-	       r ? cli_or_dash(r->school_name) : "");
+	printf("MI %s: response of %s recorded", req.number,
+	       r ? cli_mi_who(r, &cli->arena) : args->operands[1]);
+	if (r && r->n_answers)
+		printf(", %zu answer(s)", r->n_answers);
 	if (r && r->respondent[0])
 		printf(" (from %s)", r->respondent);
 	putchar('\n');
 	return 0;
 }
 
+/* The URN, or for a cluster its id, as the first column of a table. */
+static const char *cli_mi_party_cell(uint32_t urn, const char *cluster_id, struct arena *a)
+{
+	return urn ? arena_printf(a, "%u", urn) : cluster_id;
+}
+
 static void cli_print_mi_status(const N2gg__V1__MiStatusReply *r, struct arena *a)
 {
-	static const char *const done_head[] = {"URN", "School", "Respondent", "When", "Note"};
-	static const char *const open_head[] = {"URN", "School"};
+	static const char *const done_head[] = {"URN/Cluster", "Name", "Respondent", "When",
+						"Note"};
+	static const char *const open_head[] = {"URN/Cluster", "Name"};
 	const N2gg__V1__MiSheet *s = r->sheet;
 	size_t total = r->n_responded + r->n_outstanding;
 	if (s)
-		printf("MI %s: %s\n", s->number, s->title);
+		printf("MI %s: %s%s\n", s->number, s->title, s->withdrawn ? " (withdrawn)" : "");
 	printf("responded %zu of %zu", r->n_responded, total);
 	if (s && s->complete_by[0])
 		printf(" (to be completed by %s)", s->complete_by);
@@ -374,7 +467,8 @@ static void cli_print_mi_status(const N2gg__V1__MiStatusReply *r, struct arena *
 		for (size_t i = 0; i < r->n_responded; i++) {
 			const N2gg__V1__MiResponse *m = r->responded[i];
 			char at[CLI_TIME_LEN];
-			const char *row[] = {arena_printf(a, "%u", m->urn), m->school_name,
+			const char *row[] = {cli_mi_party_cell(m->urn, m->cluster_id, a),
+					     m->urn ? m->school_name : m->cluster_name,
 					     cli_or_dash(m->respondent),
 					     arena_strdup(a, cli_time(m->unix_ms, at)),
 					     cli_or_dash(m->note)};
@@ -393,26 +487,199 @@ static void cli_print_mi_status(const N2gg__V1__MiStatusReply *r, struct arena *
 	cli_table_init(&t, a, 2, open_head);
 	t.indent = 2;
 	for (size_t i = 0; i < r->n_outstanding; i++) {
-		const char *row[] = {arena_printf(a, "%u", r->outstanding[i]->urn),
-				     r->outstanding[i]->school_name};
+		const N2gg__V1__OutstandingSchool *o = r->outstanding[i];
+		const char *row[] = {cli_mi_party_cell(o->urn, o->cluster_id, a),
+				     o->urn ? o->school_name : o->cluster_name};
 		cli_table_row(&t, row);
 	}
 	cli_table_print(&t, stdout);
 }
 
-int cli_mi_status(struct cli *cli, const struct cli_args *args)
+static int cli_mi_status_of(struct cli *cli, const struct cli_args *args,
+			    N2gg__V1__MiStatusReply **reply)
 {
 	N2gg__V1__MiStatusRequest req = N2GG__V1__MI_STATUS_REQUEST__INIT;
+	int rc = cli_check_mi_number(cli, args->operands[0], &req.number);
+	if (rc < 0)
+		return rc;
+	return cli_call_notifier(cli, "MiStatus", &req.base, &n2gg__v1__mi_status_reply__descriptor,
+				 (void **)reply);
+}
+
+int cli_mi_status(struct cli *cli, const struct cli_args *args)
+{
 	N2gg__V1__MiStatusReply *reply;
-	int rc;
-	if ((rc = cli_check_mi_number(cli, args->operands[0], &req.number)) < 0 ||
-	    (rc = cli_call_notifier(cli, "MiStatus", &req.base, &n2gg__v1__mi_status_reply__descriptor,
-				    (void **)&reply)) < 0)
+	int rc = cli_mi_status_of(cli, args, &reply);
+	if (rc < 0)
 		return rc;
 	if (cli->json)
 		cli_print_message_json(&reply->base);
 	else
 		cli_print_mi_status(reply, &cli->arena);
+	return 0;
+}
+
+/* The answers as a spreadsheet takes them: one row per answer, by respondent then question.
+ * A school's row names the school and its cluster; a cluster's, the cluster. */
+static void cli_print_answers_csv(const N2gg__V1__MiStatusReply *r)
+{
+	static const char *const head[] = {"URN", "Name", "Cluster", "Question", "Question text",
+					   "Answer", "Answered at", "Responder"};
+	cli_csv_row(stdout, head, 8);
+	for (size_t i = 0; i < r->n_responded; i++) {
+		const N2gg__V1__MiResponse *m = r->responded[i];
+		for (size_t k = 0; k < m->n_answers; k++) {
+			const N2gg__V1__MiAnswer *an = m->answers[k];
+			const char *question = "";
+			for (size_t q = 0; q < r->sheet->n_questions; q++)
+				if (r->sheet->questions[q]->number == an->question)
+					question = r->sheet->questions[q]->text;
+			char urn[16] = "", number[16], at[CLI_TIME_LEN];
+			if (m->urn)
+				snprintf(urn, sizeof urn, "%u", m->urn);
+			snprintf(number, sizeof number, "%u", an->question);
+			const char *row[] = {urn, m->urn ? m->school_name : m->cluster_name,
+					     m->cluster_id, number, question, an->answer,
+					     cli_time(m->unix_ms, at), m->respondent};
+			cli_csv_row(stdout, row, 8);
+		}
+	}
+}
+
+/* Each question, how a choice was answered (how many chose each option), then each
+ * answer. */
+static void cli_print_answers(const N2gg__V1__MiStatusReply *r, struct arena *a)
+{
+	static const char *const head[] = {"URN/Cluster", "Name", "Answer"};
+	const N2gg__V1__MiSheet *s = r->sheet;
+	printf("MI %s: %s%s\n", s->number, s->title, s->withdrawn ? " (withdrawn)" : "");
+	printf("answered by %zu of %zu\n", r->n_responded, r->n_responded + r->n_outstanding);
+	for (size_t q = 0; q < s->n_questions; q++) {
+		const N2gg__V1__MiQuestion *question = s->questions[q];
+		struct cli_table t;
+		cli_table_init(&t, a, 3, head);
+		t.indent = 2;
+		size_t *chose = arena_zalloc(a, (question->n_options + 1) * sizeof *chose);
+		for (size_t i = 0; i < r->n_responded; i++) {
+			const N2gg__V1__MiResponse *m = r->responded[i];
+			for (size_t k = 0; k < m->n_answers; k++) {
+				if (m->answers[k]->question != question->number)
+					continue;
+				for (size_t o = 0; o < question->n_options; o++)
+					chose[o] += strcmp(question->options[o],
+							   m->answers[k]->answer) == 0;
+				const char *row[] = {cli_mi_party_cell(m->urn, m->cluster_id, a),
+						     m->urn ? m->school_name : m->cluster_name,
+						     m->answers[k]->answer};
+				cli_table_row(&t, row);
+			}
+		}
+		printf("\n%u. %s\n", question->number, question->text);
+		for (size_t o = 0; o < question->n_options; o++)
+			printf("%s%s %zu", o ? ", " : "  ", question->options[o], chose[o]);
+		if (question->n_options)
+			putchar('\n');
+		if (t.rows > 1)
+			cli_table_print(&t, stdout);
+		else
+			printf("  no answers yet\n");
+	}
+}
+
+int cli_mi_answers(struct cli *cli, const struct cli_args *args)
+{
+	N2gg__V1__MiStatusReply *reply;
+	int rc = cli_mi_status_of(cli, args, &reply);
+	if (rc < 0)
+		return rc;
+	if (!reply->sheet)
+		return status_fail(&cli->st, STATUS_INTERNAL, "the notifier replied without a sheet");
+	if (!reply->sheet->n_questions)
+		return status_fail(&cli->st, STATUS_FAILED_PRECONDITION,
+				   "MI %s asks no questions: `n2gg mi status %s` lists who responded",
+				   reply->sheet->number, reply->sheet->number);
+	if (cli_opt(args, "csv"))
+		cli_print_answers_csv(reply);
+	else if (cli->json)
+		cli_print_message_json(&reply->base);
+	else
+		cli_print_answers(reply, &cli->arena);
+	return 0;
+}
+
+/* ---- mi withdraw, correct ---- */
+
+int cli_mi_withdraw(struct cli *cli, const struct cli_args *args)
+{
+	N2gg__V1__WithdrawMiRequest req = N2GG__V1__WITHDRAW_MI_REQUEST__INIT;
+	N2gg__V1__MiReply *reply;
+	int rc;
+	req.reason = cli_text_opt(args, "reason");
+	if ((rc = cli_check_mi_number(cli, args->operands[0], &req.number)) < 0 ||
+	    (rc = cli_call_notifier(cli, "WithdrawMi", &req.base, &n2gg__v1__mi_reply__descriptor,
+				    (void **)&reply)) < 0)
+		return rc;
+	if (cli->json)
+		cli_print_message_json(&reply->base);
+	else if (reply->sheet && !reply->sheet->issued)
+		printf("MI %s withdrawn before it was issued: it will not go out\n", req.number);
+	else
+		printf("MI %s withdrawn: a notice of withdrawal goes to %u school(s) or cluster(s)\n",
+		       req.number, reply->schools);
+	return 0;
+}
+
+/* The option's text in place of *field when it was given. */
+static void cli_replace_opt(const struct cli_args *args, const char *name, char **field)
+{
+	if (cli_opt(args, name))
+		*field = cli_text_opt(args, name);
+}
+
+/* The sheet as it is with what the options give replaced; the notifier checks the rest. */
+static int cli_mi_corrected(struct cli *cli, const struct cli_args *args, N2gg__V1__MiSheet *s)
+{
+	cli_replace_opt(args, "title", &s->title);
+	cli_replace_opt(args, "contact-name", &s->contact_name);
+	cli_replace_opt(args, "contact-phone", &s->contact_phone);
+	if (cli_opt(args, "links"))
+		cli_list_opt(cli, args, "links", &s->links, &s->n_links);
+	int rc;
+	if ((rc = cli_mi_body(cli, args, false, &s->body)) < 0 ||
+	    (rc = cli_mi_questions(cli, args, s)) < 0)
+		return rc;
+	return cli_opt(args, "complete-by") ? cli_date_opt(cli, args, "complete-by", &s->complete_by)
+					    : 0;
+}
+
+int cli_mi_correct(struct cli *cli, const struct cli_args *args)
+{
+	N2gg__V1__GetMiRequest get = N2GG__V1__GET_MI_REQUEST__INIT;
+	N2gg__V1__CorrectMiRequest req = N2GG__V1__CORRECT_MI_REQUEST__INIT;
+	N2gg__V1__MiReply *was, *reply;
+	int rc;
+	req.note = cli_text_opt(args, "note");
+	if ((rc = cli_check_mi_number(cli, args->operands[0], &get.number)) < 0 ||
+	    (rc = cli_call_notifier(cli, "GetMi", &get.base, &n2gg__v1__mi_reply__descriptor,
+				    (void **)&was)) < 0)
+		return rc;
+	if (!was->sheet)
+		return status_fail(&cli->st, STATUS_INTERNAL, "the notifier replied without a sheet");
+	req.number = get.number;
+	req.sheet = was->sheet;
+	if ((rc = cli_mi_corrected(cli, args, req.sheet)) < 0 ||
+	    (rc = cli_call_notifier(cli, "CorrectMi", &req.base, &n2gg__v1__mi_reply__descriptor,
+				    (void **)&reply)) < 0)
+		return rc;
+	if (cli->json)
+		cli_print_message_json(&reply->base);
+	else if (reply->sheet && !reply->sheet->issued)
+		printf("MI %s corrected before it was issued: it will go out as corrected\n",
+		       req.number);
+	else
+		printf("MI %s corrected (correction %u): a notice of correction goes to %u school(s) "
+		       "or cluster(s)\n",
+		       req.number, reply->sheet ? reply->sheet->revision : 0, reply->schools);
 	return 0;
 }
 

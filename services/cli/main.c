@@ -202,12 +202,38 @@ static const struct cli_option cli_opts_mi_publish[] = {
 	{"complete-by", "DATE", false, "To Be Completed By: Action sheets only"},
 	{"contact-name", "NAME", true, "the LA contact"},
 	{"contact-phone", "P", false, "the LA contact's telephone"},
-	{"to", "headteachers|chairs|both", false, "who at each school (default both)"},
+	{"to", "headteachers|chairs|both|cluster-chairs", false,
+	 "who at each school (default both); cluster-chairs: each cluster's chair, who answers "
+	 "for the cluster"},
 	{"categories", "LETTERS", false, "only schools in these LA categories, e.g. BD"},
 	{"clusters", "C,C", false, "only the schools of these clusters"},
 	{"phases", "P,P", false, "only these phases: primary, secondary, special, ..."},
 	{"links", "URL,URL", false, "links printed on the sheet"},
+	{"questions-file", "FILE", false,
+	 "an Action sheet's numbered questions: \"1. text\" lines, \"options: A | B\" under a "
+	 "choice"},
 	{"dry-run", NULL, false, "check it and count its audience; publish nothing"},
+	{NULL, NULL, false, NULL},
+};
+static const struct cli_option cli_opts_mi_correct[] = {
+	{"note", "TEXT", true, "what was corrected: the letter of correction says it"},
+	{"title", "T", false, "the corrected title"},
+	{"body", "TEXT", false, "the corrected text (or --body-file)"},
+	{"body-file", "FILE", false, "read the corrected text from FILE"},
+	{"complete-by", "DATE", false, "a new To Be Completed By date"},
+	{"contact-name", "NAME", false, "a new LA contact"},
+	{"contact-phone", "P", false, "the LA contact's telephone"},
+	{"links", "URL,URL", false, "the sheet's links, all of them"},
+	{"questions-file", "FILE", false,
+	 "the corrected questions (answers already given must still fit them)"},
+	{NULL, NULL, false, NULL},
+};
+static const struct cli_option cli_opts_mi_withdraw[] = {
+	{"reason", "TEXT", true, "why: the letter of withdrawal gives it"},
+	{NULL, NULL, false, NULL},
+};
+static const struct cli_option cli_opts_mi_answers[] = {
+	{"csv", NULL, false, "as CSV with a header row, one row per answer"},
 	{NULL, NULL, false, NULL},
 };
 static const struct cli_option cli_opts_mi_list[] = {
@@ -217,12 +243,14 @@ static const struct cli_option cli_opts_mi_list[] = {
 static const struct cli_option cli_opts_mi_respond[] = {
 	{"respondent", "NAME", false, "who responded for the school"},
 	{"note", "TEXT", false, "a remark kept with the response"},
+	{"answers-file", "FILE", false,
+	 "the answers to the sheet's questions: \"1: answer\" lines (needed when it asks some)"},
 	{NULL, NULL, false, NULL},
 };
 static const struct cli_option cli_opts_notices_list[] = {
 	{"school", "URN", false, "only the notices to school URN"},
 	{"kind", "KIND", false, "only this kind: category_letter, allocation_letter, "
-				"visit_schedule, mi_sheet, mi_reminder, digest"},
+				"visit_schedule, mi_sheet, mi_reminder, mi_correction, digest"},
 	{"limit", "N", false, "show at most N notices (default 100)"},
 	{NULL, NULL, false, NULL},
 };
@@ -341,10 +369,18 @@ static const struct cli_command cli_commands[] = {
 	{"mi", "list", "", cli_opts_mi_list, "Lists the MI sheets.", cli_mi_list},
 	{"mi", "show", "NUMBER", NULL, "Shows an MI sheet as the paper sheet lays it out.",
 	 cli_mi_show},
-	{"mi", "respond", "NUMBER URN", cli_opts_mi_respond,
-	 "Records a school's response to an Action sheet.", cli_mi_respond},
+	{"mi", "respond", "NUMBER URN|CLUSTER", cli_opts_mi_respond,
+	 "Records a school's (a cluster's) response to an Action sheet, and its answers.",
+	 cli_mi_respond},
 	{"mi", "status", "NUMBER", NULL,
 	 "Which schools have responded to an Action sheet, and which not yet.", cli_mi_status},
+	{"mi", "answers", "NUMBER", cli_opts_mi_answers,
+	 "The answers to a sheet's questions, question by question (or as CSV).", cli_mi_answers},
+	{"mi", "withdraw", "NUMBER", cli_opts_mi_withdraw,
+	 "Withdraws a sheet: no more responses nor reminders; those it went to are told why.",
+	 cli_mi_withdraw},
+	{"mi", "correct", "NUMBER", cli_opts_mi_correct,
+	 "Corrects a sheet's content; those it went to get the corrected sheet.", cli_mi_correct},
 	{"notices", "list", "", cli_opts_notices_list, "Lists the notices sent, newest first.",
 	 cli_notices_list},
 	{"notices", "log", "", cli_opts_notices_log,

@@ -199,6 +199,7 @@ static int apply_cluster(struct notifier *n, MDB_txn *txn, const N2gg__V1__Clust
 	N2gg__V1__NotifierCluster *now = arena_message(a, &n2gg__v1__notifier_cluster__descriptor);
 	now->id = c->id;
 	now->name = c->name;
+	now->status = c->status;   /* a closed cluster gets no MI sheet */
 	now->chair = apply_recipient(a, old ? old->chair : NULL, 0, c->id,
 				     N2GG__V1__RECIPIENT_ROLE__RECIPIENT_CLUSTER_CHAIR, c->chair);
 	return ntf_put(n, txn, NTF_DB_CLUSTERS, c->id, strlen(c->id), &now->base, a, st);

@@ -1,4 +1,5 @@
-/* handlers: the notifier's API. Officers publish MI sheets and record schools' responses;
+/* handlers: the notifier's API. Officers publish, withdraw and correct MI sheets and record
+ * schools' (clusters') responses and answers;
  * everyone can read notices, their deliveries and the dead-letter list, send a dead
  * letter again, and choose a daily digest. Writes change the store in the call's
  * transaction; the sender is woken once they commit. */
@@ -38,23 +39,34 @@ static int ntf_mi_get(struct api_call *call, const char *number, N2gg__V1__MiShe
 	return rc;
 }
 
-/* Counts the schools and recipients the sheet reaches now. */
+/* Counts the schools (clusters) and recipients the sheet reaches now. */
 static int ntf_mi_audience(struct api_call *call, const N2gg__V1__MiSheet *sheet,
 			   N2gg__V1__MiReply *reply)
 {
-	N2gg__V1__NotifierSchool **all;
+	struct ntf_mi_party *parties;
 	size_t count;
-	int rc = ntf_scan(ntf_of(call), call->txn, NTF_DB_SCHOOLS, NULL, 0,
-			  &n2gg__v1__notifier_school__descriptor, call->arena, (void ***)&all, &count,
-			  &call->status);
+	int rc = ntf_mi_parties(ntf_of(call), call->txn, sheet, call->arena, &parties, &count,
+				&call->status);
 	for (size_t i = 0; rc == 0 && i < count; i++) {
-		unsigned roles;
-		if (!ntf_mi_school_matches(sheet, all[i], &roles))
-			continue;
+		unsigned roles = parties[i].roles;
 		reply->schools++;
-		reply->recipients += (roles & 1) + ((roles & 2) >> 1);
+		reply->recipients += parties[i].school ? (roles & 1) + ((roles & 2) >> 1) : 1;
 	}
 	return rc;
+}
+
+/* The sheet's dates as the form writes them (the publication date today's when not
+ * given). */
+static void ntf_mi_write_dates(struct api_call *call, N2gg__V1__MiSheet *sheet,
+			       const struct mi_sheet *m)
+{
+	char iso[DATE_ISO_LEN];
+	date_format(m->publication_date, iso);
+	sheet->publication_date = arena_strdup(call->arena, iso);
+	if (m->complete_by != MI_NO_DATE) {
+		date_format(m->complete_by, iso);
+		sheet->complete_by = arena_strdup(call->arena, iso);
+	}
 }
 
 static int ntf_publish_mi(struct api_call *call)
@@ -68,6 +80,10 @@ static int ntf_publish_mi(struct api_call *call)
 	if (sheet->number[0])
 		return status_fail(st, STATUS_INVALID_ARGUMENT,
 				   "MI Number: assigned on publication, not given");
+	if (sheet->withdrawn || sheet->revision)
+		return status_fail(st, STATUS_INVALID_ARGUMENT,
+				   "a sheet is withdrawn or corrected after it is published "
+				   "(WithdrawMi, CorrectMi), not as it is published");
 	int today = notifier_today(n);
 	struct mi_sheet m;
 	int rc = mi_sheet_from_proto(sheet, &m, st);
@@ -77,15 +93,21 @@ static int ntf_publish_mi(struct api_call *call)
 		m.publication_date = today;
 	if ((rc = mi_validate(&m, today, st)) < 0)
 		return rc;
-	char iso[DATE_ISO_LEN];
-	date_format(m.publication_date, iso);
-	sheet->publication_date = arena_strdup(call->arena, iso);
-	if (m.complete_by != MI_NO_DATE) {
-		date_format(m.complete_by, iso);
-		sheet->complete_by = arena_strdup(call->arena, iso);
-	}
+	ntf_mi_write_dates(call, sheet, &m);
+	N2gg__V1__MiReply *reply = arena_message(call->arena, &n2gg__v1__mi_reply__descriptor);
+	reply->sheet = sheet;
+	if ((rc = ntf_mi_audience(call, sheet, reply)) < 0)
+		return rc;
+	/* before the number is taken: a sheet to nobody would use one up for good */
+	if (reply->schools == 0)
+		return status_fail(st, STATUS_FAILED_PRECONDITION,
+				   "Audience: nobody is in it (no open %s matches the sheet's "
+				   "audience as things stand); nothing was published and no MI "
+				   "number was used",
+				   sheet->audience && sheet->audience->cluster_chairs ? "cluster"
+										: "school");
 	/* the number: the next of the publication year, never reused (kept even if this
-	 * sheet were withdrawn) */
+	 * sheet is withdrawn) */
 	int year = mi_number_year(m.publication_date);
 	char last_key[8];
 	int klen = snprintf(last_key, sizeof last_key, "L%04d", year);
@@ -106,10 +128,6 @@ static int ntf_publish_mi(struct api_call *call)
 	sheet->published_unix_ms = date_now_ms();
 	sheet->issued = false;
 	sheet->reminder_sent = false;
-	N2gg__V1__MiReply *reply = arena_message(call->arena, &n2gg__v1__mi_reply__descriptor);
-	reply->sheet = sheet;
-	if ((rc = ntf_mi_audience(call, sheet, reply)) < 0)
-		return rc;
 	call->reply = &reply->base;
 	if (req->dry_run)
 		return 0;
@@ -142,6 +160,12 @@ static int ntf_get_mi(struct api_call *call)
 		reply->schools = reply->sheet->schools;
 	else if ((rc = ntf_mi_audience(call, reply->sheet, reply)) < 0)
 		return rc;
+	uint8_t prefix[NTF_MI_KEY_MAX];
+	size_t plen = ntf_mi_history_key(prefix, reply->sheet->number, 0) - 4;
+	if ((rc = ntf_scan(ntf_of(call), call->txn, NTF_DB_MI, prefix, plen,
+			   &n2gg__v1__mi_sheet__descriptor, call->arena, (void ***)&reply->history,
+			   &reply->n_history, &call->status)) < 0)
+		return rc;
 	call->reply = &reply->base;
 	return 0;
 }
@@ -164,13 +188,98 @@ static int ntf_list_mi(struct api_call *call)
 	return rc;
 }
 
+/* "MI 003/13 was withdrawn (the dates were wrong)", for a refusal. */
+static const char *ntf_mi_withdrawn_text(struct api_call *call, const N2gg__V1__MiSheet *s)
+{
+	return arena_printf(call->arena, "MI %s was withdrawn (%s)", s->number,
+			    s->withdrawal_reason);
+}
+
+/* Who responds to a sheet: the school `urn` for a sheet to schools, the cluster for a sheet
+ * to cluster chairs; either in the sheet's audience. Fills the response's who. */
+static int ntf_mi_responder(struct api_call *call, const N2gg__V1__MiSheet *sheet,
+			    const N2gg__V1__RespondMiRequest *req, N2gg__V1__MiResponse *r)
+{
+	struct notifier *n = ntf_of(call);
+	struct status *st = &call->status;
+	bool for_clusters = sheet->audience && sheet->audience->cluster_chairs;
+	if (req->urn && req->cluster_id[0])
+		return status_fail(st, STATUS_INVALID_ARGUMENT,
+				   "give a school's URN or a cluster's id, not both");
+	if (for_clusters && !req->cluster_id[0])
+		return status_fail(st, STATUS_FAILED_PRECONDITION,
+				   "MI %s is for cluster chairs: its responses are the clusters', "
+				   "give the cluster's id",
+				   sheet->number);
+	if (!for_clusters && !req->urn)
+		return status_fail(st, STATUS_FAILED_PRECONDITION,
+				   "MI %s is for schools: give the school's URN", sheet->number);
+	if (for_clusters) {
+		N2gg__V1__NotifierCluster *c;
+		struct mi_sheet m;
+		int rc = ntf_get_cluster(n, call->txn, req->cluster_id, call->arena, &c, st);
+		if (rc == -STATUS_NOT_FOUND)
+			return status_fail(st, STATUS_NOT_FOUND, "no cluster %s", req->cluster_id);
+		if (rc < 0 || (rc = mi_sheet_from_proto(sheet, &m, st)) < 0)
+			return rc;
+		if (!mi_audience_has_cluster(&m, c->id))
+			return status_fail(st, STATUS_FAILED_PRECONDITION,
+					   "the %s cluster (%s) is not in the audience of MI %s",
+					   c->name, c->id, sheet->number);
+		r->cluster_id = c->id;
+		r->cluster_name = c->name;
+		return 0;
+	}
+	N2gg__V1__NotifierSchool *school;
+	unsigned roles;
+	int rc = ntf_get_school(n, call->txn, req->urn, call->arena, &school, st);
+	if (rc == -STATUS_NOT_FOUND)
+		return status_fail(st, STATUS_NOT_FOUND, "no school %u", req->urn);
+	if (rc < 0)
+		return rc;
+	if (!ntf_mi_school_matches(sheet, school, &roles))
+		return status_fail(st, STATUS_FAILED_PRECONDITION,
+				   "%s (%u) is not in the audience of MI %s", school->name,
+				   school->urn, sheet->number);
+	r->urn = school->urn;
+	r->school_name = school->name;
+	r->cluster_id = school->cluster_id;
+	return 0;
+}
+
+/* The answers checked against the sheet's questions and put in question order, each choice
+ * written as the sheet writes it. */
+static int ntf_mi_answers(struct api_call *call, const N2gg__V1__MiSheet *sheet,
+			  N2gg__V1__MiAnswer *const *given, size_t count, N2gg__V1__MiResponse *r)
+{
+	struct mi_sheet m;
+	int rc = mi_sheet_from_proto(sheet, &m, &call->status);
+	if (rc < 0)
+		return rc;
+	const char **chosen = arena_alloc(call->arena, (count + 1) * sizeof *chosen);
+	if ((rc = mi_answers_check(&m, given, count, chosen, &call->status)) < 0)
+		return rc;
+	r->answers = arena_alloc(call->arena, (count + 1) * sizeof *r->answers);
+	r->n_answers = 0;
+	for (size_t q = 0; q < sheet->n_questions; q++)
+		for (size_t i = 0; i < count; i++) {
+			if (given[i]->question != sheet->questions[q]->number)
+				continue;
+			N2gg__V1__MiAnswer *a =
+				arena_message(call->arena, &n2gg__v1__mi_answer__descriptor);
+			a->question = given[i]->question;
+			a->answer = (char *)chosen[i];
+			r->answers[r->n_answers++] = a;
+		}
+	return 0;
+}
+
 static int ntf_respond_mi(struct api_call *call)
 {
 	const N2gg__V1__RespondMiRequest *req = call->body;
 	struct notifier *n = ntf_of(call);
 	struct status *st = &call->status;
 	N2gg__V1__MiSheet *sheet;
-	N2gg__V1__NotifierSchool *school;
 	int rc = ntf_mi_get(call, req->number, &sheet);
 	if (rc < 0)
 		return rc;
@@ -178,34 +287,35 @@ static int ntf_respond_mi(struct api_call *call)
 		return status_fail(st, STATUS_FAILED_PRECONDITION,
 				   "MI %s is an Information sheet: it takes no responses",
 				   sheet->number);
+	if (sheet->withdrawn)
+		return status_fail(st, STATUS_FAILED_PRECONDITION, "%s: it takes no more responses",
+				   ntf_mi_withdrawn_text(call, sheet));
 	if (!sheet->issued)
 		return status_fail(st, STATUS_FAILED_PRECONDITION,
 				   "MI %s is not issued yet (publication date %s)", sheet->number,
 				   sheet->publication_date);
-	rc = ntf_get_school(n, call->txn, req->urn, call->arena, &school, st);
-	if (rc == -STATUS_NOT_FOUND)
-		return status_fail(st, STATUS_NOT_FOUND, "no school %u", req->urn);
-	if (rc < 0)
-		return rc;
-	unsigned roles;
-	if (!ntf_mi_school_matches(sheet, school, &roles))
-		return status_fail(st, STATUS_FAILED_PRECONDITION,
-				   "%s (%u) is not in the audience of MI %s", school->name,
-				   school->urn, sheet->number);
-	uint8_t key[NTF_RESPONSE_KEY_SIZE];
-	size_t klen = ntf_response_key(key, sheet->number, req->urn);
-	MDB_val v;
-	if (store_get(call->txn, n->db[NTF_DB_MI], key, klen, &v, NULL) == 0)
-		return status_fail(st, STATUS_ALREADY_EXISTS,
-				   "%s (%u) has already responded to MI %s", school->name,
-				   school->urn, sheet->number);
 	N2gg__V1__MiResponse *r = arena_message(call->arena, &n2gg__v1__mi_response__descriptor);
+	if ((rc = ntf_mi_responder(call, sheet, req, r)) < 0)
+		return rc;
+	const char *who = r->urn ? arena_printf(call->arena, "%s (%u)", r->school_name, r->urn)
+				 : arena_printf(call->arena, "the %s cluster (%s)", r->cluster_name,
+						r->cluster_id);
+	uint8_t key[NTF_MI_KEY_MAX];
+	size_t klen = ntf_response_key(key, sheet->number, r->urn, r->urn ? NULL : r->cluster_id);
+	MDB_val v;
+	if (!klen)
+		return status_fail(st, STATUS_INVALID_ARGUMENT, "cluster id too long");
+	if (store_get(call->txn, n->db[NTF_DB_MI], key, klen, &v, NULL) == 0)
+		return status_fail(st, STATUS_ALREADY_EXISTS, "%s has already responded to MI %s",
+				   who, sheet->number);
+	/* a sheet without questions takes a response without answers, as it always has */
+	if ((sheet->n_questions || req->n_answers) &&
+	    (rc = ntf_mi_answers(call, sheet, req->answers, req->n_answers, r)) < 0)
+		return rc;
 	r->number = sheet->number;
-	r->urn = req->urn;
 	r->respondent = req->respondent[0] ? req->respondent : (char *)ntf_actor(call);
 	r->note = req->note;
 	r->unix_ms = date_now_ms();
-	r->school_name = school->name;
 	N2gg__V1__MiResponded ev = N2GG__V1__MI_RESPONDED__INIT;
 	ev.response = r;
 	if ((rc = ntf_put(n, call->txn, NTF_DB_MI, key, klen, &r->base, call->arena, st)) < 0 ||
@@ -219,6 +329,17 @@ static int ntf_respond_mi(struct api_call *call)
 	return 0;
 }
 
+/* Every response to the sheet, schools' and clusters'. */
+static int ntf_mi_responses(struct api_call *call, const char *number,
+			    N2gg__V1__MiResponse ***out, size_t *count)
+{
+	uint8_t prefix[NTF_MI_KEY_MAX];
+	size_t plen = ntf_response_key(prefix, number, 0, NULL);
+	return ntf_scan(ntf_of(call), call->txn, NTF_DB_MI, prefix, plen,
+			&n2gg__v1__mi_response__descriptor, call->arena, (void ***)out, count,
+			&call->status);
+}
+
 static int ntf_mi_status(struct api_call *call)
 {
 	const N2gg__V1__MiStatusRequest *req = call->body;
@@ -226,33 +347,152 @@ static int ntf_mi_status(struct api_call *call)
 	N2gg__V1__MiStatusReply *reply =
 		arena_message(call->arena, &n2gg__v1__mi_status_reply__descriptor);
 	int rc = ntf_mi_get(call, req->number, &reply->sheet);
-	if (rc < 0)
+	if (rc < 0 ||
+	    (rc = ntf_mi_responses(call, reply->sheet->number, &reply->responded,
+				   &reply->n_responded)) < 0)
 		return rc;
-	uint8_t prefix[NTF_RESPONSE_KEY_SIZE];
-	size_t plen = ntf_response_key(prefix, reply->sheet->number, 0);
-	if ((rc = ntf_scan(n, call->txn, NTF_DB_MI, prefix, plen, &n2gg__v1__mi_response__descriptor,
-			   call->arena, (void ***)&reply->responded, &reply->n_responded,
-			   &call->status)) < 0)
-		return rc;
-	N2gg__V1__NotifierSchool **all;
+	struct ntf_mi_party *parties;
 	size_t count, cap = 0;
-	if ((rc = ntf_scan(n, call->txn, NTF_DB_SCHOOLS, NULL, 0,
-			   &n2gg__v1__notifier_school__descriptor, call->arena, (void ***)&all,
-			   &count, &call->status)) < 0)
+	if ((rc = ntf_mi_parties(n, call->txn, reply->sheet, call->arena, &parties, &count,
+				 &call->status)) < 0)
 		return rc;
 	for (size_t i = 0; i < count; i++) {
-		unsigned roles;
-		if (!ntf_mi_school_matches(reply->sheet, all[i], &roles) ||
-		    ntf_mi_responded(n, call->txn, reply->sheet->number, all[i]->urn))
-			continue;
+		const struct ntf_mi_party *p = &parties[i];
 		N2gg__V1__OutstandingSchool *o =
 			arena_message(call->arena, &n2gg__v1__outstanding_school__descriptor);
-		o->urn = all[i]->urn;
-		o->school_name = all[i]->name;
+		if (p->school) {
+			o->urn = p->school->urn;
+			o->school_name = p->school->name;
+			o->cluster_id = p->school->cluster_id;
+		} else {
+			o->cluster_id = p->cluster->id;
+			o->cluster_name = p->cluster->name;
+		}
+		if (ntf_mi_responded(n, call->txn, reply->sheet->number, o->urn,
+				     o->urn ? NULL : o->cluster_id))
+			continue;
 		reply->outstanding = arena_grow(call->arena, reply->outstanding,
 						reply->n_outstanding, &cap, sizeof *reply->outstanding);
 		reply->outstanding[reply->n_outstanding++] = o;
 	}
+	call->reply = &reply->base;
+	return 0;
+}
+
+/* A sheet that can still be withdrawn or corrected. */
+static int ntf_mi_changeable(struct api_call *call, const char *number, const char *what,
+			     N2gg__V1__MiSheet **sheet)
+{
+	int rc = ntf_mi_get(call, number, sheet);
+	if (rc < 0)
+		return rc;
+	if ((*sheet)->withdrawn)
+		return status_fail(&call->status, STATUS_FAILED_PRECONDITION, "%s: it cannot be %s",
+				   ntf_mi_withdrawn_text(call, *sheet), what);
+	return 0;
+}
+
+static int ntf_withdraw_mi(struct api_call *call)
+{
+	const N2gg__V1__WithdrawMiRequest *req = call->body;
+	N2gg__V1__MiSheet *sheet;
+	if (mi_blank(req->reason))
+		return status_fail(&call->status, STATUS_INVALID_ARGUMENT,
+				   "a reason is required: the letter of withdrawal gives it");
+	int rc = ntf_mi_changeable(call, req->number, "withdrawn again", &sheet);
+	N2gg__V1__MiReply *reply = arena_message(call->arena, &n2gg__v1__mi_reply__descriptor);
+	unsigned schools;
+	if (rc < 0 || (rc = ntf_mi_withdraw(ntf_of(call), call->txn, call->log, sheet, req->reason,
+					    ntf_actor(call), call->arena, &schools,
+					    &call->status)) < 0)
+		return rc;
+	reply->sheet = sheet;
+	reply->schools = schools;
+	call->reply = &reply->base;
+	return 0;
+}
+
+/* Whether a correction leaves the sheet as it was: the packed messages are equal. */
+static bool ntf_mi_same(struct api_call *call, const N2gg__V1__MiSheet *x,
+			const N2gg__V1__MiSheet *y)
+{
+	size_t nx = protobuf_c_message_get_packed_size(&x->base);
+	size_t ny = protobuf_c_message_get_packed_size(&y->base);
+	if (nx != ny)
+		return false;
+	uint8_t *bx = arena_alloc(call->arena, nx + 1), *by = arena_alloc(call->arena, ny + 1);
+	protobuf_c_message_pack(&x->base, bx);
+	protobuf_c_message_pack(&y->base, by);
+	return memcmp(bx, by, nx) == 0;
+}
+
+/* Answers already given must still answer the corrected questions, or the record of the
+ * consultation would hold answers to questions nobody was asked. */
+static int ntf_mi_answers_still_fit(struct api_call *call, const N2gg__V1__MiSheet *now,
+				    const struct mi_sheet *m)
+{
+	N2gg__V1__MiResponse **all;
+	size_t count;
+	int rc = ntf_mi_responses(call, now->number, &all, &count);
+	for (size_t i = 0; rc == 0 && i < count; i++) {
+		if (!all[i]->n_answers)
+			continue;
+		const char **chosen = arena_alloc(call->arena, all[i]->n_answers * sizeof *chosen);
+		struct status why;
+		if (mi_answers_check(m, all[i]->answers, all[i]->n_answers, chosen, &why) < 0)
+			return status_fail(&call->status, STATUS_FAILED_PRECONDITION,
+					   "the correction does not fit the answers %s already "
+					   "gave (%s): keep the questions and options they "
+					   "answered, or withdraw the sheet and publish a new one",
+					   all[i]->urn ? all[i]->school_name : all[i]->cluster_name,
+					   why.message);
+	}
+	return rc;
+}
+
+static int ntf_correct_mi(struct api_call *call)
+{
+	const N2gg__V1__CorrectMiRequest *req = call->body;
+	struct status *st = &call->status;
+	const N2gg__V1__MiSheet *c = req->sheet;
+	N2gg__V1__MiSheet *was;
+	if (!c)
+		return status_fail(st, STATUS_INVALID_ARGUMENT, "no sheet: give the corrected sheet");
+	if (mi_blank(req->note))
+		return status_fail(st, STATUS_INVALID_ARGUMENT,
+				   "say what was corrected: the letter of correction gives it");
+	int rc = ntf_mi_changeable(call, req->number, "corrected", &was);
+	if (rc < 0)
+		return rc;
+	/* the content is replaced; what it is and who it is for stay */
+	N2gg__V1__MiSheet *now = arena_message_copy(call->arena, &was->base);
+	now->title = c->title;
+	now->body = c->body;
+	now->complete_by = c->complete_by;
+	now->contact_name = c->contact_name;
+	now->contact_phone = c->contact_phone;
+	now->n_links = c->n_links;
+	now->links = c->links;
+	now->n_questions = c->n_questions;
+	now->questions = c->questions;
+	struct mi_sheet m;
+	if ((rc = mi_sheet_from_proto(now, &m, st)) < 0 ||
+	    (rc = mi_validate_correction(&m, notifier_today(ntf_of(call)), st)) < 0)
+		return rc;
+	ntf_mi_write_dates(call, now, &m);
+	if (ntf_mi_same(call, was, now))
+		return status_fail(st, STATUS_FAILED_PRECONDITION,
+				   "nothing to correct: MI %s already says this", was->number);
+	if ((rc = ntf_mi_answers_still_fit(call, now, &m)) < 0)
+		return rc;
+	now->correction_note = req->note;
+	unsigned schools;
+	if ((rc = ntf_mi_correct(ntf_of(call), call->txn, call->log, was, now, ntf_actor(call),
+				 call->arena, &schools, st)) < 0)
+		return rc;
+	N2gg__V1__MiReply *reply = arena_message(call->arena, &n2gg__v1__mi_reply__descriptor);
+	reply->sheet = now;
+	reply->schools = schools;
 	call->reply = &reply->base;
 	return 0;
 }
@@ -715,6 +955,8 @@ const struct api_method notifier_methods[] = {
 	{"ListMi", &n2gg__v1__list_mi_request__descriptor, ntf_list_mi, false, ROLE_READER},
 	{"RespondMi", &n2gg__v1__respond_mi_request__descriptor, ntf_respond_mi, true, ROLE_OFFICER},
 	{"MiStatus", &n2gg__v1__mi_status_request__descriptor, ntf_mi_status, false, ROLE_READER},
+	{"WithdrawMi", &n2gg__v1__withdraw_mi_request__descriptor, ntf_withdraw_mi, true, ROLE_PUBLISHER},
+	{"CorrectMi", &n2gg__v1__correct_mi_request__descriptor, ntf_correct_mi, true, ROLE_PUBLISHER},
 	{"ListNotices", &n2gg__v1__list_notices_request__descriptor, ntf_list_notices, false, ROLE_READER},
 	{"DeliveryLog", &n2gg__v1__delivery_log_request__descriptor, ntf_delivery_log, false, ROLE_READER},
 	{"ListDead", &n2gg__v1__list_dead_request__descriptor, ntf_list_dead, false, ROLE_READER},

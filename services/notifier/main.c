@@ -670,6 +670,11 @@ static const struct service_desc notifier_desc = {
 	.default_http = "127.0.0.1:7409",
 	.db_names = notifier_db_names,
 	.db_count = NTF_DB_COUNT,
+	/* 2: MI sheets may be withdrawn, corrected (their history kept) and answered by
+	 * clusters. Nothing in a format-1 store needs changing (no sheet in it is withdrawn),
+	 * but a notifier that predates them must not read a store that has them: it would
+	 * issue and remind of withdrawn sheets. */
+	.store_format = 2,
 	.methods = notifier_methods,
 	.extra_options = notifier_options,
 	.extra_count = sizeof notifier_options / sizeof notifier_options[0],

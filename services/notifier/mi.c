@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "date.h"
 
@@ -38,6 +39,7 @@ int mi_sheet_from_proto(const N2gg__V1__MiSheet *p, struct mi_sheet *out, struct
 	if (au) {
 		out->audience.headteachers = au->headteachers;
 		out->audience.chairs_of_governors = au->chairs_of_governors;
+		out->audience.cluster_chairs = au->cluster_chairs;
 		out->audience.categories = au->categories;
 		out->audience.clusters = (const char *const *)au->clusters;
 		out->audience.cluster_count = au->n_clusters;
@@ -46,10 +48,12 @@ int mi_sheet_from_proto(const N2gg__V1__MiSheet *p, struct mi_sheet *out, struct
 	}
 	out->links = (const char *const *)p->links;
 	out->link_count = p->n_links;
+	out->questions = p->questions;
+	out->question_count = p->n_questions;
 	return 0;
 }
 
-static bool mi_blank(const char *s)
+bool mi_blank(const char *s)
 {
 	if (!s)
 		return true;
@@ -101,9 +105,19 @@ static int mi_check_phone(const char *phone, struct status *st)
 
 static int mi_check_audience(const struct mi_audience *au, struct status *st)
 {
-	if (!au->headteachers && !au->chairs_of_governors)
+	/* a school's answer and a cluster's are different things: one sheet asks one of them */
+	if (au->cluster_chairs && (au->headteachers || au->chairs_of_governors))
 		return status_fail(st, STATUS_INVALID_ARGUMENT,
-				   "Audience: headteachers, chairs of governors or both");
+				   "Audience: either schools (headteachers, chairs of governors) "
+				   "or cluster chairs, not both");
+	if (au->cluster_chairs && ((au->categories && au->categories[0]) || au->phase_count))
+		return status_fail(st, STATUS_INVALID_ARGUMENT,
+				   "Audience: a sheet for cluster chairs is narrowed by cluster "
+				   "only, not by category or phase");
+	if (!au->headteachers && !au->chairs_of_governors && !au->cluster_chairs)
+		return status_fail(st, STATUS_INVALID_ARGUMENT,
+				   "Audience: headteachers, chairs of governors or both, or "
+				   "cluster chairs");
 	for (const char *c = au->categories; c && *c; c++) {
 		if (*c < 'A' || *c > 'F')
 			return status_fail(st, STATUS_INVALID_ARGUMENT,
@@ -130,7 +144,172 @@ static int mi_check_audience(const struct mi_audience *au, struct status *st)
 	return 0;
 }
 
-int mi_validate(const struct mi_sheet *s, int today, struct status *st)
+/* Text a person wrote, as a sheet or an answer holds it: some, and not a book. */
+static int mi_check_text(const char *what, const char *text, size_t max, struct status *st)
+{
+	if (mi_blank(text))
+		return status_fail(st, STATUS_INVALID_ARGUMENT, "%s: empty", what);
+	if (strlen(text) > max)
+		return status_fail(st, STATUS_INVALID_ARGUMENT, "%s: longer than %zu characters",
+				   what, max);
+	return 0;
+}
+
+/* The text without the spaces around it, as a length and a start. */
+static const char *mi_trim(const char *text, size_t *len)
+{
+	while (*text == ' ' || *text == '\t' || *text == '\r' || *text == '\n')
+		text++;
+	size_t n = strlen(text);
+	while (n && strchr(" \t\r\n", text[n - 1]))
+		n--;
+	*len = n;
+	return text;
+}
+
+static bool mi_same_words(const char *x, const char *y)
+{
+	size_t nx, ny;
+	x = mi_trim(x, &nx);
+	y = mi_trim(y, &ny);
+	return nx == ny && strncasecmp(x, y, nx) == 0;
+}
+
+int mi_questions_check(N2gg__V1__MiQuestion *const *questions, size_t count, struct status *st)
+{
+	if (count > MI_QUESTIONS_MAX)
+		return status_fail(st, STATUS_INVALID_ARGUMENT,
+				   "Questions: %zu, more than the %d a sheet may ask", count,
+				   MI_QUESTIONS_MAX);
+	if (count && !questions)
+		return status_fail(st, STATUS_INVALID_ARGUMENT, "Questions: none given");
+	unsigned last = 0;
+	for (size_t i = 0; i < count; i++) {
+		const N2gg__V1__MiQuestion *q = questions[i];
+		char what[48];
+		if (!q || q->number == 0)
+			return status_fail(st, STATUS_INVALID_ARGUMENT,
+					   "Questions: the %zu%s question has no number (they are "
+					   "numbered from 1)",
+					   i + 1, i == 0 ? "st" : i == 1 ? "nd" : i == 2 ? "rd" : "th");
+		if (q->number <= last)
+			return status_fail(st, STATUS_INVALID_ARGUMENT,
+					   "Question %u: comes after question %u; number the "
+					   "questions in order, each once",
+					   q->number, last);
+		last = q->number;
+		snprintf(what, sizeof what, "Question %u", q->number);
+		int rc = mi_check_text(what, q->text, MI_QUESTION_TEXT_MAX, st);
+		if (rc < 0)
+			return rc;
+		if (q->n_options == 1)
+			return status_fail(st, STATUS_INVALID_ARGUMENT,
+					   "Question %u: a choice needs at least two options (none "
+					   "for a free-text answer)",
+					   q->number);
+		if (q->n_options > MI_OPTIONS_MAX)
+			return status_fail(st, STATUS_INVALID_ARGUMENT,
+					   "Question %u: %zu options, more than %d", q->number,
+					   q->n_options, MI_OPTIONS_MAX);
+		for (size_t k = 0; k < q->n_options; k++) {
+			snprintf(what, sizeof what, "Question %u, option %zu", q->number, k + 1);
+			if ((rc = mi_check_text(what, q->options[k], MI_QUESTION_TEXT_MAX, st)) < 0)
+				return rc;
+			for (size_t j = 0; j < k; j++)
+				if (mi_same_words(q->options[j], q->options[k]))
+					return status_fail(st, STATUS_INVALID_ARGUMENT,
+							   "Question %u: option \"%s\" is listed "
+							   "twice",
+							   q->number, q->options[k]);
+		}
+	}
+	return 0;
+}
+
+const N2gg__V1__MiQuestion *mi_question(const struct mi_sheet *s, unsigned number)
+{
+	for (size_t i = 0; i < s->question_count; i++)
+		if (s->questions[i] && s->questions[i]->number == number)
+			return s->questions[i];
+	return NULL;
+}
+
+/* "1, 2 and 5": the sheet's question numbers, for a message. */
+static void mi_question_numbers(const struct mi_sheet *s, char *out, size_t size)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < s->question_count && used < size; i++) {
+		const char *sep = i == 0 ? "" : i + 1 == s->question_count ? " and " : ", ";
+		int n = snprintf(out + used, size - used, "%s%u", sep, s->questions[i]->number);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+}
+
+int mi_answers_check(const struct mi_sheet *s, N2gg__V1__MiAnswer *const *answers, size_t count,
+		     const char **chosen, struct status *st)
+{
+	if (s->question_count == 0)
+		return status_fail(st, STATUS_FAILED_PRECONDITION,
+				   "the sheet asks no questions: record the response without "
+				   "answers");
+	char numbers[256];
+	mi_question_numbers(s, numbers, sizeof numbers);
+	if (count == 0 || !answers)
+		return status_fail(st, STATUS_INVALID_ARGUMENT,
+				   "Answers: none given (the sheet asks question%s %s)",
+				   s->question_count == 1 ? "" : "s", numbers);
+	for (size_t i = 0; i < count; i++) {
+		const N2gg__V1__MiAnswer *an = answers[i];
+		const N2gg__V1__MiQuestion *q = an ? mi_question(s, an->question) : NULL;
+		if (!q)
+			return status_fail(st, STATUS_INVALID_ARGUMENT,
+					   "Answer to question %u: the sheet has no such question "
+					   "(it asks %s)",
+					   an ? an->question : 0, numbers);
+		for (size_t j = 0; j < i; j++)
+			if (answers[j]->question == an->question)
+				return status_fail(st, STATUS_INVALID_ARGUMENT,
+						   "Answer to question %u: given twice",
+						   an->question);
+		char what[48];
+		snprintf(what, sizeof what, "Answer to question %u", an->question);
+		int rc = mi_check_text(what, an->answer, MI_ANSWER_TEXT_MAX, st);
+		if (rc < 0)
+			return rc;
+		chosen[i] = an->answer;
+		if (q->n_options == 0)
+			continue;
+		chosen[i] = NULL;
+		for (size_t k = 0; k < q->n_options && !chosen[i]; k++)
+			if (mi_same_words(q->options[k], an->answer))
+				chosen[i] = q->options[k];
+		if (!chosen[i]) {
+			char options[512];
+			size_t used = 0;
+			options[0] = '\0';
+			for (size_t k = 0; k < q->n_options && used < sizeof options; k++) {
+				int n = snprintf(options + used, sizeof options - used, "%s\"%s\"",
+						 k ? ", " : "", q->options[k]);
+				if (n < 0)
+					break;
+				used += (size_t)n;
+			}
+			return status_fail(st, STATUS_INVALID_ARGUMENT,
+					   "Answer to question %u: \"%s\" is not one of its options "
+					   "(%s)",
+					   an->question, an->answer, options);
+		}
+	}
+	return 0;
+}
+
+/* mi_validate and mi_validate_correction: a correction's publication date is when it went
+ * out, which may be past. */
+static int mi_validate_at(const struct mi_sheet *s, int today, bool correction,
+			  struct status *st)
 {
 	char a[DATE_ISO_LEN], b[DATE_ISO_LEN];
 	if (s->type != MI_INFORMATION && s->type != MI_ACTION)
@@ -141,7 +320,7 @@ int mi_validate(const struct mi_sheet *s, int today, struct status *st)
 
 	if (s->publication_date == MI_NO_DATE)
 		return status_fail(st, STATUS_INVALID_ARGUMENT, "Publication Date: required");
-	if (s->publication_date < today)
+	if (s->publication_date < today && !correction)
 		return status_fail(st, STATUS_INVALID_ARGUMENT,
 				   "Publication Date: %s is before today (%s); a sheet may be "
 				   "scheduled for later but not issued in the past",
@@ -194,7 +373,21 @@ int mi_validate(const struct mi_sheet *s, int today, struct status *st)
 		if (mi_blank(s->links[i]))
 			return status_fail(st, STATUS_INVALID_ARGUMENT, "Links: link %zu is empty",
 					   i + 1);
-	return 0;
+	if (s->question_count && s->type != MI_ACTION)
+		return status_fail(st, STATUS_INVALID_ARGUMENT,
+				   "Questions: only an Action sheet asks questions (an "
+				   "Information sheet takes no responses)");
+	return mi_questions_check(s->questions, s->question_count, st);
+}
+
+int mi_validate(const struct mi_sheet *s, int today, struct status *st)
+{
+	return mi_validate_at(s, today, false, st);
+}
+
+int mi_validate_correction(const struct mi_sheet *s, int today, struct status *st)
+{
+	return mi_validate_at(s, today, true, st);
 }
 
 int mi_next_number(int last_number_for_year, int year, struct mi_number *out,
@@ -255,20 +448,32 @@ int mi_number_parse(const char *text, struct mi_number *out, struct status *st)
 	return 0;
 }
 
+/* Whether a school in cluster_id passes the audience's cluster filter. */
+static bool mi_in_clusters(const struct mi_audience *au, const char *cluster_id)
+{
+	if (au->cluster_count == 0)
+		return true;
+	for (size_t i = 0; i < au->cluster_count; i++)
+		if (cluster_id && cluster_id[0] && au->clusters[i] &&
+		    strcmp(au->clusters[i], cluster_id) == 0)
+			return true;
+	return false;
+}
+
+bool mi_audience_has_cluster(const struct mi_sheet *s, const char *cluster_id)
+{
+	return s->audience.cluster_chairs && cluster_id && cluster_id[0] &&
+	       mi_in_clusters(&s->audience, cluster_id);
+}
+
 unsigned mi_audience_matches(const struct mi_sheet *s, const struct mi_school *school)
 {
 	const struct mi_audience *au = &s->audience;
 	if (au->categories && au->categories[0] &&
 	    (school->category == '\0' || !strchr(au->categories, school->category)))
 		return 0;
-	if (au->cluster_count > 0) {
-		bool in = false;
-		for (size_t i = 0; i < au->cluster_count && !in; i++)
-			in = school->cluster_id && school->cluster_id[0] && au->clusters[i] &&
-			     strcmp(au->clusters[i], school->cluster_id) == 0;
-		if (!in)
-			return 0;
-	}
+	if (!mi_in_clusters(au, school->cluster_id))
+		return 0;
 	if (au->phase_count > 0) {
 		bool in = false;
 		for (size_t i = 0; i < au->phase_count && !in; i++)

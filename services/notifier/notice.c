@@ -47,13 +47,16 @@ static const char *const notice_visit_vars[] = {
 	NULL,
 };
 
-/* An MI sheet and its reminder carry the same data, so that either template can tell
- * which it is (mi.reminder). */
+/* An MI sheet, its reminder, its correction and its withdrawal carry the same data, so that
+ * any of their templates can tell which it is (mi.reminder, mi.corrected, mi.withdrawn). */
 static const char *const notice_mi_vars[] = {
 	NOTICE_COMMON_VARS,
 	"mi.number", "mi.type", "mi.action", "mi.title", "mi.body", "mi.complete_by",
 	"mi.publication_date", "mi.contact.name", "mi.contact.phone", "mi.links[]",
-	"mi.reminder",
+	"mi.reminder", "mi.for_cluster", "mi.has_questions", "mi.questions[]",
+	"mi.questions.number", "mi.questions.text", "mi.questions.choice",
+	"mi.questions.options", "mi.corrected", "mi.correction_note", "mi.withdrawn",
+	"mi.withdrawal_reason",
 	NULL,
 };
 
@@ -88,11 +91,15 @@ static const struct notice_kind_info notice_kinds[NOTICE_KIND_COUNT] = {
 		N2GG__V1__NOTICE_KIND__NOTICE_DIGEST, "digest", "digest.tmpl", "Daily digest",
 		false, notice_digest_vars,
 	},
+	[N2GG__V1__NOTICE_KIND__NOTICE_MI_CORRECTION] = {
+		N2GG__V1__NOTICE_KIND__NOTICE_MI_CORRECTION, "mi_correction", "mi_correction.tmpl",
+		"Management Information Sheet correction or withdrawal", false, notice_mi_vars,
+	},
 };
 
 const struct notice_kind_info *notice_kind(N2gg__V1__NoticeKind kind)
 {
-	if ((int)kind <= 0 || (int)kind >= NOTICE_KIND_COUNT)
+	if ((int)kind <= 0 || (int)kind >= NOTICE_KIND_COUNT || !notice_kinds[kind].name)
 		return NULL;
 	return &notice_kinds[kind];
 }
@@ -100,14 +107,16 @@ const struct notice_kind_info *notice_kind(N2gg__V1__NoticeKind kind)
 int notice_kind_parse(const char *name, N2gg__V1__NoticeKind *out, struct status *st)
 {
 	for (int k = 1; k < NOTICE_KIND_COUNT; k++)
-		if (name && strcmp(name, notice_kinds[k].name) == 0) {
+		if (name && notice_kinds[k].name && strcmp(name, notice_kinds[k].name) == 0) {
 			*out = notice_kinds[k].kind;
 			return 0;
 		}
 	char kinds[256] = "";
 	size_t used = 0;
 	for (int k = 1; k < NOTICE_KIND_COUNT; k++) {
-		int n = snprintf(kinds + used, sizeof kinds - used, "%s%s", k > 1 ? ", " : "",
+		if (!notice_kinds[k].name)
+			continue;
+		int n = snprintf(kinds + used, sizeof kinds - used, "%s%s", used ? ", " : "",
 				 notice_kinds[k].name);
 		if (n < 0 || (size_t)n >= sizeof kinds - used)
 			break;
@@ -560,10 +569,17 @@ json_t *notice_data_visits(const struct notice_letterhead *lh,
 }
 
 json_t *notice_data_mi(const struct notice_letterhead *lh, const N2gg__V1__NotifierSchool *school,
-		       const N2gg__V1__MiSheet *sheet, bool reminder)
+		       const N2gg__V1__NotifierCluster *cluster, const N2gg__V1__MiSheet *sheet,
+		       enum notice_mi_letter letter)
 {
 	json_t *root = notice_letter(lh);
-	notice_put_notifier_school(root, school);
+	if (school) {
+		notice_put_notifier_school(root, school);
+	} else if (cluster) {
+		json_t *c = notice_put_object(root, "cluster");
+		notice_put_string(c, "id", cluster->id);
+		notice_put_string(c, "name", cluster->name);
+	}
 	if (!sheet)
 		return root;
 	json_t *mi = notice_put_object(root, "mi");
@@ -582,7 +598,33 @@ json_t *notice_data_mi(const struct notice_letterhead *lh, const N2gg__V1__Notif
 	json_t *links = notice_put_list(mi, "links");
 	for (size_t i = 0; i < sheet->n_links; i++)
 		notice_append(links, notice_json_string(sheet->links[i]));
-	notice_put_bool(mi, "reminder", reminder);
+	notice_put_bool(mi, "reminder", letter == NOTICE_MI_REMINDER);
+	notice_put_bool(mi, "for_cluster", !school);
+	notice_put_bool(mi, "has_questions", sheet->n_questions > 0);
+	json_t *questions = notice_put_list(mi, "questions");
+	for (size_t i = 0; i < sheet->n_questions; i++) {
+		const N2gg__V1__MiQuestion *q = sheet->questions[i];
+		json_t *o = notice_json(json_object());
+		notice_put_int(o, "number", q->number);
+		notice_put_string(o, "text", q->text);
+		notice_put_bool(o, "choice", q->n_options > 0);
+		/* "Yes / No / Not sure": one line a template can print as it stands */
+		char *opts = notice_strf("%s", "");
+		for (size_t k = 0; k < q->n_options; k++) {
+			char *joined = notice_strf("%s%s%s", opts, k ? " / " : "", q->options[k]);
+			free(opts);
+			opts = joined;
+		}
+		notice_put_string(o, "options", opts);
+		free(opts);
+		notice_append(questions, o);
+	}
+	notice_put_bool(mi, "corrected", letter == NOTICE_MI_CORRECTED);
+	notice_put_string(mi, "correction_note",
+			  letter == NOTICE_MI_CORRECTED ? sheet->correction_note : "");
+	notice_put_bool(mi, "withdrawn", letter == NOTICE_MI_WITHDRAWN);
+	notice_put_string(mi, "withdrawal_reason",
+			  letter == NOTICE_MI_WITHDRAWN ? sheet->withdrawal_reason : "");
 	return root;
 }
 

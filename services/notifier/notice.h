@@ -18,7 +18,9 @@
 #include "status.h"
 #include "template.h"
 
-#define NOTICE_KIND_COUNT 7   /* indexed by N2gg__V1__NoticeKind; 0 (unknown) unused */
+/* indexed by N2gg__V1__NoticeKind; 0 (unknown) is unused, and so is any number the proto
+ * does not name yet (notice_kind() is NULL for it: loops over the kinds skip it) */
+#define NOTICE_KIND_COUNT 9
 
 struct notice_kind_info {
 	N2gg__V1__NoticeKind kind;
@@ -29,7 +31,7 @@ struct notice_kind_info {
 	const char *const *vars;   /* NULL-terminated: template_parse()'s known_vars */
 };
 
-/* NULL for NOTICE_KIND_UNKNOWN or a value out of range. */
+/* NULL for NOTICE_KIND_UNKNOWN, a value out of range or one no kind has. */
 const struct notice_kind_info *notice_kind(N2gg__V1__NoticeKind kind);
 /* By name ("category_letter", ...); -STATUS_INVALID_ARGUMENT naming the kinds otherwise. */
 int notice_kind_parse(const char *name, N2gg__V1__NoticeKind *out, struct status *st);
@@ -65,9 +67,16 @@ json_t *notice_data_allocation(const struct notice_letterhead *lh,
 json_t *notice_data_visits(const struct notice_letterhead *lh,
 			   const N2gg__V1__NotifierSchool *school,
 			   N2gg__V1__Visit *const *visits, size_t n);
-/* reminder: the sheet's reminder to a school that has not responded */
+/* Which letter about an MI sheet: the sheet itself; its reminder to a school (a cluster)
+ * that has not responded; a correction (the sheet as corrected, with what changed); its
+ * withdrawal (with the reason). All four carry the same data, so that one template can
+ * tell which it is. */
+enum notice_mi_letter { NOTICE_MI_ISSUED, NOTICE_MI_REMINDER, NOTICE_MI_CORRECTED,
+			NOTICE_MI_WITHDRAWN };
+/* school, or for a sheet to cluster chairs cluster (school NULL) */
 json_t *notice_data_mi(const struct notice_letterhead *lh, const N2gg__V1__NotifierSchool *school,
-		       const N2gg__V1__MiSheet *sheet, bool reminder);
+		       const N2gg__V1__NotifierCluster *cluster, const N2gg__V1__MiSheet *sheet,
+		       enum notice_mi_letter letter);
 
 struct notice_digest_item {
 	N2gg__V1__NoticeKind kind;

@@ -23,6 +23,8 @@ extern const char notice_builtin_mi_reminder[];
 extern const size_t notice_builtin_mi_reminder_len;
 extern const char notice_builtin_digest[];
 extern const size_t notice_builtin_digest_len;
+extern const char notice_builtin_mi_correction[];
+extern const size_t notice_builtin_mi_correction_len;
 
 struct notice_builtin {
 	const char *text;
@@ -42,6 +44,8 @@ static const struct notice_builtin notice_builtins[NOTICE_KIND_COUNT] = {
 		notice_builtin_mi_reminder, &notice_builtin_mi_reminder_len },
 	[N2GG__V1__NOTICE_KIND__NOTICE_DIGEST] = {
 		notice_builtin_digest, &notice_builtin_digest_len },
+	[N2GG__V1__NOTICE_KIND__NOTICE_MI_CORRECTION] = {
+		notice_builtin_mi_correction, &notice_builtin_mi_correction_len },
 };
 
 /* A letter template is a page or two; anything much larger is the wrong file. */
@@ -147,9 +151,11 @@ static enum notice_read notice_read_file(const char *path, char **text, size_t *
 
 static bool notice_is_kind_file(const char *name)
 {
-	for (int k = 1; k < NOTICE_KIND_COUNT; k++)
-		if (strcmp(name, notice_kind((N2gg__V1__NoticeKind)k)->file) == 0)
+	for (int k = 1; k < NOTICE_KIND_COUNT; k++) {
+		const struct notice_kind_info *info = notice_kind((N2gg__V1__NoticeKind)k);
+		if (info && strcmp(name, info->file) == 0)
 			return true;
+	}
 	return false;
 }
 
@@ -202,6 +208,8 @@ int notice_templates_load(struct notice_templates *t, const char *dir, notice_re
 	int first_kind = l.failed ? NOTICE_KIND_COUNT : 1;
 	for (int k = first_kind; k < NOTICE_KIND_COUNT; k++) {
 		const struct notice_kind_info *info = notice_kind((N2gg__V1__NoticeKind)k);
+		if (!info)
+			continue;
 		const char *text = notice_builtins[k].text;
 		size_t len = *notice_builtins[k].len;
 		const char *name = info->file;

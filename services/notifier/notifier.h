@@ -31,7 +31,9 @@ enum notifier_db {
 	NTF_DB_QUEUE,              /* be64 due ms, key -> "": pending deliveries by due time */
 	NTF_DB_DEAD,               /* key -> "": the dead-letter list */
 	NTF_DB_HELD,               /* recipient id, NUL, key -> "": held for a digest */
-	NTF_DB_MI,                 /* 'S' YYYY/NNN -> MiSheet; 'R' YYYY/NNN be32 urn -> MiResponse;
+	NTF_DB_MI,                 /* 'S' YYYY/NNN -> MiSheet; 'R' YYYY/NNN be32 urn -> MiResponse
+				    * (a cluster's: be32 0, cluster id); 'H' YYYY/NNN be32
+				    * revision -> MiSheet as it was before that correction;
 				    * 'L' YYYY -> be32 last number */
 	NTF_DB_PARKED,             /* be32 urn, source, be64 seq -> Event: about a school not
 				    * yet known, applied when its registry record arrives */
@@ -122,10 +124,16 @@ int ntf_next_counter(struct notifier *n, MDB_txn *txn, const char *name, uint64_
 		     struct status *st);
 /* "YYYY/NNN": MI keys sort by year, then number. */
 void ntf_mi_key(char out[16], const char *number);
-/* A school's response to a sheet: 'R', the sheet's key, the URN (all of a sheet's
- * responses share the key without the URN, urn 0). Returns the key's length. */
-#define NTF_RESPONSE_KEY_SIZE 24
-size_t ntf_response_key(uint8_t key[NTF_RESPONSE_KEY_SIZE], const char *number, uint32_t urn);
+#define NTF_MI_KEY_MAX 256
+/* A school's response to a sheet: 'R', the sheet's key, the URN; a cluster's: 'R', the
+ * sheet's key, four zero bytes (no school has URN 0) and the cluster's id. All of a sheet's
+ * responses share the key without either (urn 0, cluster_id NULL). Returns the key's length,
+ * 0 when a cluster id is too long to be one. */
+size_t ntf_response_key(uint8_t key[NTF_MI_KEY_MAX], const char *number, uint32_t urn,
+			const char *cluster_id);
+/* The sheet as it was at `revision`, kept when it was corrected: 'H', the sheet's key, the
+ * revision (all of a sheet's history: the key's first 1 + 8 bytes). */
+size_t ntf_mi_history_key(uint8_t key[NTF_MI_KEY_MAX], const char *number, uint32_t revision);
 
 /* ---- notices (notices.c) ---- */
 struct ntf_notice_spec {
@@ -191,14 +199,37 @@ int ntf_unreachable(struct notifier *n, MDB_txn *txn, struct arena *a,
 		    N2gg__V1__ListUnsentReply *reply, struct status *st);
 
 /* ---- MI sheets (mi_sheets.c) ---- */
-/* Issues every sheet due by today, and the reminders due; in the caller's transaction. */
+/* Issues every sheet due by today, and the reminders due (none for a withdrawn sheet); in
+ * the caller's transaction. */
 int ntf_mi_tick(struct notifier *n, MDB_txn *txn, struct eventlog *log, struct arena *a,
 		unsigned *issued, struct status *st);
 int ntf_mi_issue(struct notifier *n, MDB_txn *txn, struct eventlog *log,
 		 N2gg__V1__MiSheet *sheet, const char *actor, struct arena *a, struct status *st);
-bool ntf_mi_responded(struct notifier *n, MDB_txn *txn, const char *number, uint32_t urn);
+/* Marks the sheet withdrawn with the reason and, if it was issued, sends the withdrawal
+ * to every school (cluster) it went to; *schools: how many. */
+int ntf_mi_withdraw(struct notifier *n, MDB_txn *txn, struct eventlog *log,
+		    N2gg__V1__MiSheet *sheet, const char *reason, const char *actor,
+		    struct arena *a, unsigned *schools, struct status *st);
+/* Replaces sheet `was` by `now` (its content corrected, correction_note set; checked by
+ * the caller), keeping `was` in the sheet's history, and, if it was issued, sends the
+ * correction to every school (cluster) it went to; *schools: how many. */
+int ntf_mi_correct(struct notifier *n, MDB_txn *txn, struct eventlog *log,
+		   const N2gg__V1__MiSheet *was, N2gg__V1__MiSheet *now, const char *actor,
+		   struct arena *a, unsigned *schools, struct status *st);
+/* Whether the school (urn), or the cluster (urn 0, cluster_id), has responded. */
+bool ntf_mi_responded(struct notifier *n, MDB_txn *txn, const char *number, uint32_t urn,
+		      const char *cluster_id);
 bool ntf_mi_school_matches(const N2gg__V1__MiSheet *sheet, const N2gg__V1__NotifierSchool *s,
 			   unsigned *roles);
+/* One school or cluster a sheet is for, and who there (school: MI_TO_* roles). */
+struct ntf_mi_party {
+	N2gg__V1__NotifierSchool *school;     /* NULL for a cluster */
+	N2gg__V1__NotifierCluster *cluster;   /* a sheet for cluster chairs: an open cluster */
+	unsigned roles;
+};
+/* The sheet's audience as things stand: its open schools, or its open clusters. */
+int ntf_mi_parties(struct notifier *n, MDB_txn *txn, const N2gg__V1__MiSheet *sheet,
+		   struct arena *a, struct ntf_mi_party **out, size_t *count, struct status *st);
 
 /* ---- digests (digest.c) ---- */
 int ntf_send_digests(struct notifier *n, MDB_txn *txn, struct eventlog *log, struct arena *a,

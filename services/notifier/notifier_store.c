@@ -181,14 +181,36 @@ int ntf_next_counter(struct notifier *n, MDB_txn *txn, const char *name, uint64_
 	return store_put(txn, n->db[NTF_DB_META], name, strlen(name), buf, 8, 0, st);
 }
 
-size_t ntf_response_key(uint8_t key[NTF_RESPONSE_KEY_SIZE], const char *number, uint32_t urn)
+/* tag, "YYYY/NNN": where a sheet's records of one sort start */
+static size_t ntf_mi_prefix(uint8_t key[NTF_MI_KEY_MAX], char tag, const char *number)
 {
-	key[0] = 'R';
+	key[0] = (uint8_t)tag;
 	ntf_mi_key((char *)key + 1, number);
-	size_t len = 1 + strlen((char *)key + 1);
+	return 1 + strlen((char *)key + 1);
+}
+
+size_t ntf_response_key(uint8_t key[NTF_MI_KEY_MAX], const char *number, uint32_t urn,
+			const char *cluster_id)
+{
+	size_t len = ntf_mi_prefix(key, 'R', number);
+	if (!urn && !cluster_id)
+		return len;
+	store_be32(key + len, urn);
+	len += 4;
 	if (urn)
-		store_be32(key + len, urn);
-	return urn ? len + 4 : len;
+		return len;
+	size_t id = strlen(cluster_id);
+	if (id == 0 || len + id > NTF_MI_KEY_MAX)
+		return 0;
+	memcpy(key + len, cluster_id, id);
+	return len + id;
+}
+
+size_t ntf_mi_history_key(uint8_t key[NTF_MI_KEY_MAX], const char *number, uint32_t revision)
+{
+	size_t len = ntf_mi_prefix(key, 'H', number);
+	store_be32(key + len, revision);
+	return len + 4;
 }
 
 void ntf_mi_key(char out[16], const char *number)

@@ -517,6 +517,8 @@ static const struct method methods[] = {
 	{"ListMi", &n2gg__v1__list_mi_request__descriptor, NULL},
 	{"RespondMi", &n2gg__v1__respond_mi_request__descriptor, v_mi_number},
 	{"MiStatus", &n2gg__v1__mi_status_request__descriptor, v_mi_number},
+	{"WithdrawMi", &n2gg__v1__withdraw_mi_request__descriptor, v_mi_number},
+	{"CorrectMi", &n2gg__v1__correct_mi_request__descriptor, v_mi_number},
 	{"ListNotices", &n2gg__v1__list_notices_request__descriptor, v_notice_kind},
 	{"DeliveryLog", &n2gg__v1__delivery_log_request__descriptor, NULL},
 	{"ListDead", &n2gg__v1__list_dead_request__descriptor, NULL},

@@ -106,7 +106,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	N2gg__V1__NoticeKind kind = (N2gg__V1__NoticeKind)(1 + data[0] % (NOTICE_KIND_COUNT - 1));
 	const struct notice_kind_info *info = notice_kind(kind);
-	fuzz_assert(info && info->vars, "kind %d has no variables", (int)kind);
+	if (!info)
+		return 0;   /* a number no kind has yet */
+	fuzz_assert(info->vars, "kind %d has no variables", (int)kind);
 
 	struct arena a;
 	arena_init(&a);

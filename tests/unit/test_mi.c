@@ -1,12 +1,16 @@
 /* Unit tests of mi: numbering across years and its limit, "NNN/YY" both ways, the checks on
- * a sheet (each naming its field), audiences and Action sheets' reminders. */
+ * a sheet (each naming its field) and on its correction, audiences (of schools and of
+ * cluster chairs), Action sheets' reminders, questionnaires and the answers to them; and of
+ * mi_text: both as an officer writes them in a file. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <string.h>
 
 #include "date.h"
 #include "mi.h"
+#include "mi_text.h"
 #include "test_support.h"
 
 #define D(y, m, d) date_from_ymd(y, m, d)
@@ -399,6 +403,247 @@ static void test_sheet_from_proto(void **state)
 	assert_contains(st.message, "MI Sheet Type: must be Information or Action");
 }
 
+/* ---- questionnaires and answers ---- */
+
+/* The cluster consultation's two questions: a choice, then free text. */
+struct consultation {
+	char *options[2];
+	N2gg__V1__MiQuestion choice, free;
+	N2gg__V1__MiQuestion *questions[2];
+};
+
+static void consultation_init(struct consultation *c, struct mi_sheet *s)
+{
+	c->options[0] = "Choice A";
+	c->options[1] = "Choice B";
+	c->choice = (N2gg__V1__MiQuestion)N2GG__V1__MI_QUESTION__INIT;
+	c->choice.number = 1;
+	c->choice.text = "Which choice will the cluster make?";
+	c->choice.options = c->options;
+	c->choice.n_options = 2;
+	c->free = (N2gg__V1__MiQuestion)N2GG__V1__MI_QUESTION__INIT;
+	c->free.number = 2;
+	c->free.text = "What support would the cluster like?";
+	c->questions[0] = &c->choice;
+	c->questions[1] = &c->free;
+	*s = action_sheet();
+	s->questions = c->questions;
+	s->question_count = 2;
+}
+
+static void test_questionnaire_checks(void **state)
+{
+	(void)state;
+	struct consultation c;
+	struct mi_sheet s;
+	struct status st;
+	consultation_init(&c, &s);
+	assert_int_equal(mi_validate(&s, D(2013, 10, 18), &st), 0);
+	assert_ptr_equal(mi_question(&s, 2), &c.free);
+	assert_null(mi_question(&s, 3));
+
+	/* out of order, or twice */
+	c.free.number = 1;
+	assert_string_equal(refusal(&s, D(2013, 10, 18), &st),
+			    "Question 1: comes after question 1; number the questions in order, "
+			    "each once");
+	c.free.number = 2;
+	/* a choice of one */
+	c.choice.n_options = 1;
+	assert_string_equal(refusal(&s, D(2013, 10, 18), &st),
+			    "Question 1: a choice needs at least two options (none for a free-text "
+			    "answer)");
+	c.choice.n_options = 2;
+	/* the same option twice, whatever its case */
+	c.options[1] = " choice a ";
+	assert_string_equal(refusal(&s, D(2013, 10, 18), &st),
+			    "Question 1: option \" choice a \" is listed twice");
+	c.options[1] = "";
+	assert_string_equal(refusal(&s, D(2013, 10, 18), &st), "Question 1, option 2: empty");
+	c.options[1] = "Choice B";
+	c.free.text = "  ";
+	assert_string_equal(refusal(&s, D(2013, 10, 18), &st), "Question 2: empty");
+	c.free.text = "What support?";
+	c.choice.number = 0;
+	assert_contains(refusal(&s, D(2013, 10, 18), &st), "the 1st question has no number");
+	c.choice.number = 1;
+	/* only an Action sheet asks */
+	s.type = MI_INFORMATION;
+	s.complete_by = MI_NO_DATE;
+	assert_contains(refusal(&s, D(2013, 10, 18), &st), "Questions: only an Action sheet asks");
+}
+
+static void test_answers_checked_against_the_questions(void **state)
+{
+	(void)state;
+	struct consultation c;
+	struct mi_sheet s;
+	struct status st;
+	consultation_init(&c, &s);
+	N2gg__V1__MiAnswer a1 = N2GG__V1__MI_ANSWER__INIT, a2 = N2GG__V1__MI_ANSWER__INIT;
+	N2gg__V1__MiAnswer *answers[] = {&a2, &a1};
+	const char *chosen[2];
+	a1.question = 1;
+	a1.answer = "  choice b ";
+	a2.question = 2;
+	a2.answer = "More training.";
+	/* a choice is recorded as the sheet writes it; free text as given */
+	assert_int_equal(mi_answers_check(&s, answers, 2, chosen, &st), 0);
+	assert_string_equal(chosen[0], "More training.");
+	assert_ptr_equal(chosen[1], c.options[1]);
+	/* one answer is enough: a question may be left unanswered */
+	assert_int_equal(mi_answers_check(&s, answers + 1, 1, chosen, &st), 0);
+
+	assert_int_equal(mi_answers_check(&s, answers, 0, chosen, &st), -STATUS_INVALID_ARGUMENT);
+	assert_string_equal(st.message, "Answers: none given (the sheet asks questions 1 and 2)");
+	a1.answer = "Choice C";
+	assert_int_equal(mi_answers_check(&s, answers, 2, chosen, &st), -STATUS_INVALID_ARGUMENT);
+	assert_string_equal(st.message, "Answer to question 1: \"Choice C\" is not one of its "
+					"options (\"Choice A\", \"Choice B\")");
+	a1.answer = "Choice A";
+	a1.question = 7;
+	assert_int_equal(mi_answers_check(&s, answers, 2, chosen, &st), -STATUS_INVALID_ARGUMENT);
+	assert_string_equal(st.message, "Answer to question 7: the sheet has no such question (it "
+					"asks 1 and 2)");
+	a1.question = 2;
+	assert_int_equal(mi_answers_check(&s, answers, 2, chosen, &st), -STATUS_INVALID_ARGUMENT);
+	assert_string_equal(st.message, "Answer to question 2: given twice");
+	a1.question = 1;
+	a2.answer = "\n";
+	assert_int_equal(mi_answers_check(&s, answers, 2, chosen, &st), -STATUS_INVALID_ARGUMENT);
+	assert_string_equal(st.message, "Answer to question 2: empty");
+	char long_text[MI_ANSWER_TEXT_MAX + 2];
+	memset(long_text, 'x', sizeof long_text - 1);
+	long_text[sizeof long_text - 1] = '\0';
+	a2.answer = long_text;
+	assert_int_equal(mi_answers_check(&s, answers, 2, chosen, &st), -STATUS_INVALID_ARGUMENT);
+	assert_contains(st.message, "longer than 4000 characters");
+	/* a sheet without questions takes no answers */
+	s.question_count = 0;
+	assert_int_equal(mi_answers_check(&s, answers, 2, chosen, &st), -STATUS_FAILED_PRECONDITION);
+}
+
+/* A sheet to cluster chairs: one per cluster, not narrowed by category or phase. */
+static void test_cluster_chairs_audience(void **state)
+{
+	(void)state;
+	struct status st;
+	struct mi_sheet s = action_sheet();
+	const char *clusters[] = {"C926-12"};
+	s.audience = (struct mi_audience){.cluster_chairs = true};
+	assert_int_equal(mi_validate(&s, D(2013, 10, 18), &st), 0);
+	assert_true(mi_audience_has_cluster(&s, "C926-01"));
+	struct mi_school school = {'B', "C926-12", N2GG__V1__PHASE__PHASE_PRIMARY};
+	assert_int_equal(mi_audience_matches(&s, &school), 0);   /* no school's head or chair */
+	s.audience.clusters = clusters;
+	s.audience.cluster_count = 1;
+	assert_true(mi_audience_has_cluster(&s, "C926-12"));
+	assert_false(mi_audience_has_cluster(&s, "C926-01"));
+	assert_false(mi_audience_has_cluster(&s, ""));
+	s.audience.categories = "B";
+	assert_contains(refusal(&s, D(2013, 10, 18), &st), "narrowed by cluster only");
+	s.audience.categories = NULL;
+	s.audience.headteachers = true;
+	assert_contains(refusal(&s, D(2013, 10, 18), &st), "or cluster chairs, not both");
+	/* a sheet to schools is for no cluster chair */
+	s.audience.cluster_chairs = false;
+	assert_false(mi_audience_has_cluster(&s, "C926-12"));
+}
+
+/* A correction of a sheet that went out: its publication date is past, its deadline not. */
+static void test_correction_checks(void **state)
+{
+	(void)state;
+	struct status st;
+	struct mi_sheet s = action_sheet();
+	int later = D(2013, 11, 20);
+	assert_int_equal(mi_validate(&s, later, &st), -STATUS_INVALID_ARGUMENT);
+	assert_int_equal(mi_validate_correction(&s, later, &st), 0);
+	assert_int_equal(mi_validate_correction(&s, D(2013, 12, 21), &st),
+			 -STATUS_INVALID_ARGUMENT);
+	assert_contains(st.message, "To Be Completed By: 2013-12-20 is in the past");
+	s.title = "";
+	assert_int_equal(mi_validate_correction(&s, later, &st), -STATUS_INVALID_ARGUMENT);
+	assert_string_equal(st.message, "Title: required");
+}
+
+/* ---- questionnaires and answers as an officer writes them ---- */
+
+static void test_questions_from_text(void **state)
+{
+	(void)state;
+	struct arena a;
+	struct status st;
+	N2gg__V1__MiQuestion **q;
+	size_t n;
+	arena_init(&a);
+	const char *text = "# the consultation\n"
+			   "1. Which choice will the cluster make\n"
+			   "   for its partner?\n"
+			   "   Options: Choice A |Choice B | Undecided \n"
+			   "\n"
+			   "2) What support would you like?\r\n";
+	assert_int_equal(mi_text_questions(text, &a, &q, &n, &st), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(q[0]->number, 1);
+	assert_string_equal(q[0]->text, "Which choice will the cluster make for its partner?");
+	assert_int_equal(q[0]->n_options, 3);
+	assert_string_equal(q[0]->options[0], "Choice A");
+	assert_string_equal(q[0]->options[1], "Choice B");
+	assert_string_equal(q[0]->options[2], "Undecided");
+	assert_int_equal(q[1]->number, 2);
+	assert_string_equal(q[1]->text, "What support would you like?");
+	assert_int_equal(q[1]->n_options, 0);
+
+	static const struct {
+		const char *text, *message;
+	} bad[] = {
+		{"Which choice?\n", "line 1: a questionnaire starts with a numbered question"},
+		{"1. A?\noptions: x | y\nmore text\n", "line 3: question 1's text goes before its "
+						      "options"},
+		{"1. A?\noptions: x | y\noptions: z | w\n", "line 3: question 1 has its options "
+							   "already"},
+		{"1. A?\noptions: x\n", "Question 1: a choice needs at least two options"},
+		{"2. A?\n1. B?\n", "Question 1: comes after question 2"},
+		{"1.5 days?\n", "line 1: a questionnaire starts"},
+		{"# nothing\n\n", "no questions in it"},
+		{"", "no questions in it"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		status_clear(&st);
+		assert_int_equal(mi_text_questions(bad[i].text, &a, &q, &n, &st),
+				 -STATUS_INVALID_ARGUMENT);
+		assert_contains(st.message, bad[i].message);
+	}
+	arena_free(&a);
+}
+
+static void test_answers_from_text(void **state)
+{
+	(void)state;
+	struct arena a;
+	struct status st;
+	N2gg__V1__MiAnswer **an;
+	size_t n;
+	arena_init(&a);
+	assert_int_equal(mi_text_answers("1: Choice A\n2. More training,\n  and earlier visits.\n"
+					 "# a comment\n3:No\n",
+					 &a, &an, &n, &st),
+			 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(an[0]->question, 1);
+	assert_string_equal(an[0]->answer, "Choice A");
+	assert_string_equal(an[1]->answer, "More training,\nand earlier visits.");
+	assert_int_equal(an[2]->question, 3);
+	assert_string_equal(an[2]->answer, "No");
+	/* numbering is the notifier's to check against the sheet; the text must be answers */
+	assert_int_equal(mi_text_answers("Choice A\n", &a, &an, &n, &st), -STATUS_INVALID_ARGUMENT);
+	assert_contains(st.message, "line 1: each answer starts with its question's number");
+	assert_int_equal(mi_text_answers("\n\n", &a, &an, &n, &st), -STATUS_INVALID_ARGUMENT);
+	assert_contains(st.message, "no answers in it");
+	arena_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -411,6 +656,12 @@ int main(void)
 		cmocka_unit_test(test_audience_filters),
 		cmocka_unit_test(test_reminder_due_days),
 		cmocka_unit_test(test_sheet_from_proto),
+		cmocka_unit_test(test_questionnaire_checks),
+		cmocka_unit_test(test_answers_checked_against_the_questions),
+		cmocka_unit_test(test_cluster_chairs_audience),
+		cmocka_unit_test(test_correction_checks),
+		cmocka_unit_test(test_questions_from_text),
+		cmocka_unit_test(test_answers_from_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
