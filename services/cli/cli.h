@@ -146,6 +146,8 @@ int cli_check_source(struct cli *cli, const char *text, enum cli_service *source
 /* Shared by the scheduler's and the notifier's commands (cli_scheduler.c). */
 /* "a, b;c": the trimmed, non-empty items (',' or ';' between them). */
 char **cli_split(struct arena *a, const char *text, size_t *n);
+/* The same with other separators: ";" for items that are sentences, commas and all. */
+char **cli_split_on(struct arena *a, const char *text, const char *separators, size_t *n);
 /* Phase names as the scheduler writes them ("primary", "middle_deemed_primary"; '-' for
  * '_' and any case accepted), comma separated, into an array in the arena. */
 int cli_check_phases(struct cli *cli, const char *what, const char *text, N2gg__V1__Phase **out,
@@ -158,7 +160,7 @@ int cli_check_target(struct cli *cli, const char *text, uint32_t *urn, char **cl
 char *cli_text_opt(const struct cli_args *args, const char *name);
 
 /* ---- commands (cli_registry.c, cli_school.c, cli_cluster.c, cli_events.c,
- * cli_category.c, cli_policy.c, cli_scheduler.c, cli_notifier.c) ---- */
+ * cli_category.c, cli_policy.c, cli_scheduler.c, cli_visit_reports.c, cli_notifier.c) ---- */
 
 int cli_import_gias(struct cli *cli, const struct cli_args *args);
 int cli_import_inspections(struct cli *cli, const struct cli_args *args);
@@ -221,6 +223,10 @@ int cli_allocation_pin(struct cli *cli, const struct cli_args *args);
 int cli_allocation_unpin(struct cli *cli, const struct cli_args *args);
 int cli_allocation_explain(struct cli *cli, const struct cli_args *args);
 int cli_visits_list(struct cli *cli, const struct cli_args *args);
+int cli_visits_report(struct cli *cli, const struct cli_args *args);
+int cli_visits_show(struct cli *cli, const struct cli_args *args);
+int cli_visits_reports(struct cli *cli, const struct cli_args *args);
+int cli_visits_overdue(struct cli *cli, const struct cli_args *args);
 int cli_budget(struct cli *cli, const struct cli_args *args);
 
 int cli_mi_publish(struct cli *cli, const struct cli_args *args);

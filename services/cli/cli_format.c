@@ -9,6 +9,7 @@
 #include "notice.h"
 #include "pbjson.h"
 #include "school.h"
+#include "visit_report.h"
 
 /* ---- tables ---- */
 
@@ -283,6 +284,7 @@ static const struct {
 	{"category.monitoring.overdue", &n2gg__v1__monitoring_overdue__descriptor},
 	{"category.policy.loaded", &n2gg__v1__policy_loaded__descriptor},
 	{"allocation.changed", &n2gg__v1__allocation_changed__descriptor},
+	{"visit.reported", &n2gg__v1__visit_report_event__descriptor},
 	{"visit.", &n2gg__v1__visit_event__descriptor},
 	{"notice.created", &n2gg__v1__notice_created__descriptor},
 	{"notice.mi.responded", &n2gg__v1__mi_responded__descriptor},
@@ -390,6 +392,20 @@ static void cli_sum_visit(struct cli_text *t, const N2gg__V1__VisitEvent *e)
 			     cli_or_dash(v->date), cli_or_dash(v->kind), v->half_term);
 	}
 	cli_text_quoted(t, "cause", e->cause);
+}
+
+static void cli_sum_visit_report(struct cli_text *t, const N2gg__V1__VisitReportEvent *e)
+{
+	const N2gg__V1__VisitReport *r = e->report;
+	if (!r)
+		return;
+	cli_text_add(t, " urn=%u", r->visit ? r->visit->urn : 0);
+	cli_text_quoted(t, "name", e->school_name);
+	cli_text_add(t, " visit=%s held=%s", cli_or_dash(r->visit_id), r->held ? "yes" : "no");
+	if (r->held)
+		cli_text_add(t, " date=%s progress=%s", cli_or_dash(r->date_held),
+			     cli_or_dash(visit_progress_name(r->progress)));
+	cli_text_add(t, " version=%u", r->version);
 }
 
 /* ---- notifier names and event summaries ---- */
@@ -501,6 +517,8 @@ static void cli_payload_summary_text(struct cli_text *t, const ProtobufCMessage 
 		cli_sum_allocation_changed(t, (const N2gg__V1__AllocationChanged *)m);
 	else if (m->descriptor == &n2gg__v1__visit_event__descriptor)
 		cli_sum_visit(t, (const N2gg__V1__VisitEvent *)m);
+	else if (m->descriptor == &n2gg__v1__visit_report_event__descriptor)
+		cli_sum_visit_report(t, (const N2gg__V1__VisitReportEvent *)m);
 	else if (m->descriptor == &n2gg__v1__category_changed__descriptor)
 		cli_sum_category_changed(t, (const N2gg__V1__CategoryChanged *)m);
 	else if (m->descriptor == &n2gg__v1__override_changed__descriptor)

@@ -45,8 +45,8 @@ N2gg__V1__RegistryEvent *cli_event_decode(const N2gg__V1__Event *ev, struct aren
 /* An event's payload decoded as its topic says: a RegistryEvent for registry.*, for
  * category.* the message categoriser.proto names (CategoryChanged, OverrideChanged,
  * MonitoringOverdue, PolicyLoaded), for the scheduler's topics the one
- * scheduler.proto names (AllocationChanged for allocation.changed, VisitEvent for
- * visit.*), and for the notifier's the one notifier.proto names (NoticeCreated,
+ * scheduler.proto names (AllocationChanged for allocation.changed, VisitReportEvent for
+ * visit.reported, VisitEvent for the other visit.*), and for the notifier's the one notifier.proto names (NoticeCreated,
  * MiResponded, MiEvent for the other notice.mi.*, DeliveryEvent for the other notice.*).
  * NULL for an unknown topic or undecodable bytes. */
 ProtobufCMessage *cli_event_payload(const N2gg__V1__Event *ev, struct arena *a);
@@ -54,7 +54,8 @@ ProtobufCMessage *cli_event_payload(const N2gg__V1__Event *ev, struct arena *a);
  * category.changed "urn=... name=\"...\" change=\"C -> A\" cause=\"...\""; for
  * allocation.changed "urn=... name=\"...\" role=sip change=\"P001 -> P005\" days=5
  * cause=\"...\"" (cluster=... for a CEP); for visit.* "urn=... name=\"...\" partner=P001
- * date=2013-11-20 kind=monitoring half_term=2 cause=\"...\"". */
+ * date=2013-11-20 kind=monitoring half_term=2 cause=\"...\""; for visit.reported
+ * "urn=... name=\"...\" visit=ID held=yes date=2013-11-21 progress=good version=1". */
 const char *cli_event_summary(const N2gg__V1__Event *ev, struct arena *a);
 /* The notifier's words: a notice kind as notice.h names it ("category_letter"), a
  * recipient role ("headteacher", "chair", "cluster-chair"), a delivery state ("pending",

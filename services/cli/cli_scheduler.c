@@ -81,11 +81,16 @@ static const char *cli_yes_no(protobuf_c_boolean b)
 /* "a, b;c": the trimmed, non-empty items (',' or ';' between them, as in the CSV file). */
 char **cli_split(struct arena *a, const char *text, size_t *n)
 {
+	return cli_split_on(a, text, ",;", n);
+}
+
+char **cli_split_on(struct arena *a, const char *text, const char *separators, size_t *n)
+{
 	size_t cap = 0;
 	char **items = NULL;
 	*n = 0;
 	for (const char *p = text; *p;) {
-		size_t len = strcspn(p, ",;");
+		size_t len = strcspn(p, separators);
 		const char *s = p, *e = p + len;
 		while (s < e && isspace((unsigned char)*s))
 			s++;

@@ -193,6 +193,29 @@ static const struct cli_option cli_opts_visits_list[] = {
 	{"school", "URN", false, "only the visits to school URN"},
 	{NULL, NULL, false, NULL},
 };
+static const struct cli_option cli_opts_visits_report[] = {
+	{"held", "yes|no", false, "whether the visit took place (default yes; a correction: as before)"},
+	{"date", "DATE", false, "the day it was held, not after today"},
+	{"reason", "TEXT", false, "why it was not held (with --held no)"},
+	{"attended", "NAME;NAME", false, "who took part, e.g. \"Jane Smith (headteacher)\""},
+	{"progress", "strong|good|some|little", false,
+	 "progress against the school's improvement plan, on the LA's scale"},
+	{"strengths", "TEXT;TEXT", false, "the school's strengths"},
+	{"priorities", "TEXT;TEXT", false, "priorities for improvement"},
+	{"actions", "TEXT;TEXT", false, "the actions agreed (at least one for a held visit)"},
+	{"next-focus", "TEXT", false, "what the next visit will look at"},
+	{"validation", "TEXT", false,
+	 "annual conversation: external validation of the school's self-evaluation"},
+	{"signposting", "TEXT;TEXT", false,
+	 "annual conversation: the Norfolk Services the school is pointed to"},
+	{NULL, NULL, false, NULL},
+};
+static const struct cli_option cli_opts_visit_reports[] = {
+	{"partner", "ID", false, "only the visits of partner ID"},
+	{"school", "URN", false, "only the visits to school URN"},
+	{"kind", "monitoring|annual_conversation", false, "only visits of this kind"},
+	{NULL, NULL, false, NULL},
+};
 static const struct cli_option cli_opts_mi_publish[] = {
 	{"type", "information|action", true, "an Action sheet has a date to respond by"},
 	{"title", "T", true, "the sheet's title"},
@@ -361,6 +384,17 @@ static const struct cli_command cli_commands[] = {
 	 cli_allocation_explain},
 	{"visits", "list", "", cli_opts_visits_list, "Lists the partners' visits, by date.",
 	 cli_visits_list},
+	{"visits", "report", "VISIT", cli_opts_visits_report,
+	 "Records how a visit went, or corrects its report (the options given replace those "
+	 "fields); the school's head and chair get it as a letter. List items are separated "
+	 "by ';'.",
+	 cli_visits_report},
+	{"visits", "show", "VISIT", NULL, "Shows a visit and its report.", cli_visits_show},
+	{"visits", "reports", "", cli_opts_visit_reports, "Lists the visits' reports, by date.",
+	 cli_visits_reports},
+	{"visits", "overdue", "", cli_opts_visit_reports,
+	 "Lists the visits whose report is overdue (the scheduler's --report-due-days).",
+	 cli_visits_overdue},
 	{NULL, "budget", "", NULL, "Days and cost per role and cluster, against the budgets.",
 	 cli_budget},
 	{"mi", "publish", "", cli_opts_mi_publish,
@@ -476,10 +510,10 @@ static void cli_print_help(FILE *out)
 		     "The categoriser: each school's LA category (A-F), why, overrides set by hand,\n"
 		     "summaries, and the policy its rules come from. The scheduler: improvement\n"
 		     "partners, which partner serves each school and cluster and why, pins set by\n"
-		     "hand, visits and their calendars, the budget. The notifier: MI sheets and the\n"
-		     "schools' responses, the notices sent and each delivery, the dead letters,\n"
-		     "digest preferences, and checks of letter templates. Also follows each one's\n"
-		     "events.\n\n"
+		     "hand, visits, their calendars and reports, the budget. The notifier: MI sheets\n"
+		     "and the schools' responses, the notices sent and each delivery, the dead\n"
+		     "letters, digest preferences, and checks of letter templates. Also follows\n"
+		     "each one's events.\n\n"
 		     "options (before the command):\n");
 	for (size_t i = 0; i < CLI_GLOBAL_COUNT; i++) {
 		char left[48];

@@ -583,6 +583,95 @@ static int apply_visit(struct notifier *n, MDB_txn *txn, const N2gg__V1__Event *
 	return rc < 0 ? rc : apply_remember(n, txn, slot, spec.id, st);
 }
 
+/* Whether a letter of the notice `slot` names went to someone: one cancelled or withdrawn
+ * before it went told nobody, and a later letter must not say it replaces it. */
+static bool apply_told(struct notifier *n, MDB_txn *txn, const char *slot, struct arena *a,
+		       struct status *st)
+{
+	MDB_val id;
+	if (store_get(txn, n->db[NTF_DB_META], slot, strlen(slot), &id, NULL) < 0)
+		return false;
+	char *prefix = arena_strndup(a, id.mv_data, id.mv_size);
+	char **keys;
+	size_t count;
+	if (ntf_scan(n, txn, NTF_DB_NOTICE_DELIVERIES, prefix, strlen(prefix) + 1, NULL, a,
+		     (void ***)&keys, &count, st) < 0)
+		return false;
+	for (size_t i = 0; i < count; i++) {
+		N2gg__V1__Delivery *d;
+		if (ntf_get_delivery(n, txn, keys[i], a, &d, st) == 0 &&
+		    (d->state == N2GG__V1__DELIVERY_STATE__DELIVERY_SENT ||
+		     d->state == N2GG__V1__DELIVERY_STATE__DELIVERY_IN_DIGEST))
+			return true;
+	}
+	return false;
+}
+
+/* A partner's report of a visit becomes a letter to the head and the chair. It is a
+ * person's record, so it waits the settle window: a correction made before the letter goes
+ * is written into it, and one made after gets a letter of its own that says it replaces the
+ * first. */
+static int apply_visit_report(struct notifier *n, MDB_txn *txn, const N2gg__V1__Event *ev,
+			      struct arena *a, struct status *st)
+{
+	N2gg__V1__VisitReportEvent *re = (N2gg__V1__VisitReportEvent *)protobuf_c_message_unpack(
+		&n2gg__v1__visit_report_event__descriptor, &a->pb, ev->payload.len, ev->payload.data);
+	const N2gg__V1__VisitReport *r = re ? re->report : NULL;
+	if (!r || !r->visit || !r->visit->urn || !r->visit_id[0]) {
+		n->stats.malformed++;
+		log_warn("malformed visit report event ignored", "seq=%llu",
+			 (unsigned long long)ev->seq);
+		return 0;
+	}
+	uint32_t urn = r->visit->urn;
+	N2gg__V1__NotifierSchool *school = NULL;
+	int rc = ntf_get_school(n, txn, urn, a, &school, st);
+	if (rc == -STATUS_NOT_FOUND)
+		return apply_park(n, txn, urn, NTF_FROM_SCHEDULER, ev, a, st);
+	if (rc < 0)
+		return rc;
+	if (apply_quietly(n, txn, NTF_FROM_SCHEDULER, ev->seq))
+		return 0;
+	struct notice_letterhead lh = apply_letterhead(n);
+	const char *slot = arena_printf(a, "visit_report/%s", r->visit_id);
+	const char *cause = arena_printf(a, "scheduler #%llu: visit %s reported by %s",
+					 (unsigned long long)ev->seq, r->visit_id,
+					 r->recorded_by && r->recorded_by[0] ? r->recorded_by
+									     : ev->actor);
+	N2gg__V1__Recipient *to[2];
+	size_t to_count = ntf_school_recipients(school, 3, to);
+	N2gg__V1__Notice *open = apply_open_notice(n, txn, slot, to, to_count, a, st);
+	if (open) {   /* not gone yet: it tells of the report as corrected, as it told before */
+		json_t *was = json_loads(open->data_json, 0, NULL);
+		bool corrected = json_is_true(
+			json_object_get(json_object_get(was, "report"), "corrected"));
+		json_decref(was);
+		return apply_rewrite(n, txn, open,
+				     notice_data_visit_report(&lh, school, re, corrected), cause, a,
+				     st);
+	}
+	/* a letter of an earlier version went: this one replaces it */
+	bool corrected = re->previous && apply_told(n, txn, slot, a, st);
+	struct ntf_notice_spec spec = {
+		.kind = N2GG__V1__NOTICE_KIND__NOTICE_VISIT_REPORT,
+		.id = arena_printf(a, "visit-report-%u-s%llu", urn, (unsigned long long)ev->seq),
+		.urn = urn,
+		.cluster_id = school->cluster_id,
+		.school_name = school->name,
+		.cause = cause,
+		.data = notice_data_visit_report(&lh, school, re, corrected),
+		.recipients = to,
+		.recipient_count = to_count,
+		.not_before_ms = apply_not_before(n, true),
+		.by_hand = true,
+		.actor = "notifier",
+	};
+	rc = ntf_notice_create(n, txn, &n->svc->log, &spec, a, st);
+	if (rc == -STATUS_ALREADY_EXISTS)
+		return 0;
+	return rc < 0 ? rc : apply_remember(n, txn, slot, spec.id, st);
+}
+
 static int apply_scheduler_event(struct notifier *n, MDB_txn *txn, const N2gg__V1__Event *ev,
 				 struct arena *a, struct status *st)
 {
@@ -590,6 +679,8 @@ static int apply_scheduler_event(struct notifier *n, MDB_txn *txn, const N2gg__V
 		return apply_allocation(n, txn, ev, a, st);
 	if (strcmp(ev->topic, "visit.scheduled") == 0 || strcmp(ev->topic, "visit.cancelled") == 0)
 		return apply_visit(n, txn, ev, a, st);
+	if (strcmp(ev->topic, "visit.reported") == 0)
+		return apply_visit_report(n, txn, ev, a, st);
 	return 0;
 }
 

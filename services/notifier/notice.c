@@ -47,6 +47,23 @@ static const char *const notice_visit_vars[] = {
 	NULL,
 };
 
+/* A partner's report of a visit. The lists are of plain sentences ({{.}}); report.annual
+ * marks the annual conversation, whose letter also validates the school's self-evaluation
+ * and signposts Norfolk Services. */
+static const char *const notice_visit_report_vars[] = {
+	NOTICE_COMMON_VARS,
+	"report.kind", "report.annual", "report.held", "report.planned_date",
+	"report.half_term", "report.date_held", "report.partner", "report.partner_email",
+	"report.partner_phone", "report.has_partner_contact", "report.attended[]",
+	"report.progress", "report.progress_meaning", "report.strengths[]",
+	"report.priorities[]", "report.actions[]", "report.next_focus", "report.validation",
+	"report.signposting[]", "report.not_held_reason", "report.corrected",
+	/* a list's heading is written only when the list has items */
+	"report.has_strengths", "report.has_priorities", "report.has_actions",
+	"report.has_signposting",
+	NULL,
+};
+
 /* An MI sheet, its reminder, its correction and its withdrawal carry the same data, so that
  * any of their templates can tell which it is (mi.reminder, mi.corrected, mi.withdrawn). */
 static const char *const notice_mi_vars[] = {
@@ -90,6 +107,10 @@ static const struct notice_kind_info notice_kinds[NOTICE_KIND_COUNT] = {
 	[N2GG__V1__NOTICE_KIND__NOTICE_DIGEST] = {
 		N2GG__V1__NOTICE_KIND__NOTICE_DIGEST, "digest", "digest.tmpl", "Daily digest",
 		false, notice_digest_vars,
+	},
+	[N2GG__V1__NOTICE_KIND__NOTICE_VISIT_REPORT] = {
+		N2GG__V1__NOTICE_KIND__NOTICE_VISIT_REPORT, "visit_report", "visit_report.tmpl",
+		"Visit report", false, notice_visit_report_vars,
 	},
 	[N2GG__V1__NOTICE_KIND__NOTICE_MI_CORRECTION] = {
 		N2GG__V1__NOTICE_KIND__NOTICE_MI_CORRECTION, "mi_correction", "mi_correction.tmpl",
@@ -565,6 +586,100 @@ json_t *notice_data_visits(const struct notice_letterhead *lh,
 		count++;
 	}
 	notice_put_int(root, "visit_count", count);
+	return root;
+}
+
+/* The scheduler's scale (scheduler.proto, VisitProgress) as a letter puts it to a head. */
+static void notice_visit_progress(N2gg__V1__VisitProgress p, const char **word,
+				  const char **meaning)
+{
+	switch (p) {
+	case N2GG__V1__VISIT_PROGRESS__PROGRESS_STRONG:
+		*word = "strong";
+		*meaning = "the plan's priorities are being met, most of its milestones early or "
+			   "on time";
+		return;
+	case N2GG__V1__VISIT_PROGRESS__PROGRESS_GOOD:
+		*word = "good";
+		*meaning = "the school is on track in most of the plan's priorities, with their "
+			   "milestones met";
+		return;
+	case N2GG__V1__VISIT_PROGRESS__PROGRESS_SOME:
+		*word = "some";
+		*meaning = "there is progress in some of the plan's priorities, while others are "
+			   "behind their milestones";
+		return;
+	case N2GG__V1__VISIT_PROGRESS__PROGRESS_LITTLE:
+		*word = "little";
+		*meaning = "there has been little or no progress against the plan, and the school "
+			   "needs more support and challenge";
+		return;
+	default:
+		*word = *meaning = "";   /* not judged: a letter leaves the judgement out */
+	}
+}
+
+/* o.name as a list of the non-empty items, and o.has_name saying whether there are any. */
+static void notice_put_strings(json_t *o, const char *name, char *const *items, size_t n,
+			       bool flag)
+{
+	json_t *list = notice_put_list(o, name);
+	for (size_t i = 0; i < n; i++)
+		if (items[i] && items[i][0])
+			notice_append(list, notice_json_string(items[i]));
+	if (flag) {
+		char *has = notice_strf("has_%s", name);
+		notice_put_bool(o, has, json_array_size(list) > 0);
+		free(has);
+	}
+}
+
+json_t *notice_data_visit_report(const struct notice_letterhead *lh,
+				 const N2gg__V1__NotifierSchool *school,
+				 const N2gg__V1__VisitReportEvent *ev, bool corrected)
+{
+	json_t *root = notice_letter(lh);
+	const N2gg__V1__VisitReport *r = ev ? ev->report : NULL;
+	const N2gg__V1__Visit *v = r ? r->visit : NULL;
+	if (school)
+		notice_put_notifier_school(root, school);
+	else if (v)
+		notice_put_school(root, v->urn, ev->school_name, "", N2GG__V1__PHASE__PHASE_UNKNOWN);
+	if (!r)
+		return root;
+	/* Only what a person would write: the visit's id, who keyed the report in and the
+	 * scale's enum names stay out of the letter's data. */
+	json_t *o = notice_put_object(root, "report");
+	char *kind = notice_visit_kind(v ? v->kind : "");
+	notice_put_string(o, "kind", kind);
+	free(kind);
+	notice_put_bool(o, "annual", v && v->kind && strcmp(v->kind, "annual_conversation") == 0);
+	notice_put_bool(o, "held", r->held);
+	notice_put_date(o, "planned_date", v ? v->date : "", true);
+	notice_put_string(o, "half_term", notice_half_term(v ? v->half_term : 0));
+	notice_put_date(o, "date_held", r->held ? r->date_held : "", true);
+	const char *partner = ev->partner_name && ev->partner_name[0] ? ev->partner_name
+			      : r->partner_name ? r->partner_name : "";
+	notice_put_string(o, "partner", partner);
+	/* the partner is the school's to reach about what was agreed */
+	notice_put_string(o, "partner_email", ev->partner_email);
+	notice_put_string(o, "partner_phone", ev->partner_phone);
+	notice_put_bool(o, "has_partner_contact",
+			(ev->partner_email && ev->partner_email[0]) ||
+				(ev->partner_phone && ev->partner_phone[0]));
+	notice_put_strings(o, "attended", r->attended, r->n_attended, false);
+	const char *word, *meaning;
+	notice_visit_progress(r->progress, &word, &meaning);
+	notice_put_string(o, "progress", word);
+	notice_put_string(o, "progress_meaning", meaning);
+	notice_put_strings(o, "strengths", r->strengths, r->n_strengths, true);
+	notice_put_strings(o, "priorities", r->priorities, r->n_priorities, true);
+	notice_put_strings(o, "actions", r->agreed_actions, r->n_agreed_actions, true);
+	notice_put_string(o, "next_focus", r->next_visit_focus);
+	notice_put_string(o, "validation", r->self_evaluation_validation);
+	notice_put_strings(o, "signposting", r->signposting, r->n_signposting, true);
+	notice_put_string(o, "not_held_reason", r->held ? "" : r->not_held_reason);
+	notice_put_bool(o, "corrected", corrected);
 	return root;
 }
 

@@ -3,7 +3,7 @@
 # The letters in templates/ are compiled in, so that the notifier sends them with no
 # template directory installed; a directory of the same files replaces them.
 set(notice_kinds category_letter allocation_letter visit_schedule mi_sheet mi_reminder digest
-  mi_correction)
+  visit_report mi_correction)
 set(notice_builtin_sources)
 foreach(kind ${notice_kinds})
   set(tmpl ${CMAKE_CURRENT_LIST_DIR}/templates/${kind}.tmpl)

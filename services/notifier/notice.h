@@ -67,6 +67,11 @@ json_t *notice_data_allocation(const struct notice_letterhead *lh,
 json_t *notice_data_visits(const struct notice_letterhead *lh,
 			   const N2gg__V1__NotifierSchool *school,
 			   N2gg__V1__Visit *const *visits, size_t n);
+/* A partner's report of a visit (or of the annual conversation), from the scheduler's
+ * visit.reported; corrected: the school has been written to about an earlier version. */
+json_t *notice_data_visit_report(const struct notice_letterhead *lh,
+				 const N2gg__V1__NotifierSchool *school,
+				 const N2gg__V1__VisitReportEvent *ev, bool corrected);
 /* Which letter about an MI sheet: the sheet itself; its reminder to a school (a cluster)
  * that has not responded; a correction (the sheet as corrected, with what changed); its
  * withdrawal (with the reason). All four carry the same data, so that one template can

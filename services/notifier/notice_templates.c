@@ -23,6 +23,8 @@ extern const char notice_builtin_mi_reminder[];
 extern const size_t notice_builtin_mi_reminder_len;
 extern const char notice_builtin_digest[];
 extern const size_t notice_builtin_digest_len;
+extern const char notice_builtin_visit_report[];
+extern const size_t notice_builtin_visit_report_len;
 extern const char notice_builtin_mi_correction[];
 extern const size_t notice_builtin_mi_correction_len;
 
@@ -44,6 +46,8 @@ static const struct notice_builtin notice_builtins[NOTICE_KIND_COUNT] = {
 		notice_builtin_mi_reminder, &notice_builtin_mi_reminder_len },
 	[N2GG__V1__NOTICE_KIND__NOTICE_DIGEST] = {
 		notice_builtin_digest, &notice_builtin_digest_len },
+	[N2GG__V1__NOTICE_KIND__NOTICE_VISIT_REPORT] = {
+		notice_builtin_visit_report, &notice_builtin_visit_report_len },
 	[N2GG__V1__NOTICE_KIND__NOTICE_MI_CORRECTION] = {
 		notice_builtin_mi_correction, &notice_builtin_mi_correction_len },
 };

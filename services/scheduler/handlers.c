@@ -605,7 +605,7 @@ static int sch_partner_calendar(struct api_call *call)
 			visits[i]->urn, 0,
 			strcmp(visits[i]->kind, "annual_conversation") == 0 ? VISITS_ANNUAL
 									     : VISITS_MONITORING,
-			(int)visits[i]->half_term, day, false};
+			(int)visits[i]->half_term, day, false, false};
 		schools[i] = (struct ical_school){visits[i]->urn, visits[i]->school_name,
 						  sc ? sc->address : NULL};
 	}
@@ -690,5 +690,12 @@ const struct api_method scheduler_methods[] = {
 	{"PartnerCalendar", &n2gg__v1__partner_calendar_request__descriptor, sch_partner_calendar,
 	 false, ROLE_READER},
 	{"Budget", &n2gg__v1__budget_request__descriptor, sch_budget, false, ROLE_READER},
+	/* a partner records through a gateway acting for them, or an officer for them */
+	{"RecordVisitReport", &n2gg__v1__record_visit_report_request__descriptor,
+	 sch_record_visit_report, true, ROLE_OFFICER},
+	{"GetVisitReport", &n2gg__v1__get_visit_report_request__descriptor, sch_get_visit_report,
+	 false, ROLE_READER},
+	{"ListVisitReports", &n2gg__v1__list_visit_reports_request__descriptor,
+	 sch_list_visit_reports, false, ROLE_READER},
 };
 const size_t scheduler_method_count = sizeof scheduler_methods / sizeof *scheduler_methods;

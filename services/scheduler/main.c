@@ -24,7 +24,10 @@ static struct config_option scheduler_options[] = {
 	 NULL},
 	{"calendar", "", "the school-year calendar (YAML); empty: Norfolk's for the policy's year",
 	 NULL},
-	{"as-of", "", "plan visits from this date (YYYY-MM-DD) instead of today", NULL},
+	{"as-of", "", "plan visits, and date visit reports, from this date (YYYY-MM-DD) instead of "
+	 "today", NULL},
+	{"report-due-days", "14",
+	 "a visit's report is overdue this many days after the visit (0-365)", NULL},
 };
 
 static int scheduler_load_policy(struct scheduler *s, const char *path, struct status *st)
@@ -85,7 +88,11 @@ static int scheduler_on_start(struct service *svc, struct status *st)
 	const char *as_of = service_setting(svc, "as-of");
 	if (as_of[0] && date_parse(as_of, &s->as_of) < 0)
 		return status_fail(st, STATUS_INVALID_ARGUMENT, "as-of \"%s\" is not a date", as_of);
-	int rc;
+	long due_days;
+	int rc = config_get_long(&svc->cfg, "report-due-days", 0, 365, &due_days, st);
+	if (rc < 0)
+		return rc;
+	s->report_due_days = (int)due_days;
 	if ((rc = scheduler_load_policy(s, service_setting(svc, "policy"), st)) < 0 ||
 	    (rc = scheduler_load_calendar(s, service_setting(svc, "calendar"), st)) < 0)
 		return rc;
@@ -154,6 +161,19 @@ static void scheduler_on_metrics(struct service *svc, struct http_response *res)
 			   st->visits_unplaced);
 	service_metric_f64(res, "n2gg_scheduler_last_plan_seconds", "gauge",
 			   "How long the last allocation plan took.", st->last_plan_ms / 1000.0);
+	/* counted when asked: it changes with the date as well as with reports and plans */
+	unsigned long long overdue = 0;
+	struct status rst;
+	MDB_txn *txn;
+	if (store_begin_read(&svc->store, &txn, &rst) == 0) {
+		if (sch_visit_reports_overdue(svc->impl, txn, &overdue, &rst) < 0)
+			log_warn("overdue visit reports not counted", "error=%s", log_str(rst.message));
+		mdb_txn_abort(txn);
+	} else {
+		log_warn("overdue visit reports not counted", "error=%s", log_str(rst.message));
+	}
+	service_metric_u64(res, "n2gg_scheduler_visit_reports_overdue", "gauge",
+			   "Visits more than --report-due-days days past with no report.", overdue);
 }
 
 /* a school's record holds the registry's facts and the categoriser's category: both are
@@ -173,6 +193,11 @@ static const struct service_desc scheduler_desc = {
 	.default_http = "127.0.0.1:7309",
 	.db_names = scheduler_db_names,
 	.db_count = SCH_DB_COUNT,
+	/* Format 2: visit reports, and visits with a report kept by every re-plan. A format-1
+	 * binary would move or cancel a visit that has been reported on (and leave its report
+	 * behind): it must refuse such a store. A format-1 store needs no step: the
+	 * visit_reports database is made empty when the store opens. */
+	.store_format = 2,
 	.methods = scheduler_methods,
 	.extra_options = scheduler_options,
 	.extra_count = sizeof scheduler_options / sizeof scheduler_options[0],

@@ -19,6 +19,7 @@ enum scheduler_db {
 	SCH_DB_ALLOCATIONS, /* role . (urn | cluster id) -> Allocation */
 	SCH_DB_VISITS,      /* urn . visit id -> Visit */
 	SCH_DB_META,        /* "dirty": facts changed since the last plan */
+	SCH_DB_VISIT_REPORTS, /* urn . visit id -> VisitReport (store format 2) */
 	SCH_DB_COUNT
 };
 
@@ -36,6 +37,7 @@ struct scheduler {
 	struct entitlement_policy policy;
 	struct calendar calendar;
 	int as_of;                 /* fixed day for visit planning, or -1 for today */
+	int report_due_days;       /* --report-due-days: a visit's report is due this long after */
 	struct sub registry, categoriser;
 	uv_idle_t replan;          /* runs a pending incremental plan once events settle */
 	bool replan_armed;
@@ -62,6 +64,13 @@ int sch_store_put_partner(struct scheduler *s, MDB_txn *txn, const N2gg__V1__Par
 /* The allocations key: the role's byte, then the URN (big-endian) or the cluster id. */
 size_t sch_allocation_key(int role, uint32_t urn, const char *cluster_id, uint8_t *key,
 			  size_t size);
+/* The visits' (and their reports') key: the URN (big-endian), then the visit's id. */
+size_t sch_visit_key(uint32_t urn, const char *id, uint8_t *key, size_t size);
+/* The stored messages of a database whose keys start with `prefix` (plen 0: every one),
+ * unpacked in key order. */
+int sch_store_scan(struct scheduler *s, MDB_txn *txn, enum scheduler_db db, const void *prefix,
+		   size_t plen, const ProtobufCMessageDescriptor *desc, struct arena *a, void ***out,
+		   size_t *n, struct status *st);
 /* Every stored message of a database, unpacked in key order. */
 int sch_store_all(struct scheduler *s, MDB_txn *txn, enum scheduler_db db,
 		  const ProtobufCMessageDescriptor *desc, struct arena *a, void ***out, size_t *n,
@@ -96,6 +105,18 @@ int scheduler_apply_registry(void *ctx, MDB_txn *txn, const N2gg__V1__Event *ev,
 			     struct status *st);
 int scheduler_apply_categoriser(void *ctx, MDB_txn *txn, const N2gg__V1__Event *ev,
 				struct status *st);
+
+/* ---- visit reports (visit_reports.c) ---- */
+/* Whether the visit (as stored) has a report: a report says the visit happened, so a
+ * re-plan keeps it where it was. */
+bool sch_visit_reported(struct scheduler *s, MDB_txn *txn, const N2gg__V1__Visit *v);
+/* The stored visits whose report is overdue today. */
+int sch_visit_reports_overdue(struct scheduler *s, MDB_txn *txn, unsigned long long *count,
+			      struct status *st);
+/* The API's RecordVisitReport, GetVisitReport and ListVisitReports. */
+int sch_record_visit_report(struct api_call *call);
+int sch_get_visit_report(struct api_call *call);
+int sch_list_visit_reports(struct api_call *call);
 
 /* ---- API (handlers.c) ---- */
 extern const struct api_method scheduler_methods[];

@@ -4,7 +4,8 @@
 #include "scheduler.h"
 
 const char *const scheduler_db_names[SCH_DB_COUNT] = {
-	"events", "cursors", "schools", "partners", "allocations", "visits", "meta"};
+	"events", "cursors", "schools", "partners", "allocations", "visits", "meta",
+	"visit_reports"};
 
 int sch_store_get(struct scheduler *s, MDB_txn *txn, enum scheduler_db db, const void *key,
 		  size_t klen, const ProtobufCMessageDescriptor *desc, struct arena *a, void **out,
@@ -64,20 +65,31 @@ size_t sch_allocation_key(int role, uint32_t urn, const char *cluster_id, uint8_
 	return n + 1;
 }
 
-int sch_store_all(struct scheduler *s, MDB_txn *txn, enum scheduler_db db,
-		  const ProtobufCMessageDescriptor *desc, struct arena *a, void ***out, size_t *n,
-		  struct status *st)
+size_t sch_visit_key(uint32_t urn, const char *id, uint8_t *key, size_t size)
+{
+	store_be32(key, urn);
+	size_t n = strlen(id);
+	if (n > size - 4)
+		n = size - 4;
+	memcpy(key + 4, id, n);
+	return n + 4;
+}
+
+int sch_store_scan(struct scheduler *s, MDB_txn *txn, enum scheduler_db db, const void *prefix,
+		   size_t plen, const ProtobufCMessageDescriptor *desc, struct arena *a, void ***out,
+		   size_t *n, struct status *st)
 {
 	MDB_cursor *cur;
 	int mrc = mdb_cursor_open(txn, s->db[db], &cur);
 	if (mrc)
 		return store_error(mrc, "reading the store", st);
-	MDB_val k, v;
+	MDB_val k = {plen, (void *)prefix}, v;
 	size_t cap = 0;
 	void **items = NULL;
 	*n = 0;
 	int rc = 0;
-	for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0;
+	for (mrc = mdb_cursor_get(cur, &k, &v, plen ? MDB_SET_RANGE : MDB_FIRST);
+	     mrc == 0 && (!plen || (k.mv_size >= plen && memcmp(k.mv_data, prefix, plen) == 0));
 	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		void *m = protobuf_c_message_unpack(desc, &a->pb, v.mv_size, v.mv_data);
 		if (!m) {
@@ -90,6 +102,13 @@ int sch_store_all(struct scheduler *s, MDB_txn *txn, enum scheduler_db db,
 	mdb_cursor_close(cur);
 	*out = items;
 	return rc;
+}
+
+int sch_store_all(struct scheduler *s, MDB_txn *txn, enum scheduler_db db,
+		  const ProtobufCMessageDescriptor *desc, struct arena *a, void ***out, size_t *n,
+		  struct status *st)
+{
+	return sch_store_scan(s, txn, db, NULL, 0, desc, a, out, n, st);
 }
 
 int sch_store_mark_dirty(struct scheduler *s, MDB_txn *txn, bool dirty, struct status *st)

@@ -107,12 +107,7 @@ static int visit_sync_cmp_id(const void *x, const void *y)
 
 static size_t visit_sync_key(const N2gg__V1__Visit *v, uint8_t *key, size_t size)
 {
-	store_be32(key, v->urn);
-	size_t n = strlen(v->id);
-	if (n > size - 4)
-		n = size - 4;
-	memcpy(key + 4, v->id, n);
-	return n + 4;
+	return sch_visit_key(v->urn, v->id, key, size);
 }
 
 int visit_sync_apply(struct scheduler *s, MDB_txn *txn, const struct planner_input *in,
@@ -148,7 +143,7 @@ int visit_sync_apply(struct scheduler *s, MDB_txn *txn, const struct planner_inp
 			stored[i]->urn, p,
 			strcmp(stored[i]->kind, "annual_conversation") == 0 ? VISITS_ANNUAL
 									     : VISITS_MONITORING,
-			(int)stored[i]->half_term, day, false};
+			(int)stored[i]->half_term, day, false, sch_visit_reported(s, txn, stored[i])};
 	}
 	int today = scheduler_today(s);
 	struct visits_input vin = {&s->calendar, allocs, n_allocs, vp, (int)in->n_partners,
@@ -198,6 +193,8 @@ int visit_sync_apply(struct scheduler *s, MDB_txn *txn, const struct planner_inp
 		if (still[j] || (n_planned && bsearch(&stored[j], planned, n_planned,
 						       sizeof *planned, visit_sync_cmp_id)))
 			continue;
+		if (sch_visit_reported(s, txn, stored[j]))
+			continue;   /* it happened: its report stays with it */
 		uint8_t key[96];
 		size_t klen = visit_sync_key(stored[j], key, sizeof key);
 		rc = store_del(txn, s->db[SCH_DB_VISITS], key, klen, st);

@@ -294,8 +294,10 @@ static void keep_existing(struct planner *pl)
 			drop(plan, v, VISITS_NOT_IN_YEAR, why);
 			continue;
 		}
-		if (v.day < pl->from) {
-			/* history: it happened (or was missed) whatever has changed since */
+		if (v.day < pl->from || v.happened) {
+			/* history: it happened (or was missed) whatever has changed since; a visit
+			 * of today that has been reported on is history too, or a change of
+			 * partner would plan a second one */
 			struct partner_state *ps = find_partner(pl, v.partner);
 			if (ps)
 				book(pl, ps, v.day);
@@ -382,7 +384,7 @@ static int try_place(struct planner *pl, struct school_state *s, enum visits_kin
 	}
 	book(pl, ps, day);
 	int h = calendar_half_term_of(pl->cal, day);
-	add_visit(pl, (struct visits_visit){s->a->urn, s->a->partner, kind, h, day, false});
+	add_visit(pl, (struct visits_visit){s->a->urn, s->a->partner, kind, h, day, false, false});
 	return 0;
 }
 
@@ -390,7 +392,7 @@ static void unplaced(struct planner *pl, struct school_state *s, enum visits_kin
 		     enum visits_reason reason)
 {
 	struct visits_plan *plan = pl->plan;
-	struct visits_visit v = {s->a->urn, s->a->partner, kind, h, 0, false};
+	struct visits_visit v = {s->a->urn, s->a->partner, kind, h, 0, false, false};
 	struct visits_problem *pr = add_problem(plan->unplaced, &plan->unplaced_count, v, reason);
 	const struct calendar *cal = pl->cal;
 	char what[96], from[DATE_ISO_LEN], to[DATE_ISO_LEN];

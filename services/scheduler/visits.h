@@ -54,6 +54,8 @@ struct visits_visit {
 	int half_term; /* 1..6: the half-term the visit is in (for monitoring, the one it covers) */
 	int day;       /* 0 for a visit not placed */
 	bool kept;     /* in a plan: an existing visit kept as it was */
+	bool happened; /* an existing visit known to have taken place (its report is in): history
+			* whatever its day, so a visit of today is not planned again */
 };
 
 enum visits_reason {

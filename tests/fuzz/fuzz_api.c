@@ -30,6 +30,7 @@
 #include "policy.h"
 #include "policy_yaml.h"
 #include "school.h"
+#include "visit_report.h"
 
 #include "n2gg/v1/categoriser.pb-c.h"
 #include "n2gg/v1/common.pb-c.h"
@@ -447,6 +448,41 @@ static int v_recipient_role(struct ctx *c, const void *body)
 	return 0;
 }
 
+/* A report checked against a visit of its own school, held before the fuzzer's today, of
+ * each kind in turn (the store would give the visit its id names); what a report may hold
+ * must keep the letter it becomes readable. */
+static int v_visit_report(struct ctx *c, const void *body)
+{
+	const N2gg__V1__RecordVisitReportRequest *req = body;
+	if (!req->report)
+		return 0;
+	N2gg__V1__VisitReport *r = visit_report_clean(req->report, c->a);
+	N2gg__V1__Visit v = N2GG__V1__VISIT__INIT;
+	v.id = r->visit_id;
+	v.urn = visit_report_urn_of(r->visit_id);
+	v.date = "2013-11-12";
+	v.year = 2014;
+	v.kind = r->held && r->n_signposting ? VISIT_KIND_ANNUAL : VISIT_KIND_MONITORING;
+	int rc = visit_report_check(r, &v, date_from_ymd(2013, 11, 20), c->a, &c->st);
+	if (rc == 0) {
+		fuzz_assert(fuzz_utf8_valid(r->next_visit_focus, strlen(r->next_visit_focus)),
+			    "RecordVisitReport: accepted text that is not UTF-8");
+		fuzz_assert(!r->held || strlen(r->date_held) == 10,
+			    "RecordVisitReport: date_held not written as YYYY-MM-DD: %s",
+			    r->date_held);
+		fuzz_assert(visit_report_same(r, r), "RecordVisitReport: a report differs from itself");
+	}
+	return rc;
+}
+
+static int v_visit_id(struct ctx *c, const void *body)
+{
+	const N2gg__V1__GetVisitReportRequest *req = body;
+	(void)visit_report_urn_of(req->visit_id);
+	(void)c;
+	return 0;
+}
+
 /* ---- the methods, as the services' tables (services/<service>/handlers.c, api.c) list
  * them ---- */
 
@@ -511,6 +547,9 @@ static const struct method methods[] = {
 	{"ListVisits", &n2gg__v1__list_visits_request__descriptor, NULL},
 	{"PartnerCalendar", &n2gg__v1__partner_calendar_request__descriptor, NULL},
 	{"Budget", &n2gg__v1__budget_request__descriptor, NULL},
+	{"RecordVisitReport", &n2gg__v1__record_visit_report_request__descriptor, v_visit_report},
+	{"GetVisitReport", &n2gg__v1__get_visit_report_request__descriptor, v_visit_id},
+	{"ListVisitReports", &n2gg__v1__list_visit_reports_request__descriptor, NULL},
 	/* notifier */
 	{"PublishMi", &n2gg__v1__publish_mi_request__descriptor, v_publish_mi},
 	{"GetMi", &n2gg__v1__get_mi_request__descriptor, v_mi_number},

@@ -64,8 +64,12 @@ class SchedulerCliTestCase(ServiceTestCase):
         self.imported = self.ok("partner", "import", PARTNERS).stdout
 
     def caught_up(self, timeout=60.0):
+        # one client each for the whole wait: one per poll would use up ZeroMQ's sockets
+        # (1,023 a context) when catching up is slow (a sanitizer build under load)
+        clients = {svc.api: self.client(svc) for svc in (self.reg, self.cat)}
+
         def head(svc):
-            return self.client(svc).call("Health", common_pb2.HealthRequest(),
+            return clients[svc.api].call("Health", common_pb2.HealthRequest(),
                                          common_pb2.HealthReply).head_seq
 
         wait_for(lambda: self.cat.metric("n2gg_categoriser_registry_cursor") >= head(self.reg),

@@ -46,10 +46,10 @@ static struct visits_visit visits[4];
 static int setup_visits(void **state)
 {
 	(void)state;
-	visits[0] = (struct visits_visit){121000, 7, VISITS_ANNUAL, 1, D("2013-10-09"), false};
-	visits[1] = (struct visits_visit){121001, 7, VISITS_MONITORING, 3, D("2014-01-15"), false};
-	visits[2] = (struct visits_visit){121001, 8, VISITS_MONITORING, 3, D("2014-01-16"), false};
-	visits[3] = (struct visits_visit){121002, 7, VISITS_MONITORING, 6, D("2014-07-01"), true};
+	visits[0] = (struct visits_visit){121000, 7, VISITS_ANNUAL, 1, D("2013-10-09"), false, false};
+	visits[1] = (struct visits_visit){121001, 7, VISITS_MONITORING, 3, D("2014-01-15"), false, false};
+	visits[2] = (struct visits_visit){121001, 8, VISITS_MONITORING, 3, D("2014-01-16"), false, false};
+	visits[3] = (struct visits_visit){121002, 7, VISITS_MONITORING, 6, D("2014-07-01"), true, false};
 	return 0;
 }
 
@@ -195,7 +195,7 @@ static void test_uids_stay_when_visits_move(void **state)
 {
 	(void)state;
 	char uid[96], again[96];
-	struct visits_visit v = {121001, 7, VISITS_MONITORING, 3, D("2014-01-15"), false};
+	struct visits_visit v = {121001, 7, VISITS_MONITORING, 3, D("2014-01-15"), false, false};
 	assert_string_equal(ical_uid(&v, 2014, uid, sizeof uid),
 			    "visit-121001-2014-monitoring-3@n2gg");
 	v.day = D("2014-02-03");  /* re-planned to another day of the half-term */
@@ -256,7 +256,7 @@ static void test_a_school_without_details(void **state)
 static void test_a_visit_not_placed_is_refused(void **state)
 {
 	(void)state;
-	struct visits_visit unplaced = {121000, 7, VISITS_MONITORING, 2, 0, false};
+	struct visits_visit unplaced = {121000, 7, VISITS_MONITORING, 2, 0, false, false};
 	struct ical_request req = {2014, 7, NULL, &unplaced, 1, schools, 3, STAMP};
 	struct status st;
 	char *out = (char *)"untouched";

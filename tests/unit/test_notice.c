@@ -22,6 +22,7 @@
 #define MI_REMINDER N2GG__V1__NOTICE_KIND__NOTICE_MI_REMINDER
 #define DIGEST N2GG__V1__NOTICE_KIND__NOTICE_DIGEST
 #define MI_CORRECTION N2GG__V1__NOTICE_KIND__NOTICE_MI_CORRECTION
+#define VISIT_REPORT N2GG__V1__NOTICE_KIND__NOTICE_VISIT_REPORT
 
 /* ---- fixtures ---- */
 
@@ -300,7 +301,7 @@ static void test_kind_parse(void **state)
 	assert_int_equal(notice_kind_parse("category-letter", &out, &st), -STATUS_INVALID_ARGUMENT);
 	assert_string_equal(st.message, "unknown notice kind 'category-letter' (one of "
 					"category_letter, allocation_letter, visit_schedule, "
-					"mi_sheet, mi_reminder, digest, mi_correction)");
+					"mi_sheet, mi_reminder, digest, visit_report, mi_correction)");
 	assert_int_equal(out, DIGEST);  /* untouched */
 	assert_int_equal(notice_kind_parse("", &out, &st), -STATUS_INVALID_ARGUMENT);
 	assert_int_equal(notice_kind_parse("Category_Letter", &out, &st), -STATUS_INVALID_ARGUMENT);
@@ -353,6 +354,7 @@ extern const char notice_builtin_mi_sheet[];
 extern const char notice_builtin_mi_reminder[];
 extern const char notice_builtin_digest[];
 extern const char notice_builtin_mi_correction[];
+extern const char notice_builtin_visit_report[];
 
 static void test_builtins_load(void **state)
 {
@@ -369,7 +371,7 @@ static void test_builtins_load(void **state)
 	const char *texts[NOTICE_KIND_COUNT] = {
 		NULL, notice_builtin_category_letter, notice_builtin_allocation_letter,
 		notice_builtin_visit_schedule, notice_builtin_mi_sheet, notice_builtin_mi_reminder,
-		notice_builtin_digest, NULL, notice_builtin_mi_correction,
+		notice_builtin_digest, notice_builtin_visit_report, notice_builtin_mi_correction,
 	};
 	for (int k = 1; k < NOTICE_KIND_COUNT; k++) {
 		if (!texts[k])
@@ -400,6 +402,65 @@ static void test_builtins_load(void **state)
 
 /* ---- the builders ---- */
 
+/* A monitoring visit's report as the scheduler's visit.reported carries it: the visit's id,
+ * its partner's id and the officer's username are in it and must not reach a letter. */
+struct report_fixture {
+	N2gg__V1__Visit visit;
+	N2gg__V1__VisitReport report;
+	N2gg__V1__VisitReportEvent ev;
+	char *attended[2], *strengths[1], *priorities[1], *actions[2], *signposting[1];
+};
+
+static void report_event(struct report_fixture *f, bool annual)
+{
+	f->visit = (N2gg__V1__Visit)N2GG__V1__VISIT__INIT;
+	f->visit.id = annual ? "121234-2014-annual_conversation-1" : "121234-2014-monitoring-2";
+	f->visit.urn = 121234;
+	f->visit.school_name = "Aylsham Primary School";
+	f->visit.partner_id = "p-17";
+	f->visit.date = "2013-11-12";
+	f->visit.kind = annual ? "annual_conversation" : "monitoring";
+	f->visit.half_term = 2;
+	f->visit.year = 2014;
+	f->report = (N2gg__V1__VisitReport)N2GG__V1__VISIT_REPORT__INIT;
+	f->report.visit_id = f->visit.id;
+	f->report.held = true;
+	f->report.date_held = "2013-11-13";
+	f->attended[0] = "Mrs Jane Smith (headteacher)";
+	f->attended[1] = "Mr Tom Reed (chair of governors)";
+	f->report.attended = f->attended;
+	f->report.n_attended = 2;
+	f->report.progress = N2GG__V1__VISIT_PROGRESS__PROGRESS_SOME;
+	f->strengths[0] = "Phonics teaching in Reception is consistently strong.";
+	f->report.strengths = f->strengths;
+	f->report.n_strengths = 1;
+	f->priorities[0] = "Raise attainment in Year 6 writing.";
+	f->report.priorities = f->priorities;
+	f->report.n_priorities = 1;
+	f->actions[0] = "The head will share the writing moderation results by 6 December.";
+	f->actions[1] = "Governors to visit Year 6 in the spring term.";
+	f->report.agreed_actions = f->actions;
+	f->report.n_agreed_actions = 2;
+	f->report.next_visit_focus = "Year 6 writing books";
+	if (annual) {
+		f->report.self_evaluation_validation =
+			"The school's judgement of good for leadership is borne out by the evidence.";
+		f->signposting[0] = "Norfolk Governor Services: training for the new chair";
+		f->report.signposting = f->signposting;
+		f->report.n_signposting = 1;
+	}
+	f->report.recorded_by = "j.smith";
+	f->report.version = 1;
+	f->report.visit = &f->visit;
+	f->report.partner_name = "Rachel Dawson";
+	f->ev = (N2gg__V1__VisitReportEvent)N2GG__V1__VISIT_REPORT_EVENT__INIT;
+	f->ev.report = &f->report;
+	f->ev.partner_name = "Rachel Dawson";
+	f->ev.partner_email = "rachel.dawson@example.org";
+	f->ev.partner_phone = "01603 555 010";
+	f->ev.school_name = "Aylsham Primary School";
+}
+
 static void test_builders_write_only_declared_names(void **state)
 {
 	(void)state;
@@ -423,6 +484,8 @@ static void test_builders_write_only_declared_names(void **state)
 	N2gg__V1__Visit *visits[] = { &v };
 	N2gg__V1__MiSheet sheet = mi_sheet();
 	struct notice_digest_item items[] = { { CATEGORY, "s", "t" } };
+	struct report_fixture rf;
+	report_event(&rf, true);
 
 	json_t *built[] = {
 		notice_data_category(&l, &school, &ce),
@@ -431,9 +494,10 @@ static void test_builders_write_only_declared_names(void **state)
 		notice_data_mi(&l, &school, NULL, &sheet, NOTICE_MI_ISSUED),
 		notice_data_mi(&l, &school, NULL, &sheet, NOTICE_MI_REMINDER),
 		notice_data_digest(&l, &school, items, 1),
+		notice_data_visit_report(&l, &school, &rf.ev, false),
 	};
 	N2gg__V1__NoticeKind kinds[] = { CATEGORY, ALLOCATION, VISITS, MI_SHEET, MI_REMINDER,
-					 DIGEST };
+					 DIGEST, VISIT_REPORT };
 	for (size_t i = 0; i < sizeof built / sizeof *built; i++) {
 		assert_true(json_is_object(built[i]));
 		assert_declared(notice_kind(kinds[i])->vars, built[i], "");
@@ -754,6 +818,88 @@ static void test_visit_schedule(void **state)
 	assert_contains(out.text, "Visits planned: 0\nThere are no partner visits planned");
 }
 
+/* Nothing of the system's own: ids of visits and partners, who keyed the report in, the
+ * scale's enum names. */
+static void assert_humane(const struct notice_rendered *out)
+{
+	const char *internal[] = { "p-17", "j.smith", "121234-2014", "PROGRESS_", "annual_conversation",
+				   "monitoring-2", "visit_id" };
+	for (size_t i = 0; i < sizeof internal / sizeof *internal; i++) {
+		if (strstr(out->subject, internal[i]) || strstr(out->text, internal[i]) ||
+		    (out->html && strstr(out->html, internal[i]))) {
+			print_error("the letter shows \"%s\"\n", internal[i]);
+			fail();
+		}
+	}
+}
+
+static void test_visit_report_letter(void **state)
+{
+	struct fixture *fx = *state;
+	struct notice_letterhead l = lh();
+	N2gg__V1__NotifierSchool school = school_named("Aylsham Primary School");
+	N2gg__V1__Recipient rec = head();
+	struct report_fixture f;
+	report_event(&f, false);
+	json_t *d = notice_data_visit_report(&l, &school, &f.ev, false);
+	assert_string_equal(jstr(d, "report.date_held"), "Wednesday 13 November 2013");
+	assert_string_equal(jstr(d, "report.progress"), "some");
+	assert_true(json_is_false(jget(d, "report.annual")));
+	assert_true(json_is_false(jget(d, "report.has_signposting")));
+	struct notice_rendered out = render(fx, VISIT_REPORT, d, &rec);
+	assert_string_equal(out.subject, "Aylsham Primary School: report of your partner's visit on "
+					 "Wednesday 13 November 2013");
+	assert_contains(out.text, "Dear Mrs Jane Smith,");
+	assert_contains(out.text, "Thank you for welcoming Rachel Dawson to the school on Wednesday "
+				  "13 November 2013\nfor the Autumn 2 monitoring visit.");
+	assert_contains(out.text, "Taking part:\n  - Mrs Jane Smith (headteacher)\n"
+				  "  - Mr Tom Reed (chair of governors)\n");
+	assert_contains(out.text, "improvement plan to be some: there is progress in some of the "
+				  "plan's priorities");
+	assert_contains(out.text, "Priorities for improvement\n  - Raise attainment in Year 6 "
+				  "writing.\n");
+	assert_contains(out.text, "What was agreed\n  - The head will share");
+	assert_contains(out.text, "The next visit will focus on: Year 6 writing books\n");
+	assert_contains(out.text, "To talk to Rachel Dawson about the visit or what was agreed:\n"
+				  "  Email:      rachel.dawson@example.org\n"
+				  "  Telephone:  01603 555 010\n");
+	assert_contains(out.html, "<a href=\"mailto:rachel.dawson@example.org\">");
+	assert_null(strstr(out.text, "self-evaluation"));
+	assert_null(strstr(out.text, "replaces the one"));
+	assert_humane(&out);
+
+	/* the annual conversation, corrected after its first letter went */
+	report_event(&f, true);
+	out = render(fx, VISIT_REPORT, notice_data_visit_report(&l, &school, &f.ev, true), &rec);
+	assert_string_equal(out.subject, "Aylsham Primary School: your annual conversation on "
+					 "Wednesday 13 November 2013 (corrected)");
+	assert_contains(out.text, "This letter replaces the one we sent you about this visit");
+	assert_contains(out.text, "for the school's annual conversation");
+	assert_contains(out.text, "The school's self-evaluation\n\nThe school's judgement of good");
+	assert_contains(out.text, "Norfolk Services that can help\n  - Norfolk Governor Services");
+	assert_humane(&out);
+
+	/* not held: the reason, no judgement; no contact known: no contact paragraph */
+	report_event(&f, false);
+	f.report.held = false;
+	f.report.date_held = "";
+	f.report.n_attended = f.report.n_strengths = f.report.n_priorities = 0;
+	f.report.progress = N2GG__V1__VISIT_PROGRESS__PROGRESS_UNKNOWN;
+	f.report.not_held_reason = "The school was closed by snow.";
+	f.report.n_agreed_actions = 0;
+	f.ev.partner_email = f.ev.partner_phone = "";
+	out = render(fx, VISIT_REPORT, notice_data_visit_report(&l, &school, &f.ev, false), &rec);
+	assert_string_equal(out.subject, "Aylsham Primary School: report of your partner's visit "
+					 "that did not take place");
+	assert_contains(out.text, "The visit Rachel Dawson planned to make to the school on\n"
+				  "Tuesday 12 November 2013 did not take place. The reason recorded:\n"
+				  "The school was closed by snow.\n");
+	assert_null(strstr(out.text, "judged"));
+	assert_null(strstr(out.text, "What was agreed"));
+	assert_null(strstr(out.text, "To talk to"));
+	assert_humane(&out);
+}
+
 static void test_mi_sheet(void **state)
 {
 	struct fixture *fx = *state;
@@ -1006,7 +1152,7 @@ static void remove_dir(char *dir)
 {
 	const char *names[] = { "category_letter.tmpl", "allocation_letter.tmpl",
 				"visit_schedule.tmpl", "mi_sheet.tmpl", "mi_reminder.tmpl",
-				"digest.tmpl", "mi_correction.tmpl", "categroy_letter.tmpl",
+				"digest.tmpl", "visit_report.tmpl", "mi_correction.tmpl", "categroy_letter.tmpl",
 				"README" };
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
 		char path[1024];
@@ -1045,8 +1191,8 @@ static void test_load_dir_refuses_bad_templates_reporting_each(void **state)
 	snprintf(want, sizeof want, "%s/category_letter.tmpl:5: unknown variable 'school.nmae'",
 		 dir);
 	assert_string_equal(st.message, want);
-	/* three problems and four notes, each naming its file */
-	assert_int_equal(r.count, 7);
+	/* three problems and five notes, each naming its file */
+	assert_int_equal(r.count, 8);
 	assert_string_equal(r.message[0], want);
 	snprintf(want, sizeof want, "%s/category_letter.tmpl", dir);
 	assert_string_equal(r.file[0], want);
@@ -1060,6 +1206,7 @@ static void test_load_dir_refuses_bad_templates_reporting_each(void **state)
 	assert_true(reported(&r, "mi_sheet.tmpl: not found"));
 	assert_true(reported(&r, "mi_reminder.tmpl: not found"));
 	snprintf(want, sizeof want, "%s/digest.tmpl:1: unknown variable 'category.letter'", dir);
+	assert_true(reported(&r, "visit_report.tmpl: not found"));
 	assert_string_equal(r.message[5], want);
 	/* nothing is half loaded */
 	for (int k = 0; k < NOTICE_KIND_COUNT; k++)
@@ -1092,7 +1239,7 @@ static void test_load_dir_with_missing_files_uses_builtins(void **state)
 	status_clear(&st);
 	assert_int_equal(notice_templates_load(&t, dir, collect, &r, &st), 0);
 	assert_string_equal(t.dir, dir);
-	assert_int_equal(r.count, 7);  /* six built-in, one misspelt name */
+	assert_int_equal(r.count, 8);  /* seven built-in, one misspelt name */
 	char want[1024];
 	snprintf(want, sizeof want, "%s/categroy_letter.tmpl: not the template of any notice kind, "
 				    "ignored", dir);
@@ -1208,6 +1355,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_allocation_ended_and_cluster_notice, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_visit_schedule, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_visit_report_letter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mi_sheet, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mi_reminder, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_digest, setup, teardown),

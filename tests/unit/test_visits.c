@@ -421,18 +421,18 @@ static void test_existing_visits_that_no_longer_hold(void **state)
 	struct visits_allocation a[2] = {{100020, 1, false}, {100021, 1, true}};
 	struct visits_visit existing[] = {
 		/* 100020 no longer has monitoring */
-		{100020, 1, VISITS_MONITORING, 1, D("2013-09-17"), false},
+		{100020, 1, VISITS_MONITORING, 1, D("2013-09-17"), false, false},
 		/* two annual conversations: the second is not needed */
-		{100020, 1, VISITS_ANNUAL, 1, D("2013-09-18"), false},
-		{100020, 1, VISITS_ANNUAL, 2, D("2013-11-18"), false},
+		{100020, 1, VISITS_ANNUAL, 1, D("2013-09-18"), false, false},
+		{100020, 1, VISITS_ANNUAL, 2, D("2013-11-18"), false, false},
 		/* a Saturday, a training day, and a day of last year */
-		{100021, 1, VISITS_MONITORING, 1, D("2013-09-21"), false},
-		{100021, 1, VISITS_ANNUAL, 1, D("2013-09-02"), false},
-		{100021, 1, VISITS_MONITORING, 6, D("2013-07-10"), false},
+		{100021, 1, VISITS_MONITORING, 1, D("2013-09-21"), false, false},
+		{100021, 1, VISITS_ANNUAL, 1, D("2013-09-02"), false, false},
+		{100021, 1, VISITS_MONITORING, 6, D("2013-07-10"), false, false},
 		/* the same day as 100020's annual conversation */
-		{100021, 1, VISITS_MONITORING, 1, D("2013-09-18"), false},
+		{100021, 1, VISITS_MONITORING, 1, D("2013-09-18"), false, false},
 		/* a school nobody has now */
-		{100099, 1, VISITS_ANNUAL, 2, D("2013-11-20"), false},
+		{100099, 1, VISITS_ANNUAL, 2, D("2013-11-20"), false, false},
 	};
 	struct visits_input in = {&cal, a, 2, &p, 1, existing, 8, cal.first_day};
 	struct visits_plan plan;
@@ -460,6 +460,36 @@ static void test_existing_visits_that_no_longer_hold(void **state)
 	for (int h = 1; h <= 6; h++)
 		assert_int_equal(count_kind(&plan, 100021, VISITS_MONITORING, h), 1);
 	assert_int_equal(plan.visit_count, 8);
+	visits_plan_free(&plan);
+}
+
+/* A visit of today that has been reported on is history: when the school moves to another
+ * partner it is neither dropped nor planned again, and the year keeps one annual
+ * conversation. Without the mark the same visit is dropped and a new one planned. */
+static void test_a_visit_that_happened_today_stays(void **state)
+{
+	(void)state;
+	struct visits_partner p[2] = {full_time(1, 40), full_time(2, 40)};
+	struct visits_allocation a[1] = {{100030, 2, false}};   /* was partner 1's */
+	struct visits_visit existing[] = {
+		{100030, 1, VISITS_ANNUAL, 1, D("2013-09-18"), false, true},
+	};
+	struct visits_input in = {&cal, a, 1, p, 2, existing, 1, D("2013-09-18")};
+	struct visits_plan plan;
+	schedule(&in, &plan);
+	assert_int_equal(plan.dropped_count, 0);
+	assert_int_equal(count_kind(&plan, 100030, VISITS_ANNUAL, 0), 1);
+	const struct visits_visit *v = find_visit(&plan, 100030, VISITS_ANNUAL, 0);
+	assert_int_equal(v->day, D("2013-09-18"));
+	assert_int_equal(v->partner, 1);
+	assert_true(v->kept);
+	visits_plan_free(&plan);
+
+	existing[0].happened = false;
+	schedule(&in, &plan);
+	assert_int_equal(plan.dropped_count, 1);
+	assert_int_equal(plan.dropped[0].reason, VISITS_NOT_ALLOCATED);
+	assert_int_equal(find_visit(&plan, 100030, VISITS_ANNUAL, 0)->partner, 2);
 	visits_plan_free(&plan);
 }
 
@@ -505,11 +535,11 @@ static void test_planning_from_mid_year(void **state)
 	struct visits_partner p = full_time(1, 8);
 	struct visits_allocation a[2] = {{100030, 1, true}, {100031, 1, false}};
 	struct visits_visit history[] = {
-		{100030, 1, VISITS_ANNUAL, 1, D("2013-10-10"), false},
-		{100030, 1, VISITS_MONITORING, 1, D("2013-09-20"), false},
+		{100030, 1, VISITS_ANNUAL, 1, D("2013-10-10"), false, false},
+		{100030, 1, VISITS_MONITORING, 1, D("2013-09-20"), false, false},
 		/* autumn 2 was missed: too late to plan now */
 		/* a visit of the past to a school that has since left: history all the same */
-		{100077, 1, VISITS_ANNUAL, 2, D("2013-11-12"), false},
+		{100077, 1, VISITS_ANNUAL, 2, D("2013-11-12"), false, false},
 	};
 	struct visits_input in = {&cal, a, 2, &p, 1, history, 3, from};
 	struct visits_plan plan;
@@ -609,6 +639,7 @@ int main(void)
 		T(test_the_annual_conversation_falls_back_to_the_earliest_half_term),
 		T(test_replanning_keeps_what_holds),
 		T(test_existing_visits_that_no_longer_hold),
+		T(test_a_visit_that_happened_today_stays),
 		T(test_the_same_input_gives_the_same_plan),
 		T(test_planning_from_mid_year),
 		T(test_bad_input),
