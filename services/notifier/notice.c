@@ -287,9 +287,14 @@ static char *notice_reason_sentence(const N2gg__V1__Reason *r)
 		size_t n = strlen(text);
 		s = notice_strf("%s%s", text, text[n - 1] == '.' ? "" : ".");
 	} else {
+		/* A letter says what is so about the school, in the words of the fact's label:
+		 * a condition that did not hold did not place it, and the policy's own syntax
+		 * ("is 3", "below -5") is for officers (category explain), not for a head. */
+		if (!r->holds || !value[0])
+			return NULL;
 		char *label = NULL;
 		char *marker = notice_strf(": %s", value);
-		const char *at = value[0] ? strstr(text, marker) : NULL;
+		const char *at = strstr(text, marker);
 		if (at && at > text) {
 			label = notice_strf("%.*s", (int)(at - text), text);
 		} else {
@@ -300,13 +305,43 @@ static char *notice_reason_sentence(const N2gg__V1__Reason *r)
 					*c = ' ';
 		}
 		free(marker);
-		s = notice_strf("%s is %s; the policy's condition, \"%s\", is %s.", label,
-				value[0] ? value : "unknown", condition,
-				r->holds ? "met" : "not met");
+		s = notice_strf("%s: %s.", label, value);
 		free(label);
 	}
 	s[0] = notice_upper(s[0]);
 	return s;
+}
+
+/* The scheduler's reason for an allocation is for officers ("optimal: the least cost for the
+ * whole plan", "pinned by j.smith: the head asked"): its solver terms, usernames and private
+ * notes are never a head's reading. A letter says in words which case it is; a reason this
+ * does not know says nothing rather than something internal. */
+static const char *notice_allocation_words(const N2gg__V1__Allocation *al, bool has_partner)
+{
+	const char *reason = al && al->reason ? al->reason : "";
+	if (has_partner) {
+		if (al->pinned || strncmp(reason, "pinned", 6) == 0 ||
+		    strncmp(reason, "was pinned", 10) == 0)
+			return "The local authority has chosen this partner for you.";
+		if (strncmp(reason, "kept", 4) == 0 || strstr(reason, "keeps the partner"))
+			return "Your partner stays the same.";
+		if (strncmp(reason, "optimal", 7) == 0)
+			return "Partners are matched to schools across Norfolk so that each has a "
+			       "suitably qualified partner as near as possible, within the days each "
+			       "partner has.";
+		return "";
+	}
+	if (strstr(reason, "at capacity"))
+		return "The days of every suitably qualified partner are already allocated this "
+		       "year.";
+	if (strstr(reason, "no active partner"))
+		return "No partner is available for this role at present.";
+	if (strstr(reason, "excluded"))
+		return "None of the partners available at present can take this role for the "
+		       "school under the programme's rules.";
+	if (strstr(reason, "no longer entitled"))
+		return "The school's current category no longer includes this kind of partner.";
+	return "";
 }
 
 /* ---- JSON ---- */
@@ -537,7 +572,7 @@ json_t *notice_data_allocation(const struct notice_letterhead *lh,
 	notice_money(al ? al->cost_pence : 0, cost, sizeof cost);
 	notice_put_string(a, "cost", cost);
 	notice_put_string(a, "previous_partner", ev->previous_partner_id);
-	notice_put_string(a, "reason", al ? al->reason : "");
+	notice_put_string(a, "reason", notice_allocation_words(al, has_partner));
 	return root;
 }
 

@@ -575,16 +575,15 @@ static void test_reason_sentences(void **state)
 	N2gg__V1__CategoryChanged e = category_change(reasons, 5);
 	json_t *d = notice_data_category(&l, NULL, &e);
 	json_t *list = jget(d, "category.reasons");
-	assert_int_equal(json_array_size(list), 4);  /* nothing to say about the empty one */
+	/* nothing to say about the empty one; the unmet one did not place the school, and
+	 * the policy's conditions are not a head's reading */
+	assert_int_equal(json_array_size(list), 3);
 	const char *want[] = {
-		"Latest Ofsted overall effectiveness is 3 (Requires improvement); the policy's "
-		"condition, \"is 3 (Requires improvement)\", is met.",
-		"Latest Ofsted overall effectiveness is unknown; the policy's condition, \"is 3 "
-		"(Requires improvement)\", is not met.",
-		"La targeted n2gg is yes; the policy's condition, \"is yes\", is met.",
+		"Latest Ofsted overall effectiveness: 3 (Requires improvement).",
+		"La targeted n2gg: yes.",
 		"No other rule applied; this one applies to every school.",
 	};
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; i < 3; i++)
 		assert_string_equal(json_string_value(json_object_get(json_array_get(list, i),
 								      "text")),
 				    want[i]);
@@ -612,21 +611,21 @@ static void test_category_letter(void **state)
 	assert_contains(out.text, "is now B (Requires improvement and targeted for N2GG),\n"
 				  "with effect from 2 December 2013.");
 	assert_contains(out.text, "This replaces the school's previous category, C.");
-	assert_contains(out.text, "  - Latest Ofsted overall effectiveness is 3 (Requires "
-				  "improvement); the policy's condition, \"is 3 (Requires "
-				  "improvement)\", is met.\n");
+	assert_contains(out.text, "  - Latest Ofsted overall effectiveness: 3 (Requires "
+				  "improvement).\n");
+	assert_null(strstr(out.text, "the policy's condition"));
 	assert_contains(out.text, "  - Termly visits from the school's Education Challenge "
 				  "Partner\n  - A Raising Attainment Plan agreed with the LA\n");
 	assert_contains(out.text, "monitor the school's\nprogress every half-term");
-	assert_contains(out.text, "Reference: Norfolk categorisation 2013.2, rule "
-				  "\"b-requires-improvement\"");
+	assert_contains(out.text, "Reference: Norfolk categorisation 2013.2\n");
+	assert_null(strstr(out.text, "b-requires-improvement"));   /* a rule id is internal */
 	assert_null(strstr(out.text, "set by an officer"));
 	assert_null(strstr(out.text, "first category"));
 	assert_null(strstr(out.text, "{{"));
 	assert_contains(out.html, "<p>Dear Mrs Jane Smith,</p>");
 	assert_contains(out.html, "is now <strong>B</strong> (Requires improvement");
-	assert_contains(out.html, "<li>Latest Ofsted overall effectiveness is 3 (Requires "
-				  "improvement); the policy&#39;s condition, &quot;is 3");
+	assert_contains(out.html, "<li>Latest Ofsted overall effectiveness: 3 (Requires "
+				  "improvement).</li>");
 	assert_true(strncmp(out.html, "<!DOCTYPE html>\n<html lang=\"en-GB\">", 35) == 0);
 	assert_contains(out.html, "</body>\n</html>\n");
 }
@@ -709,6 +708,31 @@ static void test_allocation_letter(void **state)
 				  "  Days:       5 this school year\n"
 				  "  Cost:       \xc2\xa3" "1,500.00\n");
 	assert_contains(out.html, "<a href=\"mailto:alan.brown@example.org\">");
+	assert_null(strstr(out.text, "12 km"));   /* a reason it does not know says nothing */
+
+	/* the scheduler's reasons are for officers: the letter says which case in words, never
+	 * the solver's terms, an officer's username or private note */
+	const struct {
+		const char *reason;
+		bool pinned;
+		const char *words;
+	} cases[] = {
+		{ "optimal: the least cost for the whole plan", false, "Partners are matched" },
+		{ "optimal: keeps the partner in force", false, "Your partner stays the same." },
+		{ "pinned by j.smith: Head asked for Rachel Dawson", true,
+		  "The local authority has chosen this partner for you." },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		al.reason = (char *)cases[i].reason;
+		al.pinned = cases[i].pinned;
+		struct notice_rendered o =
+			render(fx, ALLOCATION, notice_data_allocation(&l, &school, NULL, &ae), &rec);
+		assert_contains(o.text, cases[i].words);
+		assert_null(strstr(o.text, "optimal"));
+		assert_null(strstr(o.text, "j.smith"));
+		assert_null(strstr(o.text, "Head asked"));
+	}
+	al = allocation();
 
 	/* other amounts, and none */
 	const struct {
@@ -737,7 +761,7 @@ static void test_allocation_ended_and_cluster_notice(void **state)
 	al.partner_name = "";
 	al.cost_pence = 0;
 	al.days = 0;
-	al.reason = "no Education Challenge Partner has capacity left this year";
+	al.reason = "every qualified partner is at capacity";
 	N2gg__V1__AllocationChanged ae = N2GG__V1__ALLOCATION_CHANGED__INIT;
 	ae.allocation = &al;
 	ae.previous_partner_id = "p-17";
@@ -749,7 +773,9 @@ static void test_allocation_ended_and_cluster_notice(void **state)
 	assert_contains(out.text, "Aylsham Primary School does not\nhave an allocated "
 				  "Education Challenge Partner at present: the previous\n"
 				  "allocation has ended.");
-	assert_contains(out.text, "Reason: no Education Challenge Partner has capacity left");
+	assert_contains(out.text, "The days of every suitably qualified partner are already "
+				  "allocated this year.");
+	assert_null(strstr(out.text, "at capacity"));
 	assert_null(strstr(out.text, "Partner:"));
 	assert_null(strstr(out.text, "alan.brown"));
 
