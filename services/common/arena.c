@@ -144,6 +144,13 @@ void *arena_pack(struct arena *a, const ProtobufCMessage *msg, size_t *len)
 	return buf;
 }
 
+bool arena_same_packed(struct arena *a, const ProtobufCMessage *x, const ProtobufCMessage *y)
+{
+	size_t nx, ny;
+	const void *px = arena_pack(a, x, &nx), *py = arena_pack(a, y, &ny);
+	return nx == ny && memcmp(px, py, nx) == 0;
+}
+
 void arena_message_drop_field_zero(ProtobufCMessage *msg)
 {
 	size_t kept = 0;

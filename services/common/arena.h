@@ -6,6 +6,7 @@
 #define N2GG_ARENA_H
 
 #include <protobuf-c/protobuf-c.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct arena_block;
@@ -50,5 +51,7 @@ void arena_message_drop_field_zero(ProtobufCMessage *msg);
 
 /* Packs a message into arena memory. */
 void *arena_pack(struct arena *a, const ProtobufCMessage *msg, size_t *len);
+/* Whether two messages pack to the same bytes (packing scratch in `a`). */
+bool arena_same_packed(struct arena *a, const ProtobufCMessage *x, const ProtobufCMessage *y);
 
 #endif

@@ -273,11 +273,9 @@ static bool registry_same_comparator(const N2gg__V1__Comparator *x, const N2gg__
 				     struct arena *a)
 {
 	N2gg__V1__Comparator cx = *x, cy = *y;
-	size_t nx, ny;
 	cx.recorded_by = cy.recorded_by = (char *)"";
 	cx.recorded_unix_ms = cy.recorded_unix_ms = 0;
-	const void *px = arena_pack(a, &cx.base, &nx), *py = arena_pack(a, &cy.base, &ny);
-	return nx == ny && memcmp(px, py, nx) == 0;
+	return arena_same_packed(a, &cx.base, &cy.base);
 }
 
 int registry_record_comparator(struct api_call *call, N2gg__V1__Comparator *c)

@@ -170,11 +170,9 @@ static bool school_same_achievement(const N2gg__V1__Achievement *x, const N2gg__
 				    struct arena *a)
 {
 	N2gg__V1__Achievement cx = *x, cy = *y;
-	size_t nx, ny;
 	cx.recorded_by = cy.recorded_by = (char *)"";
 	cx.recorded_unix_ms = cy.recorded_unix_ms = 0;
-	const void *px = arena_pack(a, &cx.base, &nx), *py = arena_pack(a, &cy.base, &ny);
-	return nx == ny && memcmp(px, py, nx) == 0;
+	return arena_same_packed(a, &cx.base, &cy.base);
 }
 
 /* Achievement is one entry per year and key stage (an all-through school has key stage 2
