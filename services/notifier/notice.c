@@ -43,7 +43,7 @@ static const char *const notice_allocation_vars[] = {
 static const char *const notice_visit_vars[] = {
 	NOTICE_COMMON_VARS,
 	"visits[]", "visits.date", "visits.kind", "visits.partner", "visits.half_term",
-	"visit_count",
+	"visit_count", "partners[]", "partners.name", "partners.email", "partners.phone",
 	NULL,
 };
 
@@ -295,7 +295,10 @@ static char *notice_reason_sentence(const N2gg__V1__Reason *r)
 		char *label = NULL;
 		char *marker = notice_strf(": %s", value);
 		const char *at = strstr(text, marker);
-		if (at && at > text) {
+		/* a fact the policy gave no label is written by its name, which is the
+		 * policy's, not a head's: it is put in words below */
+		if (at && at > text && (strncmp(text, fact, (size_t)(at - text)) != 0 ||
+					strlen(fact) != (size_t)(at - text))) {
 			label = notice_strf("%.*s", (int)(at - text), text);
 		} else {
 			/* no label in the text: the policy's own name for the fact, in words */
@@ -605,6 +608,7 @@ json_t *notice_data_visits(const struct notice_letterhead *lh,
 		notice_put_school(root, visits[0]->urn, visits[0]->school_name, "",
 				  N2GG__V1__PHASE__PHASE_UNKNOWN);
 	json_t *list = notice_put_list(root, "visits");
+	json_t *partners = notice_put_list(root, "partners");   /* each once, to contact */
 	json_int_t count = 0;
 	for (size_t i = 0; i < n; i++) {
 		const N2gg__V1__Visit *v = visits[i];
@@ -615,10 +619,23 @@ json_t *notice_data_visits(const struct notice_letterhead *lh,
 		char *kind = notice_visit_kind(v->kind);
 		notice_put_string(o, "kind", kind);
 		free(kind);
-		notice_put_string(o, "partner", v->partner_id);
+		/* a visit from before the scheduler named its partner has no name: the letter
+		 * then says "your partner", never the partner's reference */
+		notice_put_string(o, "partner", v->partner_name);
 		notice_put_string(o, "half_term", notice_half_term(v->half_term));
 		notice_append(list, o);
 		count++;
+		bool listed = !v->partner_name || !v->partner_name[0];
+		for (size_t j = 0; j < i && !listed; j++)
+			listed = visits[j] && visits[j]->partner_name &&
+				 strcmp(visits[j]->partner_name, v->partner_name) == 0;
+		if (listed)
+			continue;
+		json_t *p = notice_json(json_object());
+		notice_put_string(p, "name", v->partner_name);
+		notice_put_string(p, "email", v->partner_email);
+		notice_put_string(p, "phone", v->partner_phone);
+		notice_append(partners, p);
 	}
 	notice_put_int(root, "visit_count", count);
 	return root;

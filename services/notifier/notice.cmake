@@ -18,6 +18,7 @@ foreach(kind ${notice_kinds})
 endforeach()
 
 add_library(notifier_notice STATIC ${CMAKE_CURRENT_LIST_DIR}/notice.c
+  ${CMAKE_CURRENT_LIST_DIR}/notice_lint.c
   ${CMAKE_CURRENT_LIST_DIR}/notice_templates.c ${notice_builtin_sources})
 target_include_directories(notifier_notice PUBLIC ${CMAKE_CURRENT_LIST_DIR})
 target_link_libraries(notifier_notice PUBLIC notifier_notices n2gg_proto n2gg_pure

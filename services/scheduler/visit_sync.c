@@ -72,6 +72,7 @@ static int visit_sync_partners(const struct planner_input *in,
 }
 
 static N2gg__V1__Visit *visit_sync_message(struct scheduler *s, const struct planner_input *in,
+					    N2gg__V1__Partner *const *partners,
 					    const struct visits_visit *v, struct arena *a)
 {
 	N2gg__V1__Visit *m = arena_message(a, &n2gg__v1__visit__descriptor);
@@ -81,6 +82,9 @@ static N2gg__V1__Visit *visit_sync_message(struct scheduler *s, const struct pla
 	m->urn = v->urn;
 	m->school_name = sc >= 0 ? (char *)in->schools[sc].name : "";
 	m->partner_id = (char *)in->partners[v->partner].id;
+	m->partner_name = partners[v->partner]->name;
+	m->partner_email = partners[v->partner]->email;
+	m->partner_phone = partners[v->partner]->phone;
 	m->date = arena_strdup(a, date_format(v->day, iso));
 	m->kind = (char *)kind;
 	m->half_term = (uint32_t)v->half_term;
@@ -161,7 +165,7 @@ int visit_sync_apply(struct scheduler *s, MDB_txn *txn, const struct planner_inp
 	bool *still = arena_zalloc(a, n_stored + 1);
 	N2gg__V1__Visit **planned = arena_alloc(a, sizeof *planned * (size_t)(plan.visit_count + 1));
 	for (int i = 0; i < plan.visit_count; i++)
-		planned[i] = visit_sync_message(s, in, &plan.visits[i], a);
+		planned[i] = visit_sync_message(s, in, partners, &plan.visits[i], a);
 	size_t n_planned = (size_t)plan.visit_count;
 	if (n_stored > 1)   /* the store hands out NULL for none, which qsort must not see */
 		qsort(stored, n_stored, sizeof *stored, visit_sync_cmp_id);

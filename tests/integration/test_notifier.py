@@ -717,6 +717,18 @@ class TestScheduler(NotifierCase):
             return body
         wait_for(lambda: letter_visits() and f"Visits planned: {len(mine)}" in letter_visits(),
                  what=f"a visit letter listing the {len(mine)} visits")
+        # the letter names the new partner and how to reach them, never a reference
+        body = letter_visits()
+        self.assertIn(", with Rachel Dawson", body)
+        self.assertIn("To reach Rachel Dawson:", body)
+        self.assertNotIn("NEW", body)
+        self.assertNotIn("reference", body)
+        for letter in self.notices(ntf, kind=ntf_pb2.NOTICE_VISIT_SCHEDULE):
+            sent = [d for d in self.log(ntf, notice_id=letter.id) if d.state == SENT]
+            for d in sent:
+                text = parse(os.path.join(ntf.data_dir, "store", "maildir", d.key + ".eml")
+                             ).get_body(("plain",)).get_content()
+                self.assertNotRegex(text, r"\bP\d{3}\b", "a partner's reference in a letter")
 
 
 class TestBadInput(NotifierCase):

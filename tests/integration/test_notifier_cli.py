@@ -551,6 +551,21 @@ class TemplatesCheckTest(unittest.TestCase):
         self.assertEqual(r.returncode, 3, f"{r.stdout}\n{r.stderr}")
         self.assertRegex(r.stderr, r"category_letter\.tmpl:\d+: ")
 
+    def test_internal_identifier_in_a_letter(self):
+        """A template that loads but shows an internal identifier (here the cluster's code
+        in the visit letter) is refused, naming the file and what it shows."""
+        path = os.path.join(self.dir, "visit_schedule.tmpl")
+        with open(path) as f:
+            text = f.read()
+        with open(path, "w") as f:
+            f.write(text.replace("Yours sincerely,",
+                                 "Reference: {{school.cluster}}\n\nYours sincerely,", 1))
+        r = run_cli("templates", "check", self.dir)
+        self.assertEqual(r.returncode, 3, f"{r.stdout}\n{r.stderr}")
+        self.assertIn(f"{path}: the Visit schedule shows a cluster's code", r.stderr)
+        self.assertIn("internal identifiers", r.stderr)
+        self.assertEqual(r.stdout, "")
+
     def test_no_such_directory(self):
         r = run_cli("templates", "check", os.path.join(self.tmp, "nowhere"))
         self.assertEqual(r.returncode, 3, f"{r.stdout}\n{r.stderr}")

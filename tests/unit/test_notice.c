@@ -13,6 +13,7 @@
 
 #include "date.h"
 #include "notice.h"
+#include "notice_lint.h"
 #include "test_support.h"
 
 #define CATEGORY N2GG__V1__NOTICE_KIND__NOTICE_CATEGORY_LETTER
@@ -814,10 +815,14 @@ static void test_visit_schedule(void **state)
 	a.date = "2013-12-03";
 	a.kind = "annual_conversation";
 	a.partner_id = "p-17";
+	a.partner_name = "Dr Alan Brown";
+	a.partner_email = "alan.brown@example.org";
 	a.half_term = 2;
 	b.date = "2014-02-04";
 	b.kind = "monitoring";
 	b.partner_id = "p-17";
+	b.partner_name = "Dr Alan Brown";
+	b.partner_email = "alan.brown@example.org";
 	b.half_term = 3;
 	N2gg__V1__Visit *visits[] = { &a, &b };
 	N2gg__V1__Recipient rec = head();
@@ -826,15 +831,19 @@ static void test_visit_schedule(void **state)
 	json_t *first = json_array_get(json_object_get(d, "visits"), 0);
 	assert_string_equal(jstr(first, "date"), "Tuesday 3 December 2013");
 	assert_string_equal(jstr(first, "kind"), "Annual conversation");
-	assert_string_equal(jstr(first, "partner"), "p-17");
+	assert_string_equal(jstr(first, "partner"), "Dr Alan Brown");
+	assert_int_equal(json_array_size(json_object_get(d, "partners")), 1);   /* once */
 	assert_string_equal(jstr(first, "half_term"), "Autumn 2");
 	struct notice_rendered out = render(fx, VISITS, d, &rec);
 	assert_string_equal(out.subject, "Aylsham Primary School: dates of partner visits");
 	assert_contains(out.text, "Visits planned: 2\n"
 				  "  - Tuesday 3 December 2013: Annual conversation (Autumn 2 "
-				  "half-term), partner reference p-17\n"
+				  "half-term), with Dr Alan Brown\n"
 				  "  - Tuesday 4 February 2014: Monitoring visit (Spring 1 "
-				  "half-term), partner reference p-17\n");
+				  "half-term), with Dr Alan Brown\n"
+				  "\nTo reach Dr Alan Brown: email alan.brown@example.org.\n");
+	assert_null(strstr(out.text, "p-17"));
+	assert_contains(out.html, "<a href=\"mailto:alan.brown@example.org\">");
 	assert_contains(out.html, "<td style=\"padding: 2px 1em 2px 0;\">Tuesday 4 February "
 				  "2014</td><td style=\"padding: 2px 1em 2px 0;\">Monitoring "
 				  "visit</td>");
@@ -1189,6 +1198,40 @@ static void remove_dir(char *dir)
 	free(dir);
 }
 
+/* The built-in letters show none of the programme's internal identifiers; a local
+ * template that shows the rule's id, a cluster's code or the previous partner's reference
+ * is reported once a letter and identifier. */
+static void test_lint_finds_internal_identifiers(void **state)
+{
+	struct fixture *fx = *state;
+	struct reports r = { 0 };
+	assert_int_equal(notice_lint(&fx->t, collect, &r), 0);
+	assert_int_equal(r.count, 0);
+
+	char *dir = make_dir();
+	const char *category = "Subject: {{school.name}}\n"
+			       "--- text ---\n"
+			       "Rule {{category.rule}}, cluster {{school.cluster}}.\n";
+	const char *allocation = "Subject: {{allocation.role}} (was {{allocation.previous_partner}})\n"
+				 "--- text ---\n"
+				 "{{allocation.partner.name}}\n";
+	write_file(dir, "category_letter.tmpl", category, strlen(category));
+	write_file(dir, "allocation_letter.tmpl", allocation, strlen(allocation));
+	struct notice_templates t;
+	struct status st;
+	status_clear(&st);
+	assert_int_equal(notice_templates_load(&t, dir, NULL, NULL, &st), 0);
+	assert_int_equal(notice_lint(&t, collect, &r), 3);
+	assert_int_equal(r.count, 3);
+	assert_true(reported(&r, "category_letter.tmpl: the Category letter shows a policy "
+				 "rule's id (\"r-override-n2gg\")"));
+	assert_true(reported(&r, "shows a cluster's code (\"C926-28\")"));
+	assert_true(reported(&r, "allocation_letter.tmpl: the Partner allocation shows a "
+				 "partner's reference (\"P017\")"));
+	notice_templates_free(&t);
+	remove_dir(dir);
+}
+
 static void test_load_dir_refuses_bad_templates_reporting_each(void **state)
 {
 	(void)state;
@@ -1393,6 +1436,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_builders_keep_bad_utf8_readable, setup,
 						teardown),
 		cmocka_unit_test(test_load_dir_refuses_bad_templates_reporting_each),
+		cmocka_unit_test_setup_teardown(test_lint_finds_internal_identifiers, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_load_dir_with_missing_files_uses_builtins,
 						setup, teardown),
 		cmocka_unit_test(test_load_dir_that_cannot_be_read),
