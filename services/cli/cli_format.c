@@ -96,30 +96,6 @@ char *cli_time(long long unix_ms, char out[CLI_TIME_LEN])
 	return out;
 }
 
-void cli_csv_row(FILE *out, const char *const *cells, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		const char *c = cells[i] ? cells[i] : "";
-		size_t len = strlen(c);
-		bool quote = strpbrk(c, ",\"\r\n") ||
-			     (len && (c[0] == ' ' || c[len - 1] == ' '));
-		if (i)
-			fputc(',', out);
-		if (!quote) {
-			fputs(c, out);
-			continue;
-		}
-		fputc('"', out);
-		for (; *c; c++) {
-			if (*c == '"')
-				fputc('"', out);
-			fputc(*c, out);
-		}
-		fputc('"', out);
-	}
-	fputs("\r\n", out);
-}
-
 const char *cli_or_dash(const char *s)
 {
 	return s && s[0] ? s : "-";

@@ -36,10 +36,6 @@ char *cli_time(long long unix_ms, char out[CLI_TIME_LEN]);
 /* `s`, or "-" when empty. */
 const char *cli_or_dash(const char *s);
 
-/* One CSV record as RFC 4180 has it (a cell holding a comma, a quote, a line break or
- * spaces at either end is quoted, its quotes doubled; CRLF after it), NULL as empty. */
-void cli_csv_row(FILE *out, const char *const *cells, size_t n);
-
 /* The RegistryEvent in an event's payload, or NULL when it is not one. */
 N2gg__V1__RegistryEvent *cli_event_decode(const N2gg__V1__Event *ev, struct arena *a);
 /* An event's payload decoded as its topic says: a RegistryEvent for registry.*, for

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "cli_format.h"
 #include "mi_text.h"
+#include "csvwrite.h"
 #include "notice.h"
 #include "notice_lint.h"
 
@@ -526,7 +527,7 @@ static void cli_print_answers_csv(const N2gg__V1__MiStatusReply *r)
 {
 	static const char *const head[] = {"URN", "Name", "Cluster", "Question", "Question text",
 					   "Answer", "Answered at", "Responder"};
-	cli_csv_row(stdout, head, 8);
+	csvwrite_row(stdout, head, 8);
 	for (size_t i = 0; i < r->n_responded; i++) {
 		const N2gg__V1__MiResponse *m = r->responded[i];
 		for (size_t k = 0; k < m->n_answers; k++) {
@@ -542,7 +543,7 @@ static void cli_print_answers_csv(const N2gg__V1__MiStatusReply *r)
 			const char *row[] = {urn, m->urn ? m->school_name : m->cluster_name,
 					     m->cluster_id, number, question, an->answer,
 					     cli_time(m->unix_ms, at), m->respondent};
-			cli_csv_row(stdout, row, 8);
+			csvwrite_row(stdout, row, 8);
 		}
 	}
 }
