@@ -26,7 +26,7 @@ enum cli_error {
 };
 
 #define CLI_MAX_OPERANDS 2
-#define CLI_MAX_OPTIONS 20   /* the most any command has (partner add: 18) */
+#define CLI_MAX_OPTIONS 20   /* the most any command has (partner add: 19) */
 #define CLI_IMPORT_TIMEOUT_MS 120000
 
 struct cli_option {
@@ -159,8 +159,9 @@ int cli_check_target(struct cli *cli, const char *text, uint32_t *urn, char **cl
 /* The option's value, or "" when it was not given. */
 char *cli_text_opt(const struct cli_args *args, const char *name);
 
-/* ---- commands (cli_registry.c, cli_school.c, cli_cluster.c, cli_events.c,
- * cli_category.c, cli_policy.c, cli_scheduler.c, cli_visit_reports.c, cli_notifier.c) ---- */
+/* ---- commands (cli_registry.c, cli_school.c, cli_cluster.c, cli_cluster_choice.c,
+ * cli_events.c, cli_category.c, cli_policy.c, cli_scheduler.c, cli_visit_reports.c,
+ * cli_notifier.c) ---- */
 
 int cli_import_gias(struct cli *cli, const struct cli_args *args);
 int cli_import_inspections(struct cli *cli, const struct cli_args *args);
@@ -188,6 +189,8 @@ int cli_cluster_move(struct cli *cli, const struct cli_args *args);
 int cli_cluster_merge(struct cli *cli, const struct cli_args *args);
 int cli_cluster_show(struct cli *cli, const struct cli_args *args);
 int cli_cluster_list(struct cli *cli, const struct cli_args *args);
+int cli_cluster_choice(struct cli *cli, const struct cli_args *args);
+int cli_cluster_choices(struct cli *cli, const struct cli_args *args);
 int cli_group_create(struct cli *cli, const struct cli_args *args);
 int cli_group_add(struct cli *cli, const struct cli_args *args);
 int cli_group_remove(struct cli *cli, const struct cli_args *args);

@@ -262,6 +262,7 @@ static const struct {
 	{"allocation.changed", &n2gg__v1__allocation_changed__descriptor},
 	{"visit.reported", &n2gg__v1__visit_report_event__descriptor},
 	{"visit.", &n2gg__v1__visit_event__descriptor},
+	{"cluster.choice_recorded", &n2gg__v1__cluster_choice_event__descriptor},
 	{"notice.created", &n2gg__v1__notice_created__descriptor},
 	{"notice.mi.responded", &n2gg__v1__mi_responded__descriptor},
 	{"notice.mi.", &n2gg__v1__mi_event__descriptor},
@@ -384,6 +385,19 @@ static void cli_sum_visit_report(struct cli_text *t, const N2gg__V1__VisitReport
 	cli_text_add(t, " version=%u", r->version);
 }
 
+static void cli_sum_cluster_choice(struct cli_text *t, const N2gg__V1__ClusterChoiceEvent *e)
+{
+	const N2gg__V1__ClusterChoice *c = e->choice;
+	if (!c)
+		return;
+	cli_text_add(t, " cluster=%s choice=%s", cli_or_dash(c->cluster_id),
+		     c->choice == N2GG__V1__CEP_CHOICE__CEP_CHOICE_A   ? "A"
+		     : c->choice == N2GG__V1__CEP_CHOICE__CEP_CHOICE_B ? "B"
+								       : "-");
+	if (c->nominee_partner_id[0])
+		cli_text_add(t, " nominee=%s", c->nominee_partner_id);
+}
+
 /* ---- notifier names and event summaries ---- */
 
 const char *cli_notice_kind_name(N2gg__V1__NoticeKind kind)
@@ -495,6 +509,8 @@ static void cli_payload_summary_text(struct cli_text *t, const ProtobufCMessage 
 		cli_sum_visit(t, (const N2gg__V1__VisitEvent *)m);
 	else if (m->descriptor == &n2gg__v1__visit_report_event__descriptor)
 		cli_sum_visit_report(t, (const N2gg__V1__VisitReportEvent *)m);
+	else if (m->descriptor == &n2gg__v1__cluster_choice_event__descriptor)
+		cli_sum_cluster_choice(t, (const N2gg__V1__ClusterChoiceEvent *)m);
 	else if (m->descriptor == &n2gg__v1__category_changed__descriptor)
 		cli_sum_category_changed(t, (const N2gg__V1__CategoryChanged *)m);
 	else if (m->descriptor == &n2gg__v1__override_changed__descriptor)

@@ -14,6 +14,7 @@
 #include "n2gg/v1/scheduler.pb-c.h"
 
 #define CLI_TIME_LEN 24   /* "2026-11-22T10:00:00Z" and its terminator */
+#define CLI_DASH "\xe2\x80\x94"   /* an em dash, UTF-8 */
 
 /* A table printed once every row is known, so columns fit their widest cell. Cells wider
  * than CLI_CELL_MAX are cut, except in the last column, which is never padded. */
@@ -42,7 +43,8 @@ N2gg__V1__RegistryEvent *cli_event_decode(const N2gg__V1__Event *ev, struct aren
  * category.* the message categoriser.proto names (CategoryChanged, OverrideChanged,
  * MonitoringOverdue, PolicyLoaded), for the scheduler's topics the one
  * scheduler.proto names (AllocationChanged for allocation.changed, VisitReportEvent for
- * visit.reported, VisitEvent for the other visit.*), and for the notifier's the one notifier.proto names (NoticeCreated,
+ * visit.reported, VisitEvent for the other visit.*, ClusterChoiceEvent for
+ * cluster.choice_recorded), and for the notifier's the one notifier.proto names (NoticeCreated,
  * MiResponded, MiEvent for the other notice.mi.*, DeliveryEvent for the other notice.*).
  * NULL for an unknown topic or undecodable bytes. */
 ProtobufCMessage *cli_event_payload(const N2gg__V1__Event *ev, struct arena *a);
@@ -51,7 +53,8 @@ ProtobufCMessage *cli_event_payload(const N2gg__V1__Event *ev, struct arena *a);
  * allocation.changed "urn=... name=\"...\" role=sip change=\"P001 -> P005\" days=5
  * cause=\"...\"" (cluster=... for a CEP); for visit.* "urn=... name=\"...\" partner=P001
  * date=2013-11-20 kind=monitoring half_term=2 cause=\"...\""; for visit.reported
- * "urn=... name=\"...\" visit=ID held=yes date=2013-11-21 progress=good version=1". */
+ * "urn=... name=\"...\" visit=ID held=yes date=2013-11-21 progress=good version=1"; for
+ * cluster.choice_recorded "cluster=C926-01 choice=A nominee=P058". */
 const char *cli_event_summary(const N2gg__V1__Event *ev, struct arena *a);
 /* The notifier's words: a notice kind as notice.h names it ("category_letter"), a
  * recipient role ("headteacher", "chair", "cluster-chair"), a delivery state ("pending",

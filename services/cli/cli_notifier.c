@@ -18,8 +18,6 @@
 #include "notice.h"
 #include "notice_lint.h"
 
-#define CLI_DASH "\xe2\x80\x94"   /* an em dash, UTF-8 */
-
 /* ---- names and values ---- */
 
 static int cli_check_mi_type(struct cli *cli, const char *text, N2gg__V1__MiType *out)

@@ -15,7 +15,6 @@
 #include "entitlement.h"
 
 #define CLI_POUND "\xc2\xa3"      /* the pound sign, UTF-8 */
-#define CLI_DASH "\xe2\x80\x94"   /* an em dash, UTF-8 */
 
 #define CLI_REJECTIONS_SHOWN 20
 #define CLI_CANDIDATES_SHOWN 15   /* `allocation explain`: the best that are not excluded */
@@ -267,6 +266,7 @@ static int cli_partner_from_args(struct cli *cli, const struct cli_args *args,
 	p->phone = cli_text_opt(args, "phone");
 	p->led_good_school = cli_opt(args, "led-good-school") != NULL;
 	p->ofsted_inspector = cli_opt(args, "ofsted-inspector") != NULL;
+	p->cep_accredited = cli_opt(args, "cep-accredited") != NULL;
 	p->active = 1;
 	if (!p->name[0])
 		return cli_usage_error(cli, "--name must name the partner");
@@ -350,6 +350,7 @@ static void cli_print_partner_fields(const N2gg__V1__Partner *p, uint32_t days_a
 			cli_phases_text(p->phase_expertise, p->n_phase_expertise, a));
 	cli_print_field("Experience", "%s", cli_experience_text(p));
 	cli_print_field("Training", "%s", cli_or_dash(training));
+	cli_print_field("CEP accredited", "%s", cli_yes_no(p->cep_accredited));
 	cli_print_field("Home", "easting %d, northing %d", p->easting, p->northing);
 	cli_print_field("Provider", "%s", cli_or_dash(p->provider));
 	if (p->own_school_urn)

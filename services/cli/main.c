@@ -91,6 +91,11 @@ static const struct cli_option cli_opts_move[] = {
 	{"reason", "TEXT", false, "why the school moves, kept in its history"},
 	{NULL, NULL, false, NULL},
 };
+static const struct cli_option cli_opts_cluster_choice[] = {
+	{"nominee", "PARTNER", false,
+	 "Choice A: the partner the cluster recruited (checked against the rules, then pinned)"},
+	{NULL, NULL, false, NULL},
+};
 static const struct cli_option cli_opts_group_create[] = {
 	{"kind", "federation|partnership", true, "a federation shares one governing body"},
 	{NULL, NULL, false, NULL},
@@ -150,6 +155,8 @@ static const struct cli_option cli_opts_partner_add[] = {
 	{"led-good-school", NULL, false, "has led a good or outstanding school"},
 	{"ofsted-inspector", NULL, false, "has led Ofsted inspections"},
 	{"training", "NAME@DATE,...", false, "training attended, e.g. \"CEP training@2013-09-27\""},
+	{"cep-accredited", NULL, false,
+	 "on the accredited list of Cluster Education Partners (a cluster's own CEP must be)"},
 	{"easting", "E", false, "home, British National Grid metres (with --northing)"},
 	{"northing", "N", false, "home, British National Grid metres (with --easting)"},
 	{"provider", "P", false, "e.g. \"Cambridge Education\", LA, cluster-recruited"},
@@ -328,6 +335,11 @@ static const struct cli_command cli_commands[] = {
 	 "Moves every school of cluster FROM into INTO and closes FROM.", cli_cluster_merge},
 	{"cluster", "show", "ID", NULL, "Shows a cluster and its schools.", cli_cluster_show},
 	{"cluster", "list", "", NULL, "Lists the clusters.", cli_cluster_list},
+	{"cluster", "choice", "CLUSTER CHOICE", cli_opts_cluster_choice,
+	 "Records a cluster's choice of CEP: A, its own (--nominee once known), or B, the LA's.",
+	 cli_cluster_choice},
+	{"cluster", "choices", "", NULL,
+	 "Lists each cluster's CEP choice, its nominee and where it stands.", cli_cluster_choices},
 	{"group", "create", "ID NAME", cli_opts_group_create,
 	 "Creates a federation or partnership of schools.", cli_group_create},
 	{"group", "add", "ID URN", NULL, "Adds a school to a group.", cli_group_add},
@@ -510,10 +522,10 @@ static void cli_print_help(FILE *out)
 		     "The categoriser: each school's LA category (A-F), why, overrides set by hand,\n"
 		     "summaries, and the policy its rules come from. The scheduler: improvement\n"
 		     "partners, which partner serves each school and cluster and why, pins set by\n"
-		     "hand, visits, their calendars and reports, the budget. The notifier: MI sheets\n"
-		     "and the schools' responses, the notices sent and each delivery, the dead\n"
-		     "letters, digest preferences, and checks of letter templates. Also follows\n"
-		     "each one's events.\n\n"
+		     "hand, clusters' choices of CEP, visits, their calendars and reports, the\n"
+		     "budget. The notifier: MI sheets and the schools' responses, the notices sent\n"
+		     "and each delivery, the dead letters, digest preferences, and checks of letter\n"
+		     "templates. Also follows each one's events.\n\n"
 		     "options (before the command):\n");
 	for (size_t i = 0; i < CLI_GLOBAL_COUNT; i++) {
 		char left[48];

@@ -113,7 +113,7 @@ static struct notice_letterhead apply_letterhead(const struct notifier *n)
 static bool apply_by_hand(char source, const char *cause)
 {
 	static const char *const categoriser[] = {"override ", "registry.flags.changed ", NULL};
-	static const char *const scheduler[] = {"pinned", "a pin", NULL};
+	static const char *const scheduler[] = {"pinned", "a pin", "cluster choice", NULL};
 	for (const char *const *p = source == NTF_FROM_CATEGORISER ? categoriser : scheduler; *p;
 	     p++)
 		if (strncmp(cause, *p, strlen(*p)) == 0)

@@ -37,6 +37,7 @@ static const char *const notice_allocation_vars[] = {
 	"allocation.role", "allocation.has_partner", "allocation.partner.name",
 	"allocation.partner.email", "allocation.partner.phone", "allocation.days",
 	"allocation.cost", "allocation.previous_partner", "allocation.reason",
+	"allocation.choice_words",
 	NULL,
 };
 
@@ -347,6 +348,52 @@ static const char *notice_allocation_words(const N2gg__V1__Allocation *al, bool 
 	return "";
 }
 
+/* A Cluster Education Partner's letter to the cluster's chair says how the cluster's choice
+ * came out (Norfolk's 2013 MI: Choice A, the cluster recruits its own CEP by a deadline;
+ * Choice B, the LA identifies one): the scheduler's state of it, in words. Empty when the
+ * cluster made no choice the letter can speak of. Freed by the caller. */
+static char *notice_choice_words(const N2gg__V1__Allocation *al, bool has_partner)
+{
+	if (!al || al->role != N2GG__V1__ROLE__ROLE_CEP)
+		return notice_strf("%s", "");
+	char date[NOTICE_DATE_LEN];
+	int day;
+	const char *by = al->cep_choice_deadline && date_parse(al->cep_choice_deadline, &day) == 0
+				 ? notice_date_long(day, date)
+				 : "the date asked";
+	const char *name = has_partner ? al->partner_name : "";
+	switch (al->cep_choice_state) {
+	case N2GG__V1__CEP_CHOICE_STATE__CEP_CHOICE_STATE_OWN_PINNED:
+		if (has_partner)
+			return notice_strf("The cluster's own choice of Cluster Education Partner, "
+					   "%s, has been confirmed.", name);
+		break;
+	case N2GG__V1__CEP_CHOICE_STATE__CEP_CHOICE_STATE_LA_TO_IDENTIFY:
+		if (has_partner)
+			return notice_strf("As the cluster asked, the local authority has "
+					   "identified %s as its Cluster Education Partner.", name);
+		return notice_strf("As the cluster asked, the local authority will identify its "
+				   "Cluster Education Partner.");
+	case N2GG__V1__CEP_CHOICE_STATE__CEP_CHOICE_STATE_DEADLINE_MISSED:
+		if (has_partner)
+			return notice_strf("As no nomination reached us by %s, the local authority "
+					   "has identified %s as the cluster's Cluster Education "
+					   "Partner.", by, name);
+		return notice_strf("As no nomination reached us by %s, the local authority will "
+				   "identify the cluster's Cluster Education Partner.", by);
+	case N2GG__V1__CEP_CHOICE_STATE__CEP_CHOICE_STATE_AWAITING_NOMINEE:
+		if (!has_partner)
+			return notice_strf("The cluster has chosen to recruit its own Cluster "
+					   "Education Partner: please let us know who by %s. They "
+					   "must be on the accredited list and attend all the "
+					   "training.", by);
+		break;
+	default:
+		break;
+	}
+	return notice_strf("%s", "");
+}
+
 /* ---- JSON ---- */
 
 static json_t *notice_json(json_t *v)
@@ -575,7 +622,12 @@ json_t *notice_data_allocation(const struct notice_letterhead *lh,
 	notice_money(al ? al->cost_pence : 0, cost, sizeof cost);
 	notice_put_string(a, "cost", cost);
 	notice_put_string(a, "previous_partner", ev->previous_partner_id);
-	notice_put_string(a, "reason", notice_allocation_words(al, has_partner));
+	/* the cluster's choice says whose choice the partner is: any other words would
+	 * contradict it ("the local authority has chosen" of the cluster's own nominee) */
+	char *choice = notice_choice_words(al, has_partner);
+	notice_put_string(a, "reason", choice[0] ? "" : notice_allocation_words(al, has_partner));
+	notice_put_string(a, "choice_words", choice);
+	free(choice);
 	return root;
 }
 

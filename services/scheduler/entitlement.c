@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "date.h"
 #include "yamldoc.h"
 
 static const char *const role_names[ENTITLEMENT_ROLES] = {
@@ -69,6 +70,21 @@ static int64_t pounds_to_pence(double pounds)
 	return (int64_t)llround(pounds * 100);
 }
 
+/* The date under `key` of mapping `n` as days since 1970, or `fallback` when not given. */
+static int parse_day(struct yamldoc *d, yaml_node_t *n, const char *key, int fallback)
+{
+	yaml_node_t *v = yamldoc_get(d, n, key);
+	const char *text = v ? yamldoc_text(d, v, n, key) : NULL;
+	int day;
+	if (!text)
+		return fallback;
+	if (date_parse(text, &day) < 0) {
+		yamldoc_error(d, v, "%s is a date, YYYY-MM-DD", key);
+		return fallback;
+	}
+	return day;
+}
+
 static void parse_role(struct yamldoc *d, struct entitlement_policy *p, int role,
 		       yaml_node_t *n)
 {
@@ -77,7 +93,8 @@ static void parse_role(struct yamldoc *d, struct entitlement_policy *p, int role
 					   "days_per_school", "days_per_cluster",
 					   "cost_per_school_gbp", "needs_sip_accreditation",
 					   "needs_leadership", "needs_training",
-					   "budget_gbp",     NULL};
+					   "budget_gbp",     "choice_deadline",
+					   "first_training_day", NULL};
 	struct entitlement_rule *r = &p->roles[role];
 	if (r->defined)   /* the caller refuses a role given twice; never read one into another */
 		return;
@@ -151,6 +168,15 @@ static void parse_role(struct yamldoc *d, struct entitlement_policy *p, int role
 	if ((v = yamldoc_get(d, n, "needs_training"))) {
 		const char *t = yamldoc_text(d, v, n, "needs_training");
 		r->needs_training = t ? arena_strdup(&p->arena, t) : NULL;
+	}
+	if (role == ROLE_CEP) {
+		/* the 2013 MI's dates, unless the policy gives its own */
+		r->choice_deadline = parse_day(d, n, "choice_deadline", date_from_ymd(2013, 10, 1));
+		r->first_training_day =
+			parse_day(d, n, "first_training_day", date_from_ymd(2013, 9, 27));
+	} else if ((v = yamldoc_get(d, n, "choice_deadline")) ||
+		   (v = yamldoc_get(d, n, "first_training_day"))) {
+		yamldoc_error(d, v, "choice_deadline and first_training_day are for cep only");
 	}
 	if (r->per_cluster != (role == ROLE_CEP)) {
 		yaml_node_t *pc = yamldoc_get(d, n, "per_cluster");   /* its line, when given */

@@ -39,6 +39,10 @@ struct entitlement_rule {
 	bool needs_sip_accreditation;  /* for the school's phase */
 	bool needs_leadership;         /* led a good school, or led Ofsted inspections */
 	const char *needs_training;    /* a training's name, or NULL */
+	/* CEP only: a cluster's own nominee (Choice A) is recorded by the end of
+	 * choice_deadline and has attended the CEP training since first_training_day (days
+	 * since 1970; by default the 2013 MI's 1 October and 27 September 2013) */
+	int choice_deadline, first_training_day;
 	int64_t budget_pence;          /* 0: none set */
 	const char *description;
 };
@@ -96,7 +100,9 @@ struct plan_partner {
 	unsigned sip_phases;           /* phase mask */
 	bool led_good_school, ofsted_inspector;
 	const char *const *training;   /* names */
+	const char *const *training_dates;   /* ISO, one per name (NULL: none known) */
 	size_t training_count;
+	bool cep_accredited;           /* on the accredited list of CEPs */
 	unsigned capacity_days;
 	int32_t easting, northing;
 	uint32_t own_school;

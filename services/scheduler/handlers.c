@@ -1,7 +1,8 @@
 /* handlers: the scheduler's API. Writes (partners, pins, a run) change the store in the
  * call's transaction and re-plan in it, so a change and the plan that follows from it
  * commit together; reads serve partners, allocations with their explanations, visits,
- * iCalendar exports and the budget. */
+ * iCalendar exports and the budget. Visit reports (visit_reports.c) and clusters' CEP
+ * choices (cluster_choices.c) have files of their own. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,11 +22,11 @@ static const char *sch_actor(const struct api_call *call)
 	return call->actor && call->actor[0] ? call->actor : "unknown";
 }
 
-static int sch_replan(struct api_call *call, const char *cause, struct sch_plan_summary *sum)
+int sch_replan(struct api_call *call, const char *cause)
 {
-	struct sch_plan_summary local;
+	struct sch_plan_summary sum;
 	return scheduler_plan(sch_of(call), call->txn, true, false, cause, sch_actor(call),
-			      call->arena, sum ? sum : &local, &call->status);
+			      call->arena, &sum, &call->status);
 }
 
 static int sch_role_check(struct api_call *call, int role)
@@ -71,7 +72,7 @@ static int sch_save_partner(struct api_call *call, N2gg__V1__Partner *p, const c
 	p->updated_by = (char *)sch_actor(call);
 	p->updated_unix_ms = date_now_ms();
 	int rc = sch_store_put_partner(sch_of(call), call->txn, p, call->arena, &call->status);
-	return rc < 0 ? rc : sch_replan(call, cause, NULL);
+	return rc < 0 ? rc : sch_replan(call, cause);
 }
 
 static int sch_add_partner(struct api_call *call)
@@ -228,7 +229,7 @@ static int sch_import_partners(struct api_call *call)
 				   "%s is empty: no header row", req->file_name);
 	if (!req->dry_run && (im.reply->created || im.reply->updated) &&
 	    (rc = sch_replan(call, arena_printf(call->arena, "partners imported from %s",
-						req->file_name), NULL)) < 0)
+						req->file_name))) < 0)
 		return rc;
 	call->reply = &im.reply->base;
 	return 0;
@@ -349,6 +350,76 @@ static int sch_pin_target(struct api_call *call, const N2gg__V1__PinRequest *req
 	return 0;
 }
 
+void sch_pin_days(const struct scheduler *s, const struct planner_input *in, int role,
+		  const N2gg__V1__Allocation *al, int pi, unsigned *needed, unsigned *used)
+{
+	const struct entitlement_rule *rule = &s->policy.roles[role];
+	int si = al->urn ? scheduler_school_index(in, al->urn) : -1;
+	*needed = rule->days_per_school;
+	if (si < 0) {
+		unsigned cluster_schools = 0;
+		for (size_t i = 0; i < in->n_schools; i++)
+			cluster_schools += in->schools[i].open &&
+					   strcmp(in->schools[i].cluster_id, al->cluster_id) == 0;
+		*needed = rule->days_per_school * cluster_schools + rule->days_per_cluster;
+	}
+	*used = 0;
+	for (size_t i = 0; i < in->n_current; i++)
+		if (in->current[i].partner == pi &&
+		    !(in->current[i].role == role && in->current[i].school == si &&
+		      (si >= 0 || strcmp(in->current[i].cluster_id, al->cluster_id) == 0)))
+			*used += in->current[i].days;
+}
+
+int sch_pin_partner(struct api_call *call, const struct planner_input *in, int role,
+		    N2gg__V1__Allocation *al, const N2gg__V1__Partner *p, const char *reason,
+		    const char *cause)
+{
+	struct scheduler *s = sch_of(call);
+	int si = al->urn ? scheduler_school_index(in, al->urn) : -1;
+	int pi = scheduler_partner_index(in, p->id), rc;
+	const char *why = entitlement_exclusion(&s->policy, role, si >= 0 ? &in->schools[si] : NULL,
+						al->cluster_id, &in->partners[pi]);
+	if (why)
+		return status_fail(&call->status, STATUS_FAILED_PRECONDITION,
+				   "the pin breaks a hard rule: %s %s", p->id, why);
+	unsigned needed, used;
+	sch_pin_days(s, in, role, al, pi, &needed, &used);
+	if (used + needed > p->capacity_days)
+		return status_fail(&call->status, STATUS_FAILED_PRECONDITION,
+				   "the pin breaks a hard rule: %s has %u of %u days left, %u needed",
+				   p->id, p->capacity_days - (used < p->capacity_days ? used : p->capacity_days),
+				   p->capacity_days, needed);
+	al->days = needed;
+	al->distance_km = si >= 0 ? entitlement_distance_m(in->schools[si].easting,
+							   in->schools[si].northing, p->easting,
+							   p->northing) / 1000.0
+				  : al->distance_km;
+	const char *previous = al->partner_id;
+	al->partner_id = p->id;
+	al->partner_name = p->name;
+	al->partner_email = p->email;
+	al->partner_phone = p->phone;
+	al->pinned = 1;
+	al->reason = (char *)reason;
+	if (si < 0)   /* a CEP: the letter to the chair says whose choice it is */
+		sch_choice_mark(s, al, sch_choice_get(s, call->txn, al->cluster_id, call->arena),
+				call->arena);
+	uint8_t key[64];
+	size_t klen = sch_allocation_key(role, al->urn, al->cluster_id, key, sizeof key);
+	if ((rc = sch_store_put(s, call->txn, SCH_DB_ALLOCATIONS, key, klen, &al->base, call->arena,
+				&call->status)) < 0)
+		return rc;
+	if (strcmp(previous, p->id) == 0)
+		return 0;
+	N2gg__V1__AllocationChanged ev = N2GG__V1__ALLOCATION_CHANGED__INIT;
+	ev.allocation = al;
+	ev.previous_partner_id = (char *)previous;
+	ev.cause = (char *)cause;
+	return eventlog_append(call->log, call->txn, "allocation.changed", sch_actor(call),
+			       &ev.base, NULL, &call->status);
+}
+
 static int sch_pin(struct api_call *call)
 {
 	const N2gg__V1__PinRequest *req = call->body;
@@ -358,66 +429,16 @@ static int sch_pin(struct api_call *call)
 	N2gg__V1__Partner *p;
 	uint8_t key[64];
 	size_t klen = 0;
+	struct planner_input in;
 	if ((rc = sch_role_check(call, role)) < 0 ||
 	    (rc = sch_pin_target(call, req, role, &al, key, &klen)) < 0 ||
-	    (rc = sch_known_partner(call, req->partner_id, &p)) < 0)
+	    (rc = sch_known_partner(call, req->partner_id, &p)) < 0 ||
+	    (rc = scheduler_plan_input(s, call->txn, call->arena, &in, &call->status)) < 0)
 		return rc;
-	struct planner_input in;
-	if ((rc = scheduler_plan_input(s, call->txn, call->arena, &in, &call->status)) < 0)
-		return rc;
-	int si = al->urn ? scheduler_school_index(&in, al->urn) : -1;
-	int pi = scheduler_partner_index(&in, p->id);
-	const char *why = entitlement_exclusion(&s->policy, role, si >= 0 ? &in.schools[si] : NULL,
-						al->cluster_id, &in.partners[pi]);
-	if (why)
-		return status_fail(&call->status, STATUS_FAILED_PRECONDITION,
-				   "the pin breaks a hard rule: %s %s", p->id, why);
-	/* what the role needs, whatever the allocation says now (0 days while unserved) */
-	const struct entitlement_rule *rule = &s->policy.roles[role];
-	unsigned needed = rule->days_per_school, cluster_schools = 0;
-	if (si < 0) {
-		for (size_t i = 0; i < in.n_schools; i++)
-			cluster_schools += in.schools[i].open &&
-					   strcmp(in.schools[i].cluster_id, al->cluster_id) == 0;
-		needed = rule->days_per_school * cluster_schools + rule->days_per_cluster;
-	}
-	unsigned used = 0;
-	for (size_t i = 0; i < in.n_current; i++)
-		if (in.current[i].partner == pi &&
-		    !(in.current[i].role == role && in.current[i].school == si &&
-		      (si >= 0 || strcmp(in.current[i].cluster_id, al->cluster_id) == 0)))
-			used += in.current[i].days;
-	if (used + needed > p->capacity_days)
-		return status_fail(&call->status, STATUS_FAILED_PRECONDITION,
-				   "the pin breaks a hard rule: %s has %u of %u days left, %u needed",
-				   p->id, p->capacity_days - (used < p->capacity_days ? used : p->capacity_days),
-				   p->capacity_days, needed);
-	al->days = needed;
-	al->distance_km = si >= 0 ? entitlement_distance_m(in.schools[si].easting,
-							   in.schools[si].northing, p->easting,
-							   p->northing) / 1000.0
-				  : al->distance_km;
-	const char *previous = al->partner_id;
-	al->partner_id = p->id;
-	al->partner_name = p->name;
-	al->partner_email = p->email;
-	al->partner_phone = p->phone;
-	al->pinned = 1;
-	al->reason = arena_printf(call->arena, "pinned by %s%s%s", sch_actor(call),
-				  req->reason[0] ? ": " : "", req->reason);
-	if ((rc = sch_store_put(s, call->txn, SCH_DB_ALLOCATIONS, key, klen, &al->base, call->arena,
-				&call->status)) < 0)
-		return rc;
-	if (strcmp(previous, p->id) != 0) {
-		N2gg__V1__AllocationChanged ev = N2GG__V1__ALLOCATION_CHANGED__INIT;
-		ev.allocation = al;
-		ev.previous_partner_id = (char *)previous;
-		ev.cause = "pinned";
-		if ((rc = eventlog_append(call->log, call->txn, "allocation.changed", sch_actor(call),
-					  &ev.base, NULL, &call->status)) < 0)
-			return rc;
-	}
-	if ((rc = sch_replan(call, "a pin", NULL)) < 0)
+	const char *reason = arena_printf(call->arena, "pinned by %s%s%s", sch_actor(call),
+					  req->reason[0] ? ": " : "", req->reason);
+	if ((rc = sch_pin_partner(call, &in, role, al, p, reason, "pinned")) < 0 ||
+	    (rc = sch_replan(call, "a pin")) < 0)
 		return rc;
 	struct sch_school_filter f = {al->urn, al->cluster_id};
 	return sch_allocations_reply(call, sch_of_school, &f);
@@ -439,7 +460,7 @@ static int sch_unpin(struct api_call *call)
 	al->reason = "was pinned; kept while it holds";
 	if ((rc = sch_store_put(sch_of(call), call->txn, SCH_DB_ALLOCATIONS, key, klen, &al->base,
 				call->arena, &call->status)) < 0 ||
-	    (rc = sch_replan(call, "a pin removed", NULL)) < 0)
+	    (rc = sch_replan(call, "a pin removed")) < 0)
 		return rc;
 	struct sch_school_filter f = {al->urn, al->cluster_id};
 	return sch_allocations_reply(call, sch_of_school, &f);
@@ -690,6 +711,12 @@ const struct api_method scheduler_methods[] = {
 	{"PartnerCalendar", &n2gg__v1__partner_calendar_request__descriptor, sch_partner_calendar,
 	 false, ROLE_READER},
 	{"Budget", &n2gg__v1__budget_request__descriptor, sch_budget, false, ROLE_READER},
+	{"SetClusterChoice", &n2gg__v1__set_cluster_choice_request__descriptor,
+	 sch_set_cluster_choice, true, ROLE_OFFICER},
+	{"GetClusterChoice", &n2gg__v1__get_cluster_choice_request__descriptor,
+	 sch_get_cluster_choice, false, ROLE_READER},
+	{"ListClusterChoices", &n2gg__v1__list_cluster_choices_request__descriptor,
+	 sch_list_cluster_choices, false, ROLE_READER},
 	/* a partner records through a gateway acting for them, or an officer for them */
 	{"RecordVisitReport", &n2gg__v1__record_visit_report_request__descriptor,
 	 sch_record_visit_report, true, ROLE_OFFICER},

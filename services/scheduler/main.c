@@ -102,6 +102,7 @@ static int scheduler_on_start(struct service *svc, struct status *st)
 	arena_reset(&s->arena);
 	if (rc < 0)
 		return rc;
+	sch_choice_watch(s);
 	struct sub_options reg = {
 		.source = "registry",
 		.events_endpoint = service_setting(svc, "registry-events"),
@@ -134,6 +135,7 @@ static void scheduler_on_stop(struct service *svc)
 	sub_stop(&s->categoriser);
 	uv_idle_stop(&s->replan);
 	uv_close((uv_handle_t *)&s->replan, NULL);
+	sch_choice_unwatch(s);
 	entitlement_free(&s->policy);
 	arena_free(&s->arena);
 }
@@ -196,8 +198,11 @@ static const struct service_desc scheduler_desc = {
 	/* Format 2: visit reports, and visits with a report kept by every re-plan. A format-1
 	 * binary would move or cancel a visit that has been reported on (and leave its report
 	 * behind): it must refuse such a store. A format-1 store needs no step: the
-	 * visit_reports database is made empty when the store opens. */
-	.store_format = 2,
+	 * visit_reports database is made empty when the store opens.
+	 * Format 3: clusters' CEP choices. A format-2 binary would give a CEP to a cluster that
+	 * is recruiting its own (Choice A) and undo the choice's pin at will: it must refuse
+	 * such a store. An older store needs no step either: cluster_choices starts empty. */
+	.store_format = 3,
 	.methods = scheduler_methods,
 	.extra_options = scheduler_options,
 	.extra_count = sizeof scheduler_options / sizeof scheduler_options[0],

@@ -79,7 +79,7 @@ static const char *const column_names[PARTNERS_COLUMNS] = {
 	"id", "name", "roles", "capacity_days", "sip_accreditation", "led_good_school",
 	"ofsted_inspector", "training", "phase_expertise", "easting", "northing", "provider",
 	"own_school_urn", "own_cluster_id", "federation_code", "weekdays", "unavailable_dates",
-	"email", "phone"};
+	"email", "phone", "cep_accredited"};
 #define PARTNERS_REQUIRED 4   /* the first four columns */
 
 int partners_header_parse(const struct csvread_record *rec, struct partners_header *h,
@@ -263,6 +263,9 @@ int partners_row(const struct partners_header *h, const struct csvread_record *r
 			 &p->ofsted_inspector) < 0)
 		return status_fail(st, STATUS_INVALID_ARGUMENT,
 				   "led_good_school and ofsted_inspector are yes or no");
+	if (parse_yes_no(csvread_column(rec, h->col[PARTNERS_CEP_ACCREDITED], a),
+			 &p->cep_accredited) < 0)
+		return status_fail(st, STATUS_INVALID_ARGUMENT, "cep_accredited is yes or no");
 	if ((rc = partners_row_lists(h, rec, a, p, st)) < 0 || (rc = partners_check(p, a, st)) < 0)
 		return rc;
 	*out = p;
@@ -291,10 +294,15 @@ void partners_plan_view(const N2gg__V1__Partner *p, struct arena *a, struct plan
 	out->led_good_school = p->led_good_school;
 	out->ofsted_inspector = p->ofsted_inspector;
 	const char **names = arena_alloc(a, sizeof *names * (p->n_training + 1));
-	for (size_t i = 0; i < p->n_training; i++)
+	const char **dates = arena_alloc(a, sizeof *dates * (p->n_training + 1));
+	for (size_t i = 0; i < p->n_training; i++) {
 		names[i] = p->training[i]->name;
+		dates[i] = p->training[i]->date;
+	}
 	out->training = names;
+	out->training_dates = dates;
 	out->training_count = p->n_training;
+	out->cep_accredited = p->cep_accredited;
 	out->capacity_days = p->capacity_days;
 	out->easting = p->easting;
 	out->northing = p->northing;

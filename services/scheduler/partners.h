@@ -7,7 +7,9 @@
  *   sip_accreditation (phases), led_good_school, ofsted_inspector (yes/no),
  *   training (name@YYYY-MM-DD;...), phase_expertise (phases), easting, northing,
  *   provider, own_school_urn, own_cluster_id, federation_code,
- *   weekdays (mon;tue;...; empty: every weekday), unavailable_dates, email, phone */
+ *   weekdays (mon;tue;...; empty: every weekday), unavailable_dates, email, phone,
+ *   cep_accredited (yes/no: on the accredited list of CEPs; files from before it read as no)
+ * A CEP's training is a "CEP training@DATE" item, DATE the day the partner started it. */
 #ifndef N2GG_PARTNERS_H
 #define N2GG_PARTNERS_H
 
@@ -26,7 +28,7 @@ enum partners_column {
 	PARTNERS_TRAINING, PARTNERS_PHASE_EXPERTISE, PARTNERS_EASTING, PARTNERS_NORTHING,
 	PARTNERS_PROVIDER, PARTNERS_OWN_SCHOOL_URN, PARTNERS_OWN_CLUSTER_ID,
 	PARTNERS_FEDERATION_CODE, PARTNERS_WEEKDAYS, PARTNERS_UNAVAILABLE_DATES, PARTNERS_EMAIL,
-	PARTNERS_PHONE, PARTNERS_COLUMNS
+	PARTNERS_PHONE, PARTNERS_CEP_ACCREDITED, PARTNERS_COLUMNS
 };
 
 struct partners_header {

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cluster_choice.h"
 #include "date.h"
 #include "log.h"
 #include "partners.h"
@@ -22,6 +23,8 @@ struct sch_input_extra {
 	N2gg__V1__Allocation **current;   /* aligned with in->current */
 	N2gg__V1__SchedulerSchool **schools;
 	N2gg__V1__Partner **partners;
+	N2gg__V1__ClusterChoice **choices;   /* by cluster id */
+	size_t n_choices;
 };
 
 int scheduler_school_index(const struct planner_input *in, uint32_t urn)
@@ -64,7 +67,8 @@ static int scheduler_load(struct scheduler *s, MDB_txn *txn, struct arena *a,
 	    (rc = sch_store_all(s, txn, SCH_DB_PARTNERS, &n2gg__v1__partner__descriptor, a,
 				(void ***)&x->partners, &n_partners, st)) < 0 ||
 	    (rc = sch_store_all(s, txn, SCH_DB_ALLOCATIONS, &n2gg__v1__allocation__descriptor, a,
-				(void ***)&x->current, &n_current, st)) < 0)
+				(void ***)&x->current, &n_current, st)) < 0 ||
+	    (rc = sch_choices_all(s, txn, a, &x->choices, &x->n_choices, st)) < 0)
 		return rc;
 	struct plan_school *schools = arena_zalloc(a, sizeof *schools * (n_schools + 1));
 	for (size_t i = 0; i < n_schools; i++) {
@@ -102,6 +106,11 @@ static int scheduler_load(struct scheduler *s, MDB_txn *txn, struct arena *a,
 	}
 	in->current = cur;
 	in->n_current = n_current;
+	const char **held = arena_alloc(a, sizeof *held * (x->n_choices + 1));
+	for (size_t i = 0; i < x->n_choices; i++)
+		if (cluster_choice_held(&s->policy, x->choices[i]->choice, scheduler_today(s)))
+			held[in->n_held++] = x->choices[i]->cluster_id;
+	in->held_clusters = held;
 	in->cep_node_limit = 200000;
 	return 0;
 }
@@ -145,6 +154,8 @@ static N2gg__V1__Allocation *scheduler_allocation_message(struct scheduler *s,
 	m->distance_km = al->distance_km;
 	m->year = s->policy.year;
 	m->decided_unix_ms = date_now_ms();
+	if (al->school < 0)
+		sch_choice_mark(s, m, sch_choice_find(x->choices, x->n_choices, m->cluster_id), a);
 	return m;
 }
 

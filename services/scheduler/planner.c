@@ -260,6 +260,14 @@ static size_t planner_clusters(const struct planner *pl, struct planner_cluster 
 	return n;
 }
 
+static bool planner_held(const struct planner_input *in, const char *cluster)
+{
+	for (size_t i = 0; i < in->n_held; i++)
+		if (strcmp(in->held_clusters[i], cluster) == 0)
+			return true;
+	return false;
+}
+
 static int planner_cep_role(struct planner *pl, int role, struct status *st)
 {
 	const struct planner_input *in = pl->in;
@@ -281,7 +289,8 @@ static int planner_cep_role(struct planner *pl, int role, struct status *st)
 			     !entitlement_exclusion(in->policy, role, NULL, clusters[c].id,
 						    &in->partners[p]) &&
 			     pl->days_left[p] >= days;
-		if (holds && (cur->pinned || in->incremental)) {
+		bool held = planner_held(in, clusters[c].id);
+		if (holds && (cur->pinned || (in->incremental && !held))) {
 			struct planner_allocation *al = planner_add(pl);
 			*al = *cur;
 			al->days = days;
@@ -295,6 +304,15 @@ static int planner_cep_role(struct planner *pl, int role, struct status *st)
 			stats->kept++;
 			stats->served++;
 			stats->days += days;
+			continue;
+		}
+		if (held) {   /* not the LA's to fill: no partner's days go to it */
+			struct planner_allocation *al = planner_add(pl);
+			al->role = role;
+			al->school = -1;
+			al->cluster_id = clusters[c].id;
+			al->reason = "the cluster is recruiting its own CEP (Choice A) until its deadline";
+			stats->unserved++;
 			continue;
 		}
 		size[n_free] = (int)days;

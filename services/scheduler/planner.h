@@ -4,7 +4,7 @@
  * CEPs, one per cluster with days by the cluster's size, as a generalised assignment
  * (cep). Pinned allocations are kept while they still obey the hard rules; in an
  * incremental plan every allocation that still holds is kept too and only the rest is
- * solved. A school that cannot be served gets the reason. Also explains one allocation:
+ * solved. A cluster finding its own CEP is left to it. A school that cannot be served gets the reason. Also explains one allocation:
  * why this partner, and why not each other one. Pure: no I/O. */
 #ifndef N2GG_PLANNER_H
 #define N2GG_PLANNER_H
@@ -40,6 +40,10 @@ struct planner_input {
 	const struct planner_allocation *current;   /* the plan in force (pins marked) */
 	size_t n_current;
 	bool incremental;
+	/* Clusters left to find their own CEP for now (Choice A before its deadline): served
+	 * only by a pin that holds, else not at all. */
+	const char *const *held_clusters;
+	size_t n_held;
 	int cep_node_limit;    /* CEP search limit (0: none); a node count keeps it deterministic */
 };
 

@@ -20,6 +20,7 @@ enum scheduler_db {
 	SCH_DB_VISITS,      /* urn . visit id -> Visit */
 	SCH_DB_META,        /* "dirty": facts changed since the last plan */
 	SCH_DB_VISIT_REPORTS, /* urn . visit id -> VisitReport (store format 2) */
+	SCH_DB_CLUSTER_CHOICES, /* cluster id -> ClusterChoice (store format 3) */
 	SCH_DB_COUNT
 };
 
@@ -41,6 +42,8 @@ struct scheduler {
 	struct sub registry, categoriser;
 	uv_idle_t replan;          /* runs a pending incremental plan once events settle */
 	bool replan_armed;
+	uv_timer_t choice_timer;   /* watches for the day after Choice A's deadline */
+	bool choice_deadline_planned;   /* the plan that follows the deadline has run */
 	struct arena arena;
 	struct scheduler_stats stats;
 };
@@ -118,7 +121,40 @@ int sch_record_visit_report(struct api_call *call);
 int sch_get_visit_report(struct api_call *call);
 int sch_list_visit_reports(struct api_call *call);
 
+/* ---- clusters' CEP choices (cluster_choices.c) ---- */
+/* Every stored ClusterChoice, by cluster id. */
+int sch_choices_all(struct scheduler *s, MDB_txn *txn, struct arena *a,
+		    N2gg__V1__ClusterChoice ***out, size_t *n, struct status *st);
+/* The choice of `cluster_id` among `all` (by cluster id), or NULL. */
+const N2gg__V1__ClusterChoice *sch_choice_find(N2gg__V1__ClusterChoice *const *all, size_t n,
+					       const char *cluster_id);
+/* The stored choice of `cluster_id`, or NULL when it has none. */
+N2gg__V1__ClusterChoice *sch_choice_get(struct scheduler *s, MDB_txn *txn,
+					const char *cluster_id, struct arena *a);
+/* Marks a CEP allocation with where its cluster's choice (NULL: none) stands today. */
+void sch_choice_mark(struct scheduler *s, N2gg__V1__Allocation *al,
+		     const N2gg__V1__ClusterChoice *choice, struct arena *a);
+/* Plans once the day after Choice A's deadline has come (at start, then checked hourly):
+ * the Choice A clusters without their own CEP go to the solver. */
+void sch_choice_watch(struct scheduler *s);
+void sch_choice_unwatch(struct scheduler *s);
+/* The API's SetClusterChoice, GetClusterChoice and ListClusterChoices. */
+int sch_set_cluster_choice(struct api_call *call);
+int sch_get_cluster_choice(struct api_call *call);
+int sch_list_cluster_choices(struct api_call *call);
+
 /* ---- API (handlers.c) ---- */
+/* The days `al` needs in `role` whatever it says now (0 while unserved), and the days
+ * partner `pi` of `in` gives to every other allocation in force. */
+void sch_pin_days(const struct scheduler *s, const struct planner_input *in, int role,
+		  const N2gg__V1__Allocation *al, int pi, unsigned *needed, unsigned *used);
+/* Pins `p` to `al` if the hard rules and the partner's days allow, stores it and announces
+ * it with `cause` when the partner changes; the caller re-plans. */
+int sch_pin_partner(struct api_call *call, const struct planner_input *in, int role,
+		    N2gg__V1__Allocation *al, const N2gg__V1__Partner *p, const char *reason,
+		    const char *cause);
+int sch_replan(struct api_call *call, const char *cause);
+
 extern const struct api_method scheduler_methods[];
 extern const size_t scheduler_method_count;
 

@@ -5,7 +5,7 @@
 
 const char *const scheduler_db_names[SCH_DB_COUNT] = {
 	"events", "cursors", "schools", "partners", "allocations", "visits", "meta",
-	"visit_reports"};
+	"visit_reports", "cluster_choices"};
 
 int sch_store_get(struct scheduler *s, MDB_txn *txn, enum scheduler_db db, const void *key,
 		  size_t klen, const ProtobufCMessageDescriptor *desc, struct arena *a, void **out,

@@ -565,6 +565,10 @@ static const struct method methods[] = {
 	{"SetPreference", &n2gg__v1__set_preference_request__descriptor, v_recipient_role},
 	{"GetRecipients", &n2gg__v1__recipients_request__descriptor, NULL},
 	{"SendDigests", &n2gg__v1__send_digests_request__descriptor, NULL},
+	/* the scheduler's later methods: appended, so the corpus's method bytes pick what they did */
+	{"SetClusterChoice", &n2gg__v1__set_cluster_choice_request__descriptor, NULL},
+	{"GetClusterChoice", &n2gg__v1__get_cluster_choice_request__descriptor, NULL},
+	{"ListClusterChoices", &n2gg__v1__list_cluster_choices_request__descriptor, NULL},
 };
 #define METHOD_COUNT (sizeof methods / sizeof *methods)
 

@@ -1,8 +1,10 @@
 /* fuzz_entitlement: the scheduler's entitlement policy reader (entitlement_parse), which
  * reads --policy files, and the hard rules and costs the planner then asks of a policy it
- * accepted (entitlement_school_entitled, entitlement_exclusion, entitlement_cost). */
+ * accepted (entitlement_school_entitled, entitlement_exclusion, entitlement_cost,
+ * cluster_choice_refusal). */
 #include "fuzz_support.h"
 
+#include "cluster_choice.h"
 #include "entitlement.h"
 
 static void check_report(const struct entitlement_report *r)
@@ -25,11 +27,15 @@ static void use(const struct entitlement_policy *p)
 		{121236, "Fuzz Special", 7, "NOR", "", 623000, 308000, "", false, true},
 		{121237, "Closed Infant", 2, "", "", 0, 0, "A", true, false},
 	};
+	static const char *const trained_on[] = {"2013-09-27", "not a date"};
 	const struct plan_partner partners[] = {
-		{"P1", "Partner One", 0x1E, 0x14, true, true, training, 2, 100, 620500, 310200,
-		 121235, "AYL", "F1", true},
-		{"P2", "Partner Two", 1u << ROLE_ECP, 0, false, false, NULL, 0, 0, 0, 0, 0, "", "",
-		 true},
+		{.id = "P1", .name = "Partner One", .roles = 0x1E, .sip_phases = 0x14,
+		 .led_good_school = true, .ofsted_inspector = true, .training = training,
+		 .training_dates = trained_on, .training_count = 2, .cep_accredited = true,
+		 .capacity_days = 100, .easting = 620500, .northing = 310200, .own_school = 121235,
+		 .own_cluster = "AYL", .federation = "F1", .active = true},
+		{.id = "P2", .name = "Partner Two", .roles = 1u << ROLE_ECP, .own_cluster = "",
+		 .federation = "", .active = true},
 	};
 	for (int role = 1; role < ENTITLEMENT_ROLES; role++) {   /* callers check the role */
 		for (size_t s = 0; s < sizeof schools / sizeof *schools; s++) {
@@ -45,6 +51,14 @@ static void use(const struct entitlement_policy *p)
 		}
 		for (size_t q = 0; q < sizeof partners / sizeof *partners; q++)
 			(void)entitlement_exclusion(p, role, NULL, "AYL", &partners[q]);
+	}
+	/* a cluster's own CEP (Choice A) under the policy's dates and training */
+	for (size_t q = 0; q < sizeof partners / sizeof *partners; q++) {
+		struct arena a;
+		arena_init(&a);
+		const char *why = cluster_choice_refusal(p, "NOR", &partners[q], 12, 20, &a);
+		fuzz_assert(!why || why[0], "a Choice A refusal without words");
+		arena_free(&a);
 	}
 	fuzz_assert(p->order_count >= 0 && p->order_count <= ENTITLEMENT_ROLES, "order of %d roles",
 		    p->order_count);

@@ -1,7 +1,8 @@
 /* Unit tests of entitlement: the default Norfolk policy reads cleanly and says what the
  * sources say; every problem in a policy file is refused on the line an officer would look
  * at; which schools each role serves; every hard rule that excludes a partner (and each
- * conflict of interest the policy switches off no longer excluding); the soft-goal cost. */
+ * conflict of interest the policy switches off no longer excluding); the soft-goal cost;
+ * the dates of a cluster's Choice A for its CEP. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "test_support.h"
+#include "date.h"
 #include "entitlement.h"
 
 extern const char scheduler_default_policy[];
@@ -193,7 +195,35 @@ static void test_the_default_policy_roles(void **state)
 	assert_int_equal(cep->days_per_school, 1);
 	assert_int_equal(cep->days_per_cluster, 3);
 	assert_string_equal(cep->needs_training, "CEP training");
+	/* the MI's Choice A: its own CEP by 1 October, trained from 27 September 2013 */
+	assert_int_equal(cep->choice_deadline, date_from_ymd(2013, 10, 1));
+	assert_int_equal(cep->first_training_day, date_from_ymd(2013, 9, 27));
 	entitlement_free(&p);
+}
+
+static void test_the_choice_dates_of_a_policy(void **state)
+{
+	(void)state;
+	struct entitlement_policy p;
+	/* none given: the 2013 MI's */
+	parse_clean(&p, small_policy, strlen(small_policy));
+	assert_int_equal(p.roles[ROLE_CEP].choice_deadline, date_from_ymd(2013, 10, 1));
+	assert_int_equal(p.roles[ROLE_CEP].first_training_day, date_from_ymd(2013, 9, 27));
+	entitlement_free(&p);
+	const char *own = small_with(17, "    needs_training: CEP training\n"
+					 "    choice_deadline: 2014-10-03\n"
+					 "    first_training_day: 2014-09-26");
+	parse_clean(&p, own, strlen(own));
+	assert_int_equal(p.roles[ROLE_CEP].choice_deadline, date_from_ymd(2014, 10, 3));
+	assert_int_equal(p.roles[ROLE_CEP].first_training_day, date_from_ymd(2014, 9, 26));
+	entitlement_free(&p);
+	assert_refused(small_with(17, "    choice_deadline: next week"), 17,
+		       "choice_deadline is a date, YYYY-MM-DD");
+	assert_refused(small_with(17, "    first_training_day: 2013-02-30"), 17,
+		       "first_training_day is a date");
+	assert_refused(small_with(7, "    days_per_school: 7\n"
+				     "    choice_deadline: 2013-10-01"),   /* 8 */
+		       8, "choice_deadline and first_training_day are for cep only");
 }
 
 static void test_the_default_policy_conflicts_and_weights(void **state)
@@ -752,6 +782,7 @@ int main(void)
 		T(test_the_default_policy_plans_its_roles_in_order),
 		T(test_the_default_policy_roles),
 		T(test_the_default_policy_conflicts_and_weights),
+		T(test_the_choice_dates_of_a_policy),
 		T(test_the_small_policy_reads_cleanly),
 		T(test_a_yaml_syntax_error),
 		T(test_an_empty_file),

@@ -806,6 +806,91 @@ static void test_allocation_ended_and_cluster_notice(void **state)
 	assert_contains(out.text, "leadership of the cluster's schools");
 }
 
+/* A CEP's letter to the cluster's chair says how the cluster's choice came out, in words:
+ * never the choice's or the solver's terms, ids or who recorded it. */
+static void test_cep_letter_says_how_the_clusters_choice_came_out(void **state)
+{
+	struct fixture *fx = *state;
+	struct notice_letterhead l = lh();
+	N2gg__V1__NotifierCluster cluster = N2GG__V1__NOTIFIER_CLUSTER__INIT;
+	cluster.id = "C926-12";
+	cluster.name = "Aylsham Cluster";
+	N2gg__V1__Recipient chair = N2GG__V1__RECIPIENT__INIT;
+	chair.cluster_id = "C926-12";
+	chair.role = N2GG__V1__RECIPIENT_ROLE__RECIPIENT_CLUSTER_CHAIR;
+	chair.name = "Ms Ann White";
+	const struct {
+		N2gg__V1__CepChoiceState state;
+		bool served;
+		const char *words, *in_html;   /* HTML escapes the apostrophes */
+	} cases[] = {
+		{ N2GG__V1__CEP_CHOICE_STATE__CEP_CHOICE_STATE_OWN_PINNED, true,
+		  "The cluster's own choice of Cluster Education Partner, Dr Alan Brown, has been "
+		  "confirmed.", "Dr Alan Brown, has been confirmed." },
+		{ N2GG__V1__CEP_CHOICE_STATE__CEP_CHOICE_STATE_LA_TO_IDENTIFY, true,
+		  "As the cluster asked, the local authority has identified Dr Alan Brown as its "
+		  "Cluster Education Partner.", "As the cluster asked, the local authority has "
+		  "identified Dr Alan Brown" },
+		{ N2GG__V1__CEP_CHOICE_STATE__CEP_CHOICE_STATE_DEADLINE_MISSED, true,
+		  "As no nomination reached us by 1 October 2013, the local authority has "
+		  "identified Dr Alan Brown as the cluster's Cluster Education Partner.",
+		  "As no nomination reached us by 1 October 2013, the local authority has "
+		  "identified Dr Alan Brown" },
+		{ N2GG__V1__CEP_CHOICE_STATE__CEP_CHOICE_STATE_AWAITING_NOMINEE, false,
+		  "The cluster has chosen to recruit its own Cluster Education Partner: please let "
+		  "us know who by 1 October 2013. They must be on the accredited list and attend "
+		  "all the training.", "please let us know who by 1 October 2013." },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		N2gg__V1__Allocation al = allocation();
+		al.urn = 0;
+		al.role = N2GG__V1__ROLE__ROLE_CEP;
+		al.school_name = "";
+		al.cep_choice_state = cases[i].state;
+		al.cep_choice_deadline = "2013-10-01";
+		al.pinned = cases[i].state == N2GG__V1__CEP_CHOICE_STATE__CEP_CHOICE_STATE_OWN_PINNED;
+		al.reason = al.pinned ? "the cluster's own choice (Choice A), recorded by j.smith"
+				      : "optimal: the least cost for the whole plan";
+		if (!cases[i].served) {
+			al.partner_id = "";
+			al.partner_name = "";
+			al.reason = "the cluster is recruiting its own CEP (Choice A) until its deadline";
+		}
+		N2gg__V1__AllocationChanged ae = N2GG__V1__ALLOCATION_CHANGED__INIT;
+		ae.allocation = &al;
+		ae.previous_partner_id = cases[i].served ? "" : "p-3";
+		json_t *d = notice_data_allocation(&l, NULL, &cluster, &ae);
+		assert_string_equal(jstr(d, "allocation.choice_words"), cases[i].words);
+		struct notice_rendered out = render(fx, ALLOCATION, d, &chair);
+		assert_contains(out.text, cases[i].words);
+		assert_contains(out.html, cases[i].in_html);
+		/* nothing that would contradict it, nor anything internal */
+		const char *never[] = { "has chosen this partner for you", "Partners are matched",
+					"Choice A", "CEP_CHOICE", "p-17", "p-3", "j.smith",
+					"optimal", "2013-10-01" };
+		for (size_t k = 0; k < sizeof never / sizeof *never; k++)
+			if (strstr(out.text, never[k]) || strstr(out.html, never[k])) {
+				print_error("case %zu: the letter shows \"%s\"\n", i, never[k]);
+				fail();
+			}
+	}
+
+	/* a school's partner, or a cluster that made no choice: no such words */
+	N2gg__V1__Allocation al = allocation();
+	N2gg__V1__AllocationChanged ae = N2GG__V1__ALLOCATION_CHANGED__INIT;
+	ae.allocation = &al;
+	al.cep_choice_state = N2GG__V1__CEP_CHOICE_STATE__CEP_CHOICE_STATE_OWN_PINNED;
+	json_t *d = notice_data_allocation(&l, NULL, &cluster, &ae);
+	assert_string_equal(jstr(d, "allocation.choice_words"), "");
+	json_decref(d);
+	al.urn = 0;
+	al.role = N2GG__V1__ROLE__ROLE_CEP;
+	al.cep_choice_state = N2GG__V1__CEP_CHOICE_STATE__CEP_CHOICE_STATE_NONE;
+	d = notice_data_allocation(&l, NULL, &cluster, &ae);
+	assert_string_equal(jstr(d, "allocation.choice_words"), "");
+	json_decref(d);
+}
+
 static void test_visit_schedule(void **state)
 {
 	struct fixture *fx = *state;
@@ -1423,6 +1508,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_allocation_letter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_allocation_ended_and_cluster_notice, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_cep_letter_says_how_the_clusters_choice_came_out,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_visit_schedule, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_visit_report_letter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mi_sheet, setup, teardown),

@@ -222,6 +222,7 @@ static void test_column_names_ignore_case_and_blanks(void **state)
 	assert_int_equal(p->capacity_days, 7);
 }
 
+/* The demo file's header before it had cep_accredited: files of then are still read. */
 static void test_the_demo_partners_header(void **state)
 {
 	N2gg__V1__Partner *p = NULL;
@@ -238,6 +239,15 @@ static void test_the_demo_partners_header(void **state)
 		0);
 	assert_string_equal(p->id, "P001");
 	assert_true(p->ofsted_inspector);
+}
+
+/* A file from before the column reads as not accredited. */
+static void test_cep_accreditation_yes_no_or_absent(void **state)
+{
+	assert_false(read_good(*state)->cep_accredited);
+	assert_true(read_with(*state, "cep_accredited", "yes")->cep_accredited);
+	assert_false(read_with(*state, "cep_accredited", "no")->cep_accredited);
+	assert_false(read_with(*state, "cep_accredited", "")->cep_accredited);
 }
 
 /* ---- bad rows ---- */
@@ -306,6 +316,11 @@ static void test_a_bad_yes_or_no(void **state)
 {
 	assert_refused(*state, "led_good_school", "maybe",
 		       "led_good_school and ofsted_inspector are yes or no");
+}
+
+static void test_a_bad_cep_accreditation(void **state)
+{
+	assert_refused(*state, "cep_accredited", "accredited", "cep_accredited is yes or no");
 }
 
 static void test_a_bad_grid_reference(void **state)
@@ -494,6 +509,11 @@ static void test_plan_view_fields(void **state)
 	assert_int_equal(v.training_count, 2);
 	assert_string_equal(v.training[0], "CEP training");
 	assert_string_equal(v.training[1], "Safeguarding");
+	assert_string_equal(v.training_dates[0], "2013-09-27");   /* as the record has it: ISO */
+	assert_string_equal(v.training_dates[1], "2013-10-01");
+	assert_false(v.cep_accredited);
+	partners_plan_view(read_with(a, "cep_accredited", "yes"), a, &v);
+	assert_true(v.cep_accredited);
 	assert_int_equal(v.capacity_days, 40);
 	assert_int_equal(v.easting, 612345);
 	assert_int_equal(v.northing, 301234);
@@ -535,6 +555,7 @@ int main(void)
 		T(test_only_the_required_columns),
 		T(test_column_names_ignore_case_and_blanks),
 		T(test_the_demo_partners_header),
+		T(test_cep_accreditation_yes_no_or_absent),
 		T(test_a_negative_capacity),
 		T(test_a_capacity_above_366),
 		T(test_a_capacity_that_is_not_a_number),
@@ -545,6 +566,7 @@ int main(void)
 		T(test_training_without_a_date),
 		T(test_a_bad_urn),
 		T(test_a_bad_yes_or_no),
+		T(test_a_bad_cep_accreditation),
 		T(test_a_bad_grid_reference),
 		T(test_a_bad_unavailable_date_in_the_file),
 		T(test_a_header_without_a_required_column),

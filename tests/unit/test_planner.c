@@ -2,8 +2,9 @@
  * adviser for category A, an ECP for category B, a CEP per cluster): the plan is optimal
  * where the nearest partner is not; days go to the earlier role first; capacity in days is
  * kept; pins are kept while they obey the hard rules; an incremental plan keeps what still
- * holds; unserved schools say why; CEPs go one per cluster; the same input gives the same
- * plan; and an allocation is explained against every other partner of its role. */
+ * holds; unserved schools say why; CEPs go one per cluster (none to a cluster finding its
+ * own); the same input gives the same plan; and an allocation is explained against every
+ * other partner of its role. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -573,6 +574,49 @@ static void test_a_pinned_cep_is_kept(void **state)
 	assert_int_equal(o.stats[ROLE_CEP].kept, 1);
 }
 
+/* A cluster finding its own CEP (Choice A before the deadline) gets none from the solver,
+ * and no partner's days go to it; the CEP it had goes, unless pinned; its pin is kept. */
+static void test_a_cluster_finding_its_own_cep_is_left_to_it(void **state)
+{
+	struct plan_school schools[6];
+	struct plan_partner partners[3];
+	cep_instance(schools, partners);
+	static const char *const held[] = {"C1"};
+	struct planner_allocation current[] = {
+		{.role = ROLE_CEP, .school = -1, .cluster_id = "C1", .partner = 1, .days = 6,
+		 .reason = "optimal: the least cost for the whole plan"}};
+	struct planner_input in = INPUT(schools, partners);
+	in.held_clusters = held;
+	in.n_held = 1;
+	in.current = current;
+	in.n_current = 1;
+	in.incremental = true;   /* even a plan that keeps what holds lets it go */
+	struct planner_output o = run(&in, *state);
+	const struct planner_allocation *c1 = cep_of(&o, "C1");
+	assert_int_equal(c1->partner, -1);
+	assert_contains(c1->reason, "recruiting its own CEP (Choice A)");
+	assert_string_equal(partners[cep_of(&o, "C2")->partner].id, "c2");
+	assert_int_equal(o.stats[ROLE_CEP].unserved, 1);
+	assert_int_equal(o.stats[ROLE_CEP].days, 5);   /* C2's only */
+
+	current[0].pinned = true;   /* its own nominee, pinned */
+	current[0].reason = "the cluster's own choice (Choice A)";
+	partners[0].own_cluster = "C9";
+	o = run(&in, *state);
+	c1 = cep_of(&o, "C1");
+	assert_string_equal(partners[c1->partner].id, "c2");
+	assert_true(c1->pinned);
+	assert_string_equal(c1->reason, "the cluster's own choice (Choice A)");
+	assert_string_equal(partners[cep_of(&o, "C2")->partner].id, "c1-head");
+
+	in.n_held = 0;   /* after the deadline: the solver's again */
+	current[0].pinned = false;
+	in.incremental = false;
+	o = run(&in, *state);
+	assert_true(cep_of(&o, "C1")->partner >= 0);
+	assert_int_equal(o.stats[ROLE_CEP].unserved, 0);
+}
+
 /* ---- the same input, the same plan ---- */
 
 static unsigned lcg(unsigned *seed)
@@ -706,6 +750,7 @@ int main(void)
 		T(test_a_cep_is_never_from_its_own_cluster),
 		T(test_a_cluster_without_a_possible_cep),
 		T(test_a_pinned_cep_is_kept),
+		T(test_a_cluster_finding_its_own_cep_is_left_to_it),
 		T(test_the_same_input_gives_the_same_plan),
 		T(test_explain_a_schools_partner),
 		T(test_explain_every_allocation_of_a_plan),
