@@ -1143,6 +1143,10 @@ int service_main(const struct service_desc *d, void *impl, int argc, char **argv
 			fprintf(stderr, "%s: %s\n", program, st.message);
 		goto out;
 	}
+	if (d->command && (rc = d->command(&svc)) >= 0) {
+		exit_code = rc;
+		goto out;
+	}
 	if (service_open(&svc, &st) < 0) {
 		log_error(st.message, "code=%s", status_code_name(st.code));
 		exit_code = 1;

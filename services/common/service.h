@@ -75,6 +75,10 @@ struct service_desc {
 	/* optional: after --backup copied the store into `dir`, what else the service keeps */
 	int (*on_backup)(struct service *svc, const char *dir, struct status *st);
 	int (*on_start)(struct service *svc, struct status *st);
+	/* optional: a one-shot command the settings ask for, run instead of the service once
+	 * the settings are read (the dashboard's --add-user; it opens what it needs): returns
+	 * -1 when none was asked for, else the process's exit code */
+	int (*command)(struct service *svc);
 	void (*on_stop)(struct service *svc);
 	void (*on_metrics)(struct service *svc, struct http_response *res);
 };

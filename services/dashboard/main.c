@@ -1,0 +1,257 @@
+/* n2gg-dashboard: the Norfolk Schools Dashboard, web pages for officers and partners over
+ * a read model of the registry's, the categoriser's, the scheduler's and the notifier's
+ * events. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+#include "log.h"
+#include "dashboard.h"
+
+static struct dashboard dashboard;
+
+static struct config_option dashboard_options[] = {
+	{"registry", "tcp://127.0.0.1:7100", "the registry's API (for catching up on its events)",
+	 NULL},
+	{"registry-events", "tcp://127.0.0.1:7101", "the registry's event socket", NULL},
+	{"categoriser", "tcp://127.0.0.1:7200", "the categoriser's API", NULL},
+	{"categoriser-events", "tcp://127.0.0.1:7201", "the categoriser's event socket", NULL},
+	{"scheduler", "tcp://127.0.0.1:7300", "the scheduler's API", NULL},
+	{"scheduler-events", "tcp://127.0.0.1:7301", "the scheduler's event socket", NULL},
+	{"notifier", "tcp://127.0.0.1:7400", "the notifier's API", NULL},
+	{"notifier-events", "tcp://127.0.0.1:7401", "the notifier's event socket", NULL},
+	{"web", "127.0.0.1:7580", "the web pages' address host:port (IPv4)", NULL},
+	{"static-dir", "./node_modules/govuk-frontend/dist/govuk",
+	 "govuk-frontend's compiled CSS and assets (npm ci at the repository's root)", NULL},
+	{"govuk-fonts", "no",
+	 "yes: serve the GDS Transport font too (its licence allows it only on GOV.UK; "
+	 "elsewhere pages use Arial)",
+	 NULL},
+	{"cookie-secure", "no",
+	 "yes: cookies only over HTTPS (set it when a TLS proxy serves the pages)", NULL},
+	{"session-idle-seconds", "1800", "a session with no request for this long ends", NULL},
+	{"session-max-seconds", "43200", "a session ends this long after signing in", NULL},
+	{"login-max-failures", "5",
+	 "failed sign-ins a user may have in --login-window-seconds (an address: four times it)",
+	 NULL},
+	{"login-window-seconds", "900", "the window of --login-max-failures", NULL},
+	{"max-form-kb", "64", "the largest form accepted, in KiB (past it: 413)", NULL},
+	{"web-max-connections", "256", "open web connections at once", NULL},
+	{"web-per-ip", "32", "open web connections at once from one address", NULL},
+	{"web-timeout-seconds", "30", "an idle web connection closes after this", NULL},
+	{"as-of", "", "show the programme as of this date (YYYY-MM-DD) instead of today", NULL},
+	{"report-due-days", "14",
+	 "a visit's report is overdue this many days after the visit (as the scheduler's)", NULL},
+	{"add-user", "",
+	 "NAME: add (or update) a web account and exit; with --role, --partner and "
+	 "--password-file (or the password on standard input)",
+	 NULL},
+	{"role", "viewer", "--add-user: viewer, officer, partner or admin", NULL},
+	{"partner", "", "--add-user --role partner: the scheduler's partner id", NULL},
+	{"password-file", "", "--add-user: a file whose first line is the password", NULL},
+};
+
+int dashboard_today(const struct dashboard *d)
+{
+	return d->as_of >= 0 ? d->as_of : date_today();
+}
+
+static int dashboard_setting_yes(struct service *svc, const char *name, bool *out,
+				 struct status *st)
+{
+	const char *v = service_setting(svc, name);
+	if (strcmp(v, "yes") && strcmp(v, "no"))
+		return status_fail(st, STATUS_INVALID_ARGUMENT, "%s \"%s\": yes or no", name, v);
+	*out = strcmp(v, "yes") == 0;
+	return 0;
+}
+
+static int dashboard_settings(struct dashboard *d, struct status *st)
+{
+	struct service *svc = d->svc;
+	long idle, max_age, failures, window, form_kb, conns, per_ip, timeout, due;
+	int rc;
+	if ((rc = config_get_long(&svc->cfg, "session-idle-seconds", 1, 86400 * 7, &idle, st)) < 0 ||
+	    (rc = config_get_long(&svc->cfg, "session-max-seconds", 1, 86400 * 31, &max_age, st)) < 0 ||
+	    (rc = config_get_long(&svc->cfg, "login-max-failures", 1, 1000, &failures, st)) < 0 ||
+	    (rc = config_get_long(&svc->cfg, "login-window-seconds", 1, 86400, &window, st)) < 0 ||
+	    (rc = config_get_long(&svc->cfg, "max-form-kb", 1, 16384, &form_kb, st)) < 0 ||
+	    (rc = config_get_long(&svc->cfg, "web-max-connections", 1, 10000, &conns, st)) < 0 ||
+	    (rc = config_get_long(&svc->cfg, "web-per-ip", 1, 10000, &per_ip, st)) < 0 ||
+	    (rc = config_get_long(&svc->cfg, "web-timeout-seconds", 1, 3600, &timeout, st)) < 0 ||
+	    (rc = config_get_long(&svc->cfg, "report-due-days", 0, 365, &due, st)) < 0 ||
+	    (rc = dashboard_setting_yes(svc, "cookie-secure", &d->cookie_secure, st)) < 0 ||
+	    (rc = dashboard_setting_yes(svc, "govuk-fonts", &d->govuk_fonts, st)) < 0)
+		return rc;
+	d->session = (struct session_limits){idle * 1000, max_age * 1000};
+	ratelimit_init(&d->login_users, (unsigned)failures, window * 1000);
+	ratelimit_init(&d->login_ips, (unsigned)failures * 4, window * 1000);
+	d->report_due_days = (int)due;
+	d->as_of = -1;
+	const char *as_of = service_setting(svc, "as-of");
+	if (as_of[0] && date_parse(as_of, &d->as_of) < 0)
+		return status_fail(st, STATUS_INVALID_ARGUMENT, "as-of \"%s\" is not a date", as_of);
+	snprintf(d->static_dir, sizeof d->static_dir, "%s", service_setting(svc, "static-dir"));
+	struct web_limits lim = {
+		.max_body = (size_t)form_kb << 10,
+		/* the request head (with its cookies) must fit; what it leaves is MHD's buffer */
+		.connection_memory = 32 << 10,
+		.max_connections = (unsigned)conns,
+		.per_ip = (unsigned)per_ip,
+		.timeout_s = (unsigned)timeout,
+	};
+	return web_start(&d->web, &svc->loop, service_setting(svc, "web"), &lim, dash_handle, d, st);
+}
+
+static int dashboard_prune_txn(void *ctx, MDB_txn *txn, struct status *st)
+{
+	struct dashboard *d = ctx;
+	size_t n;
+	int rc = accounts_sessions_prune(d, txn, date_now_ms(), &n, st);
+	d->stats.sessions_pruned += n;
+	return rc;
+}
+
+static void dashboard_on_prune(uv_timer_t *t)
+{
+	struct dashboard *d = t->data;
+	struct status st;
+	if (service_write(d->svc, dashboard_prune_txn, d, &st) < 0)
+		log_warn("expired sessions not pruned", "error=%s", log_str(st.message));
+}
+
+static void dashboard_bind(struct dashboard *d, struct service *svc)
+{
+	d->svc = svc;
+	for (int i = 0; i < DASH_DB_COUNT; i++)
+		d->db[i] = svc->store.dbs[i];
+	arena_init(&d->arena);
+	arena_init(&d->page_arena);
+}
+
+static int dashboard_on_start(struct service *svc, struct status *st)
+{
+	struct dashboard *d = svc->impl;
+	dashboard_bind(d, svc);
+	int rc = dashboard_settings(d, st);
+	if (rc < 0)
+		return rc;
+	if ((rc = dash_apply_start(d, st)) < 0)
+		return rc;
+	uv_timer_init(&svc->loop, &d->prune_timer);
+	d->prune_timer.data = d;
+	uv_timer_start(&d->prune_timer, dashboard_on_prune, 1000, 600000);
+	log_info("web pages", "web=%s static_dir=%s", log_str(service_setting(svc, "web")),
+		 log_str(d->static_dir));
+	return 0;
+}
+
+static void dashboard_on_stop(struct service *svc)
+{
+	struct dashboard *d = svc->impl;
+	web_stop(&d->web);
+	dash_apply_stop(d);
+	if (d->prune_timer.data) {
+		uv_timer_stop(&d->prune_timer);
+		uv_close((uv_handle_t *)&d->prune_timer, NULL);
+	}
+	arena_free(&d->arena);
+	arena_free(&d->page_arena);
+}
+
+static void dashboard_on_metrics(struct service *svc, struct http_response *res)
+{
+	const struct dashboard *d = svc->impl;
+	const struct dashboard_stats *s = &d->stats;
+	const struct web_stats *w = &d->web.stats;
+	for (int i = 0; i < READMODEL_SOURCES; i++) {
+		char name[64], help[96];
+		snprintf(name, sizeof name, "n2gg_dashboard_%s_cursor", readmodel_source_names[i]);
+		snprintf(help, sizeof help, "The %s's last event applied.", readmodel_source_names[i]);
+		service_metric_u64(res, name, "gauge", help, d->subs[i].cursor);
+	}
+	service_metric_u64(res, "n2gg_dashboard_malformed_events_total", "counter",
+			   "Events that could not be used (logged and skipped).", s->malformed_events);
+	service_metric_u64(res, "n2gg_dashboard_web_requests_total", "counter",
+			   "Web requests answered.", w->requests);
+	service_metric_u64(res, "n2gg_dashboard_web_client_errors_total", "counter",
+			   "Web requests answered 4xx.", w->status_4xx);
+	service_metric_u64(res, "n2gg_dashboard_web_server_errors_total", "counter",
+			   "Web requests answered 5xx.", w->status_5xx);
+	service_metric_u64(res, "n2gg_dashboard_web_too_large_total", "counter",
+			   "Web requests refused as too large (413).", w->too_large);
+	service_metric_u64(res, "n2gg_dashboard_logins_total", "counter", "Successful sign-ins.",
+			   s->logins);
+	service_metric_u64(res, "n2gg_dashboard_login_failures_total", "counter",
+			   "Sign-ins refused for a wrong name or password.", s->login_failures);
+	service_metric_u64(res, "n2gg_dashboard_logins_throttled_total", "counter",
+			   "Sign-ins refused for too many failures.", s->logins_throttled);
+	service_metric_u64(res, "n2gg_dashboard_csrf_refused_total", "counter",
+			   "Forms refused for a missing or wrong CSRF token.", s->csrf_refused);
+	service_metric_u64(res, "n2gg_dashboard_forbidden_total", "counter",
+			   "Pages refused to a signed-in user (403).", s->forbidden);
+	service_metric_u64(res, "n2gg_dashboard_sessions_expired_total", "counter",
+			   "Sessions found past their idle or absolute timeout.", s->sessions_expired);
+}
+
+static int dashboard_command(struct service *svc)
+{
+	if (!service_setting(svc, "add-user")[0])
+		return -1;
+	struct dashboard *d = svc->impl;
+	struct status st;
+	status_clear(&st);
+	long map_mb;
+	int rc = config_get_long(&svc->cfg, "map-size-mb", 1, 1 << 20, &map_mb, &st);
+	if (rc == 0)
+		rc = store_open(&svc->store, service_setting(svc, "data-dir"), svc->desc->db_names,
+				svc->desc->db_count, (size_t)map_mb << 20, &st);
+	if (rc == 0) {
+		dashboard_bind(d, svc);
+		rc = accounts_add_user_command(d, &st);
+		arena_free(&d->arena);
+		arena_free(&d->page_arena);
+		store_close(&svc->store);
+	}
+	if (rc < 0)
+		fprintf(stderr, "n2gg-dashboard: %s\n", st.message);
+	return rc < 0 ? 1 : 0;
+}
+
+/* Each source's records are its own: a resync of one empties only what it built. */
+#define DASH_RESYNC(src, ...) \
+	{src, (const char *const[]){src, NULL}, (const int[]){__VA_ARGS__, -1}}
+static const struct service_resync dashboard_resync[] = {
+	DASH_RESYNC("registry", DASH_DB_SCHOOLS, DASH_DB_CLUSTERS, DASH_DB_COMPARATORS),
+	DASH_RESYNC("categoriser", DASH_DB_CATEGORIES, DASH_DB_CATEGORY_HISTORY),
+	DASH_RESYNC("scheduler", DASH_DB_ALLOCATIONS, DASH_DB_VISITS, DASH_DB_VISIT_REPORTS),
+	DASH_RESYNC("notifier", DASH_DB_NOTICES, DASH_DB_DELIVERIES, DASH_DB_MI_SHEETS,
+		    DASH_DB_MI_RESPONSES),
+};
+
+static const struct service_desc dashboard_desc = {
+	.name = "dashboard",
+	.summary = "N2GG dashboard: the Norfolk Schools Dashboard, web pages for officers and "
+		   "partners.",
+	.default_api = "tcp://127.0.0.1:7500",
+	.default_events = "tcp://127.0.0.1:7501",
+	.default_http = "127.0.0.1:7509",
+	.db_names = dash_db_names,
+	.db_count = DASH_DB_COUNT,
+	.store_format = 1,
+	.extra_options = dashboard_options,
+	.extra_count = sizeof dashboard_options / sizeof dashboard_options[0],
+	.cursor_db = DASH_DB_CURSORS,
+	.resync = dashboard_resync,
+	.resync_count = sizeof dashboard_resync / sizeof dashboard_resync[0],
+	.command = dashboard_command,
+	.on_start = dashboard_on_start,
+	.on_stop = dashboard_on_stop,
+	.on_metrics = dashboard_on_metrics,
+};
+
+int main(int argc, char **argv)
+{
+	return service_main(&dashboard_desc, &dashboard, argc, argv);
+}

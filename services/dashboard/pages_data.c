@@ -1,0 +1,400 @@
+/* pages_data: what each page shows, read from the store in one read transaction into the
+ * page's structs (pages.h), with view.c's rules. The records of a kind are keyed alike
+ * (schools and categories by URN, visits and their reports by URN and visit id), so they
+ * are joined by walking both in key order. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dashboard.h"
+#include "date.h"
+#include "log.h"
+
+/* Everything the lists need: every school's line, with its category, cluster name and
+ * partners. */
+struct dash_lines {
+	struct view_school *schools;
+	size_t n;
+	N2gg__V1__Cluster **clusters;
+	size_t n_clusters;
+	N2gg__V1__Allocation **allocations;
+	size_t n_allocations;
+	N2gg__V1__CategoryChanged **categories;
+	size_t n_categories;
+};
+
+static const char *dash_cluster_name(const struct dash_lines *l, const char *id)
+{
+	for (size_t i = 0; id[0] && i < l->n_clusters; i++)
+		if (strcmp(l->clusters[i]->id, id) == 0)
+			return l->clusters[i]->name;
+	return "";
+}
+
+/* Whether allocation `al` serves the school (its own role, or its cluster's CEP). */
+static bool dash_serves(const N2gg__V1__Allocation *al, uint32_t urn, const char *cluster_id)
+{
+	if (!al->partner_id[0])
+		return false;
+	return al->urn ? al->urn == urn : cluster_id[0] && strcmp(al->cluster_id, cluster_id) == 0;
+}
+
+static int dash_urn_cmp(const void *key, const void *item)
+{
+	uint32_t urn = *(const uint32_t *)key, other = ((const struct view_school *)item)->urn;
+	return urn < other ? -1 : urn > other;
+}
+
+static int dash_lines_read(struct dashboard *d, MDB_txn *txn, struct arena *a,
+			   struct dash_lines *l, struct status *st)
+{
+	N2gg__V1__School **schools;
+	size_t n;
+	int rc;
+	memset(l, 0, sizeof *l);
+	if ((rc = dash_store_scan(d, txn, DASH_DB_SCHOOLS, NULL, 0, &n2gg__v1__school__descriptor, a,
+				  (void ***)&schools, &n, st)) < 0 ||
+	    (rc = dash_store_scan(d, txn, DASH_DB_CATEGORIES, NULL, 0,
+				  &n2gg__v1__category_changed__descriptor, a,
+				  (void ***)&l->categories, &l->n_categories, st)) < 0 ||
+	    (rc = dash_store_scan(d, txn, DASH_DB_CLUSTERS, NULL, 0, &n2gg__v1__cluster__descriptor,
+				  a, (void ***)&l->clusters, &l->n_clusters, st)) < 0 ||
+	    (rc = dash_store_scan(d, txn, DASH_DB_ALLOCATIONS, NULL, 0,
+				  &n2gg__v1__allocation__descriptor, a, (void ***)&l->allocations,
+				  &l->n_allocations, st)) < 0)
+		return rc;
+	l->schools = arena_alloc(a, (n ? n : 1) * sizeof *l->schools);
+	l->n = n;
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++) {
+		/* both in URN order */
+		while (c < l->n_categories && l->categories[c]->urn < schools[i]->urn)
+			c++;
+		const N2gg__V1__CategoryChanged *cat =
+			c < l->n_categories && l->categories[c]->urn == schools[i]->urn ? l->categories[c]
+											  : NULL;
+		struct view_school *v = &l->schools[i];
+		view_school_from(v, schools[i], cat);
+		v->cluster_name = dash_cluster_name(l, v->cluster_id);
+	}
+	for (size_t k = 0; k < l->n_allocations; k++) {
+		const N2gg__V1__Allocation *al = l->allocations[k];
+		if (!al->partner_id[0])
+			continue;
+		if (al->urn) {   /* a school's own role: the schools are in URN order */
+			struct view_school *v = bsearch(&al->urn, l->schools, n, sizeof *l->schools,
+							dash_urn_cmp);
+			if (v)
+				view_school_add_partner(v, a, al->partner_id, al->partner_name);
+			continue;
+		}
+		for (size_t i = 0; i < n; i++)   /* a cluster's CEP */
+			if (dash_serves(al, l->schools[i].urn, l->schools[i].cluster_id))
+				view_school_add_partner(&l->schools[i], a, al->partner_id,
+							al->partner_name);
+	}
+	return 0;
+}
+
+static bool dash_visible(const struct dash_viewer *v, const struct view_school *s)
+{
+	if (v->role != N2GG__V1__DASHBOARD_ROLE__DASHBOARD_PARTNER)
+		return true;
+	for (size_t i = 0; i < s->n_partners; i++)
+		if (strcmp(s->partner_ids[i], v->partner_id) == 0)
+			return true;
+	return false;
+}
+
+/* ---- the LA overview ---- */
+
+static int dash_overdue_cmp(const void *x, const void *y)
+{
+	const struct page_overdue *a = x, *b = y;
+	return b->days_over - a->days_over;
+}
+
+/* Letters waiting and undelivered: deliveries are keyed by URN and notice, so a notice's
+ * deliveries are neighbours. */
+static int dash_letters_count(struct dashboard *d, MDB_txn *txn, struct arena *a,
+			      struct page_overview_data *out, struct status *st)
+{
+	N2gg__V1__Delivery **ds;
+	size_t n;
+	int rc = dash_store_scan(d, txn, DASH_DB_DELIVERIES, NULL, 0, &n2gg__v1__delivery__descriptor,
+				 a, (void ***)&ds, &n, st);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		while (j < n && ds[j]->urn == ds[i]->urn && strcmp(ds[j]->notice_id, ds[i]->notice_id) == 0)
+			j++;
+		enum view_letter_state s =
+			view_letter_state((const N2gg__V1__Delivery *const *)ds + i, j - i);
+		out->letters_pending += s == VIEW_LETTER_PENDING;
+		out->letters_undelivered += s == VIEW_LETTER_UNDELIVERED;
+		i = j;
+	}
+	return 0;
+}
+
+static const char *dash_partner_name(const struct dash_lines *l, const char *id)
+{
+	for (size_t k = 0; k < l->n_allocations; k++)
+		if (strcmp(l->allocations[k]->partner_id, id) == 0)
+			return l->allocations[k]->partner_name;
+	return "";
+}
+
+static int dash_overdue(struct dashboard *d, MDB_txn *txn, struct arena *a,
+			const struct dash_lines *l, struct page_overview_data *out,
+			struct status *st)
+{
+	N2gg__V1__Visit **visits;
+	N2gg__V1__VisitReport **reports;
+	size_t nv, nr;
+	int rc;
+	if ((rc = dash_store_scan(d, txn, DASH_DB_VISITS, NULL, 0, &n2gg__v1__visit__descriptor, a,
+				  (void ***)&visits, &nv, st)) < 0 ||
+	    (rc = dash_store_scan(d, txn, DASH_DB_VISIT_REPORTS, NULL, 0,
+				  &n2gg__v1__visit_report__descriptor, a, (void ***)&reports, &nr,
+				  st)) < 0)
+		return rc;
+	struct page_overdue *over = arena_alloc(a, (nv ? nv : 1) * sizeof *over);
+	size_t n = 0, r = 0;
+	int today = dashboard_today(d);
+	for (size_t i = 0; i < nv; i++) {
+		const N2gg__V1__Visit *v = visits[i];
+		/* both keyed URN . visit id */
+		while (r < nr && (reports[r]->visit->urn < v->urn ||
+				  (reports[r]->visit->urn == v->urn && strcmp(reports[r]->visit_id, v->id) < 0)))
+			r++;
+		bool reported = r < nr && reports[r]->visit->urn == v->urn &&
+				strcmp(reports[r]->visit_id, v->id) == 0;
+		int days;
+		if (view_report_overdue(v->date, reported, today, d->report_due_days, &days))
+			over[n++] = (struct page_overdue){v, dash_partner_name(l, v->partner_id), days};
+	}
+	qsort(over, n, sizeof *over, dash_overdue_cmp);
+	out->overdue = over;
+	out->n_overdue = n;
+	return 0;
+}
+
+int dash_data_overview(struct dashboard *d, MDB_txn *txn, struct arena *a,
+		       struct page_overview_data *out, struct status *st)
+{
+	struct dash_lines l;
+	memset(out, 0, sizeof *out);
+	int rc = dash_lines_read(d, txn, a, &l, st);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < l.n; i++)
+		view_overview_add(&out->overview, a, &l.schools[i]);
+	view_overview_done(&out->overview);
+	int today = dashboard_today(d), start = view_half_term_start(today);
+	date_format(today, out->today);
+	date_format(start, out->half_term);
+	struct page_change *changes = arena_alloc(a, (l.n_categories + 1) * sizeof *changes);
+	for (size_t i = 0; i < l.n_categories; i++) {
+		const N2gg__V1__CategoryChanged *c = l.categories[i];
+		int since;
+		/* a first categorisation is not a change */
+		if (!c->previous_category[0] || date_parse(c->effective_date, &since) < 0 ||
+		    since < start || since > today)
+			continue;
+		changes[out->n_changes++] = (struct page_change){c->urn, c->school_name,
+								 c->previous_category, c->category,
+								 c->effective_date};
+	}
+	out->changes = changes;
+	const N2gg__V1__Allocation **unserved =
+		arena_alloc(a, (l.n_allocations + 1) * sizeof *unserved);
+	for (size_t k = 0; k < l.n_allocations; k++)
+		if (!l.allocations[k]->partner_id[0])
+			unserved[out->n_unserved++] = l.allocations[k];
+	out->unserved = unserved;
+	if ((rc = dash_letters_count(d, txn, a, out, st)) < 0)
+		return rc;
+	return dash_overdue(d, txn, a, &l, out, st);
+}
+
+/* ---- the schools list ---- */
+
+static int dash_option_cmp(const void *x, const void *y)
+{
+	const struct page_option *a = x, *b = y;
+	return strcmp(a->label, b->label);
+}
+
+int dash_data_schools(struct dashboard *d, MDB_txn *txn, const struct dash_viewer *v,
+		      const struct form *query, struct arena *a, struct page_schools_data *out,
+		      struct status *st)
+{
+	struct dash_lines l;
+	memset(out, 0, sizeof *out);
+	int rc = dash_lines_read(d, txn, a, &l, st);
+	if (rc < 0)
+		return rc;
+	view_filter_from_form(&out->filter, query);
+	out->partner_only = v->role == N2GG__V1__DASHBOARD_ROLE__DASHBOARD_PARTNER;
+	const struct view_school **match = arena_alloc(a, (l.n + 1) * sizeof *match);
+	for (size_t i = 0; i < l.n; i++) {
+		if (!dash_visible(v, &l.schools[i]))
+			continue;
+		out->total++;
+		if (view_filter_match(&out->filter, &l.schools[i]))
+			match[out->n_schools++] = &l.schools[i];
+	}
+	out->schools = match;
+	struct page_option *clusters = arena_alloc(a, (l.n_clusters + 1) * sizeof *clusters);
+	for (size_t i = 0; i < l.n_clusters; i++)
+		clusters[i] = (struct page_option){l.clusters[i]->id,
+						   l.clusters[i]->name[0] ? l.clusters[i]->name
+									  : l.clusters[i]->id};
+	qsort(clusters, l.n_clusters, sizeof *clusters, dash_option_cmp);
+	out->clusters = clusters;
+	out->n_clusters = l.n_clusters;
+	struct page_option *partners = arena_alloc(a, (l.n_allocations + 1) * sizeof *partners);
+	size_t np = 0;
+	for (size_t k = 0; k < l.n_allocations; k++) {
+		const N2gg__V1__Allocation *al = l.allocations[k];
+		bool seen = !al->partner_id[0];
+		for (size_t j = 0; j < np && !seen; j++)
+			seen = strcmp(partners[j].value, al->partner_id) == 0;
+		if (!seen)
+			partners[np++] = (struct page_option){
+				al->partner_id, al->partner_name[0] ? al->partner_name : al->partner_id};
+	}
+	qsort(partners, np, sizeof *partners, dash_option_cmp);
+	out->partners = partners;
+	out->n_partners = np;
+	return 0;
+}
+
+/* ---- a school ---- */
+
+static int dash_letter_cmp(const void *x, const void *y)
+{
+	const struct page_letter *a = x, *b = y;
+	int64_t ta = a->notice->created_unix_ms, tb = b->notice->created_unix_ms;
+	return ta < tb ? 1 : ta > tb ? -1 : 0;
+}
+
+static int dash_visit_cmp(const void *x, const void *y)
+{
+	const N2gg__V1__Visit *a = *(N2gg__V1__Visit *const *)x, *b = *(N2gg__V1__Visit *const *)y;
+	return strcmp(a->date, b->date);
+}
+
+static int dash_school_letters(struct dashboard *d, MDB_txn *txn, uint32_t urn, struct arena *a,
+			       struct page_school_data *out, struct status *st)
+{
+	N2gg__V1__Notice **notices;
+	N2gg__V1__Delivery **ds;
+	size_t nn, nd, klen;
+	uint8_t *prefix = readmodel_key_urn(a, urn, NULL, &klen);
+	int rc;
+	if ((rc = dash_store_scan(d, txn, DASH_DB_NOTICES, prefix, klen, &n2gg__v1__notice__descriptor,
+				  a, (void ***)&notices, &nn, st)) < 0 ||
+	    (rc = dash_store_scan(d, txn, DASH_DB_DELIVERIES, prefix, klen,
+				  &n2gg__v1__delivery__descriptor, a, (void ***)&ds, &nd, st)) < 0)
+		return rc;
+	struct page_letter *letters = arena_alloc(a, (nn + 1) * sizeof *letters);
+	for (size_t i = 0; i < nn; i++) {
+		/* both keyed URN . notice id: the notice's deliveries are one run */
+		size_t first = 0;
+		while (first < nd && strcmp(ds[first]->notice_id, notices[i]->id) != 0)
+			first++;
+		size_t last = first;
+		while (last < nd && strcmp(ds[last]->notice_id, notices[i]->id) == 0)
+			last++;
+		letters[i] = (struct page_letter){notices[i],
+						  (const N2gg__V1__Delivery *const *)ds + first,
+						  last - first};
+	}
+	qsort(letters, nn, sizeof *letters, dash_letter_cmp);
+	out->letters = letters;
+	out->n_letters = nn;
+	return 0;
+}
+
+int dash_data_school(struct dashboard *d, MDB_txn *txn, const struct dash_viewer *v,
+		     uint32_t urn, struct arena *a, struct page_school_data *out, struct status *st)
+{
+	memset(out, 0, sizeof *out);
+	size_t klen, n;
+	uint8_t *key = readmodel_key_urn(a, urn, NULL, &klen);
+	N2gg__V1__School *s;
+	int rc = dash_store_get(d, txn, DASH_DB_SCHOOLS, key, klen, &n2gg__v1__school__descriptor, a,
+				(void **)&s, st);
+	if (rc == -STATUS_NOT_FOUND)
+		return status_fail(st, STATUS_NOT_FOUND, "There is no school with URN %u.", urn);
+	if (rc < 0)
+		return rc;
+	out->school = s;
+	out->today = dashboard_today(d);
+	out->due_days = d->report_due_days;
+	/* its own roles, then its cluster's CEP */
+	N2gg__V1__Allocation **own, **cep = NULL;
+	size_t n_own, n_cep = 0;
+	uint8_t *ckey = NULL;
+	if ((rc = dash_store_scan(d, txn, DASH_DB_ALLOCATIONS, key, klen,
+				  &n2gg__v1__allocation__descriptor, a, (void ***)&own, &n_own, st)) < 0)
+		return rc;
+	if (s->cluster_id[0]) {
+		ckey = readmodel_key_allocation(a, 0, N2GG__V1__ROLE__ROLE_CEP, s->cluster_id, &n);
+		if ((rc = dash_store_scan(d, txn, DASH_DB_ALLOCATIONS, ckey, n,
+					  &n2gg__v1__allocation__descriptor, a, (void ***)&cep,
+					  &n_cep, st)) < 0)
+			return rc;
+	}
+	const N2gg__V1__Allocation **als = arena_alloc(a, (n_own + n_cep + 1) * sizeof *als);
+	bool served = false;
+	for (size_t i = 0; i < n_own + n_cep; i++) {
+		const N2gg__V1__Allocation *al = i < n_own ? own[i] : cep[i - n_own];
+		/* the scan by prefix may reach a cluster whose id starts with this one's */
+		if (i >= n_own && strcmp(al->cluster_id, s->cluster_id) != 0)
+			continue;
+		als[out->n_allocations++] = al;
+		served |= dash_serves(al, urn, s->cluster_id) && v->partner_id &&
+			  strcmp(al->partner_id, v->partner_id) == 0;
+	}
+	out->allocations = als;
+	if (v->role == N2GG__V1__DASHBOARD_ROLE__DASHBOARD_PARTNER && !served)
+		return status_fail(st, STATUS_PERMISSION_DENIED,
+				   "You can see only the schools you are a partner of.");
+	N2gg__V1__Cluster *cluster = NULL;
+	out->cluster_name = "";
+	if (s->cluster_id[0] &&
+	    dash_store_get(d, txn, DASH_DB_CLUSTERS, s->cluster_id, strlen(s->cluster_id),
+			   &n2gg__v1__cluster__descriptor, a, (void **)&cluster, NULL) == 0)
+		out->cluster_name = cluster->name;
+	N2gg__V1__CategoryChanged *cat = NULL;
+	rc = dash_store_get(d, txn, DASH_DB_CATEGORIES, key, klen,
+			    &n2gg__v1__category_changed__descriptor, a, (void **)&cat, st);
+	if (rc < 0 && rc != -STATUS_NOT_FOUND)
+		return rc;
+	out->category = cat;
+	N2gg__V1__Comparator **cmps;
+	if ((rc = dash_store_scan(d, txn, DASH_DB_CATEGORY_HISTORY, key, klen,
+				  &n2gg__v1__event__descriptor, a, (void ***)&out->history,
+				  &out->n_history, st)) < 0 ||
+	    (rc = dash_store_scan(d, txn, DASH_DB_VISITS, key, klen, &n2gg__v1__visit__descriptor, a,
+				  (void ***)&out->visits, &out->n_visits, st)) < 0 ||
+	    (rc = dash_store_scan(d, txn, DASH_DB_VISIT_REPORTS, key, klen,
+				  &n2gg__v1__visit_report__descriptor, a, (void ***)&out->reports,
+				  &out->n_reports, st)) < 0 ||
+	    (rc = dash_store_scan(d, txn, DASH_DB_COMPARATORS, NULL, 0,
+				  &n2gg__v1__comparator__descriptor, a, (void ***)&cmps, &n, st)) < 0)
+		return rc;
+	if (out->n_visits)
+		qsort((void *)out->visits, out->n_visits, sizeof *out->visits, dash_visit_cmp);
+	/* England's, and this school's LA's */
+	const N2gg__V1__Comparator **keep = arena_alloc(a, (n + 1) * sizeof *keep);
+	for (size_t i = 0; i < n; i++)
+		if (cmps[i]->area == N2GG__V1__COMPARATOR_AREA__AREA_ENGLAND ||
+		    (cmps[i]->area == N2GG__V1__COMPARATOR_AREA__AREA_LA && cmps[i]->la_code == s->la_code))
+			keep[out->n_comparators++] = cmps[i];
+	out->comparators = keep;
+	return dash_school_letters(d, txn, urn, a, out, st);
+}

@@ -1,0 +1,115 @@
+/* view: what the pages show, worked out from the read model's records — a school's line in
+ * a list, the list's filters and search, the CSV export, the LA overview's counts, a
+ * letter's state from its deliveries, the half-term, an overdue visit report — and the
+ * words for the services' codes. Pure: the I/O shell (pages_data.c) reads the records, the
+ * renderer (pages.c) writes what this works out. */
+#ifndef N2GG_DASH_VIEW_H
+#define N2GG_DASH_VIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "n2gg/v1/categoriser.pb-c.h"
+#include "n2gg/v1/notifier.pb-c.h"
+#include "n2gg/v1/registry.pb-c.h"
+#include "n2gg/v1/scheduler.pb-c.h"
+
+struct form;
+struct html;
+
+/* One school's line in the lists. The strings point into the records (or are ""). */
+struct view_school {
+	uint32_t urn;
+	const char *name, *town, *postcode, *cluster_id, *cluster_name, *category;
+	int phase;                 /* N2gg__V1__Phase */
+	int status;                /* N2gg__V1__SchoolStatus */
+	unsigned ofsted;           /* the latest overall effectiveness, 0: none on record */
+	const char *ofsted_date;
+	const char **partner_ids, **partner_names;   /* who serves it, any role */
+	size_t n_partners;
+};
+
+void view_school_from(struct view_school *v, const N2gg__V1__School *s,
+		      const N2gg__V1__CategoryChanged *c);
+/* Adds a partner (once) to the school's line. */
+void view_school_add_partner(struct view_school *v, struct arena *a, const char *id,
+			     const char *name);
+
+/* The schools list's filters, from its query; each "" when not asked for. */
+struct view_filter {
+	const char *category;  /* "A".."F", or "none" */
+	const char *cluster;   /* a cluster id */
+	const char *phase;     /* a Phase number */
+	const char *ofsted;    /* "1".."4", or "none" */
+	const char *partner;   /* a partner id */
+	const char *q;         /* part of a name, URN or postcode, any case and spacing */
+};
+
+void view_filter_from_form(struct view_filter *f, const struct form *query);
+bool view_filter_match(const struct view_filter *f, const struct view_school *s);
+/* The query string that gives this filter again ("" when none), for links and the export. */
+void view_filter_query(const struct view_filter *f, struct html *h);
+
+/* The list as CSV with a header line. */
+void view_schools_csv(struct html *h, const struct view_school *const *schools, size_t n);
+
+/* ---- the LA overview ---- */
+
+#define VIEW_CATEGORIES 7      /* A..F, then none */
+
+struct view_cluster_count {
+	const char *id, *name;
+	unsigned by_category[VIEW_CATEGORIES];
+	unsigned total;
+};
+
+struct view_overview {
+	unsigned open_schools;
+	unsigned by_category[VIEW_CATEGORIES];
+	struct view_cluster_count *clusters;   /* sorted by name when view_overview_done ran */
+	size_t n_clusters, cap_clusters;
+};
+
+/* The index of a category letter ("" or anything else: none). */
+int view_category_index(const char *category);
+/* Counts an open school (closed ones are not in the overview). */
+void view_overview_add(struct view_overview *o, struct arena *a, const struct view_school *s);
+void view_overview_done(struct view_overview *o);
+
+/* ---- letters, visits, dates ---- */
+
+enum view_letter_state {
+	VIEW_LETTER_SENT,         /* every delivery went (or went in a digest) */
+	VIEW_LETTER_PENDING,      /* a delivery waits for its first or next attempt, or a digest */
+	VIEW_LETTER_UNDELIVERED,  /* a delivery failed for good or had no address */
+	VIEW_LETTER_WITHDRAWN,    /* not sent: a later change undid it */
+	VIEW_LETTER_NO_RECIPIENT, /* no delivery at all */
+};
+
+/* Undelivered wins over pending over sent: the officer must see a letter that did not go. */
+enum view_letter_state view_letter_state(const N2gg__V1__Delivery *const *d, size_t n);
+const char *view_letter_state_name(enum view_letter_state s);
+
+/* The first day (days since 1970) of the half-term `day` falls in. England's half-terms
+ * move a little each year and by LA; this takes fixed boundaries near Norfolk's (1 Sep,
+ * 28 Oct, 1 Jan, 22 Feb, 15 Apr, 1 Jun): "changes this half-term" may be a few days off at
+ * the edges, never a half-term off. */
+int view_half_term_start(int day);
+
+/* Whether a visit's report is overdue `today`: the visit was more than `due_days` ago and
+ * has none. `date` is the visit's "YYYY-MM-DD". *days_over is set when it is. */
+bool view_report_overdue(const char *date, bool reported, int today, int due_days,
+			 int *days_over);
+
+/* Words for the services' codes. */
+const char *view_phase_name(int phase);
+const char *view_ofsted_name(unsigned grade);
+const char *view_role_name(int role);
+const char *view_delivery_state_name(int state);
+const char *view_notice_kind_name(int kind);
+const char *view_recipient_role_name(int role);
+const char *view_progress_name(int progress);
+
+#endif
