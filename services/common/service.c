@@ -6,6 +6,7 @@
 #include <malloc.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/random.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -154,6 +155,23 @@ static size_t service_not_ready(const struct service *svc, long long now,
 				 (unsigned long long)lag, svc->ready_max_lag);
 	}
 	return n;
+}
+
+/* systemd's view of readiness: the same reasons as /readyz, on one line for STATUS=. */
+static bool service_notify_check(void *ctx, char *status, size_t len)
+{
+	struct service *svc = ctx;
+	char reasons[SERVICE_MAX_UPSTREAMS + 2][SERVICE_REASON_LEN];
+	size_t n = service_not_ready(svc, date_now_ms(), reasons, SERVICE_MAX_UPSTREAMS + 2);
+	if (!n) {
+		snprintf(status, len, "ready: %zu upstream(s) caught up, event log at %llu",
+			 svc->upstream_count, (unsigned long long)svc->log.head);
+		return true;
+	}
+	size_t used = (size_t)snprintf(status, len, "not ready: ");
+	for (size_t i = 0; i < n && used < len; i++)
+		used += (size_t)snprintf(status + used, len - used, "%s%s", i ? "; " : "", reasons[i]);
+	return false;
 }
 
 static void service_json_string(struct http_response *res, const char *s)
@@ -391,6 +409,16 @@ static void service_metrics_store(struct service *svc, struct http_response *res
 		       (unsigned long long)svc->store.grow_count);
 	service_metric(res, svc, "n2gg_store_readers", "gauge",
 		       "LMDB reader slots in use.", (unsigned long long)info.me_numreaders);
+	/* the map grows into the filesystem under it: an alert wants both, from one scrape */
+	struct statvfs fs;
+	if (statvfs(config_get(&svc->cfg, "data-dir"), &fs) == 0) {
+		service_metric(res, svc, "n2gg_store_filesystem_size_bytes", "gauge",
+			       "Size of the filesystem that holds the store.",
+			       (unsigned long long)fs.f_blocks * fs.f_frsize);
+		service_metric(res, svc, "n2gg_store_filesystem_avail_bytes", "gauge",
+			       "Space the service may still use on the store's filesystem.",
+			       (unsigned long long)fs.f_bavail * fs.f_frsize);
+	}
 }
 
 /* The per-upstream metric families, each one sample per upstream. */
@@ -601,6 +629,7 @@ static void service_stop(struct service *svc, const char *why)
 		return;
 	svc->stopping = 1;
 	log_info("stopping", "signal=%s head_seq=%llu", why, (unsigned long long)svc->log.head);
+	sdnotify_stopping(&svc->sdnotify, why);
 	/* no new requests; a batch, once started, runs to its commit before we get here */
 	api_server_stop(&svc->api);
 	if (svc->desc->on_stop)
@@ -1029,6 +1058,8 @@ static int service_open(struct service *svc, struct status *st)
 	uv_timer_init(&svc->loop, &svc->housekeeping_timer);
 	svc->housekeeping_timer.data = svc;
 	uv_timer_start(&svc->housekeeping_timer, service_on_housekeeping, SERVICE_TRIM_MS, SERVICE_TRIM_MS);
+	/* last: READY=1 must not be sent for a service that could still fail to open */
+	sdnotify_start(&svc->sdnotify, &svc->loop, service_notify_check, svc);
 	return 0;
 }
 

@@ -15,6 +15,7 @@
 #include "http.h"
 #include "keyring.h"
 #include "pub.h"
+#include "sdnotify.h"
 #include "store.h"
 #include "zap.h"
 
@@ -97,6 +98,7 @@ struct service {
 	struct curve curve;           /* this service's identity, and where peers' keys are */
 	struct keyring keyring;       /* who may connect (--authorized-keys), re-read on SIGHUP */
 	struct zap zap;
+	struct sdnotify sdnotify;     /* readiness and watchdog for systemd (when under it) */
 	uint64_t keyring_reloads;
 	uv_timer_t housekeeping_timer; /* old request ids pruned, freed buffers given back */
 	uint64_t trimmed_at_disconnects, memory_trims, timer_ticks;

@@ -24,4 +24,5 @@ target_include_directories(notifier_notice PUBLIC ${CMAKE_CURRENT_LIST_DIR})
 target_link_libraries(notifier_notice PUBLIC notifier_notices n2gg_proto n2gg_pure
   PkgConfig::JANSSON)
 
-install(DIRECTORY ${CMAKE_CURRENT_LIST_DIR}/templates/ DESTINATION share/n2gg/templates)
+install(DIRECTORY ${CMAKE_CURRENT_LIST_DIR}/templates/ DESTINATION share/n2gg/templates
+  COMPONENT notifier)

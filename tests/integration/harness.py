@@ -35,7 +35,7 @@ FAILED_PRECONDITION, UNIMPLEMENTED, UNAVAILABLE, UNAUTHENTICATED = 9, 12, 14, 16
 
 # ---- keys ----
 
-SERVICES = ("registry", "categoriser", "scheduler", "notifier")
+SERVICES = ("registry", "categoriser", "scheduler", "notifier", "dashboard")
 # The principals tests act as, with their roles. An actor not listed here is a person the
 # "gateway" principal acts for (recorded as "PERSON via gateway").
 # test officers also read the event logs the tests check
