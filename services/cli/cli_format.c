@@ -263,6 +263,7 @@ static const struct {
 	{"visit.reported", &n2gg__v1__visit_report_event__descriptor},
 	{"visit.", &n2gg__v1__visit_event__descriptor},
 	{"cluster.choice_recorded", &n2gg__v1__cluster_choice_event__descriptor},
+	{"partner.changed", &n2gg__v1__partner_changed__descriptor},
 	{"notice.created", &n2gg__v1__notice_created__descriptor},
 	{"notice.mi.responded", &n2gg__v1__mi_responded__descriptor},
 	{"notice.mi.", &n2gg__v1__mi_event__descriptor},
@@ -383,6 +384,16 @@ static void cli_sum_visit_report(struct cli_text *t, const N2gg__V1__VisitReport
 		cli_text_add(t, " date=%s progress=%s", cli_or_dash(r->date_held),
 			     cli_or_dash(visit_progress_name(r->progress)));
 	cli_text_add(t, " version=%u", r->version);
+}
+
+static void cli_sum_partner_changed(struct cli_text *t, const N2gg__V1__PartnerChanged *e)
+{
+	const N2gg__V1__Partner *p = e->partner;
+	if (!p)
+		return;
+	cli_text_add(t, " partner=%s", cli_or_dash(p->id));
+	cli_text_quoted(t, "name", p->name);
+	cli_text_add(t, " capacity_days=%u active=%s", p->capacity_days, p->active ? "yes" : "no");
 }
 
 static void cli_sum_cluster_choice(struct cli_text *t, const N2gg__V1__ClusterChoiceEvent *e)
@@ -511,6 +522,8 @@ static void cli_payload_summary_text(struct cli_text *t, const ProtobufCMessage 
 		cli_sum_visit_report(t, (const N2gg__V1__VisitReportEvent *)m);
 	else if (m->descriptor == &n2gg__v1__cluster_choice_event__descriptor)
 		cli_sum_cluster_choice(t, (const N2gg__V1__ClusterChoiceEvent *)m);
+	else if (m->descriptor == &n2gg__v1__partner_changed__descriptor)
+		cli_sum_partner_changed(t, (const N2gg__V1__PartnerChanged *)m);
 	else if (m->descriptor == &n2gg__v1__category_changed__descriptor)
 		cli_sum_category_changed(t, (const N2gg__V1__CategoryChanged *)m);
 	else if (m->descriptor == &n2gg__v1__override_changed__descriptor)

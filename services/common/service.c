@@ -92,8 +92,6 @@ char *service_read_file(const char *path, size_t *len, struct status *st)
 
 /* ---- health, readiness and metrics over HTTP ---- */
 
-#define SERVICE_REASON_LEN 400
-
 void service_follow(struct service *svc, const char *source, struct sub *s)
 {
 	if (svc->upstream_count < SERVICE_MAX_UPSTREAMS)
@@ -125,9 +123,8 @@ static bool service_upstream_connected(const struct service *svc, const struct s
 	       now - s->last_heard_ms <= service_silence_limit_ms(svc);
 }
 
-/* Why the service is not ready (none: it is): each reason one line in reasons[]. */
-static size_t service_not_ready(const struct service *svc, long long now,
-				char reasons[][SERVICE_REASON_LEN], size_t max)
+size_t service_not_ready(const struct service *svc, long long now,
+			 char reasons[][SERVICE_REASON_LEN], size_t max)
 {
 	size_t n = 0;
 	if (!svc->store.env && n < max)

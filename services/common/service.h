@@ -132,6 +132,13 @@ int service_write(struct service *svc, store_write_fn fn, void *ctx, struct stat
  * and the Health method report its cursor, lag and when it was last heard from. */
 void service_follow(struct service *svc, const char *source, struct sub *s);
 
+#define SERVICE_REASON_LEN 400
+
+/* Why the service is not ready (none: it is), as /readyz says: each reason one line in
+ * reasons[], an upstream's starting with its name and ": ". */
+size_t service_not_ready(const struct service *svc, long long now,
+			 char reasons[][SERVICE_REASON_LEN], size_t max);
+
 /* Metric lines for on_metrics hooks: a family's HELP and TYPE ("counter", "gauge"), and a
  * family of one unlabelled sample. Every family is written once, HELP and TYPE first, as
  * the Prometheus text format requires. */

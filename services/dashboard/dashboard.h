@@ -96,6 +96,25 @@ int dash_data_schools(struct dashboard *d, MDB_txn *txn, const struct dash_viewe
 int dash_data_school(struct dashboard *d, MDB_txn *txn, const struct dash_viewer *v,
 		     uint32_t urn, struct arena *a, struct page_school_data *out, struct status *st);
 
+/* ---- the other pages' data (pages_data_more.c); -NOT_FOUND for an unknown id,
+ * -PERMISSION_DENIED for what a partner may not see ---- */
+int dash_data_cluster(struct dashboard *d, MDB_txn *txn, const struct dash_viewer *v,
+		      const char *id, struct arena *a, struct page_cluster_data *out,
+		      struct status *st);
+/* Every partner heard of or allocated, by name. */
+int dash_data_partners(struct dashboard *d, MDB_txn *txn, struct arena *a,
+		       struct page_partner_line **lines, size_t *n, struct status *st);
+int dash_data_partner(struct dashboard *d, MDB_txn *txn, const struct dash_viewer *v,
+		      const char *id, struct arena *a, struct page_partner_data *out,
+		      struct status *st);
+/* The sheets, the latest first. */
+int dash_data_mi_list(struct dashboard *d, MDB_txn *txn, struct arena *a,
+		      struct page_mi_line **lines, size_t *n, struct status *st);
+int dash_data_mi(struct dashboard *d, MDB_txn *txn, const char *number, struct arena *a,
+		 struct page_mi_data *out, struct status *st);
+/* What the dashboard's own subscribers see now (no store read). */
+void dash_data_status(struct dashboard *d, struct arena *a, struct page_status_data *out);
+
 /* ---- HTTP (handlers.c) ---- */
 void dash_handle(void *ctx, struct web_exchange *x);
 

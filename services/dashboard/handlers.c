@@ -443,6 +443,70 @@ static void dash_pages(struct dash_call *c, MDB_txn *txn)
 		}
 		if ((rc = dash_data_school(d, txn, &v, urn, c->a, &s, &st)) == 0)
 			page_school(&c->r->body, &c->user, &s, c->a);
+	} else if (strcmp(path, "/map") == 0) {
+		struct page_schools_data s;
+		if ((rc = dash_data_schools(d, txn, &v, &c->q->query, c->a, &s, &st)) == 0)
+			page_map(&c->r->body, &c->user, &s);
+	} else if (strncmp(path, "/clusters/", 10) == 0) {
+		struct page_cluster_data cl;
+		if ((rc = dash_data_cluster(d, txn, &v, path + 10, c->a, &cl, &st)) == 0)
+			page_cluster(&c->r->body, &c->user, &cl);
+	} else if (strcmp(path, "/partners") == 0) {
+		struct page_partner_line *lines;
+		size_t n;
+		if (v.role == N2GG__V1__DASHBOARD_ROLE__DASHBOARD_PARTNER) {
+			char *to = arena_printf(c->a, "/partners/%s", v.partner_id ? v.partner_id : "");
+			web_redirect(c->r, to);
+			return;
+		}
+		if ((rc = dash_data_partners(d, txn, c->a, &lines, &n, &st)) == 0)
+			page_partners(&c->r->body, &c->user, lines, n);
+	} else if (strncmp(path, "/partners/", 10) == 0) {
+		char *id = arena_strdup(c->a, path + 10);
+		size_t len = strlen(id);
+		bool ics = len > 4 && strcmp(id + len - 4, ".ics") == 0;
+		struct page_partner_data p;
+		if (ics)
+			id[len - 4] = '\0';
+		if ((rc = dash_data_partner(d, txn, &v, id, c->a, &p, &st)) < 0) {
+		} else if (!ics) {
+			page_partner(&c->r->body, &c->user, &p);
+		} else if (page_partner_ics(&c->r->body, &p, date_now_ms()) == 0) {
+			c->r->content_type = "text/calendar; charset=utf-8";
+			c->r->disposition = strdup("attachment; filename=\"n2gg-visits.ics\"");
+		} else {
+			rc = status_fail(&st, STATUS_INTERNAL, "libical could not write the calendar");
+		}
+	} else if (strcmp(path, "/mi") == 0 || strncmp(path, "/mi/", 4) == 0) {
+		/* chasing the schools' returns is the LA's work, not a partner's */
+		if (v.role == N2GG__V1__DASHBOARD_ROLE__DASHBOARD_PARTNER) {
+			rc = status_fail(&st, STATUS_PERMISSION_DENIED,
+					 "MI sheets' returns are for the LA's officers.");
+		} else if (path[3] == '\0') {
+			struct page_mi_line *lines;
+			size_t n;
+			if ((rc = dash_data_mi_list(d, txn, c->a, &lines, &n, &st)) == 0)
+				page_mi_list(&c->r->body, &c->user, lines, n);
+		} else {
+			char *number = arena_strdup(c->a, path + 4);
+			size_t len = strlen(number);
+			bool csv = len > 4 && strcmp(number + len - 4, ".csv") == 0;
+			struct page_mi_data m;
+			if (csv)
+				number[len - 4] = '\0';
+			if ((rc = dash_data_mi(d, txn, number, c->a, &m, &st)) < 0) {
+			} else if (csv) {
+				page_mi_csv(&c->r->body, &m);
+				c->r->content_type = "text/csv; charset=utf-8";
+				c->r->disposition = strdup("attachment; filename=\"mi-responses.csv\"");
+			} else {
+				page_mi(&c->r->body, &c->user, &m);
+			}
+		}
+	} else if (strcmp(path, "/status") == 0) {
+		struct page_status_data s;
+		dash_data_status(d, c->a, &s);
+		page_status(&c->r->body, &c->user, &s);
 	} else {
 		dash_error(c, 404, "There is no page at this address.");
 		return;

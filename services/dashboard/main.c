@@ -219,13 +219,27 @@ static int dashboard_command(struct service *svc)
 	return rc < 0 ? 1 : 0;
 }
 
+/* Every scheduler event's effect is a put or delete of a whole record, so reading its log
+ * again from the start over what is kept ends in the same read model, now with the
+ * partners and choices a format-1 store skipped. */
+static int dashboard_migrate_store(struct service *svc, MDB_txn *txn, unsigned from,
+				   struct status *st)
+{
+	if (from != 1)
+		return 0;
+	log_info("reading the events again for partners and clusters' choices", "source=%s",
+		 "scheduler");
+	return sub_rewind(txn, svc->store.dbs[DASH_DB_CURSORS], "scheduler", st);
+}
+
 /* Each source's records are its own: a resync of one empties only what it built. */
 #define DASH_RESYNC(src, ...) \
 	{src, (const char *const[]){src, NULL}, (const int[]){__VA_ARGS__, -1}}
 static const struct service_resync dashboard_resync[] = {
 	DASH_RESYNC("registry", DASH_DB_SCHOOLS, DASH_DB_CLUSTERS, DASH_DB_COMPARATORS),
 	DASH_RESYNC("categoriser", DASH_DB_CATEGORIES, DASH_DB_CATEGORY_HISTORY),
-	DASH_RESYNC("scheduler", DASH_DB_ALLOCATIONS, DASH_DB_VISITS, DASH_DB_VISIT_REPORTS),
+	DASH_RESYNC("scheduler", DASH_DB_ALLOCATIONS, DASH_DB_VISITS, DASH_DB_VISIT_REPORTS,
+		    DASH_DB_PARTNERS, DASH_DB_CLUSTER_CHOICES),
 	DASH_RESYNC("notifier", DASH_DB_NOTICES, DASH_DB_DELIVERIES, DASH_DB_MI_SHEETS,
 		    DASH_DB_MI_RESPONSES),
 };
@@ -239,7 +253,11 @@ static const struct service_desc dashboard_desc = {
 	.default_http = "127.0.0.1:7509",
 	.db_names = dash_db_names,
 	.db_count = DASH_DB_COUNT,
-	.store_format = 1,
+	/* Format 2: partners and clusters' CEP choices, from the scheduler's events. A format-1
+	 * store read the scheduler's log without keeping them: it is read again (see
+	 * dashboard_migrate_store). */
+	.store_format = 2,
+	.migrate_store = dashboard_migrate_store,
 	.extra_options = dashboard_options,
 	.extra_count = sizeof dashboard_options / sizeof dashboard_options[0],
 	.cursor_db = DASH_DB_CURSORS,

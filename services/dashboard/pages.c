@@ -45,20 +45,28 @@ void page_begin(struct html *h, const struct page_user *u, const char *title, co
 		 "Norfolk Schools Dashboard</a></div></div></header>\n",
 		 title);
 	if (u) {
-		static const char *const items[][3] = {{"overview", "/", "LA overview"},
-						       {"schools", "/schools", "Schools"}};
+		static const char *const items[][3] = {
+			{"overview", "/", "LA overview"}, {"schools", "/schools", "Schools"},
+			{"map", "/map", "Map"}, {"partners", "/partners", "Partners"},
+			{"mi", "/mi", "MI sheets"}, {"status", "/status", "System status"}};
 		html_str(h, "<nav class=\"govuk-service-navigation\" aria-label=\"Menu\">"
 			    "<div class=\"govuk-width-container\"><ul class=\"govuk-service-navigation__list\">");
-		for (size_t i = 0; i < 2; i++) {
-			/* a partner's overview is its own schools: the LA's is not theirs to see */
-			if (i == 0 && u->role == N2GG__V1__DASHBOARD_ROLE__DASHBOARD_PARTNER)
+		bool partner = u->role == N2GG__V1__DASHBOARD_ROLE__DASHBOARD_PARTNER;
+		for (size_t i = 0; i < sizeof items / sizeof *items; i++) {
+			/* a partner's overview is its own schools, its page its own: the LA's
+			 * overview and MI returns are not theirs to see */
+			if (partner && (strcmp(items[i][0], "overview") == 0 ||
+					strcmp(items[i][0], "mi") == 0))
 				continue;
+			/* /partners takes a partner to its own page */
+			const char *label = partner && strcmp(items[i][0], "partners") == 0
+						    ? "Your visits" : items[i][2];
 			bool on = nav && strcmp(nav, items[i][0]) == 0;
 			html_fmt(h,
 				 "<li class=\"govuk-service-navigation__item%r\"><a class=\"govuk-"
 				 "service-navigation__link\" href=\"%r\"%r>%r</a></li>",
 				 on ? " govuk-service-navigation__item--active" : "", items[i][1],
-				 on ? " aria-current=\"page\"" : "", items[i][2]);
+				 on ? " aria-current=\"page\"" : "", label);
 		}
 		html_fmt(h,
 			 "</ul><form method=\"post\" action=\"/logout\" class=\"dash-signout\">"
@@ -208,8 +216,13 @@ void page_overview(struct html *h, const struct page_user *u, const struct page_
 	html_str(h, "<tbody class=\"govuk-table__body\">");
 	for (size_t i = 0; i < o->n_clusters; i++) {
 		const struct view_cluster_count *c = &o->clusters[i];
-		html_fmt(h, "<tr class=\"govuk-table__row\"><th scope=\"row\" class=\"govuk-table__header\">%s</th>",
-			 c->id[0] ? c->name : "In no cluster");
+		if (c->id[0])
+			html_fmt(h, "<tr class=\"govuk-table__row\"><th scope=\"row\" class=\"govuk-table__"
+				    "header\"><a class=\"govuk-link\" href=\"/clusters/%s\">%s</a></th>",
+				 c->id, c->name);
+		else
+			html_str(h, "<tr class=\"govuk-table__row\"><th scope=\"row\" class=\"govuk-table__"
+				    "header\">In no cluster</th>");
 		for (int k = 0; k < VIEW_CATEGORIES; k++)
 			page_count_cell(h, c->by_category[k], letters[k], c->id);
 		html_fmt(h, "<td class=\"govuk-table__cell govuk-table__cell--numeric\">%u</td></tr>",
@@ -294,8 +307,8 @@ void page_overview(struct html *h, const struct page_user *u, const struct page_
 
 /* ---- the schools list ---- */
 
-static void page_select(struct html *h, const char *name, const char *label, const char *chosen,
-			const struct page_option *opts, size_t n)
+void page_select(struct html *h, const char *name, const char *label, const char *chosen,
+		 const struct page_option *opts, size_t n)
 {
 	html_fmt(h, "<div class=\"govuk-form-group dash-filter\"><label class=\"govuk-label\" "
 		    "for=\"f-%r\">%r</label><select class=\"govuk-select\" id=\"f-%r\" name=\"%r\">"
@@ -307,7 +320,7 @@ static void page_select(struct html *h, const char *name, const char *label, con
 	html_str(h, "</select></div>");
 }
 
-static const char *page_category_tag(const char *category)
+const char *page_category_tag(const char *category)
 {
 	/* colour says the same as the letter, never alone */
 	switch (view_category_index(category)) {
@@ -402,8 +415,14 @@ static void page_contact_row(struct html *h, const char *key, const N2gg__V1__Co
 	html_fmt(h, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">"
 		    "%s</dt><dd class=\"govuk-summary-list__value\">",
 		 key);
+	page_contact(h, c);
+	html_str(h, "</dd></div>");
+}
+
+void page_contact(struct html *h, const N2gg__V1__Contact *c)
+{
 	if (!c || !c->name[0]) {
-		html_str(h, "Not known</dd></div>");
+		html_str(h, "Not known");
 		return;
 	}
 	html_fmt(h, "%s", c->name);
@@ -411,7 +430,6 @@ static void page_contact_row(struct html *h, const char *key, const N2gg__V1__Co
 		html_fmt(h, "<br><a class=\"govuk-link\" href=\"mailto:%s\">%s</a>", c->email, c->email);
 	if (c->phone[0])
 		html_fmt(h, "<br>%s", c->phone);
-	html_str(h, "</dd></div>");
 }
 
 static void page_school_profile(struct html *h, const struct page_school_data *d)
@@ -445,9 +463,13 @@ static void page_school_profile(struct html *h, const struct page_school_data *d
 			}
 	}
 	html_str(h, "</dd></div>");
-	html_fmt(h, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">"
-		    "Cluster</dt><dd class=\"govuk-summary-list__value\">%s</dd></div>",
-		 d->cluster_name[0] ? d->cluster_name : s->cluster_id[0] ? s->cluster_id : "None");
+	if (s->cluster_id[0])
+		html_fmt(h, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">"
+			    "Cluster</dt><dd class=\"govuk-summary-list__value\"><a class=\"govuk-link\" "
+			    "href=\"/clusters/%s\">%s</a></dd></div>",
+			 s->cluster_id, d->cluster_name[0] ? d->cluster_name : s->cluster_id);
+	else
+		page_row(h, "Cluster", "None");
 	page_row(h, "Federation", s->federation_name);
 	page_row(h, "Trust", s->trust_name);
 	page_row(h, "Telephone", s->telephone);

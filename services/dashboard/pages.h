@@ -5,6 +5,7 @@
 #ifndef N2GG_DASH_PAGES_H
 #define N2GG_DASH_PAGES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,7 +23,8 @@ struct page_user {
 	const char *csrf;
 };
 
-/* The frame of every page; `nav` names the menu entry to mark ("overview", "schools"). */
+/* The frame of every page; `nav` names the menu entry to mark ("overview", "schools", "map",
+ * "partners", "mi", "status"). */
 void page_begin(struct html *h, const struct page_user *u, const char *title, const char *nav);
 void page_end(struct html *h);
 
@@ -109,5 +111,109 @@ void page_achievement_chart(struct html *h, const N2gg__V1__School *s,
 
 /* "2013-11-15 09:30" (UTC) */
 void page_time(struct html *h, int64_t unix_ms);
+
+/* Shared by the pages: a filter's drop-down (pages.c), the class of a category's tag (its
+ * colour says what the letter says, never alone), a contact's name, email and phone. */
+void page_select(struct html *h, const char *name, const char *label, const char *chosen,
+		 const struct page_option *opts, size_t n);
+const char *page_category_tag(const char *category);
+void page_contact(struct html *h, const N2gg__V1__Contact *c);
+
+/* ---- the map (pages_map.c) ---- */
+
+/* The schools the list would show (the same filters), placed by easting and northing. */
+void page_map(struct html *h, const struct page_user *u, const struct page_schools_data *d);
+
+/* ---- a cluster (pages_cluster.c) ---- */
+
+struct page_cluster_data {
+	const N2gg__V1__Cluster *cluster;
+	const struct view_school *const *schools;   /* its members the user may see */
+	size_t n_schools;
+	const N2gg__V1__Allocation *cep;            /* NULL: none planned */
+	const N2gg__V1__ClusterChoice *choice;      /* NULL: none recorded */
+};
+
+void page_cluster(struct html *h, const struct page_user *u, const struct page_cluster_data *d);
+
+/* ---- partners (pages_partner.c) ---- */
+
+struct page_partner_line {
+	const char *id, *name;
+	bool active;
+	struct view_partner_days days;
+	unsigned visits;
+};
+
+void page_partners(struct html *h, const struct page_user *u,
+		   const struct page_partner_line *lines, size_t n);
+
+struct page_partner_data {
+	const char *id, *name, *email, *phone;     /* "" when not known */
+	const N2gg__V1__Partner *partner;          /* NULL: no partner.changed heard */
+	struct view_partner_days days;
+	const N2gg__V1__Allocation *const *allocations;
+	size_t n_allocations;
+	const N2gg__V1__Visit *const *visits;      /* by date */
+	const bool *reported;                      /* per visit: its report is in */
+	size_t n_visits;
+};
+
+void page_partner(struct html *h, const struct page_user *u, const struct page_partner_data *d);
+/* The partner's visits as iCalendar (RFC 5545) through libical: one all-day event each,
+ * with the UID the scheduler's own calendar gives it, so a calendar program that has both
+ * keeps one event. `now_ms` is the DTSTAMP. Returns 0, or -1 when libical fails. */
+int page_partner_ics(struct html *h, const struct page_partner_data *d, int64_t now_ms);
+
+/* ---- MI sheets (pages_mi.c) ---- */
+
+struct page_mi_line {
+	const N2gg__V1__MiSheet *sheet;
+	unsigned audience, responded;
+};
+
+void page_mi_list(struct html *h, const struct page_user *u, const struct page_mi_line *lines,
+		  size_t n);
+
+/* One school (or, for a cluster chairs' sheet, one cluster) the sheet went to. */
+struct page_mi_party {
+	uint32_t urn;                    /* 0: a cluster */
+	const char *cluster_id, *name;
+	const N2gg__V1__Contact *head, *chair;   /* whom to chase (a cluster: its chair) */
+	const N2gg__V1__MiResponse *response;    /* NULL: not answered yet */
+};
+
+struct page_mi_data {
+	const N2gg__V1__MiSheet *sheet;
+	const struct page_mi_party *parties;     /* not answered first, then by name */
+	size_t n_parties;
+	unsigned responded;
+};
+
+void page_mi(struct html *h, const struct page_user *u, const struct page_mi_data *d);
+/* One row per party: who, whether and when they answered, and each question's answer. */
+void page_mi_csv(struct html *h, const struct page_mi_data *d);
+
+/* ---- system status (pages_status.c) ---- */
+
+struct page_upstream {
+	const char *source;
+	const char *log_id;          /* its log's identity as followed ("" not heard yet) */
+	const char *not_ready;       /* why it holds the dashboard back ("" it does not) */
+	uint64_t cursor, head;       /* applied / highest heard of */
+	int64_t last_heard_ms;       /* 0: never */
+};
+
+struct page_status_data {
+	const char *version, *log_id;
+	uint64_t head;               /* the dashboard's own log */
+	int64_t started_ms, now_ms;
+	const char *const *not_ready;   /* the dashboard's reasons, as /readyz gives them */
+	size_t n_not_ready;
+	const struct page_upstream *upstreams;
+	size_t n_upstreams;
+};
+
+void page_status(struct html *h, const struct page_user *u, const struct page_status_data *d);
 
 #endif

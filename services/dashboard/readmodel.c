@@ -14,7 +14,7 @@
 const char *const dash_db_names[DASH_DB_COUNT] = {
 	"events", "cursors", "schools", "clusters", "comparators", "categories",
 	"category_history", "allocations", "visits", "visit_reports", "notices", "deliveries",
-	"mi_sheets", "mi_responses", "accounts", "sessions"};
+	"mi_sheets", "mi_responses", "accounts", "sessions", "partners", "cluster_choices"};
 
 const char *const readmodel_source_names[READMODEL_SOURCES] = {"registry", "categoriser",
 							       "scheduler", "notifier"};
@@ -160,6 +160,18 @@ static int rm_scheduler(const N2gg__V1__Event *ev, struct arena *a, struct readm
 		uint8_t *key = readmodel_key_urn(a, v->visit->urn, v->visit->id, &klen);
 		bool cancelled = ev->topic[6] == 'c';
 		rm_effect(a, out, DASH_DB_VISITS, key, klen, cancelled ? NULL : &v->visit->base);
+	} else if (strcmp(ev->topic, "partner.changed") == 0) {
+		/* kept after the partner leaves (active false): its visits and reports name it */
+		N2gg__V1__PartnerChanged *c = rm_payload(ev, &n2gg__v1__partner_changed__descriptor, a);
+		if (!c || !c->partner || !c->partner->id[0])
+			return rm_fail(why, "a partner.changed without a partner");
+		rm_put_str(a, out, DASH_DB_PARTNERS, c->partner->id, &c->partner->base);
+	} else if (strcmp(ev->topic, "cluster.choice_recorded") == 0) {
+		N2gg__V1__ClusterChoiceEvent *c =
+			rm_payload(ev, &n2gg__v1__cluster_choice_event__descriptor, a);
+		if (!c || !c->choice || !c->choice->cluster_id[0])
+			return rm_fail(why, "a cluster.choice_recorded without a cluster");
+		rm_put_str(a, out, DASH_DB_CLUSTER_CHOICES, c->choice->cluster_id, &c->choice->base);
 	} else if (strcmp(ev->topic, "visit.reported") == 0) {
 		N2gg__V1__VisitReportEvent *r =
 			rm_payload(ev, &n2gg__v1__visit_report_event__descriptor, a);

@@ -30,6 +30,8 @@ enum dash_db {
 	DASH_DB_MI_RESPONSES,     /* number . 0 . urn . cluster id -> MiResponse */
 	DASH_DB_ACCOUNTS,         /* name -> DashboardAccount */
 	DASH_DB_SESSIONS,         /* SHA-256 of the session id -> DashboardSession */
+	DASH_DB_PARTNERS,         /* id -> Partner (partner.changed) */
+	DASH_DB_CLUSTER_CHOICES,  /* cluster id -> ClusterChoice (cluster.choice_recorded) */
 	DASH_DB_COUNT
 };
 

@@ -25,6 +25,8 @@ void view_school_from(struct view_school *v, const N2gg__V1__School *s,
 	v->phase = s->phase;
 	v->status = s->status;
 	v->ofsted_date = "";
+	v->easting = s->easting;
+	v->northing = s->northing;
 	/* inspections are kept oldest first; the latest judgement is the last with a grade */
 	for (size_t i = s->n_inspections; i-- > 0;) {
 		if (s->inspections[i]->overall_effectiveness) {
@@ -360,5 +362,51 @@ const char *view_progress_name(int progress)
 	case N2GG__V1__VISIT_PROGRESS__PROGRESS_SOME: return "Some";
 	case N2GG__V1__VISIT_PROGRESS__PROGRESS_LITTLE: return "Little";
 	default: return "Not judged";
+	}
+}
+
+void view_partner_days(struct view_partner_days *out, const N2gg__V1__Partner *p,
+		       const char *partner_id, const N2gg__V1__Allocation *const *allocations,
+		       size_t n)
+{
+	memset(out, 0, sizeof *out);
+	out->capacity = p ? p->capacity_days : 0;
+	for (size_t i = 0; i < n; i++) {
+		const N2gg__V1__Allocation *al = allocations[i];
+		if (strcmp(al->partner_id, partner_id) != 0)
+			continue;
+		out->allocated += al->days;
+		if (al->urn)
+			out->schools++;
+		else
+			out->clusters++;
+	}
+	if (out->capacity >= out->allocated)
+		out->free = out->capacity - out->allocated;
+	else if (out->capacity)
+		out->over = out->allocated - out->capacity;
+}
+
+const char *view_mi_type_name(int type)
+{
+	switch (type) {
+	case N2GG__V1__MI_TYPE__MI_ACTION: return "Action";
+	case N2GG__V1__MI_TYPE__MI_INFORMATION: return "Information";
+	default: return "MI sheet";
+	}
+}
+
+const char *view_cep_choice_state_name(int state)
+{
+	switch (state) {
+	case N2GG__V1__CEP_CHOICE_STATE__CEP_CHOICE_STATE_OWN_PINNED:
+		return "Choice A: the cluster's own CEP";
+	case N2GG__V1__CEP_CHOICE_STATE__CEP_CHOICE_STATE_AWAITING_NOMINEE:
+		return "Choice A: the cluster is recruiting its own CEP";
+	case N2GG__V1__CEP_CHOICE_STATE__CEP_CHOICE_STATE_LA_TO_IDENTIFY:
+		return "Choice B: the LA identifies a CEP";
+	case N2GG__V1__CEP_CHOICE_STATE__CEP_CHOICE_STATE_DEADLINE_MISSED:
+		return "Choice A, no nominee by the deadline: the LA identifies a CEP";
+	default: return "No choice recorded";
 	}
 }

@@ -29,6 +29,7 @@ struct view_school {
 	const char *ofsted_date;
 	const char **partner_ids, **partner_names;   /* who serves it, any role */
 	size_t n_partners;
+	int32_t easting, northing;  /* British National Grid metres; 0, 0: not known */
 };
 
 void view_school_from(struct view_school *v, const N2gg__V1__School *s,
@@ -103,6 +104,20 @@ int view_half_term_start(int day);
 bool view_report_overdue(const char *date, bool reported, int today, int due_days,
 			 int *days_over);
 
+/* A partner's year: the days its allocations take against its capacity. */
+struct view_partner_days {
+	unsigned capacity;         /* days a year; 0: not known (no partner.changed heard) */
+	unsigned allocated;        /* the days of its allocations, summed */
+	unsigned free;             /* capacity - allocated, 0 when over */
+	unsigned over;             /* allocated - capacity, 0 when within */
+	unsigned schools, clusters;   /* served: schools in their own right, clusters as CEP */
+};
+
+/* `p` may be NULL; only the allocations that name `partner_id` count. */
+void view_partner_days(struct view_partner_days *out, const N2gg__V1__Partner *p,
+		       const char *partner_id, const N2gg__V1__Allocation *const *allocations,
+		       size_t n);
+
 /* Words for the services' codes. */
 const char *view_phase_name(int phase);
 const char *view_ofsted_name(unsigned grade);
@@ -111,5 +126,7 @@ const char *view_delivery_state_name(int state);
 const char *view_notice_kind_name(int kind);
 const char *view_recipient_role_name(int role);
 const char *view_progress_name(int progress);
+const char *view_mi_type_name(int type);
+const char *view_cep_choice_state_name(int state);
 
 #endif

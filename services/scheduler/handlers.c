@@ -67,11 +67,24 @@ static int sch_reply_partner(struct api_call *call, N2gg__V1__Partner *p)
 	return sch_partner_allocations(call, p->id, reply);
 }
 
-static int sch_save_partner(struct api_call *call, N2gg__V1__Partner *p, const char *cause)
+/* Stores a partner and publishes it whole (partner.changed): followers such as the
+ * dashboard keep each partner's capacity and contact from it, never from this store. */
+static int sch_put_partner(struct api_call *call, N2gg__V1__Partner *p, struct arena *a)
 {
 	p->updated_by = (char *)sch_actor(call);
 	p->updated_unix_ms = date_now_ms();
-	int rc = sch_store_put_partner(sch_of(call), call->txn, p, call->arena, &call->status);
+	int rc = sch_store_put_partner(sch_of(call), call->txn, p, a, &call->status);
+	if (rc < 0)
+		return rc;
+	N2gg__V1__PartnerChanged ev = N2GG__V1__PARTNER_CHANGED__INIT;
+	ev.partner = p;
+	return eventlog_append(call->log, call->txn, "partner.changed", sch_actor(call), &ev.base,
+			       NULL, &call->status);
+}
+
+static int sch_save_partner(struct api_call *call, N2gg__V1__Partner *p, const char *cause)
+{
+	int rc = sch_put_partner(call, p, call->arena);
 	return rc < 0 ? rc : sch_replan(call, cause);
 }
 
@@ -207,9 +220,7 @@ static int sch_import_row(void *ctx, const struct csvread_record *rec)
 	exists ? im->reply->updated++ : im->reply->created++;
 	if (req->dry_run)
 		return 0;
-	p->updated_by = (char *)sch_actor(call);
-	p->updated_unix_ms = date_now_ms();
-	int rc = sch_store_put_partner(sch_of(call), call->txn, p, &im->row, &call->status);
+	int rc = sch_put_partner(call, p, &im->row);
 	return rc < 0 ? (im->failed = rc) : 0;
 }
 

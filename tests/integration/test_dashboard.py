@@ -20,6 +20,7 @@ import urllib.parse
 from harness import (AUTHORIZED_DIR, KEYS_DIR, SLOW, SOURCE_DIR, Client, ServiceTestCase,
                      common_pb2, free_port, import_file, wait_for, write_cert)
 from n2gg.v1 import categoriser_pb2 as C
+from n2gg.v1 import notifier_pb2 as N
 from n2gg.v1 import registry_pb2 as R
 from n2gg.v1 import scheduler_pb2 as S
 
@@ -166,6 +167,28 @@ class DashboardTest(ServiceTestCase):
             client.close()
         metric = f"n2gg_{follower.name}_{name}_cursor"
         wait_for(lambda: (follower.metric(metric) or 0) >= head, 120, f"{metric} >= {head}")
+
+    def publish_mi(self):
+        """An Action sheet with a choice and a free-text question to the demo's headteachers,
+        answered by one school (its answer holds markup): the dashboard has it once this
+        returns."""
+        self.wait_follows(self.ntf, self.reg, "registry")
+        self.wait_follows(self.ntf, self.cat, "categoriser")
+        n = self.client(self.ntf, actor="officer")
+        sheet = n.call("PublishMi", N.PublishMiRequest(sheet=N.MiSheet(
+            type=N.MI_ACTION, title="Pupil Premium return", body="Please answer both questions.",
+            complete_by="2013-11-29", contact_name="Jane Officer", contact_phone="01603 223456",
+            audience=N.MiAudience(headteachers=True),
+            questions=[N.MiQuestion(number=1, text="Do you use tutoring?", options=["Yes", "No"]),
+                       N.MiQuestion(number=2, text="What else?")])), N.MiReply).sheet
+        status = n.call("MiStatus", N.MiStatusRequest(number=sheet.number), N.MiStatusReply)
+        answered = status.outstanding[0].urn
+        n.call("RespondMi", N.RespondMiRequest(
+            number=sheet.number, urn=answered, respondent="A. Head",
+            answers=[N.MiAnswer(question=1, answer="Yes"),
+                     N.MiAnswer(question=2, answer="=SUM(A1) <b>x</b>")]))
+        self.wait_follows(self.dash, self.ntf, "notifier")
+        return sheet, answered, len(status.outstanding)
 
     # ---- the services' own answers ----
 
@@ -332,3 +355,128 @@ class DashboardTest(ServiceTestCase):
         self.assertNotIn("n2gg_session", v.cookies)
         _, _, page = v.get(headers["Location"])
         self.assertIn("Your session ended", page)
+
+    def test_pages(self):
+        """The map, a cluster, the partners, MI sheets and the system status: each for whom
+        it is, escaped, with unknown ids 404 and a partner kept to its own."""
+        sheet, answered, audience = self.publish_mi()
+        b = Browser(self.web)
+        self.assertEqual(b.login("olive", PASSWORDS["olive"])[0], 303)
+        _, _, page = b.get("/")
+        for href in ('href="/map"', 'href="/partners"', 'href="/mi"', 'href="/status"'):
+            self.assertIn(href, page)
+
+        # the map: every open school with a grid reference a link, the rest in the table
+        schools = self.open_schools()
+        status, _, page = b.get("/map")
+        self.assertEqual(status, 200)
+        pins = set(int(u) for u in re.findall(r'<a href="/schools/(\d+)" class="dash-pin', page))
+        placed = {s.urn for s in schools if s.easting > 0 and s.northing > 0}
+        self.assertTrue(placed and placed <= pins)
+        self.assertIn("&lt;script&gt;", page)
+        self.assertNotIn("<script>", page)
+        a_schools = {d.urn for d in self.decisions("A")} & placed
+        _, _, page = b.get("/map?category=A")
+        self.assertEqual(set(int(u) for u in re.findall(
+            r'<a href="/schools/(\d+)" class="dash-pin', page)), a_schools)
+
+        # a cluster: its schools, its chair, its CEP
+        clusters = self.client(self.reg).call("ListClusters", R.ListClustersRequest(),
+                                              R.ListClustersReply).clusters
+        cluster = clusters[0]
+        self.client(self.reg).call("SetClusterChair", R.SetClusterChairRequest(
+            id=cluster.id, chair=R.Contact(name="Chris <Chair>", email="chair@example.org")))
+        self.wait_follows(self.dash, self.reg, "registry")
+        status, _, page = b.get(f"/clusters/{cluster.id}")
+        self.assertEqual(status, 200)
+        self.assertIn("Chris &lt;Chair&gt;", page)
+        members = {s.urn for s in schools if s.cluster_id == cluster.id}
+        self.assertTrue(members <= {int(u) for u in re.findall(r'href="/schools/(\d+)"', page)})
+        cep = next((a for a in self.sc.call("ListAllocations", S.ListAllocationsRequest(
+            cluster_id=cluster.id, role=S.ROLE_CEP), S.AllocationsReply).allocations), None)
+        if cep and cep.partner_id:
+            self.assertIn(f'href="/partners/{cep.partner_id}"', page)
+        self.assertEqual(b.get("/clusters/NO-SUCH")[0], 404)
+
+        # the partners, and one partner's days, schools and visits
+        partners = self.sc.call("ListPartners", S.ListPartnersRequest(),
+                                S.ListPartnersReply).partners
+        status, _, page = b.get("/partners")
+        self.assertEqual(status, 200)
+        for p in partners:
+            self.assertIn(f'href="/partners/{p.id}"', page)
+        me = next(p for p in partners if p.id == self.partner)
+        mine = [a for a in self.sc.call("ListAllocations", S.ListAllocationsRequest(
+            partner_id=self.partner), S.AllocationsReply).allocations]
+        used = sum(a.days for a in mine)
+        status, _, page = b.get(f"/partners/{self.partner}")
+        self.assertEqual(status, 200)
+        self.assertIn(f"{used} of {me.capacity_days} allocated", page)
+        for urn in self.partner_urns:
+            self.assertIn(f'href="/schools/{urn}"', page)
+        visits = self.sc.call("ListVisits", S.ListVisitsRequest(partner_id=self.partner),
+                              S.ListVisitsReply).visits
+        self.assertIn(f"{len(visits)} visits", page)
+        status, headers, text = b.get(f"/partners/{self.partner}.ics")
+        self.assertEqual(status, 200)
+        self.assertTrue(headers["Content-Type"].startswith("text/calendar"))
+        lines = text.replace("\r\n ", "").split("\r\n")
+        self.assertEqual((lines[0], lines[-2]), ("BEGIN:VCALENDAR", "END:VCALENDAR"))
+        starts = sorted(l.split(":")[1] for l in lines if l.startswith("DTSTART"))
+        self.assertEqual(starts, sorted(v.date.replace("-", "") for v in visits))
+        self.assertEqual(len({l for l in lines if l.startswith("UID:")}), len(visits))
+        self.assertEqual(b.get("/partners/NO-SUCH")[0], 404)
+
+        # MI sheets: who answered, whom to chase, the answers, the CSV
+        status, _, page = b.get("/mi")
+        self.assertEqual(status, 200)
+        self.assertIn(f"1 of {audience}", page)
+        status, _, page = b.get(f"/mi/{sheet.number}")
+        self.assertEqual(status, 200)
+        self.assertIn(f"1 of {audience} have answered", page)
+        self.assertIn("=SUM(A1) &lt;b&gt;x&lt;/b&gt;", page)
+        self.assertIn("Yes: 1", page)
+        chase = next(s for s in schools if s.urn != answered and s.headteacher.email)
+        if any(n.urn == chase.urn for n in self.client(self.ntf).call(
+                "MiStatus", N.MiStatusRequest(number=sheet.number), N.MiStatusReply).outstanding):
+            self.assertIn(f'mailto:{chase.headteacher.email}', page)
+        status, headers, text = b.get(f"/mi/{sheet.number}.csv")
+        self.assertEqual(status, 200)
+        self.assertTrue(headers["Content-Type"].startswith("text/csv"))
+        rows = list(csv.DictReader(io.StringIO(text)))
+        self.assertEqual(len(rows), audience)
+        row = next(r for r in rows if r["URN"] == str(answered))
+        self.assertEqual((row["Answered"], row["1. Do you use tutoring?"], row["2. What else?"]),
+                         ("yes", "Yes", "'=SUM(A1) <b>x</b>"))
+        self.assertEqual(b.get("/mi/999/99")[0], 404)
+
+        # system status: the four services followed, caught up, and their log identities
+        status, _, page = b.get("/status")
+        self.assertEqual(status, 200)
+        for svc in (self.reg, self.cat, self.sch, self.ntf):
+            log_id = self.client(svc).read_events(0, 1).log_id
+            self.assertIn(f">{svc.name}</th>", page)
+            self.assertIn(f"<code>{log_id}</code>", page)
+
+        # a partner: its own page and calendar, no other's, no MI returns
+        p = Browser(self.web)
+        self.assertEqual(p.login("pat", PASSWORDS["pat"])[0], 303)
+        status, headers, _ = p.get("/partners")
+        self.assertEqual((status, headers["Location"]), (303, f"/partners/{self.partner}"))
+        self.assertEqual(p.get(f"/partners/{self.partner}")[0], 200)
+        self.assertEqual(p.get(f"/partners/{self.partner}.ics")[0], 200)
+        other = next(x.id for x in partners if x.id != self.partner)
+        self.assertEqual(p.get(f"/partners/{other}")[0], 403)
+        self.assertEqual(p.get(f"/partners/{other}.ics")[0], 403)
+        self.assertEqual(p.get("/mi")[0], 403)
+        self.assertEqual(p.get(f"/mi/{sheet.number}.csv")[0], 403)
+        _, _, page = p.get("/map")
+        self.assertEqual({int(u) for u in re.findall(
+            r'<a href="/schools/(\d+)" class="dash-pin', page)},
+            {u for u in self.partner_urns if u in placed})
+        served = next(s for s in schools if s.urn in self.partner_urns)
+        self.assertEqual(p.get(f"/clusters/{served.cluster_id}")[0], 200)
+        mine_clusters = {s.cluster_id for s in schools if s.urn in self.partner_urns}
+        cep_of = {a.cluster_id for a in mine if not a.urn}
+        foreign = next(c.id for c in clusters if c.id not in mine_clusters | cep_of)
+        self.assertEqual(p.get(f"/clusters/{foreign}")[0], 403)

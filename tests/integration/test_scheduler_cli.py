@@ -574,8 +574,16 @@ class SchedulerEventsTest(SchedulerCliTestCase):
                            rf'actor=\S+ urn=(\d{{6}}) name={QUOTED} partner=(\S+) '
                            rf'date=(\d{{4}}-\d\d-\d\d) kind=(\w+) half_term=(\d) '
                            rf'cause={QUOTED}$')
+        partner = re.compile(rf'^seq=(\d+) time=\S+Z topic=partner\.changed actor=\S+ '
+                             rf'partner=(\S+) name={QUOTED} capacity_days=(\d+) active=(yes|no)$')
         for line, e in zip(out, events):
-            if e.topic == "allocation.changed":
+            if e.topic == "partner.changed":
+                m = partner.match(line)
+                self.assertTrue(m, line)
+                p = S.PartnerChanged.FromString(e.payload).partner
+                self.assertEqual((int(m.group(1)), m.group(2), int(m.group(3))),
+                                 (e.seq, p.id, p.capacity_days))
+            elif e.topic == "allocation.changed":
                 m = alloc.match(line)
                 self.assertTrue(m, line)
                 body = S.AllocationChanged.FromString(e.payload)

@@ -191,6 +191,37 @@ static void test_allocations(void **state)
 	assert_memory_equal(e->key + 5, "C12", 3);
 }
 
+/* partner.changed and cluster.choice_recorded: each kept whole under its id */
+static void test_partners_and_choices(void **state)
+{
+	struct arena *a = *state;
+	N2gg__V1__Partner p = N2GG__V1__PARTNER__INIT;
+	p.id = "P001";
+	p.capacity_days = 40;
+	N2gg__V1__PartnerChanged pc = N2GG__V1__PARTNER_CHANGED__INIT;
+	pc.partner = &p;
+	struct readmodel_effects fx;
+	apply_ok(READMODEL_SCHEDULER, event(a, 1, "partner.changed", &pc.base), a, &fx);
+	const struct readmodel_effect *e = effect(&fx, DASH_DB_PARTNERS, 0);
+	assert_non_null(e);
+	assert_memory_equal(e->key, "P001", e->klen);
+	assert_int_equal(((const N2gg__V1__Partner *)e->value)->capacity_days, 40);
+	N2gg__V1__ClusterChoice c = N2GG__V1__CLUSTER_CHOICE__INIT;
+	c.cluster_id = "C12";
+	c.choice = N2GG__V1__CEP_CHOICE__CEP_CHOICE_A;
+	N2gg__V1__ClusterChoiceEvent ce = N2GG__V1__CLUSTER_CHOICE_EVENT__INIT;
+	ce.choice = &c;
+	apply_ok(READMODEL_SCHEDULER, event(a, 2, "cluster.choice_recorded", &ce.base), a, &fx);
+	e = effect(&fx, DASH_DB_CLUSTER_CHOICES, 0);
+	assert_non_null(e);
+	assert_memory_equal(e->key, "C12", e->klen);
+	/* naming nothing: refused */
+	const char *why;
+	p.id = "";
+	assert_int_equal(readmodel_apply(READMODEL_SCHEDULER, event(a, 3, "partner.changed", &pc.base),
+					 a, &fx, &why), -1);
+}
+
 static void test_visits_and_reports(void **state)
 {
 	struct arena *a = *state;
@@ -314,6 +345,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_category_and_history, arena_fixture_setup,
 						arena_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_allocations, arena_fixture_setup,
+						arena_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_partners_and_choices, arena_fixture_setup,
 						arena_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_visits_and_reports, arena_fixture_setup,
 						arena_fixture_teardown),
