@@ -28,7 +28,8 @@ static void client_drop(struct client *c)
 
 static int client_connect(struct client *c, struct status *st)
 {
-	static unsigned monitors;
+	/* atomic: the dashboard opens clients on several of libuv's pool threads at once */
+	static _Atomic unsigned monitors;
 	c->socket = zmq_socket(c->zctx, ZMQ_DEALER);
 	c->handshake_ok = false;
 	c->connects = 0;

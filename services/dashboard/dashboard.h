@@ -33,6 +33,8 @@ struct dashboard {
 	char static_dir[512];          /* govuk-frontend's dist/govuk */
 	bool govuk_fonts;              /* serve GDS Transport (licensed for GOV.UK only) */
 	uv_timer_t prune_timer;        /* expired sessions deleted */
+	int action_timeout_ms;         /* a call to another service (forward.c) */
+	int action_follow_ms;          /* how long an action's page waits for the letter it causes */
 	struct dashboard_stats stats;
 };
 
@@ -117,5 +119,27 @@ void dash_data_status(struct dashboard *d, struct arena *a, struct page_status_d
 
 /* ---- HTTP (handlers.c) ---- */
 void dash_handle(void *ctx, struct web_exchange *x);
+
+/* One request's view of who asks. */
+struct dash_call {
+	struct dashboard *d;
+	struct web_exchange *x;
+	struct web_request *q;
+	struct web_response *r;
+	struct arena *a;
+	N2gg__V1__DashboardSession *session;   /* NULL: not signed in */
+	N2gg__V1__DashboardAccount *account;
+	struct page_user user;
+	const char *expired;                   /* why the session ended, when it just did */
+};
+
+/* An error page with its status in place of the response's body. */
+void dash_error(struct dash_call *c, int status, const char *message);
+
+/* ---- actions, letters and accounts (handlers_actions.c, handlers_admin.c) ---- */
+/* For a signed-in request (a POST's CSRF token already checked): true when the path is one
+ * of theirs, *held when the exchange is answered later. */
+bool dash_actions_route(struct dash_call *c, bool *held);
+bool dash_admin_route(struct dash_call *c, bool *held);
 
 #endif

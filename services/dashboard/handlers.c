@@ -18,25 +18,12 @@
 extern const char dashboard_css[];
 extern const size_t dashboard_css_len;
 
-/* One request's view of who asks. */
-struct dash_call {
-	struct dashboard *d;
-	struct web_exchange *x;
-	struct web_request *q;
-	struct web_response *r;
-	struct arena *a;
-	N2gg__V1__DashboardSession *session;   /* NULL: not signed in */
-	N2gg__V1__DashboardAccount *account;
-	struct page_user user;
-	const char *expired;                   /* why the session ended, when it just did */
-};
-
 static const char *dash_secure(const struct dashboard *d)
 {
 	return d->cookie_secure ? "; Secure" : "";
 }
 
-static void dash_error(struct dash_call *c, int status, const char *message)
+void dash_error(struct dash_call *c, int status, const char *message)
 {
 	c->r->status = status;
 	html_free(&c->r->body);
@@ -529,6 +516,7 @@ static bool dash_route(struct dash_call *c)
 	struct dashboard *d = c->d;
 	const char *m = c->q->method, *path = c->q->path;
 	bool get = strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0, post = strcmp(m, "POST") == 0;
+	bool held = false;
 	if (!get && !post) {
 		dash_error(c, 405, "Pages are read with GET and forms sent with POST.");
 		return false;
@@ -587,10 +575,14 @@ static bool dash_route(struct dash_call *c)
 		}
 		if (strcmp(path, "/logout") == 0)
 			dash_logout(c);
+		else if (dash_actions_route(c, &held))
+			return held;
 		else
 			dash_error(c, 404, "There is no form at this address.");
 		return false;
 	}
+	if (dash_actions_route(c, &held))
+		return held;
 	MDB_txn *txn;
 	if (store_begin_read(&d->svc->store, &txn, &st) < 0) {
 		dash_error(c, 500, "The store could not be read. Try again.");

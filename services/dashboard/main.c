@@ -43,6 +43,12 @@ static struct config_option dashboard_options[] = {
 	{"as-of", "", "show the programme as of this date (YYYY-MM-DD) instead of today", NULL},
 	{"report-due-days", "14",
 	 "a visit's report is overdue this many days after the visit (as the scheduler's)", NULL},
+	{"action-timeout-ms", "5000",
+	 "a call to another service's API (an officer's action, the letters) waits this long "
+	 "for its answer, twice",
+	 NULL},
+	{"action-follow-ms", "3000",
+	 "after an action, how long its page waits for the letter the change causes", NULL},
 	{"add-user", "",
 	 "NAME: add (or update) a web account and exit; with --role, --partner and "
 	 "--password-file (or the password on standard input)",
@@ -70,7 +76,8 @@ static int dashboard_setting_yes(struct service *svc, const char *name, bool *ou
 static int dashboard_settings(struct dashboard *d, struct status *st)
 {
 	struct service *svc = d->svc;
-	long idle, max_age, failures, window, form_kb, conns, per_ip, timeout, due;
+	long idle, max_age, failures, window, form_kb, conns, per_ip, timeout, due, action_ms,
+		follow_ms;
 	int rc;
 	if ((rc = config_get_long(&svc->cfg, "session-idle-seconds", 1, 86400 * 7, &idle, st)) < 0 ||
 	    (rc = config_get_long(&svc->cfg, "session-max-seconds", 1, 86400 * 31, &max_age, st)) < 0 ||
@@ -81,6 +88,8 @@ static int dashboard_settings(struct dashboard *d, struct status *st)
 	    (rc = config_get_long(&svc->cfg, "web-per-ip", 1, 10000, &per_ip, st)) < 0 ||
 	    (rc = config_get_long(&svc->cfg, "web-timeout-seconds", 1, 3600, &timeout, st)) < 0 ||
 	    (rc = config_get_long(&svc->cfg, "report-due-days", 0, 365, &due, st)) < 0 ||
+	    (rc = config_get_long(&svc->cfg, "action-timeout-ms", 100, 600000, &action_ms, st)) < 0 ||
+	    (rc = config_get_long(&svc->cfg, "action-follow-ms", 0, 60000, &follow_ms, st)) < 0 ||
 	    (rc = dashboard_setting_yes(svc, "cookie-secure", &d->cookie_secure, st)) < 0 ||
 	    (rc = dashboard_setting_yes(svc, "govuk-fonts", &d->govuk_fonts, st)) < 0)
 		return rc;
@@ -88,6 +97,8 @@ static int dashboard_settings(struct dashboard *d, struct status *st)
 	ratelimit_init(&d->login_users, (unsigned)failures, window * 1000);
 	ratelimit_init(&d->login_ips, (unsigned)failures * 4, window * 1000);
 	d->report_due_days = (int)due;
+	d->action_timeout_ms = (int)action_ms;
+	d->action_follow_ms = (int)follow_ms;
 	d->as_of = -1;
 	const char *as_of = service_setting(svc, "as-of");
 	if (as_of[0] && date_parse(as_of, &d->as_of) < 0)

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "form.h"
+#include "pages_actions.h"
 #include "n2gg/v1/categoriser.pb-c.h"
 
 static const char *page_role_name(int role)
@@ -29,6 +30,20 @@ void page_time(struct html *h, int64_t unix_ms)
 	html_str(h, buf);
 }
 
+/* The menu entries a role may use: a partner's overview is its own schools (the LA's is
+ * not theirs to see), and so are its letters; officers publish; admins keep accounts. */
+static bool page_menu_shows(const char *item, int role)
+{
+	/* a partner's overview is its own schools, its page its own: the LA's overview, its
+	 * letters and MI returns are not theirs to see */
+	bool partner = role == N2GG__V1__DASHBOARD_ROLE__DASHBOARD_PARTNER;
+	if (!strcmp(item, "overview") || !strcmp(item, "letters") || !strcmp(item, "mi"))
+		return !partner;
+	if (!strcmp(item, "admin"))
+		return role == N2GG__V1__DASHBOARD_ROLE__DASHBOARD_ADMIN;
+	return true;
+}
+
 void page_begin(struct html *h, const struct page_user *u, const char *title, const char *nav)
 {
 	html_fmt(h,
@@ -48,15 +63,13 @@ void page_begin(struct html *h, const struct page_user *u, const char *title, co
 		static const char *const items[][3] = {
 			{"overview", "/", "LA overview"}, {"schools", "/schools", "Schools"},
 			{"map", "/map", "Map"}, {"partners", "/partners", "Partners"},
-			{"mi", "/mi", "MI sheets"}, {"status", "/status", "System status"}};
+			{"mi", "/mi", "MI sheets"}, {"letters", "/letters", "Letters"},
+			{"status", "/status", "System status"}, {"admin", "/admin", "Accounts"}};
 		html_str(h, "<nav class=\"govuk-service-navigation\" aria-label=\"Menu\">"
 			    "<div class=\"govuk-width-container\"><ul class=\"govuk-service-navigation__list\">");
 		bool partner = u->role == N2GG__V1__DASHBOARD_ROLE__DASHBOARD_PARTNER;
 		for (size_t i = 0; i < sizeof items / sizeof *items; i++) {
-			/* a partner's overview is its own schools, its page its own: the LA's
-			 * overview and MI returns are not theirs to see */
-			if (partner && (strcmp(items[i][0], "overview") == 0 ||
-					strcmp(items[i][0], "mi") == 0))
+			if (!page_menu_shows(items[i][0], u->role))
 				continue;
 			/* /partners takes a partner to its own page */
 			const char *label = partner && strcmp(items[i][0], "partners") == 0
@@ -744,6 +757,7 @@ void page_school(struct html *h, const struct page_user *u, const struct page_sc
 		    "href=\"#partners\">Partners and visits</a> · <a class=\"govuk-link\" "
 		    "href=\"#reports\">Visit reports</a> · <a class=\"govuk-link\" href=\"#letters\">"
 		    "Letters</a></nav>\n");
+	page_school_actions(h, u, d);
 	page_school_profile(h, d);
 	page_school_category(h, d, a);
 	page_school_ofsted(h, s);

@@ -16,6 +16,10 @@ void page_mi_list(struct html *h, const struct page_user *u, const struct page_m
 	html_fmt(h, "<h1 class=\"govuk-heading-l\">MI sheets</h1>\n<p class=\"govuk-body\">%zu "
 		    "Management Information sheets, the latest first.</p>\n",
 		 n);
+	if (u && (u->role == N2GG__V1__DASHBOARD_ROLE__DASHBOARD_OFFICER ||
+		  u->role == N2GG__V1__DASHBOARD_ROLE__DASHBOARD_ADMIN))
+		html_str(h, "<p class=\"govuk-body\"><a class=\"govuk-button\" href=\"/mi/new\">"
+			    "Publish an MI sheet</a></p>\n");
 	html_str(h, "<table class=\"govuk-table\"><caption class=\"govuk-table__caption govuk-"
 		    "visually-hidden\">MI sheets</caption><thead class=\"govuk-table__head\"><tr "
 		    "class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-table__header\">Number"

@@ -69,8 +69,12 @@ def write_cert(directory, name, roles):
     return base + ".key_secret"
 
 
+# The dashboard follows the four services' events (service), and forwards its users'
+# actions for the person signed in (gateway, with what those actions need).
+DASHBOARD_ROLES = "service,gateway,officer,publisher,reader"
 for _name in SERVICES:
     write_cert(KEYS_DIR, _name, "service")
+write_cert(KEYS_DIR, "dashboard", DASHBOARD_ROLES)
 for _name, _roles in PRINCIPALS.items():
     write_cert(KEYS_DIR, _name, _roles)
 os.makedirs(AUTHORIZED_DIR)

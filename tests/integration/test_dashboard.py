@@ -12,13 +12,12 @@ import http.client
 import io
 import os
 import re
-import shutil
 import subprocess
 import time
 import urllib.parse
 
-from harness import (AUTHORIZED_DIR, KEYS_DIR, SLOW, SOURCE_DIR, Client, ServiceTestCase,
-                     common_pb2, free_port, import_file, wait_for, write_cert)
+from harness import (SLOW, SOURCE_DIR, Client, ServiceTestCase, common_pb2, free_port,
+                     import_file, wait_for)
 from n2gg.v1 import categoriser_pb2 as C
 from n2gg.v1 import notifier_pb2 as N
 from n2gg.v1 import registry_pb2 as R
@@ -29,10 +28,6 @@ AS_OF = "2013-11-15"
 EVIL = '<script>alert("x")</script> Evil & Co Primary'
 PASSWORDS = {"olive": "officer-password-1", "pat": "partner-password-1",
              "vic": "viewer-password-1"}
-
-# the dashboard follows the four services' events: a certificate they admit
-write_cert(KEYS_DIR, "dashboard", "service")
-shutil.copy(os.path.join(KEYS_DIR, "dashboard.key"), AUTHORIZED_DIR)
 
 
 class Browser:
