@@ -187,6 +187,40 @@ static const struct service_resync scheduler_resync[] = {
 	{"categoriser", scheduler_resync_sources, scheduler_resync_dbs},
 };
 
+/* Format 4: every partner is published (partner.changed) when stored, so that followers
+ * (the dashboard) keep capacities and contacts from the events alone. A store from before
+ * holds partners that were never published: the step publishes each once, in the start-up
+ * transaction, and followers read them as they read any event. */
+static int scheduler_migrate_store(struct service *svc, MDB_txn *txn, unsigned from,
+				   struct status *st)
+{
+	if (from != 3)
+		return 0;
+	struct scheduler *s = svc->impl;
+	for (int i = 0; i < SCH_DB_COUNT; i++)
+		s->db[i] = svc->store.dbs[i];
+	struct arena a;
+	arena_init(&a);
+	N2gg__V1__Partner **partners;
+	size_t n;
+	struct eventlog log;
+	int rc = sch_store_all(s, txn, SCH_DB_PARTNERS, &n2gg__v1__partner__descriptor, &a,
+			       (void ***)&partners, &n, st);
+	if (rc == 0 && (rc = eventlog_open(&log, txn, svc->store.dbs[0], svc->desc->name, st)) == 0) {
+		for (size_t i = 0; i < n && rc == 0; i++) {
+			N2gg__V1__PartnerChanged ev = N2GG__V1__PARTNER_CHANGED__INIT;
+			ev.partner = partners[i];
+			rc = eventlog_append(&log, txn, "partner.changed", "scheduler", &ev.base, NULL,
+					     st);
+		}
+		eventlog_close(&log);   /* followers read them from the log: none is sent live */
+	}
+	arena_free(&a);
+	if (rc == 0)
+		log_info("partners published for the followers", "partners=%zu", n);
+	return rc;
+}
+
 static const struct service_desc scheduler_desc = {
 	.name = "scheduler",
 	.summary = "N2GG scheduler: improvement partners matched to schools, and their visits.",
@@ -201,8 +235,10 @@ static const struct service_desc scheduler_desc = {
 	 * visit_reports database is made empty when the store opens.
 	 * Format 3: clusters' CEP choices. A format-2 binary would give a CEP to a cluster that
 	 * is recruiting its own (Choice A) and undo the choice's pin at will: it must refuse
-	 * such a store. An older store needs no step either: cluster_choices starts empty. */
-	.store_format = 3,
+	 * such a store. An older store needs no step either: cluster_choices starts empty.
+	 * Format 4: partners published (scheduler_migrate_store). */
+	.store_format = 4,
+	.migrate_store = scheduler_migrate_store,
 	.methods = scheduler_methods,
 	.extra_options = scheduler_options,
 	.extra_count = sizeof scheduler_options / sizeof scheduler_options[0],

@@ -6,7 +6,7 @@ then accepted and pinned; turning to B later lets the pin go), one chooses B (th
 identifies one), one chooses A and nominates nobody by the deadline (1 October 2013: held
 back until then, the solver's after), one makes no choice. The chairs' letters say which
 case, in words and with no internal ids. The scheduler runs as of 2013-09-20, then again as
-of 2013-10-02. A store of the format before choices (2) is migrated to 3 at start."""
+of 2013-10-02. A store of the format before choices (2) is migrated at start (to 4: partners published)."""
 import email
 import email.policy
 import glob
@@ -284,6 +284,9 @@ class ClusterChoiceTest(ServiceTestCase):
 
     def test_a_store_of_the_format_before_choices_is_migrated(self):
         self.choose(B_CLUSTER, CHOICE_B)
+        partners = self.officer.call("ListPartners", S.ListPartnersRequest(),
+                                     S.ListPartnersReply).partners
+        head = self.head()
         self.sch.stop()
         # as the previous release left its stores: format 2, no cluster_choices database
         env = lmdb.open(os.path.join(self.sch.data_dir, "store"), max_dbs=32, subdir=True)
@@ -293,6 +296,12 @@ class ClusterChoiceTest(ServiceTestCase):
         env.close()
         self.restart_scheduler(BEFORE)
         self.assertIn("store migrated", self.sch.log())
+        # format 4: each partner stored before partners were published is published once
+        published = [S.PartnerChanged.FromString(e.payload).partner
+                     for e in self.officer.all_events(head) if e.topic == "partner.changed"]
+        self.assertEqual(sorted(p.id for p in published), sorted(p.id for p in partners))
+        self.assertEqual({p.id: p.capacity_days for p in published},
+                         {p.id: p.capacity_days for p in partners})
         self.assertEqual(self.choice(B_CLUSTER).choice.state, S.CEP_CHOICE_STATE_NONE)
         self.assertEqual(self.choose(B_CLUSTER, CHOICE_B).choice.state, LA)
         # the accreditation by hand, as the partners file gives it
@@ -309,4 +318,4 @@ class ClusterChoiceTest(ServiceTestCase):
         with env.begin() as txn:
             own = txn.get(b"own", db=env.open_db(b"store_format", txn=txn, create=False))
         env.close()
-        self.assertEqual(int.from_bytes(own, "big"), 3)
+        self.assertEqual(int.from_bytes(own, "big"), 4)

@@ -135,7 +135,7 @@ class VisitReportsTest(SchedulerCliTestCase):
         second.CopyFrom(annual)
         second.id = f"{urn}-{annual.year}-annual_conversation-3"
         second.half_term, second.date = 3, "2014-01-08"
-        self.assertEqual(self.plant_visit(second), 3, "the scheduler's store format")
+        self.assertEqual(self.plant_visit(second), 4, "the scheduler's store format")
         self.restart_scheduler()
         self.ntf = ntf = self.start_notifier()
         # one client each: polling with a new one each time would use up ZeroMQ's sockets
