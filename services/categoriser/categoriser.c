@@ -32,6 +32,11 @@ int categoriser_today(const struct categoriser *c)
 	return c->as_of >= 0 ? c->as_of : date_today();
 }
 
+long long categoriser_now_ms(const struct categoriser *c)
+{
+	return c->as_of >= 0 ? c->as_of * DATE_MS_PER_DAY : date_now_ms();
+}
+
 /* ---- deciding ---- */
 
 enum { DECIDED_SAME, DECIDED_CHANGED, DECIDED_UNMATCHED };
@@ -64,7 +69,7 @@ static int categoriser_decide_one(struct categoriser *c, MDB_txn *txn, const str
 		*st = lookup;
 		return rc;
 	}
-	long long now_ms = date_now_ms();
+	long long now_ms = categoriser_now_ms(c);
 	*category = "";   /* an unmatched school counts in no category of this policy */
 	if (decision_build_compared(p, sf, comparators, prev, ov, categoriser_today(c), now_ms, a,
 				    &now) == DECISION_UNMATCHED)
@@ -353,7 +358,7 @@ int categoriser_write(struct categoriser *c, store_write_fn fn, void *ctx, struc
 
 static int categoriser_expire_overrides(struct categoriser *c, MDB_txn *txn, struct status *st)
 {
-	long long now = date_now_ms();
+	long long now = categoriser_now_ms(c);
 	MDB_cursor *cur;
 	int mrc = mdb_cursor_open(txn, c->db[CAT_DB_OVERRIDES], &cur);
 	if (mrc)
@@ -510,13 +515,14 @@ static void categoriser_on_clock(uv_timer_t *t)
 	categoriser_tick(t->data, &st);
 }
 
-/* The clock fires every clock_interval_ms, and sooner when an override expires before. */
+/* The clock fires every clock_interval_ms, and sooner when an override expires before.
+ * As of a fixed date the service's clock stands still: no override comes due later. */
 void categoriser_schedule_clock(struct categoriser *c)
 {
 	long long now = date_now_ms(), next = now + c->clock_interval_ms;
 	MDB_txn *txn;
 	struct status st;
-	if (store_begin_read(&c->svc->store, &txn, &st) == 0) {
+	if (c->as_of < 0 && store_begin_read(&c->svc->store, &txn, &st) == 0) {
 		MDB_cursor *cur;
 		if (mdb_cursor_open(txn, c->db[CAT_DB_OVERRIDES], &cur) == 0) {
 			MDB_val k, v;

@@ -60,6 +60,10 @@ struct categoriser {
 extern struct categoriser categoriser;
 
 int categoriser_today(const struct categoriser *c);
+/* The moment everything dated is judged at: decisions and the overrides' expiry. With
+ * --as-of, the start (UTC) of that day, which never moves: an override in force through
+ * the as-of date stays in force. Audit times (who set an override when) stay real. */
+long long categoriser_now_ms(const struct categoriser *c);
 
 /* ---- store (categoriser_store.c) ---- */
 int cat_store_get_facts(struct categoriser *c, MDB_txn *txn, uint32_t urn, struct arena *a,

@@ -93,8 +93,8 @@ static int cat_get_category(struct api_call *call)
 		arena_message(call->arena, &n2gg__v1__get_category_reply__descriptor);
 	rc = cat_store_get_decision(c, call->txn, req->urn, call->arena, &reply->decision, NULL);
 	if (rc == -STATUS_NOT_FOUND)
-		decision_build(c->policy, sf, NULL, NULL, categoriser_today(c), date_now_ms(),
-			       call->arena, &reply->decision);
+		decision_build(c->policy, sf, NULL, NULL, categoriser_today(c),
+			       categoriser_now_ms(c), call->arena, &reply->decision);
 	else if (rc < 0)
 		return status_fail(&call->status, STATUS_INTERNAL, "reading decision of %u",
 				   req->urn);
@@ -140,6 +140,23 @@ static int cat_list_categories(struct api_call *call)
 	return 0;
 }
 
+/* An override must end after the moment the categoriser decides at: its --as-of date
+ * when it has one (an override through that very day is fine), else now. The message
+ * gives both as people write them. */
+static int cat_check_expiry(const struct categoriser *c, long long expires_ms, struct status *st)
+{
+	if (!expires_ms || expires_ms > categoriser_now_ms(c))
+		return 0;
+	char expiry[DATE_EXPIRY_LEN], day[DATE_ISO_LEN];
+	date_format_expiry(expires_ms, expiry);
+	date_format(categoriser_today(c), day);
+	if (c->as_of >= 0)
+		return status_fail(st, STATUS_INVALID_ARGUMENT,
+				   "the expiry %s is before the as-of date %s", expiry, day);
+	return status_fail(st, STATUS_INVALID_ARGUMENT, "the expiry %s is in the past (today is %s)",
+			   expiry, day);
+}
+
 static int cat_set_override(struct api_call *call)
 {
 	const N2gg__V1__SetOverrideRequest *req = call->body;
@@ -160,10 +177,8 @@ static int cat_set_override(struct api_call *call)
 	if (!req->reason[0])
 		return status_fail(&call->status, STATUS_INVALID_ARGUMENT,
 				   "an override needs a reason");
-	long long now = date_now_ms();
-	if (req->expires_unix_ms && req->expires_unix_ms <= now)
-		return status_fail(&call->status, STATUS_INVALID_ARGUMENT,
-				   "the expiry is in the past");
+	if ((rc = cat_check_expiry(c, req->expires_unix_ms, &call->status)) < 0)
+		return rc;
 	if (!cat_is_open(sf))
 		return status_fail(&call->status, STATUS_FAILED_PRECONDITION,
 				   "school %u is not open: it has no category to override", req->urn);
@@ -173,7 +188,7 @@ static int cat_set_override(struct api_call *call)
 	ov.reason = req->reason;
 	ov.expires_unix_ms = req->expires_unix_ms;
 	ov.set_by = (char *)cat_actor(call);
-	ov.set_unix_ms = now;
+	ov.set_unix_ms = date_now_ms();
 	N2gg__V1__OverrideChanged ev = N2GG__V1__OVERRIDE_CHANGED__INIT;
 	ev.override = &ov;
 	char cause[160];

@@ -1,7 +1,7 @@
 /* cli: what the parts of the n2gg command share: the global settings, the connections to
  * the services (registry, categoriser, scheduler, notifier), the table that describes each command's operands
- * and options (one parser reads them all), checks of argument values, and the command
- * handlers. */
+ * and options (one parser reads them all), checks of argument values, clusters found by
+ * name, and the command handlers. */
 #ifndef N2GG_CLI_H
 #define N2GG_CLI_H
 
@@ -82,6 +82,7 @@ struct cli {
 	struct client clients[CLI_SERVICE_COUNT];
 	bool connected[CLI_SERVICE_COUNT];
 	enum cli_service called;   /* the service of the last call: named when it fails */
+	N2gg__V1__ListClustersReply *clusters;   /* the registry's, once asked for (cli_lookup.c) */
 	struct arena arena;
 	struct status st;
 };
@@ -143,6 +144,17 @@ int cli_check_pct(struct cli *cli, const char *what, const char *text, double *o
 /* A service's name (--source): registry, categoriser, scheduler or notifier. */
 int cli_check_source(struct cli *cli, const char *text, enum cli_service *source);
 
+/* Names for ids (cli_lookup.c). */
+/* A cluster given by its id, or by its name or a part of it only that cluster's name has
+ * (any case), as the registry lists them: its id into *id (the text itself when the key
+ * may not list clusters). Several clusters match: INVALID_ARGUMENT naming them; none:
+ * NOT_FOUND. `what` names the argument in the message ("--cluster"). */
+int cli_cluster_id(struct cli *cli, const char *what, const char *text, char **id);
+/* An option naming a cluster, as cli_cluster_id: "" when it was not given. */
+int cli_cluster_opt(struct cli *cli, const struct cli_args *args, const char *name, char **id);
+/* A school's URN (six digits) or else a cluster, as cli_cluster_id. */
+int cli_check_target(struct cli *cli, const char *text, uint32_t *urn, char **cluster_id);
+
 /* Shared by the scheduler's and the notifier's commands (cli_scheduler.c). */
 /* "a, b;c": the trimmed, non-empty items (',' or ';' between them). */
 char **cli_split(struct arena *a, const char *text, size_t *n);
@@ -154,8 +166,6 @@ int cli_check_phases(struct cli *cli, const char *what, const char *text, N2gg__
 		     size_t *n);
 /* "primary, secondary", or "-" for none. */
 const char *cli_phases_text(const N2gg__V1__Phase *phases, size_t n, struct arena *a);
-/* A school's URN (six digits) or else a cluster's id. */
-int cli_check_target(struct cli *cli, const char *text, uint32_t *urn, char **cluster_id);
 /* The option's value, or "" when it was not given. */
 char *cli_text_opt(const struct cli_args *args, const char *name);
 
@@ -219,6 +229,7 @@ int cli_partner_show(struct cli *cli, const struct cli_args *args);
 int cli_partner_list(struct cli *cli, const struct cli_args *args);
 int cli_partner_remove(struct cli *cli, const struct cli_args *args);
 int cli_partner_calendar(struct cli *cli, const struct cli_args *args);
+int cli_partner_capacity(struct cli *cli, const struct cli_args *args);
 int cli_allocation_run(struct cli *cli, const struct cli_args *args);
 int cli_allocation_show(struct cli *cli, const struct cli_args *args);
 int cli_allocation_list(struct cli *cli, const struct cli_args *args);

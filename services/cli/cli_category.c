@@ -10,8 +10,6 @@
 #include "cli.h"
 #include "cli_format.h"
 
-#define CLI_MS_PER_DAY 86400000LL
-
 /* One letter, any case; written upper case into out. */
 static int cli_check_category(struct cli *cli, const char *what, const char *text, char out[2])
 {
@@ -23,11 +21,13 @@ static int cli_check_category(struct cli *cli, const char *what, const char *tex
 	return 0;
 }
 
-/* "until cleared", or "until 2026-11-24T00:00:00Z" */
+/* "until cleared"; "until 2026-11-23", the day given to --until (in force through it);
+ * or "until 2026-11-23T10:15:30Z" */
 static const char *cli_until(long long expires_ms, struct arena *a)
 {
-	char at[CLI_TIME_LEN];
-	return expires_ms ? arena_printf(a, "until %s", cli_time(expires_ms, at)) : "until cleared";
+	char at[DATE_EXPIRY_LEN];
+	return expires_ms ? arena_printf(a, "until %s", date_format_expiry(expires_ms, at))
+			  : "until cleared";
 }
 
 /* Why a school has no category, by the pseudo-rule the categoriser names: "is closed". */
@@ -204,14 +204,13 @@ int cli_category_explain(struct cli *cli, const struct cli_args *args)
 static int cli_list_request(struct cli *cli, const struct cli_args *args,
 			    N2gg__V1__ListCategoriesRequest *req, char category[2])
 {
-	const char *letter = cli_opt(args, "category"), *cluster = cli_opt(args, "cluster");
-	const char *limit = cli_opt(args, "limit");
+	const char *letter = cli_opt(args, "category"), *limit = cli_opt(args, "limit");
 	int rc;
 	category[0] = '\0';
 	req->category = category;
-	req->cluster_id = (char *)(cluster ? cluster : "");
 	if ((letter && (rc = cli_check_category(cli, "--category", letter, category)) < 0) ||
-	    (limit && (rc = cli_check_uint(cli, "--limit", limit, 1, 1000000, &req->limit)) < 0))
+	    (limit && (rc = cli_check_uint(cli, "--limit", limit, 1, 1000000, &req->limit)) < 0) ||
+	    (rc = cli_cluster_opt(cli, args, "cluster", &req->cluster_id)) < 0)
 		return rc;
 	return 0;
 }
@@ -274,7 +273,7 @@ static long long cli_parse_datetime(const char *text)
 }
 
 /* When the override ends: --until DATE (the end of that day, UTC), --expires DATETIME, or
- * 0 (until cleared). The categoriser refuses a time already past. */
+ * 0 (until cleared). The categoriser refuses a time before its as-of date (or now). */
 static int cli_override_expiry(struct cli *cli, const struct cli_args *args, long long *ms)
 {
 	const char *until = cli_opt(args, "until"), *expires = cli_opt(args, "expires");
@@ -285,7 +284,7 @@ static int cli_override_expiry(struct cli *cli, const struct cli_args *args, lon
 		int days;
 		if (date_parse(until, &days) < 0)
 			return cli_invalid(cli, "--until \"%s\" is not a date: write YYYY-MM-DD", until);
-		*ms = (days + 1) * CLI_MS_PER_DAY;
+		*ms = (days + 1) * DATE_MS_PER_DAY;
 	} else if (expires && (*ms = cli_parse_datetime(expires)) < 0) {
 		return cli_invalid(cli, "--expires \"%s\" is not a UTC date-time: write "
 					"YYYY-MM-DDTHH:MM:SSZ",
@@ -467,11 +466,11 @@ int cli_category_summary(struct cli *cli, const struct cli_args *args)
 {
 	N2gg__V1__CategorySummaryRequest req = N2GG__V1__CATEGORY_SUMMARY_REQUEST__INIT;
 	N2gg__V1__CategorySummaryReply *reply;
-	const char *cluster = cli_opt(args, "cluster");
-	req.cluster_id = (char *)(cluster ? cluster : "");
-	int rc = cli_call_categoriser(cli, "CategorySummary", &req.base,
-				      &n2gg__v1__category_summary_reply__descriptor, (void **)&reply);
-	if (rc < 0)
+	int rc;
+	if ((rc = cli_cluster_opt(cli, args, "cluster", &req.cluster_id)) < 0 ||
+	    (rc = cli_call_categoriser(cli, "CategorySummary", &req.base,
+				       &n2gg__v1__category_summary_reply__descriptor,
+				       (void **)&reply)) < 0)
 		return rc;
 	if (cli->json)
 		cli_print_message_json(&reply->base);

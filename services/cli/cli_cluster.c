@@ -1,4 +1,5 @@
-/* cli_cluster: the `cluster` and `group` commands. Cluster and group ids are checked by the
+/* cli_cluster: the `cluster` and `group` commands. A cluster already there may be named by
+ * its id or its name (cli_lookup); a new cluster's id, and group ids, are checked by the
  * registry alone (it owns the rule); dates and URNs are checked here first. */
 #include <string.h>
 #include <strings.h>
@@ -65,10 +66,12 @@ int cli_cluster_rename(struct cli *cli, const struct cli_args *args)
 {
 	N2gg__V1__RenameClusterRequest req = N2GG__V1__RENAME_CLUSTER_REQUEST__INIT;
 	N2gg__V1__ClusterReply *reply;
-	req.id = (char *)args->operands[0];
+	int rc;
 	req.name = (char *)args->operands[1];
-	int rc = cli_call_cluster(cli, "RenameCluster", &req.base, &reply);
-	return rc < 0 ? rc : cli_cluster_done(cli, "renamed", reply);
+	if ((rc = cli_cluster_id(cli, "CLUSTER", args->operands[0], &req.id)) < 0 ||
+	    (rc = cli_call_cluster(cli, "RenameCluster", &req.base, &reply)) < 0)
+		return rc;
+	return cli_cluster_done(cli, "renamed", reply);
 }
 
 int cli_cluster_set_chair(struct cli *cli, const struct cli_args *args)
@@ -77,13 +80,15 @@ int cli_cluster_set_chair(struct cli *cli, const struct cli_args *args)
 	N2gg__V1__Contact chair = N2GG__V1__CONTACT__INIT;
 	N2gg__V1__ClusterReply *reply;
 	const char *email = cli_opt(args, "email"), *phone = cli_opt(args, "phone");
-	req.id = (char *)args->operands[0];
+	int rc;
 	chair.name = (char *)cli_opt(args, "name");
 	chair.email = (char *)(email ? email : "");
 	chair.phone = (char *)(phone ? phone : "");
 	req.chair = &chair;
-	int rc = cli_call_cluster(cli, "SetClusterChair", &req.base, &reply);
-	return rc < 0 ? rc : cli_cluster_done(cli, "chair set for", reply);
+	if ((rc = cli_cluster_id(cli, "CLUSTER", args->operands[0], &req.id)) < 0 ||
+	    (rc = cli_call_cluster(cli, "SetClusterChair", &req.base, &reply)) < 0)
+		return rc;
+	return cli_cluster_done(cli, "chair set for", reply);
 }
 
 int cli_cluster_close(struct cli *cli, const struct cli_args *args)
@@ -92,9 +97,9 @@ int cli_cluster_close(struct cli *cli, const struct cli_args *args)
 	N2gg__V1__ClusterReply *reply;
 	char date[DATE_ISO_LEN];
 	int rc;
-	req.id = (char *)args->operands[0];
 	req.closed_date = date;
 	if ((rc = cli_opt_date(cli, args, "date", date)) < 0 ||
+	    (rc = cli_cluster_id(cli, "CLUSTER", args->operands[0], &req.id)) < 0 ||
 	    (rc = cli_call_cluster(cli, "CloseCluster", &req.base, &reply)) < 0)
 		return rc;
 	return cli_cluster_done(cli, "closed", reply);
@@ -106,10 +111,10 @@ int cli_cluster_merge(struct cli *cli, const struct cli_args *args)
 	N2gg__V1__ClusterReply *reply;
 	char date[DATE_ISO_LEN];
 	int rc;
-	req.from_id = (char *)args->operands[0];
-	req.into_id = (char *)args->operands[1];
 	req.effective_date = date;
 	if ((rc = cli_opt_date(cli, args, "date", date)) < 0 ||
+	    (rc = cli_cluster_id(cli, "FROM", args->operands[0], &req.from_id)) < 0 ||
+	    (rc = cli_cluster_id(cli, "INTO", args->operands[1], &req.into_id)) < 0 ||
 	    (rc = cli_call_cluster(cli, "MergeClusters", &req.base, &reply)) < 0)
 		return rc;
 	return cli_cluster_done(cli, arena_printf(&cli->arena, "merged %s into", req.from_id), reply);
@@ -122,11 +127,11 @@ int cli_cluster_move(struct cli *cli, const struct cli_args *args)
 	const char *reason = cli_opt(args, "reason");
 	char date[DATE_ISO_LEN];
 	int rc;
-	req.to_cluster = (char *)args->operands[1];
 	req.effective_date = date;
 	req.reason = (char *)(reason ? reason : "");
 	if ((rc = cli_check_urn(cli, args->operands[0], &req.urn)) < 0 ||
 	    (rc = cli_opt_date(cli, args, "date", date)) < 0 ||
+	    (rc = cli_cluster_id(cli, "CLUSTER", args->operands[1], &req.to_cluster)) < 0 ||
 	    (rc = cli_call(cli, "MoveSchool", &req.base, &n2gg__v1__move_school_reply__descriptor,
 			   (void **)&reply)) < 0)
 		return rc;
@@ -156,8 +161,8 @@ int cli_cluster_show(struct cli *cli, const struct cli_args *args)
 	N2gg__V1__ClusterReply *reply;
 	N2gg__V1__ListSchoolsReply *list;
 	int rc;
-	req.id = (char *)args->operands[0];
-	if ((rc = cli_call_cluster(cli, "GetCluster", &req.base, &reply)) < 0 ||
+	if ((rc = cli_cluster_id(cli, "CLUSTER", args->operands[0], &req.id)) < 0 ||
+	    (rc = cli_call_cluster(cli, "GetCluster", &req.base, &reply)) < 0 ||
 	    (rc = cli_cluster_schools(cli, req.id, &list)) < 0)
 		return rc;
 	if (cli->json) {

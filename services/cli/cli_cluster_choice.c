@@ -41,7 +41,8 @@ int cli_cluster_choice(struct cli *cli, const struct cli_args *args)
 	N2gg__V1__ClusterChoiceReply *reply;
 	const char *choice = args->operands[1];
 	int rc;
-	req.cluster_id = (char *)args->operands[0];
+	if ((rc = cli_cluster_id(cli, "CLUSTER", args->operands[0], &req.cluster_id)) < 0)
+		return rc;
 	req.nominee_partner_id = cli_text_opt(args, "nominee");
 	if (strcmp(choice, "A") == 0 || strcmp(choice, "a") == 0)
 		req.choice = N2GG__V1__CEP_CHOICE__CEP_CHOICE_A;

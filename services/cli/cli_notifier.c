@@ -174,6 +174,9 @@ static int cli_mi_audience(struct cli *cli, const struct cli_args *args, N2gg__V
 		au->categories = letters;
 	}
 	cli_list_opt(cli, args, "clusters", &au->clusters, &au->n_clusters);
+	for (size_t i = 0; i < au->n_clusters; i++)
+		if ((rc = cli_cluster_id(cli, "--clusters", au->clusters[i], &au->clusters[i])) < 0)
+			return rc;
 	if (phases && (rc = cli_check_phases(cli, "--phases", phases, &au->phases, &au->n_phases)) < 0)
 		return rc;
 	return 0;
@@ -389,13 +392,12 @@ int cli_mi_show(struct cli *cli, const struct cli_args *args)
 
 /* ---- mi respond, status, answers ---- */
 
-/* A school's URN (all digits) or a cluster's id. */
+/* A school's URN (all digits) or a cluster's id or name. */
 static int cli_mi_party(struct cli *cli, const char *text, uint32_t *urn, char **cluster_id)
 {
 	if (text[0] && strspn(text, "0123456789") == strlen(text))
 		return cli_check_urn(cli, text, urn);
-	*cluster_id = (char *)text;
-	return 0;
+	return cli_cluster_id(cli, "cluster", text, cluster_id);
 }
 
 /* "121234 Aylsham High School" or "the Aylsham cluster (C926-01)" */
@@ -1058,9 +1060,9 @@ int cli_notices_prefs(struct cli *cli, const struct cli_args *args)
 	const char *target = args->operands[0];
 	bool digest;
 	int rc;
-	if ((rc = cli_check_target(cli, target, &req.urn, &req.cluster_id)) < 0 ||
-	    (rc = cli_check_recipient_role(cli, cli_opt(args, "role"), &req.role)) < 0 ||
-	    (rc = cli_check_yes_no(cli, "--digest", cli_opt(args, "digest"), &digest)) < 0)
+	if ((rc = cli_check_recipient_role(cli, cli_opt(args, "role"), &req.role)) < 0 ||
+	    (rc = cli_check_yes_no(cli, "--digest", cli_opt(args, "digest"), &digest)) < 0 ||
+	    (rc = cli_check_target(cli, target, &req.urn, &req.cluster_id)) < 0)
 		return rc;
 	if (req.role == N2GG__V1__RECIPIENT_ROLE__RECIPIENT_CLUSTER_CHAIR && req.urn)
 		return cli_invalid(cli, "a cluster chair belongs to a cluster: give the cluster's id, "
@@ -1078,7 +1080,7 @@ int cli_notices_prefs(struct cli *cli, const struct cli_args *args)
 		return 0;
 	}
 	printf("%s of %s: notices that are not statutory %s\n", cli_recipient_role_name(req.role),
-	       target, digest ? "come as a daily digest" : "go at once");
+	       req.urn ? target : req.cluster_id, digest ? "come as a daily digest" : "go at once");
 	cli_print_recipients(reply, req.urn, req.cluster_id, &cli->arena);
 	return 0;
 }

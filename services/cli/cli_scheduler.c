@@ -17,7 +17,8 @@
 #define CLI_POUND "\xc2\xa3"      /* the pound sign, UTF-8 */
 
 #define CLI_REJECTIONS_SHOWN 20
-#define CLI_CANDIDATES_SHOWN 15   /* `allocation explain`: the best that are not excluded */
+#define CLI_CANDIDATES_SHOWN 15   /* `allocation explain`, `partner capacity`: the best of
+				   * the partners no hard rule excludes */
 #define CLI_EXCLUDED_LISTED 10    /* more excluded than this are counted by rule instead */
 
 #define CLI_ROLE_NAMES "ecp, cep, sip or intervention_adviser"
@@ -129,17 +130,6 @@ int cli_check_phases(struct cli *cli, const char *what, const char *text, N2gg__
 					   what, items[i]);
 		(*out)[(*n)++] = (N2gg__V1__Phase)phase;
 	}
-	return 0;
-}
-
-/* A school's URN (six digits) or else a cluster's id: the target of a pin. */
-int cli_check_target(struct cli *cli, const char *text, uint32_t *urn, char **cluster_id)
-{
-	if (strlen(text) == 6 && strspn(text, "0123456789") == 6)
-		return cli_check_urn(cli, text, urn);
-	if (!text[0])
-		return cli_invalid(cli, "give a school's URN or a cluster's id");
-	*cluster_id = (char *)text;
 	return 0;
 }
 
@@ -260,7 +250,6 @@ static int cli_partner_from_args(struct cli *cli, const struct cli_args *args,
 	p->id = (char *)args->operands[0];
 	p->name = cli_text_opt(args, "name");
 	p->provider = cli_text_opt(args, "provider");
-	p->own_cluster_id = cli_text_opt(args, "own-cluster");
 	p->federation_code = cli_text_opt(args, "federation");
 	p->email = cli_text_opt(args, "email");
 	p->phone = cli_text_opt(args, "phone");
@@ -281,6 +270,7 @@ static int cli_partner_from_args(struct cli *cli, const struct cli_args *args,
 	    (weekdays && (rc = cli_partner_weekdays(cli, weekdays, &p->weekdays)) < 0) ||
 	    (unavailable && (rc = cli_partner_dates(cli, unavailable, p)) < 0) ||
 	    (own && (rc = cli_check_urn(cli, own, &p->own_school_urn)) < 0) ||
+	    (rc = cli_cluster_opt(cli, args, "own-cluster", &p->own_cluster_id)) < 0 ||
 	    (rc = cli_partner_place(cli, args, p)) < 0)
 		return rc;
 	return 0;
@@ -288,11 +278,11 @@ static int cli_partner_from_args(struct cli *cli, const struct cli_args *args,
 
 /* ---- partners: shown ---- */
 
-static const char *cli_roles_text(const N2gg__V1__Partner *p, struct arena *a)
+static const char *cli_roles_text(const N2gg__V1__Role *roles, size_t n, struct arena *a)
 {
 	const char *text = "";
-	for (size_t i = 0; i < p->n_roles; i++)
-		text = arena_printf(a, "%s%s%s", text, i ? ", " : "", cli_role(p->roles[i]));
+	for (size_t i = 0; i < n; i++)
+		text = arena_printf(a, "%s%s%s", text, i ? ", " : "", cli_role(roles[i]));
 	return cli_or_dash(text);
 }
 
@@ -340,7 +330,7 @@ static void cli_print_partner_fields(const N2gg__V1__Partner *p, uint32_t days_a
 		unavailable = arena_printf(a, "%s%s%s", unavailable, i ? ", " : "",
 					   p->unavailable_dates[i]);
 	printf("Partner %s: %s\n", p->id, p->name);
-	cli_print_field("Roles", "%s", cli_roles_text(p, a));
+	cli_print_field("Roles", "%s", cli_roles_text(p->roles, p->n_roles, a));
 	cli_print_field("Status", "%s", p->active ? "active" : "left");
 	cli_print_field("Capacity", "%u days a year; %u allocated, %d free", p->capacity_days,
 			days_allocated, (int)p->capacity_days - (int)days_allocated);
@@ -525,7 +515,7 @@ int cli_partner_list(struct cli *cli, const struct cli_args *args)
 		cli_table_init(&t, a, 6, head);
 		for (size_t i = 0; i < reply->n_partners; i++) {
 			const N2gg__V1__Partner *p = reply->partners[i];
-			const char *row[] = {p->id, p->name, cli_roles_text(p, a),
+			const char *row[] = {p->id, p->name, cli_roles_text(p->roles, p->n_roles, a),
 					     arena_printf(a, "%u", p->capacity_days), p->provider,
 					     cli_yes_no(p->active)};
 			cli_table_row(&t, row);
@@ -533,6 +523,109 @@ int cli_partner_list(struct cli *cli, const struct cli_args *args)
 		cli_table_print(&t, stdout);
 	}
 	printf("%zu partner(s)\n", reply->n_partners);
+	return 0;
+}
+
+/* ---- partner capacity ---- */
+
+/* "sip 75 (15 schools), cep 23 (1 cluster)": the days in each role served, and where. */
+static const char *cli_by_role_text(const N2gg__V1__PartnerLoad *l, struct arena *a)
+{
+	const char *text = "";
+	for (size_t i = 0; i < l->n_by_role; i++) {
+		const N2gg__V1__RoleDays *r = l->by_role[i];
+		bool cep = r->role == N2GG__V1__ROLE__ROLE_CEP;
+		text = arena_printf(a, "%s%s%s %u (%u %s%s)", text, i ? ", " : "", cli_role(r->role),
+				    r->days, r->places, cep ? "cluster" : "school",
+				    r->places == 1 ? "" : "s");
+	}
+	return cli_or_dash(text);
+}
+
+static void cli_print_loads(const N2gg__V1__PartnerCapacityReply *r, struct arena *a)
+{
+	static const char *const head[] = {"ID", "Name", "Roles", "Capacity", "Allocated", "Free",
+					   "By role"};
+	unsigned capacity = 0, allocated = 0;
+	if (r->n_partners) {
+		struct cli_table t;
+		cli_table_init(&t, a, 7, head);
+		for (size_t i = 0; i < r->n_partners; i++) {
+			const N2gg__V1__PartnerLoad *l = r->partners[i];
+			const char *row[] = {l->partner_id, l->partner_name,
+					     cli_roles_text(l->roles, l->n_roles, a),
+					     arena_printf(a, "%u", l->capacity_days),
+					     arena_printf(a, "%u", l->days_allocated),
+					     arena_printf(a, "%d", l->days_free), cli_by_role_text(l, a)};
+			cli_table_row(&t, row);
+			capacity += l->capacity_days;
+			allocated += l->days_allocated;
+		}
+		cli_table_print(&t, stdout);
+	}
+	printf("%zu partner(s): %u days, %u allocated, %d free\n", r->n_partners, capacity,
+	       allocated, (int)capacity - (int)allocated);
+}
+
+/* One place nobody serves: what it needs, and the partners the hard rules allow, the
+ * fewest days short first. */
+static void cli_print_place(const N2gg__V1__UnservedPlace *u, struct arena *a)
+{
+	static const char *const head[] = {"ID", "Name", "Free", "Short", "Km"};
+	const N2gg__V1__Allocation *al = u->allocation;
+	const char *where = al->urn ? arena_printf(a, "%u %s (cluster %s)", al->urn,
+						   al->school_name, cli_or_dash(al->cluster_id))
+				    : arena_printf(a, "cluster %s", al->cluster_id);
+	printf("\n%s for %s: needs %u days " CLI_DASH " %s\n", cli_role(al->role), where,
+	       u->days_needed, cli_or_dash(al->reason));
+	if (!u->n_candidates && u->excluded) {
+		printf("  nobody could take it: a hard rule excludes each of the %u partner(s) "
+		       "taking the role\n", u->excluded);
+		return;
+	}
+	if (!u->n_candidates) {
+		printf("  nobody could take it: no active partner takes the role\n");
+		return;
+	}
+	printf("  could take it with the days (%zu):\n", u->n_candidates);
+	struct cli_table t;
+	cli_table_init(&t, a, 5, head);
+	t.indent = 4;
+	size_t shown = u->n_candidates < CLI_CANDIDATES_SHOWN ? u->n_candidates
+							       : CLI_CANDIDATES_SHOWN;
+	for (size_t i = 0; i < shown; i++) {
+		const N2gg__V1__CapableCandidate *c = u->candidates[i];
+		const char *row[] = {c->partner_id, c->partner_name, arena_printf(a, "%d", c->days_free),
+				     arena_printf(a, "%u", c->days_short),
+				     arena_printf(a, "%.1f", c->distance_km)};
+		cli_table_row(&t, row);
+	}
+	cli_table_print(&t, stdout);
+	if (u->n_candidates > shown)
+		printf("    ... and %zu more (--json lists them all)\n", u->n_candidates - shown);
+	if (u->excluded)
+		printf("  %u other partner(s) taking the role: excluded by a hard rule\n", u->excluded);
+}
+
+int cli_partner_capacity(struct cli *cli, const struct cli_args *args)
+{
+	N2gg__V1__PartnerCapacityRequest req = N2GG__V1__PARTNER_CAPACITY_REQUEST__INIT;
+	N2gg__V1__PartnerCapacityReply *reply;
+	const char *role = cli_opt(args, "role");
+	int rc;
+	if ((role && (rc = cli_check_role(cli, "--role", role, &req.role)) < 0) ||
+	    (rc = cli_call_scheduler(cli, "PartnerCapacity", &req.base,
+				     &n2gg__v1__partner_capacity_reply__descriptor,
+				     (void **)&reply)) < 0)
+		return rc;
+	if (cli->json) {
+		cli_print_message_json(&reply->base);
+		return 0;
+	}
+	cli_print_loads(reply, &cli->arena);
+	printf("\nUnserved: %zu\n", reply->n_unserved);
+	for (size_t i = 0; i < reply->n_unserved; i++)
+		cli_print_place(reply->unserved[i], &cli->arena);
 	return 0;
 }
 
@@ -758,9 +851,9 @@ int cli_allocation_list(struct cli *cli, const struct cli_args *args)
 	struct arena *a = &cli->arena;
 	int rc;
 	req.partner_id = cli_text_opt(args, "partner");
-	req.cluster_id = cli_text_opt(args, "cluster");
 	req.unserved_only = cli_opt(args, "unserved") != NULL;
 	if ((role && (rc = cli_check_role(cli, "--role", role, &req.role)) < 0) ||
+	    (rc = cli_cluster_opt(cli, args, "cluster", &req.cluster_id)) < 0 ||
 	    (rc = cli_call_scheduler(cli, "ListAllocations", &req.base,
 				     &n2gg__v1__allocations_reply__descriptor, (void **)&reply)) < 0)
 		return rc;
@@ -793,8 +886,8 @@ static int cli_pin_request(struct cli *cli, const struct cli_args *args,
 {
 	const char *target = args->operands[0];
 	int rc;
-	if ((rc = cli_check_target(cli, target, &req->urn, &req->cluster_id)) < 0 ||
-	    (rc = cli_check_role(cli, "--role", cli_opt(args, "role"), &req->role)) < 0)
+	if ((rc = cli_check_role(cli, "--role", cli_opt(args, "role"), &req->role)) < 0 ||
+	    (rc = cli_check_target(cli, target, &req->urn, &req->cluster_id)) < 0)
 		return rc;
 	if (req->role == N2GG__V1__ROLE__ROLE_CEP && req->urn)
 		return cli_invalid(cli, "a CEP serves a cluster: give the cluster's id, not URN %s",
@@ -817,8 +910,8 @@ int cli_allocation_pin(struct cli *cli, const struct cli_args *args)
 				     (void **)&reply)) < 0)
 		return rc;
 	if (!cli->json)
-		printf("pinned: %s of %s to partner %s\n", cli_role(req.role), args->operands[0],
-		       req.partner_id);
+		printf("pinned: %s of %s to partner %s\n", cli_role(req.role),
+		       req.urn ? args->operands[0] : req.cluster_id, req.partner_id);
 	return cli_allocations_done(cli, reply, req.urn, req.cluster_id);
 }
 
@@ -833,7 +926,7 @@ int cli_allocation_unpin(struct cli *cli, const struct cli_args *args)
 		return rc;
 	if (!cli->json)
 		printf("unpinned: %s of %s; the planner may change its partner again\n",
-		       cli_role(req.role), args->operands[0]);
+		       cli_role(req.role), req.urn ? args->operands[0] : req.cluster_id);
 	return cli_allocations_done(cli, reply, req.urn, req.cluster_id);
 }
 
@@ -916,8 +1009,8 @@ int cli_allocation_explain(struct cli *cli, const struct cli_args *args)
 	N2gg__V1__ExplainReply *reply;
 	const char *role = cli_opt(args, "role");
 	int rc;
-	if ((rc = cli_check_target(cli, args->operands[0], &req.urn, &req.cluster_id)) < 0 ||
-	    (role && (rc = cli_check_role(cli, "--role", role, &req.role)) < 0) ||
+	if ((role && (rc = cli_check_role(cli, "--role", role, &req.role)) < 0) ||
+	    (rc = cli_check_target(cli, args->operands[0], &req.urn, &req.cluster_id)) < 0 ||
 	    (rc = cli_call_scheduler(cli, "ExplainAllocation", &req.base,
 				     &n2gg__v1__explain_reply__descriptor, (void **)&reply)) < 0)
 		return rc;

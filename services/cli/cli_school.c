@@ -108,12 +108,11 @@ static int cli_list_request(struct cli *cli, const struct cli_args *args,
 int cli_school_list(struct cli *cli, const struct cli_args *args)
 {
 	N2gg__V1__ListSchoolsRequest req = N2GG__V1__LIST_SCHOOLS_REQUEST__INIT;
-	const char *cluster = cli_opt(args, "cluster"), *name = cli_opt(args, "name");
 	N2gg__V1__ListSchoolsReply *reply;
-	req.cluster_id = (char *)(cluster ? cluster : "");
-	req.name_prefix = (char *)(name ? name : "");
+	req.name_contains = cli_text_opt(args, "name");
 	int rc;
 	if ((rc = cli_list_request(cli, args, &req)) < 0 ||
+	    (rc = cli_cluster_opt(cli, args, "cluster", &req.cluster_id)) < 0 ||
 	    (rc = cli_call(cli, "ListSchools", &req.base, &n2gg__v1__list_schools_reply__descriptor,
 			   (void **)&reply)) < 0)
 		return rc;

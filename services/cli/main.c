@@ -39,11 +39,11 @@ static const struct cli_option cli_opts_school_show[] = {
 	{NULL, NULL, false, NULL},
 };
 static const struct cli_option cli_opts_school_list[] = {
-	{"cluster", "C", false, "only the schools of cluster C"},
+	{"cluster", "C", false, "only the schools of cluster C (its id or name)"},
 	{"phase", "P", false, "only this phase: nursery, primary, secondary, special, 16-plus, "
 			      "all-through, pru, middle-deemed-primary, ..."},
 	{"status", "S", false, "only this status: open, closed, proposed, open-proposed-to-close"},
-	{"name", "PREFIX", false, "only names starting with PREFIX (any case)"},
+	{"name", "TEXT", false, "only names containing TEXT, anywhere and in any case"},
 	{"limit", "N", false, "show at most N schools"},
 	{NULL, NULL, false, NULL},
 };
@@ -122,7 +122,7 @@ static const struct cli_option cli_opts_events_tail[] = {
 };
 static const struct cli_option cli_opts_category_list[] = {
 	{"category", "X", false, "only schools in category X (A-F)"},
-	{"cluster", "ID", false, "only the schools of cluster ID"},
+	{"cluster", "C", false, "only the schools of cluster C (its id or name)"},
 	{"limit", "N", false, "show at most N schools"},
 	{NULL, NULL, false, NULL},
 };
@@ -137,7 +137,7 @@ static const struct cli_option cli_opts_clear_override[] = {
 	{NULL, NULL, false, NULL},
 };
 static const struct cli_option cli_opts_summary[] = {
-	{"cluster", "ID", false, "only the schools of cluster ID"},
+	{"cluster", "C", false, "only the schools of cluster C (its id or name)"},
 	{NULL, NULL, false, NULL},
 };
 static const struct cli_option cli_opts_policy_show[] = {
@@ -161,7 +161,8 @@ static const struct cli_option cli_opts_partner_add[] = {
 	{"northing", "N", false, "home, British National Grid metres (with --easting)"},
 	{"provider", "P", false, "e.g. \"Cambridge Education\", LA, cluster-recruited"},
 	{"own-school", "URN", false, "the partner's own school (never served by the partner)"},
-	{"own-cluster", "C", false, "the partner's own cluster (never served by the partner)"},
+	{"own-cluster", "C", false, "the partner's own cluster, its id or name (never served by "
+				   "the partner)"},
 	{"federation", "F", false, "the partner's federation code"},
 	{"weekdays", "DAY,...", false, "days worked: mon, tue, wed, thu, fri (default every weekday)"},
 	{"unavailable", "DATE,...", false, "days the partner cannot visit"},
@@ -174,10 +175,15 @@ static const struct cli_option cli_opts_partner_list[] = {
 	{"all", NULL, false, "also the partners who have left"},
 	{NULL, NULL, false, NULL},
 };
+static const struct cli_option cli_opts_partner_capacity[] = {
+	{"role", "R", false, "only partners taking role R, and only the places unserved in it: "
+			     "ecp, cep, sip, intervention_adviser"},
+	{NULL, NULL, false, NULL},
+};
 static const struct cli_option cli_opts_allocation_list[] = {
 	{"role", "R", false, "only role R: ecp, cep, sip, intervention_adviser"},
 	{"partner", "ID", false, "only the allocations of partner ID"},
-	{"cluster", "C", false, "only the schools of cluster C (and its CEP)"},
+	{"cluster", "C", false, "only the schools of cluster C, its id or name (and its CEP)"},
 	{"unserved", NULL, false, "only the schools and clusters nobody serves"},
 	{NULL, NULL, false, NULL},
 };
@@ -236,7 +242,7 @@ static const struct cli_option cli_opts_mi_publish[] = {
 	 "who at each school (default both); cluster-chairs: each cluster's chair, who answers "
 	 "for the cluster"},
 	{"categories", "LETTERS", false, "only schools in these LA categories, e.g. BD"},
-	{"clusters", "C,C", false, "only the schools of these clusters"},
+	{"clusters", "C,C", false, "only the schools of these clusters (ids or names)"},
 	{"phases", "P,P", false, "only these phases: primary, secondary, special, ..."},
 	{"links", "URL,URL", false, "links printed on the sheet"},
 	{"questions-file", "FILE", false,
@@ -325,15 +331,18 @@ static const struct cli_command cli_commands[] = {
 	{"school", "record-progress", "URN", cli_opts_record_progress,
 	 "Records a school's half-termly pupil progress return.", cli_school_record_progress},
 	{"cluster", "create", "ID NAME", cli_opts_opened, "Creates a cluster.", cli_cluster_create},
-	{"cluster", "rename", "ID NAME", NULL, "Renames a cluster.", cli_cluster_rename},
-	{"cluster", "close", "ID", cli_opts_date, "Closes an empty cluster.", cli_cluster_close},
-	{"cluster", "set-chair", "ID", cli_opts_chair, "Sets the chair of a cluster.",
+	{"cluster", "rename", "CLUSTER NAME", NULL, "Renames a cluster (CLUSTER: its id or name).",
+	 cli_cluster_rename},
+	{"cluster", "close", "CLUSTER", cli_opts_date, "Closes an empty cluster.", cli_cluster_close},
+	{"cluster", "set-chair", "CLUSTER", cli_opts_chair, "Sets the chair of a cluster.",
 	 cli_cluster_set_chair},
 	{"cluster", "move", "URN CLUSTER", cli_opts_move, "Moves a school into a cluster.",
 	 cli_cluster_move},
 	{"cluster", "merge", "FROM INTO", cli_opts_date,
 	 "Moves every school of cluster FROM into INTO and closes FROM.", cli_cluster_merge},
-	{"cluster", "show", "ID", NULL, "Shows a cluster and its schools.", cli_cluster_show},
+	{"cluster", "show", "CLUSTER", NULL,
+	 "Shows a cluster and its schools (CLUSTER: its id, its name or a unique part of it).",
+	 cli_cluster_show},
 	{"cluster", "list", "", NULL, "Lists the clusters.", cli_cluster_list},
 	{"cluster", "choice", "CLUSTER CHOICE", cli_opts_cluster_choice,
 	 "Records a cluster's choice of CEP: A, its own (--nominee once known), or B, the LA's.",
@@ -381,6 +390,10 @@ static const struct cli_command cli_commands[] = {
 	 "A partner leaves: its schools and clusters are planned again.", cli_partner_remove},
 	{"partner", "calendar", "ID", NULL,
 	 "Writes a partner's visits as iCalendar (.ics) on stdout.", cli_partner_calendar},
+	{"partner", "capacity", "", cli_opts_partner_capacity,
+	 "Each partner's days (capacity, allocated by role, free), then who could take each "
+	 "place nobody serves, had they the days.",
+	 cli_partner_capacity},
 	{"allocation", "run", "", cli_opts_import,
 	 "Plans every role again (pins are kept); reports per role.", cli_allocation_run},
 	{"allocation", "show", "URN", NULL, "Shows a school's partner in each role.",

@@ -82,6 +82,26 @@ char *date_format(int days, char *out)
 	return out;
 }
 
+char *date_format_expiry(long long unix_ms, char out[DATE_EXPIRY_LEN])
+{
+	long long days = unix_ms / DATE_MS_PER_DAY, ms = unix_ms % DATE_MS_PER_DAY;
+	long long first = date_from_ymd(1, 1, 2), last = date_from_ymd(9999, 12, 31);
+	if (ms < 0) {   /* before 1970: the division rounds towards zero */
+		days--;
+		ms += DATE_MS_PER_DAY;
+	}
+	/* a request may hold any number: one far outside the years people write is shown as
+	 * the nearest of them, as date_to_ymd's arithmetic would overflow */
+	days = days < first ? first : days > last ? last : days;
+	if (ms == 0)
+		return date_format((int)days - 1, out);
+	date_format((int)days, out);
+	long long s = ms / 1000;
+	snprintf(out + DATE_ISO_LEN - 1, DATE_EXPIRY_LEN - (DATE_ISO_LEN - 1), "T%02u:%02u:%02uZ",
+		 (unsigned)(s / 3600) % 24u, (unsigned)(s / 60 % 60), (unsigned)(s % 60));
+	return out;
+}
+
 int date_normalise(const char *text, char *out)
 {
 	int days;

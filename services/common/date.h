@@ -7,6 +7,8 @@
 #include <stddef.h>
 
 #define DATE_ISO_LEN 11  /* "YYYY-MM-DD" and its terminator */
+#define DATE_EXPIRY_LEN 21  /* "YYYY-MM-DDTHH:MM:SSZ" and its terminator */
+#define DATE_MS_PER_DAY 86400000LL
 
 int date_from_ymd(int year, int month, int day);
 void date_to_ymd(int days, int *year, int *month, int *day);
@@ -18,6 +20,11 @@ int date_parse(const char *text, int *days);
 
 /* Writes "YYYY-MM-DD" into out (at least DATE_ISO_LEN bytes); returns out. */
 char *date_format(int days, char *out);
+
+/* When something in force "through a day" ends, written as people gave it: a moment at
+ * midnight UTC ends the day before, so it is written as that day ("2027-03-31": in force
+ * through it); any other moment to the second, "2027-03-31T10:15:30Z". Returns out. */
+char *date_format_expiry(long long unix_ms, char out[DATE_EXPIRY_LEN]);
 
 /* Normalises any accepted form to ISO into out; -1 if not a date. Empty stays empty. */
 int date_normalise(const char *text, char *out);

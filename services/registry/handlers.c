@@ -100,6 +100,8 @@ static int registry_list_one(void *ctx, N2gg__V1__School *s)
 		return 0;
 	if (req->name_prefix[0] && strncasecmp(s->name, req->name_prefix, strlen(req->name_prefix)))
 		return 0;
+	if (req->name_contains[0] && !strcasestr(s->name, req->name_contains))
+		return 0;
 	l->reply->total++;
 	if (req->limit && l->reply->n_schools >= req->limit)
 		return 0;

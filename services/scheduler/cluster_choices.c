@@ -175,7 +175,7 @@ static int cc_check_nominee(struct api_call *call, const struct planner_input *i
 	}
 	int pi = scheduler_partner_index(in, p->id);
 	unsigned needed, used;
-	sch_pin_days(s, in, ROLE_CEP, *al, pi, &needed, &used);
+	sch_pin_days(in, ROLE_CEP, *al, pi, &needed, &used);
 	const char *why = cluster_choice_refusal(&s->policy, cluster_id, &in->partners[pi], needed,
 						 p->capacity_days > used ? p->capacity_days - used : 0,
 						 call->arena);

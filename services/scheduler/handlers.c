@@ -1,8 +1,9 @@
 /* handlers: the scheduler's API. Writes (partners, pins, a run) change the store in the
  * call's transaction and re-plan in it, so a change and the plan that follows from it
  * commit together; reads serve partners, allocations with their explanations, visits,
- * iCalendar exports and the budget. Visit reports (visit_reports.c) and clusters' CEP
- * choices (cluster_choices.c) have files of their own. */
+ * iCalendar exports, the budget, and the partners' days with who could take each place
+ * nobody serves. Visit reports (visit_reports.c) and clusters' CEP choices
+ * (cluster_choices.c) have files of their own. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,9 +30,14 @@ int sch_replan(struct api_call *call, const char *cause)
 			      call->arena, &sum, &call->status);
 }
 
+static bool sch_role_defined(const struct scheduler *s, int role)
+{
+	return role > 0 && role < ENTITLEMENT_ROLES && s->policy.roles[role].defined;
+}
+
 static int sch_role_check(struct api_call *call, int role)
 {
-	if (role <= 0 || role >= ENTITLEMENT_ROLES || !sch_of(call)->policy.roles[role].defined)
+	if (!sch_role_defined(sch_of(call), role))
 		return status_fail(&call->status, STATUS_INVALID_ARGUMENT,
 				   "role %d is not one of the policy's roles", role);
 	return 0;
@@ -361,19 +367,12 @@ static int sch_pin_target(struct api_call *call, const N2gg__V1__PinRequest *req
 	return 0;
 }
 
-void sch_pin_days(const struct scheduler *s, const struct planner_input *in, int role,
-		  const N2gg__V1__Allocation *al, int pi, unsigned *needed, unsigned *used)
+void sch_pin_days(const struct planner_input *in, int role, const N2gg__V1__Allocation *al,
+		  int pi, unsigned *needed, unsigned *used)
 {
-	const struct entitlement_rule *rule = &s->policy.roles[role];
 	int si = al->urn ? scheduler_school_index(in, al->urn) : -1;
-	*needed = rule->days_per_school;
-	if (si < 0) {
-		unsigned cluster_schools = 0;
-		for (size_t i = 0; i < in->n_schools; i++)
-			cluster_schools += in->schools[i].open &&
-					   strcmp(in->schools[i].cluster_id, al->cluster_id) == 0;
-		*needed = rule->days_per_school * cluster_schools + rule->days_per_cluster;
-	}
+	/* what the role needs, whatever the allocation says now (0 days while unserved) */
+	*needed = planner_days_needed(in, role, si, al->cluster_id);
 	*used = 0;
 	for (size_t i = 0; i < in->n_current; i++)
 		if (in->current[i].partner == pi &&
@@ -395,7 +394,7 @@ int sch_pin_partner(struct api_call *call, const struct planner_input *in, int r
 		return status_fail(&call->status, STATUS_FAILED_PRECONDITION,
 				   "the pin breaks a hard rule: %s %s", p->id, why);
 	unsigned needed, used;
-	sch_pin_days(s, in, role, al, pi, &needed, &used);
+	sch_pin_days(in, role, al, pi, &needed, &used);
 	if (used + needed > p->capacity_days)
 		return status_fail(&call->status, STATUS_FAILED_PRECONDITION,
 				   "the pin breaks a hard rule: %s has %u of %u days left, %u needed",
@@ -704,6 +703,104 @@ static int sch_budget(struct api_call *call)
 	return 0;
 }
 
+/* ---- capacity ---- */
+
+/* Each active partner (taking `role`, when one is asked for): its days in all, and in each
+ * role it serves in, as the plan in force has them. */
+static void sch_capacity_partners(const struct planner_input *in, const unsigned *used, int role,
+				  struct arena *a, N2gg__V1__PartnerCapacityReply *reply)
+{
+	size_t np = in->n_partners;
+	unsigned (*days)[ENTITLEMENT_ROLES] = arena_zalloc(a, sizeof *days * (np + 1));
+	unsigned (*places)[ENTITLEMENT_ROLES] = arena_zalloc(a, sizeof *places * (np + 1));
+	for (size_t i = 0; i < in->n_current; i++) {
+		const struct planner_allocation *c = &in->current[i];
+		if (c->partner >= 0 && c->role > 0 && c->role < ENTITLEMENT_ROLES) {
+			days[c->partner][c->role] += c->days;
+			places[c->partner][c->role]++;
+		}
+	}
+	reply->partners = arena_alloc(a, sizeof *reply->partners * (np + 1));
+	for (size_t p = 0; p < np; p++) {
+		const struct plan_partner *pp = &in->partners[p];
+		if (!pp->active || (role && !(pp->roles & (1u << role))))
+			continue;
+		N2gg__V1__PartnerLoad *l = arena_message(a, &n2gg__v1__partner_load__descriptor);
+		l->partner_id = (char *)pp->id;
+		l->partner_name = (char *)pp->name;
+		l->capacity_days = pp->capacity_days;
+		l->days_allocated = used[p];
+		l->days_free = (int32_t)pp->capacity_days - (int32_t)used[p];
+		l->roles = arena_alloc(a, sizeof *l->roles * ENTITLEMENT_ROLES);
+		l->by_role = arena_alloc(a, sizeof *l->by_role * ENTITLEMENT_ROLES);
+		for (int r = 1; r < ENTITLEMENT_ROLES; r++) {
+			if (pp->roles & (1u << r))
+				l->roles[l->n_roles++] = (N2gg__V1__Role)r;
+			if (!places[p][r])
+				continue;
+			N2gg__V1__RoleDays *rd = arena_message(a, &n2gg__v1__role_days__descriptor);
+			rd->role = (N2gg__V1__Role)r;
+			rd->days = days[p][r];
+			rd->places = places[p][r];
+			l->by_role[l->n_by_role++] = rd;
+		}
+		reply->partners[reply->n_partners++] = l;
+	}
+}
+
+/* An unserved place, with the partners the hard rules would let take it. */
+static N2gg__V1__UnservedPlace *sch_capacity_place(const struct planner_input *in,
+						  const unsigned *used, N2gg__V1__Allocation *al,
+						  struct arena *a)
+{
+	int school = al->urn ? scheduler_school_index(in, al->urn) : -1;
+	struct planner_capable *cap;
+	size_t n;
+	N2gg__V1__UnservedPlace *u = arena_message(a, &n2gg__v1__unserved_place__descriptor);
+	u->allocation = al;
+	u->days_needed = planner_days_needed(in, al->role, school, al->cluster_id);
+	planner_capable(in, al->role, school, al->cluster_id, used, a, &cap, &n, &u->excluded);
+	u->candidates = arena_alloc(a, sizeof *u->candidates * (n + 1));
+	for (size_t i = 0; i < n; i++) {
+		N2gg__V1__CapableCandidate *c =
+			arena_message(a, &n2gg__v1__capable_candidate__descriptor);
+		c->partner_id = (char *)in->partners[cap[i].partner].id;
+		c->partner_name = (char *)in->partners[cap[i].partner].name;
+		c->days_free = cap[i].days_free;
+		c->days_short = cap[i].days_short;
+		c->distance_km = cap[i].distance_km;
+		u->candidates[u->n_candidates++] = c;
+	}
+	return u;
+}
+
+static int sch_partner_capacity(struct api_call *call)
+{
+	const N2gg__V1__PartnerCapacityRequest *req = call->body;
+	struct scheduler *s = sch_of(call);
+	int role = req->role, rc;
+	struct planner_input in;
+	N2gg__V1__Allocation **all;
+	size_t n;
+	if ((role && (rc = sch_role_check(call, role)) < 0) ||
+	    (rc = scheduler_plan_input(s, call->txn, call->arena, &in, &call->status)) < 0 ||
+	    (rc = sch_store_all(s, call->txn, SCH_DB_ALLOCATIONS, &n2gg__v1__allocation__descriptor,
+				call->arena, (void ***)&all, &n, &call->status)) < 0)
+		return rc;
+	N2gg__V1__PartnerCapacityReply *reply =
+		arena_message(call->arena, &n2gg__v1__partner_capacity_reply__descriptor);
+	unsigned *used = planner_days_used(&in, call->arena);
+	sch_capacity_partners(&in, used, role, call->arena, reply);
+	reply->unserved = arena_alloc(call->arena, sizeof *reply->unserved * (n + 1));
+	for (size_t i = 0; i < n; i++)
+		if (!all[i]->partner_id[0] && (!role || (int)all[i]->role == role) &&
+		    sch_role_defined(s, all[i]->role))
+			reply->unserved[reply->n_unserved++] =
+				sch_capacity_place(&in, used, all[i], call->arena);
+	call->reply = &reply->base;
+	return 0;
+}
+
 const struct api_method scheduler_methods[] = {
 	{"AddPartner", &n2gg__v1__partner_request__descriptor, sch_add_partner, true, ROLE_OFFICER},
 	{"UpdatePartner", &n2gg__v1__partner_request__descriptor, sch_update_partner, true, ROLE_OFFICER},
@@ -728,6 +825,8 @@ const struct api_method scheduler_methods[] = {
 	 sch_get_cluster_choice, false, ROLE_READER},
 	{"ListClusterChoices", &n2gg__v1__list_cluster_choices_request__descriptor,
 	 sch_list_cluster_choices, false, ROLE_READER},
+	{"PartnerCapacity", &n2gg__v1__partner_capacity_request__descriptor, sch_partner_capacity,
+	 false, ROLE_READER},
 	/* a partner records through a gateway acting for them, or an officer for them */
 	{"RecordVisitReport", &n2gg__v1__record_visit_report_request__descriptor,
 	 sch_record_visit_report, true, ROLE_OFFICER},

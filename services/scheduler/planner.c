@@ -401,29 +401,43 @@ int planner_run(const struct planner_input *in, struct arena *a, struct planner_
 
 /* ---- explanations ---- */
 
+/* Where a place is: the school, or a cluster's schools' centre (as the CEP solver
+ * places it); *schools counts the open schools it stands for. */
+static void planner_place(const struct planner_input *in, int school, const char *cluster_id,
+			  int32_t *easting, int32_t *northing, unsigned *schools)
+{
+	if (school >= 0) {
+		*easting = in->schools[school].easting;
+		*northing = in->schools[school].northing;
+		*schools = 1;
+		return;
+	}
+	double se = 0, sn = 0;
+	unsigned k = 0;
+	for (size_t s = 0; s < in->n_schools; s++)
+		if (in->schools[s].open && in->schools[s].cluster_id && cluster_id &&
+		    strcmp(in->schools[s].cluster_id, cluster_id) == 0) {
+			se += in->schools[s].easting;
+			sn += in->schools[s].northing;
+			k++;
+		}
+	*easting = k ? (int32_t)(se / k) : 0;
+	*northing = k ? (int32_t)(sn / k) : 0;
+	*schools = k;
+}
+
 int planner_explain(const struct planner_input *in, const struct planner_allocation *chosen,
 		    struct arena *a, struct planner_candidate **out, size_t *n)
 {
 	const struct plan_school *school = chosen->school >= 0 ? &in->schools[chosen->school] : NULL;
-	int32_t e = school ? school->easting : 0, nn = school ? school->northing : 0;
+	int32_t e, nn;
+	unsigned k;
 	struct planner pl = {in, a, NULL, 0, NULL, {{0}}};
 	planner_index_current(in, a, &pl.ix);
 	const struct planner_allocation *cur =
 		planner_current(&pl, chosen->role, chosen->school, chosen->cluster_id);
 	const char *previous = cur ? planner_partner_id(in, cur->partner) : NULL;
-	if (!school) {   /* a cluster: its schools' centre */
-		double se = 0, sn = 0;
-		unsigned k = 0;
-		for (size_t s = 0; s < in->n_schools; s++)
-			if (in->schools[s].open && in->schools[s].cluster_id &&
-			    strcmp(in->schools[s].cluster_id, chosen->cluster_id) == 0) {
-				se += in->schools[s].easting;
-				sn += in->schools[s].northing;
-				k++;
-			}
-		e = k ? (int32_t)(se / k) : 0;
-		nn = k ? (int32_t)(sn / k) : 0;
-	}
+	planner_place(in, chosen->school, chosen->cluster_id, &e, &nn, &k);
 	int64_t chosen_cost = chosen->partner >= 0
 				      ? entitlement_cost(in->policy, e, nn, &in->partners[chosen->partner],
 							 previous)
@@ -446,4 +460,68 @@ int planner_explain(const struct planner_input *in, const struct planner_allocat
 	}
 	*out = c;
 	return 0;
+}
+
+/* ---- capacity ---- */
+
+unsigned planner_days_needed(const struct planner_input *in, int role, int school,
+			     const char *cluster_id)
+{
+	const struct entitlement_rule *rule = &in->policy->roles[role];
+	int32_t e, n;
+	unsigned schools;
+	if (school >= 0)
+		return rule->days_per_school;
+	planner_place(in, school, cluster_id, &e, &n, &schools);
+	return rule->days_per_school * schools + rule->days_per_cluster;
+}
+
+unsigned *planner_days_used(const struct planner_input *in, struct arena *a)
+{
+	unsigned *used = arena_zalloc(a, sizeof *used * (in->n_partners + 1));
+	for (size_t i = 0; i < in->n_current; i++)
+		if (in->current[i].partner >= 0 && (size_t)in->current[i].partner < in->n_partners)
+			used[in->current[i].partner] += in->current[i].days;
+	return used;
+}
+
+static int cmp_capable(const void *x, const void *y)
+{
+	const struct planner_capable *a = x, *b = y;
+	if (a->days_short != b->days_short)
+		return a->days_short < b->days_short ? -1 : 1;
+	if (a->distance_km != b->distance_km)
+		return a->distance_km < b->distance_km ? -1 : 1;
+	return a->partner - b->partner;
+}
+
+void planner_capable(const struct planner_input *in, int role, int school,
+		     const char *cluster_id, const unsigned *days_used, struct arena *a,
+		     struct planner_capable **out, size_t *n, unsigned *excluded)
+{
+	const struct plan_school *sc = school >= 0 ? &in->schools[school] : NULL;
+	unsigned needed = planner_days_needed(in, role, school, cluster_id), places;
+	int32_t e, nn;
+	planner_place(in, school, cluster_id, &e, &nn, &places);
+	struct planner_capable *c = arena_alloc(a, sizeof *c * (in->n_partners + 1));
+	*n = 0;
+	*excluded = 0;
+	for (size_t p = 0; p < in->n_partners; p++) {
+		const struct plan_partner *pp = &in->partners[p];
+		if (!pp->active || !(pp->roles & (1u << role)))
+			continue;
+		if (entitlement_exclusion(in->policy, role, sc, cluster_id, pp)) {
+			(*excluded)++;
+			continue;
+		}
+		int free_days = (int)pp->capacity_days - (int)days_used[p];
+		unsigned have = free_days > 0 ? (unsigned)free_days : 0;
+		c[(*n)++] = (struct planner_capable){
+			.partner = (int)p, .days_free = free_days,
+			.days_short = have >= needed ? 0 : needed - have,
+			.distance_km = entitlement_distance_m(e, nn, pp->easting, pp->northing) /
+				       1000.0};
+	}
+	qsort(c, *n, sizeof *c, cmp_capable);
+	*out = c;
 }

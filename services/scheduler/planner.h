@@ -4,8 +4,9 @@
  * CEPs, one per cluster with days by the cluster's size, as a generalised assignment
  * (cep). Pinned allocations are kept while they still obey the hard rules; in an
  * incremental plan every allocation that still holds is kept too and only the rest is
- * solved. A cluster finding its own CEP is left to it. A school that cannot be served gets the reason. Also explains one allocation:
- * why this partner, and why not each other one. Pure: no I/O. */
+ * solved. A cluster finding its own CEP is left to it. A school that cannot be served gets
+ * the reason. Also explains one allocation: why this partner, and why not each other one;
+ * and, for a place nobody serves, who could take it were their days free. Pure: no I/O. */
 #ifndef N2GG_PLANNER_H
 #define N2GG_PLANNER_H
 
@@ -85,5 +86,29 @@ struct planner_candidate {
 };
 int planner_explain(const struct planner_input *in, const struct planner_allocation *chosen,
 		    struct arena *a, struct planner_candidate **out, size_t *n);
+
+/* The days `role` takes at a school (school >= 0) or, for a CEP, at cluster_id: the
+ * policy's days per school (times the cluster's open schools), plus its days per cluster. */
+unsigned planner_days_needed(const struct planner_input *in, int role, int school,
+			     const char *cluster_id);
+
+/* The days each partner's allocations in in->current take, all roles together (one pool
+ * of days serves them all): in->n_partners of them, in `a`. */
+unsigned *planner_days_used(const struct planner_input *in, struct arena *a);
+
+/* Who could take a place (school >= 0, or for a CEP cluster_id) in `role` if they had the
+ * days: the active partners no hard rule excludes, judged by entitlement_exclusion as the
+ * solver judges them, with the days each has free in the plan in force (days_used) and
+ * how many more the place needs; fewest short first, then nearest. *excluded counts the
+ * active partners taking the role whom a hard rule excludes. */
+struct planner_capable {
+	int partner;
+	int days_free;         /* capacity - days used: negative when over */
+	unsigned days_short;   /* 0: it has the days */
+	double distance_km;
+};
+void planner_capable(const struct planner_input *in, int role, int school,
+		     const char *cluster_id, const unsigned *days_used, struct arena *a,
+		     struct planner_capable **out, size_t *n, unsigned *excluded);
 
 #endif

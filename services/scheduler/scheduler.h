@@ -146,8 +146,8 @@ int sch_list_cluster_choices(struct api_call *call);
 /* ---- API (handlers.c) ---- */
 /* The days `al` needs in `role` whatever it says now (0 while unserved), and the days
  * partner `pi` of `in` gives to every other allocation in force. */
-void sch_pin_days(const struct scheduler *s, const struct planner_input *in, int role,
-		  const N2gg__V1__Allocation *al, int pi, unsigned *needed, unsigned *used);
+void sch_pin_days(const struct planner_input *in, int role, const N2gg__V1__Allocation *al,
+		  int pi, unsigned *needed, unsigned *used);
 /* Pins `p` to `al` if the hard rules and the partner's days allow, stores it and announces
  * it with `cause` when the partner changes; the caller re-plans. */
 int sch_pin_partner(struct api_call *call, const struct planner_input *in, int role,

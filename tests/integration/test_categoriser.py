@@ -22,10 +22,11 @@ AS_OF = "2013-11-15"   # the bundled data is a 2013 snapshot
 
 
 class CategoriserCase(ServiceTestCase):
-    def start_categoriser(self, registry, *args, data_dir=None, wait=True):
+    def start_categoriser(self, registry, *args, data_dir=None, wait=True, as_of=AS_OF):
+        """as_of None: the categoriser decides as of today, by the wall clock."""
         return self.start("categoriser", data_dir=data_dir, wait=wait, extra_args=[
-            "--registry", registry.api, "--registry-events", registry.events, "--as-of", AS_OF,
-            *args])
+            "--registry", registry.api, "--registry-events", registry.events,
+            *(["--as-of", as_of] if as_of else []), *args])
 
     def caught_up(self, registry, cat):
         head = self.client(registry).call("Health", common_pb2.HealthRequest(),
@@ -230,8 +231,10 @@ class TestPolicy(CategoriserCase):
 
 class TestOverrides(CategoriserCase):
     def test_override_wins_until_it_expires(self):
+        # an override runs out by the categoriser's clock: the wall clock here, with no
+        # --as-of (as of a date the clock stands still; test_categoriser_cli checks that)
         reg = self.start("registry")
-        cat = self.start_categoriser(reg)
+        cat = self.start_categoriser(reg, as_of=None)
         self.import_demo(reg, "edubasealldata.csv", "clusters.csv", "ofsted.csv")
         self.caught_up(reg, cat)
         school = next(d for d in self.decisions(cat).values() if d.category == "F")
@@ -249,7 +252,10 @@ class TestOverrides(CategoriserCase):
                  what="the override to expire")
         history = self.client(cat).call("CategoryHistory", cat_pb2.CategoryHistoryRequest(
             urn=school.urn), cat_pb2.CategoryHistoryReply).events
-        topics = [e.topic for e in history if e.seq > head]
+        # (as of today a school in B owes a progress return: the monitoring check may
+        # say so while the override lasts, which is not what this test is about)
+        topics = [e.topic for e in history
+                  if e.seq > head and e.topic != "category.monitoring.overdue"]
         self.assertEqual(topics, ["category.override.set", "category.changed",
                                   "category.override.expired", "category.changed"])
         changes = [cat_pb2.CategoryChanged.FromString(e.payload) for e in history

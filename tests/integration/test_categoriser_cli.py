@@ -228,6 +228,13 @@ class ListAndSummaryTest(CategoriserCliTestCase):
                             for x in both["decisions"]))
         self.assertLess(both["total"], in_cluster.total)
 
+        # the cluster by its name: "Wymondham Cluster" is C926-06
+        by_name = self.json_of("category", "list", "--cluster", "wymondham")
+        self.assertEqual(sorted(x["urn"] for x in by_name["decisions"]),
+                         sorted(x.urn for x in self.decisions(cluster_id="C926-06").decisions))
+        self.refused(3, "category", "list", "--cluster", "norwich", says="could be any of 2")
+        self.refused(4, "category", "list", "--cluster", "Atlantis", says='"Atlantis"')
+
         self.refused(3, "category", "list", "--category", "AB", says="--category \"AB\"")
         self.refused(3, "category", "list", "--category", "Q", says="\"Q\"")
         self.refused(3, "category", "list", "--limit", "0", says="--limit")
@@ -260,6 +267,8 @@ class ListAndSummaryTest(CategoriserCliTestCase):
         self.assertEqual([row.split()[0] for row in out[1:-1]], [cid, "LA"])
         self.assertEqual(out[1].split()[1:], out[2].split()[1:])
         self.assertEqual(int(out[1].split()[-1]), self.decisions(cluster_id=cid).total)
+        out = lines(self.ok("category", "summary", "--cluster", "Wymondham Cluster").stdout)
+        self.assertEqual([row.split()[0] for row in out[1:-1]], ["C926-06", "LA"])
 
 
 class OverrideAndHistoryTest(CategoriserCliTestCase):
@@ -269,9 +278,10 @@ class OverrideAndHistoryTest(CategoriserCliTestCase):
                     "--reason", "new head; rapid progress", "--until", "2031-03-31")
         self.assertEqual(field(r.stdout, "Category"), "C (Requires improvement)")
         self.assertEqual(field(r.stdout, "Rule"), "override")
+        # shown as the date given: in force through it (it ends at the next midnight)
         self.assertRegex(field(r.stdout, "Override"),
                          r"^C, set by officer\.k at \S+Z: new head; rapid progress "
-                         r"\(until 2031-04-01T00:00:00Z\)$")
+                         r"\(until 2031-03-31\)$")
         now = self.decision(d.urn)
         self.assertEqual((now.category, now.ruled_category), ("C", "A"))
         self.assertEqual(now.override.expires_unix_ms,
@@ -281,8 +291,7 @@ class OverrideAndHistoryTest(CategoriserCliTestCase):
         out = self.ok("category", "explain", str(d.urn)).stdout
         self.assertIn(f"is in category C, Requires improvement, since", out)
         self.assertIn("set by hand by officer.k on ", out)
-        self.assertIn(": new head; rapid progress. It is in force until 2031-04-01T00:00:00Z.",
-                      out)
+        self.assertIn(": new head; rapid progress. It is in force until 2031-03-31.", out)
         self.assertIn("the rules of policy norfolk-2013 2013.1 would place the school in "
                       "category A.", out)
 
@@ -304,7 +313,7 @@ class OverrideAndHistoryTest(CategoriserCliTestCase):
         first = C.CategoryChanged.FromString(events[0].payload)
         self.assertTrue(rows[0].endswith(f" - -> {first.category} ({first.cause})"), rows[0])
         self.assertRegex(rows[-4], r" officer\.k +override to C: new head; rapid progress "
-                                   r"\(until 2031-04-01T00:00:00Z\)$")
+                                   r"\(until 2031-03-31\)$")
         self.assertRegex(rows[-3], r" officer\.k +A -> C \(override set by officer\.k\)$")
         self.assertRegex(rows[-2], r" cli\.tests +override to F: appeal "
                                    r"\(until 2031-05-06T07:08:09Z\)$")
@@ -318,6 +327,46 @@ class OverrideAndHistoryTest(CategoriserCliTestCase):
         summary = self.json_of("category", "summary")["la"]
         self.assertEqual({c["category"]: c["schools"] for c in summary}["F"],
                          self.decisions(category="F").total)
+
+    def test_override_expiry_against_the_as_of_date(self):
+        """The categoriser decides as of 2013-11-15: an override until a later day of 2013
+        is in force (though that day is long past by the clock), shown as the day given;
+        one ending before the as-of date is refused, saying so."""
+        d = self.first_in("A")
+        urn = str(d.urn)
+        self.refused(3, "category", "override", urn, "C", "--reason", "x", "--until",
+                     "2013-11-14",
+                     says="the expiry 2013-11-14 is before the as-of date 2013-11-15")
+        self.refused(3, "category", "override", urn, "C", "--reason", "x", "--expires",
+                     "2013-11-15T00:00:00Z",
+                     says="the expiry 2013-11-14 is before the as-of date 2013-11-15")
+        self.assertFalse(self.decision(d.urn).HasField("override"), "nothing was set")
+        # through the as-of day itself; then to a time on it
+        r = self.ok("category", "override", urn, "B", "--reason", "interim", "--until", AS_OF)
+        self.assertRegex(field(r.stdout, "Override"), rf"\(until {AS_OF}\)$")
+        r = self.ok("category", "override", urn, "E", "--reason", "pilot", "--expires",
+                    "2013-11-15T16:30:00Z")
+        self.assertRegex(field(r.stdout, "Override"), r"\(until 2013-11-15T16:30:00Z\)$")
+        self.assertEqual(self.decision(d.urn).category, "E")
+
+        r = self.ok("category", "override", urn, "C", "--reason", "new head", "--until",
+                    "2013-12-31")
+        self.assertEqual(field(r.stdout, "Category"), "C (Requires improvement)")
+        self.assertRegex(field(r.stdout, "Override"), r"\(until 2013-12-31\)$")
+        self.assertEqual(self.decision(d.urn).override.expires_unix_ms,
+                         calendar.timegm((2014, 1, 1, 0, 0, 0)) * 1000)
+        # the categoriser's clock is the as-of date's: once an override is set it ends any
+        # that have come due, and this one has not (by the wall clock it would have)
+        time.sleep(1.0 * SLOW)
+        now = self.decision(d.urn)
+        self.assertEqual((now.category, now.rule_id), ("C", "override"))
+        self.assertFalse([e for e in self.history(d.urn)
+                          if e.topic == "category.override.expired"])
+        self.assertEqual(self.cat.metric("n2gg_categoriser_overrides_expired_total") or 0, 0)
+        out = self.ok("category", "explain", urn).stdout
+        self.assertIn("It is in force until 2013-12-31.", out)
+        rows = lines(self.ok("category", "history", urn).stdout)[1:-1]
+        self.assertRegex(rows[-2], r"override to C: new head \(until 2013-12-31\)$")
 
     def test_clear_override(self):
         d = self.first_in("A")
@@ -352,7 +401,8 @@ class OverrideAndHistoryTest(CategoriserCliTestCase):
         self.refused(3, "category", "override", urn, "C", "--reason", "x", "--expires",
                      "2031-01-01", says="--expires")
         self.refused(3, "category", "override", urn, "C", "--reason", "x", "--until",
-                     "2013-01-01", says="past")
+                     "2013-01-01",
+                     says="the expiry 2013-01-01 is before the as-of date 2013-11-15")
         self.refused(2, "category", "show", says="missing URN")
         self.assertEqual(self.decision(d.urn).category, "F", "nothing changed")
 

@@ -347,6 +347,90 @@ class CliClusterTest(CliTestCase):
                          {"AYL": "CLUSTER_CLOSED", "CRO": "CLUSTER_OPEN", "EMP": "CLUSTER_CLOSED"})
 
 
+class CliLookupTest(CliTestCase):
+    """Clusters by name wherever an id is asked for, and school names searched anywhere:
+    the demo's clusters are "Wymondham Cluster" (C926-06), "Norwich Cluster" (C926-01),
+    "Norwich Catholic Cluster" (C926-46), ..."""
+
+    def setUp(self):
+        super().setUp()
+        self.import_demo("clusters.csv")
+
+    def shown_id(self, *args):
+        """The id of the cluster `n2gg cluster show ARGS` shows."""
+        return self.json_of("cluster", "show", *args)["cluster"]["id"]
+
+    def test_a_cluster_by_its_name(self):
+        # exact, any case; an exact name wins over the clusters whose names hold it
+        self.assertEqual(self.shown_id("norwich cluster"), "C926-01")
+        self.assertEqual(self.shown_id("NORWICH CATHOLIC CLUSTER"), "C926-46")
+        self.assertEqual(self.shown_id("c926-06"), "C926-06")
+        # a part of one name only
+        self.assertEqual(self.shown_id("Wymondham"), "C926-06")
+        self.assertEqual(self.shown_id("thorpe st"), "C926-32")
+        out = lines(self.ok("cluster", "show", "wymondham").stdout)
+        self.assertEqual(out[0], "Cluster C926-06: Wymondham Cluster")
+        members = sorted(self.cluster("C926-06").member_urns)
+        listed = self.json_of("school", "list", "--cluster", "Wymondham")["schools"]
+        self.assertEqual(sorted(s["urn"] for s in listed), members)
+
+        # a part of several names: refused, naming them, nothing guessed
+        r = self.refused(3, "cluster", "show", "Norwich",
+                         says=['"Norwich" could be any of 2 clusters',
+                               'C926-01 "Norwich Cluster"', 'C926-46 "Norwich Catholic Cluster"',
+                               "give its id, or more of its name"])
+        self.assertEqual(r.stdout, "")
+        self.refused(3, "school", "list", "--cluster", "cluster",
+                     says=['--cluster "cluster" could be any of 46 clusters', "and 38 more"])
+        # nothing like it
+        self.refused(4, "cluster", "show", "Atlantis",
+                     says=["NOT_FOUND", '"Atlantis": no cluster has that id', "cluster list"])
+        self.refused(4, "school", "list", "--cluster", "Atlantis", says='--cluster "Atlantis"')
+        self.refused(3, "cluster", "show", "", says="give a cluster's id or name")
+
+    def test_changes_by_cluster_name(self):
+        urn = self.cluster("C926-06").member_urns[0]
+        r = self.ok("cluster", "move", str(urn), "hingham", "--date", "2013-10-01")
+        self.assertIn("to cluster C926-36 from 2013-10-01", r.stdout)
+        self.assertEqual(self.school(urn).school.cluster_id, "C926-36")
+        self.ok("cluster", "rename", "Wymondham", "Wymondham and District Cluster")
+        self.assertEqual(self.cluster("C926-06").name, "Wymondham and District Cluster")
+        self.ok("cluster", "set-chair", "wymondham and district", "--name", "Mrs A Cole")
+        self.assertEqual(self.cluster("C926-06").chair.name, "Mrs A Cole")
+        r = self.ok("cluster", "merge", "Mundesley", "cromer cluster", "--date", "2013-10-01")
+        self.assertIn("merged C926-42 into cluster C926-07", r.stdout)
+        self.assertEqual(self.cluster("C926-42").status, R.CLUSTER_CLOSED)
+        # a closed cluster is still found by its name
+        self.assertEqual(self.shown_id("mundesley"), "C926-42")
+        self.refused(3, "cluster", "move", str(urn), "Norwich", says="could be any of 2")
+        self.assertEqual(self.school(urn).school.cluster_id, "C926-36", "nothing moved")
+
+    def test_school_names_searched_anywhere(self):
+        every = self.schools().schools
+        want = sorted(s.urn for s in every if "ham" in s.name.lower())
+        starting = sorted(s.urn for s in every if s.name.lower().startswith("ham"))
+        # the demo has names with "ham" inside ("Reepham", "Hingham") and at the end
+        self.assertTrue(set(want) - set(starting))
+        for text in ("ham", "HAM", "Ham"):
+            listed = self.json_of("school", "list", "--name", text)
+            self.assertEqual(sorted(s["urn"] for s in listed["schools"]), want, text)
+            self.assertEqual(listed["total"], len(want))
+        out = lines(self.ok("school", "list", "--name", "reepham community").stdout)
+        self.assertEqual(out[-1], "1 school(s)")
+        self.assertIn("Reepham Community Primary School", out[1])
+        # the registry's own filter: anywhere in the name; name_prefix keeps its meaning
+        # and its matches are among the new one's
+        contains = self.schools(name_contains="hAm")
+        self.assertEqual(sorted(s.urn for s in contains.schools), want)
+        prefix = self.schools(name_prefix="ham")
+        self.assertEqual(sorted(s.urn for s in prefix.schools), starting)
+        self.assertTrue(set(starting) <= set(want))
+        both = self.json_of("school", "list", "--name", "ham", "--cluster", "wymondham")
+        self.assertEqual(sorted(s["urn"] for s in both["schools"]),
+                         sorted(s.urn for s in every
+                                if "ham" in s.name.lower() and s.cluster_id == "C926-06"))
+
+
 class CliFlagsAndHistoryTest(CliTestCase):
     def setUp(self):
         super().setUp()

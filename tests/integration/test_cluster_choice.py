@@ -128,7 +128,8 @@ class ClusterChoiceTest(ServiceTestCase):
 
     def cli(self, *args):
         return subprocess.run(
-            [CLI, "--scheduler", self.sch.api, "--scheduler-events", self.sch.events, *args],
+            [CLI, "--registry", self.reg.api, "--registry-events", self.reg.events,
+             "--scheduler", self.sch.api, "--scheduler-events", self.sch.events, *args],
             capture_output=True, text=True, encoding="utf-8", env=ENV, timeout=60 * SLOW)
 
     def letters_to_chair(self, cluster):
@@ -271,8 +272,13 @@ class ClusterChoiceTest(ServiceTestCase):
         # Choice A is closed now; B may still be recorded
         self.refused(FAILED_PRECONDITION, NO_CHOICE, CHOICE_A,
                      says="Choice A closed at the end of 2013-10-01 (today is 2013-10-02)")
-        r = self.cli("cluster", "choice", NO_CHOICE, "B")
+        # the cluster by its name, in any case, as anywhere a cluster is asked for
+        name = next(c.name for c in self.client(self.reg).call(
+            "ListClusters", R.ListClustersRequest(), R.ListClustersReply).clusters
+            if c.id == NO_CHOICE)
+        r = self.cli("cluster", "choice", name.upper(), "B")
         self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(NO_CHOICE, r.stdout)
         self.assertIn("LA to identify", r.stdout)
         # a cluster that turns to Choice B lets its pin go; its CEP stays while it holds
         head = self.head()

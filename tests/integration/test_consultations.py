@@ -69,14 +69,19 @@ class ConsultationTest(NotifierCliTestCase):
         self.assertGreater(n, 4, "the audience has schools to answer and schools not to")
         questions = self.file("questions.txt", QUESTIONS)
 
-        # a sheet to nobody is refused, and does not use up a number
+        # a sheet to nobody is refused, and does not use up a number (the cluster has no
+        # special school); a cluster there is not is refused before anything is sent
+        nobody = ("--clusters", "C926-46", "--phases", "special")
         self.refused(5, "mi", "publish", "--type", "action", "--title", "Nobody",
                      "--body", "x", "--complete-by", COMPLETE_BY, "--contact-name", "J",
-                     "--clusters", "C926-99", says=["FAILED_PRECONDITION", "nobody is in it",
-                                                    "no MI number was used"])
+                     *nobody, says=["FAILED_PRECONDITION", "nobody is in it",
+                                    "no MI number was used"])
         self.refused(5, "mi", "publish", "--type", "action", "--title", "Nobody", "--body", "x",
+                     "--complete-by", COMPLETE_BY, "--contact-name", "J", *nobody,
+                     "--dry-run", says="nobody is in it")
+        self.refused(4, "mi", "publish", "--type", "action", "--title", "Nobody", "--body", "x",
                      "--complete-by", COMPLETE_BY, "--contact-name", "J", "--clusters",
-                     "C926-99", "--dry-run", says="nobody is in it")
+                     "C926-99", says=["NOT_FOUND", '--clusters "C926-99"'])
         self.assertEqual(len(self.sheets()), 0)
         # a questionnaire that is not one is refused with its line, before anything is sent
         self.refused(3, *("mi", "publish", "--type", "action", "--title", "T", "--body", "x",

@@ -204,6 +204,11 @@ class MiTest(NotifierCliTestCase):
         rep = json.loads(self.publish_action("--dry-run", "--phases", "primary", "--to",
                                              "headteachers", "--json").stdout)
         self.assertEqual((rep["schools"], rep["recipients"]), (len(primary), len(primary)))
+        # the clusters by name ("Wymondham Cluster", "Cromer Cluster"): the same audience
+        rep = json.loads(self.publish_action("--dry-run", "--clusters",
+                                             "wymondham, Cromer Cluster", "--json").stdout)
+        self.assertEqual(rep["schools"], n)
+        self.assertEqual(len(self.sheets()), 0)
 
         out = self.publish_action().stdout
         self.assertEqual(lines(out), [f"MI 001/13 published: {n} schools, {2 * n} recipients"])

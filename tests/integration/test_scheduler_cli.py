@@ -479,6 +479,152 @@ class AllocationTest(SchedulerCliTestCase):
             self.assertIn("days left", r.stderr)
 
 
+class CapacityTest(SchedulerCliTestCase):
+    """`partner capacity`: each partner's days against the allocations in force, and for
+    each place nobody serves, the partners the hard rules allow. In the demo every primary
+    SIP with an accreditation is (nearly) full, so some primary schools go unserved."""
+
+    def capacity(self, *args):
+        return self.json_of("partner", "capacity", *args)
+
+    def add_known_partners(self, own_cluster):
+        """Two SIPs whose figures are known by hand: SPARE, 12 days, takes two of the
+        unserved primary schools (5 days each) and keeps 2; OWN, 4 days, can take none, and
+        never one in its own cluster, Downham Market (C926-11), which is given by name."""
+        self.assertGreaterEqual(len(self.allocations(role=SIP, unserved_only=True)), 3,
+                                "the demo leaves primary schools unserved")
+        for args in (("SPARE", "--name", "Spare Partner", "--capacity-days", "12",
+                      "--easting", "600000", "--northing", "310000"),
+                     ("OWN", "--name", "Own Cluster", "--capacity-days", "4", "--own-cluster",
+                      own_cluster, "--easting", "560000", "--northing", "305000")):
+            self.ok("partner", "add", *args, "--roles", "sip", "--sip-accreditation",
+                    "primary,middle_deemed_primary")
+        self.assertEqual(self.partner("OWN").partner.own_cluster_id, "C926-11")
+
+    def test_days_per_partner_and_role(self):
+        self.add_known_partners("downham market")
+        rep = self.capacity()
+        loads = {p["partner_id"]: p for p in rep["partners"]}
+        spare, own = loads["SPARE"], loads["OWN"]
+        self.assertEqual((spare["capacity_days"], spare["days_allocated"], spare["days_free"]),
+                         (12, 10, 2))
+        self.assertEqual(spare["by_role"], [{"role": "ROLE_SIP", "days": 10, "places": 2}])
+        self.assertEqual((own["capacity_days"], own["days_allocated"], own["days_free"]),
+                         (4, 0, 4))
+        self.assertEqual(own["by_role"], [])
+
+        # every active partner against the allocations in force
+        every = self.allocations()
+        active = self.partners()
+        self.assertEqual([p["partner_id"] for p in rep["partners"]], [p.id for p in active])
+        for p in active:
+            mine = [al for al in every if al.partner_id == p.id]
+            days = sum(al.days for al in mine)
+            load = loads[p.id]
+            self.assertEqual((load["capacity_days"], load["days_allocated"], load["days_free"]),
+                             (p.capacity_days, days, p.capacity_days - days), p.id)
+            by_role = {}
+            for al in mine:
+                d, n = by_role.get(al.role, (0, 0))
+                by_role[al.role] = (d + al.days, n + 1)
+            self.assertEqual({S.Role.Value(r["role"]): (r["days"], r["places"])
+                              for r in load["by_role"]}, by_role, p.id)
+
+        # the table, and its totals
+        out = lines(self.ok("partner", "capacity").stdout)
+        self.assertEqual(table(out[:1])[0], ["ID", "Name", "Roles", "Capacity", "Allocated",
+                                             "Free", "By role"])
+        rows = {row[0]: row for row in table(out[1:1 + len(active)])}
+        self.assertEqual(rows["SPARE"], ["SPARE", "Spare Partner", "sip", "12", "10", "2",
+                                         "sip 10 (2 schools)"])
+        self.assertEqual(rows["OWN"], ["OWN", "Own Cluster", "sip", "4", "0", "4", "-"])
+        cap = sum(p.capacity_days for p in active)
+        allocated = sum(al.days for al in every if al.partner_id)
+        self.assertEqual(out[1 + len(active)], f"{len(active)} partner(s): {cap} days, "
+                                               f"{allocated} allocated, {cap - allocated} free")
+
+        # --role: only the partners taking it
+        ceps = self.capacity("--role", "cep")
+        self.assertEqual([p["partner_id"] for p in ceps["partners"]],
+                         [p.id for p in self.partners(role=CEP)])
+        self.assertEqual(ceps["unserved"], [], "every cluster has its CEP")
+        self.assertEqual(lines(self.ok("partner", "capacity", "--role", "cep").stdout)[-1],
+                         "Unserved: 0")
+        self.refused(3, "partner", "capacity", "--role", "wizard", says='"wizard"')
+
+    def test_who_could_take_an_unserved_school(self):
+        before = self.allocations(role=SIP, unserved_only=True)
+        self.add_known_partners("Downham Market Cluster")
+        unserved = self.allocations(unserved_only=True)
+        self.assertEqual(len(unserved), len(before) - 2, "SPARE took two")
+        rep = self.capacity("--role", "sip")
+        places = rep["unserved"]
+        self.assertEqual([(u["allocation"]["urn"], u["allocation"]["role"]) for u in places],
+                         [(al.urn, S.Role.Name(al.role)) for al in unserved])
+        free = {p["partner_id"]: p["days_free"] for p in rep["partners"]}
+        sips = {p.id: p for p in self.partners(role=SIP)}
+        for u in places:
+            with self.subTest(urn=u["allocation"]["urn"]):
+                self.assertEqual(u["days_needed"], 5)
+                cands = {c["partner_id"]: c for c in u["candidates"]}
+                # SPARE has 2 of the 5 days; OWN 4, but not in its own cluster
+                self.assertEqual((cands["SPARE"]["days_free"], cands["SPARE"]["days_short"]),
+                                 (2, 3))
+                if u["allocation"]["cluster_id"] == "C926-11":
+                    self.assertNotIn("OWN", cands)
+                else:
+                    self.assertEqual((cands["OWN"]["days_free"], cands["OWN"]["days_short"]),
+                                     (4, 1))
+                for c in u["candidates"]:
+                    f = c["days_free"]
+                    self.assertEqual(f, free[c["partner_id"]])
+                    self.assertEqual(c["days_short"], max(0, 5 - max(f, 0)))
+                shorts = [c["days_short"] for c in u["candidates"]]
+                self.assertEqual(shorts, sorted(shorts), "fewest days short first")
+                # the hard rules are the solver's: a SIP without an accreditation for the
+                # school's phase is never a candidate, and is counted as excluded
+                for pid in cands:
+                    self.assertTrue(set(sips[pid].sip_accreditation) & {2, 3}, pid)
+                self.assertEqual(len(cands) + u["excluded"], len(sips))
+
+        # as printed: the place, what it needs and why, then the candidates
+        out = self.ok("partner", "capacity", "--role", "sip").stdout
+        first, al = places[0], unserved[0]
+        self.assertIn(f"\nUnserved: {len(unserved)}\n", out)
+        block = out.split(f"\nsip for {al.urn} {al.school_name} (cluster {al.cluster_id}): "
+                          f"needs 5 days — {al.reason}\n")[1].split("\n\n")[0]
+        rows = lines(block)
+        self.assertEqual(rows[0], f"  could take it with the days ({len(first['candidates'])}):")
+        self.assertEqual(table(rows[1:2])[0], ["ID", "Name", "Free", "Short", "Km"])
+        shown = table(rows[2:2 + min(15, len(first["candidates"]))])
+        self.assertEqual([r[0] for r in shown], [c["partner_id"] for c in first["candidates"][:15]])
+        c = first["candidates"][0]
+        self.assertEqual(shown[0], [c["partner_id"], c["partner_name"],
+                                    str(c["days_free"]), str(c["days_short"]),
+                                    f"{c['distance_km']:.1f}"])
+        if first["excluded"]:
+            self.assertEqual(rows[-1], f"  {first['excluded']} other partner(s) taking the "
+                                       "role: excluded by a hard rule")
+
+    def test_clusters_by_name_in_allocations(self):
+        # "Wymondham Cluster" is C926-06: its allocations, its CEP explained and pinned
+        want = self.allocations(cluster_id="C926-06")
+        listed = self.json_of("allocation", "list", "--cluster", "Wymondham")["allocations"]
+        self.assertEqual([(a["urn"], a["role"]) for a in listed],
+                         [(al.urn, S.Role.Name(al.role)) for al in want])
+        out = self.ok("allocation", "explain", "wymondham", "--role", "cep").stdout
+        self.assertTrue(out.startswith("cep (cluster C926-06): "), out)
+        cep = next(al for al in want if al.role == CEP)
+        out = lines(self.ok("allocation", "pin", "Wymondham Cluster", "--role", "cep",
+                            "--partner", cep.partner_id).stdout)
+        self.assertEqual(out[:2], [f"pinned: cep of C926-06 to partner {cep.partner_id}",
+                                   "Cluster C926-06"])
+        self.assertTrue(next(al for al in self.allocations(role=CEP)
+                             if al.cluster_id == "C926-06").pinned)
+        self.refused(3, "allocation", "explain", "Norwich", says="could be any of 2")
+        self.refused(4, "allocation", "list", "--cluster", "Atlantis", says='"Atlantis"')
+
+
 class VisitsAndBudgetTest(SchedulerCliTestCase):
     def test_visits_and_calendar(self):
         pid = self.served(SIP)[0].partner_id

@@ -1,8 +1,10 @@
 /* Unit tests of date: parsing the forms council files use, arithmetic, formatting. */
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <string.h>
 
 #include "date.h"
 
@@ -56,6 +58,23 @@ static void test_normalise(void **state)
 	assert_int_equal(date_normalise("2013/09/01", out), -1);
 }
 
+/* An override set --until 2027-03-31 ends at the following midnight: shown back as the
+ * day given, not as the instant it ends. */
+static void test_expiry_shown_as_the_day_given(void **state)
+{
+	(void)state;
+	char out[DATE_EXPIRY_LEN];
+	long long until = (long long)(date_from_ymd(2027, 3, 31) + 1) * DATE_MS_PER_DAY;
+	assert_string_equal(date_format_expiry(until, out), "2027-03-31");
+	assert_string_equal(date_format_expiry(until + 37230000, out), "2027-04-01T10:20:30Z");
+	assert_string_equal(date_format_expiry(until - 1000, out), "2027-03-31T23:59:59Z");
+	assert_string_equal(date_format_expiry(0, out), "1969-12-31");
+	assert_string_equal(date_format_expiry(-DATE_MS_PER_DAY + 1000, out), "1969-12-31T00:00:01Z");
+	/* any number a request may hold gives a date, never an overflow */
+	assert_string_equal(date_format_expiry(LLONG_MAX, out), "9999-12-31T07:12:55Z");
+	assert_int_equal(strlen(date_format_expiry(LLONG_MIN, out)), DATE_EXPIRY_LEN - 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -63,6 +82,7 @@ int main(void)
 		cmocka_unit_test(test_rejects_impossible_dates),
 		cmocka_unit_test(test_epoch_and_round_trip),
 		cmocka_unit_test(test_normalise),
+		cmocka_unit_test(test_expiry_shown_as_the_day_given),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

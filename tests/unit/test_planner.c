@@ -3,8 +3,9 @@
  * where the nearest partner is not; days go to the earlier role first; capacity in days is
  * kept; pins are kept while they obey the hard rules; an incremental plan keeps what still
  * holds; unserved schools say why; CEPs go one per cluster (none to a cluster finding its
- * own); the same input gives the same plan; and an allocation is explained against every
- * other partner of its role. */
+ * own); the same input gives the same plan; an allocation is explained against every other
+ * partner of its role; and a place nobody serves lists the partners the hard rules allow,
+ * with the days each lacks. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -727,6 +728,77 @@ static void test_explain_every_allocation_of_a_plan(void **state)
 	assert_string_equal(c[1].excluded_by, "has not attended the required training");
 }
 
+/* ---- who could take an unserved place ---- */
+
+/* The plan `o` as the plan in force, as the scheduler loads it from its store. */
+static void plan_in_force(struct planner_input *in, const struct planner_output *o)
+{
+	in->current = o->allocations;
+	in->n_current = o->n;
+}
+
+static void test_capable_partners_of_an_unserved_school(void **state)
+{
+	struct plan_school schools[] = {school(100001, "B", "", 0, 0), school(100002, "B", "", 9, 0)};
+	struct plan_partner partners[] = {
+		partner("only", ECP, 5, 0, 0), partner("short", ECP, 3, 4, 0),
+		partner("head", ECP, 2, 9, 0), partner("left", ECP, 50, 9, 0),
+		partner("ia", IA, 50, 9, 0)};
+	partners[2].own_school = 100002;
+	partners[3].active = false;
+	struct planner_input in = INPUT(schools, partners);
+	struct planner_output o = run(&in, *state);
+	assert_string_equal(who(&in, &o, ROLE_ECP, 0), "only");
+	assert_int_equal(at(&o, ROLE_ECP, 1)->partner, -1);
+	plan_in_force(&in, &o);
+	unsigned *used = planner_days_used(&in, *state);
+	assert_int_equal(used[0], 5);
+	assert_int_equal(used[1], 0);
+	assert_int_equal(planner_days_needed(&in, ROLE_ECP, 1, ""), 5);
+
+	struct planner_capable *c;
+	size_t n;
+	unsigned excluded;
+	planner_capable(&in, ROLE_ECP, 1, "", used, *state, &c, &n, &excluded);
+	/* "short" lacks 2 of the 5 days, "only" all 5 (its own went to the first school);
+	 * "head" is the school's own head; who has left, or takes another role, is no one */
+	assert_int_equal(n, 2);
+	assert_int_equal(excluded, 1);
+	assert_string_equal(partners[c[0].partner].id, "short");
+	assert_int_equal(c[0].days_free, 3);
+	assert_int_equal(c[0].days_short, 2);
+	assert_true(fabs(c[0].distance_km - 5.0) < 1e-9);
+	assert_string_equal(partners[c[1].partner].id, "only");
+	assert_int_equal(c[1].days_free, 0);
+	assert_int_equal(c[1].days_short, 5);
+}
+
+static void test_capable_partners_of_an_unserved_cluster(void **state)
+{
+	struct plan_school schools[6];
+	struct plan_partner partners[3];
+	cep_instance(schools, partners);
+	partners[1].capacity_days = 5;   /* c2: enough for C2 (5 days), not for C1 (6) */
+	struct planner_input in = INPUT(schools, partners);
+	struct planner_output o = run(&in, *state);
+	assert_int_equal(cep_of(&o, "C1")->partner, -1);
+	assert_string_equal(partners[cep_of(&o, "C2")->partner].id, "c2");
+	plan_in_force(&in, &o);
+	assert_int_equal(planner_days_needed(&in, ROLE_CEP, -1, "C1"), 1 * 3 + 3);
+
+	struct planner_capable *c;
+	size_t n;
+	unsigned excluded;
+	planner_capable(&in, ROLE_CEP, -1, "C1", planner_days_used(&in, *state), *state, &c, &n,
+			&excluded);
+	assert_int_equal(n, 1);
+	assert_int_equal(excluded, 2);   /* c1-head's own cluster; untrained */
+	assert_string_equal(partners[c[0].partner].id, "c2");
+	assert_int_equal(c[0].days_free, 0);
+	assert_int_equal(c[0].days_short, 6);
+	assert_true(fabs(c[0].distance_km - 20.0) < 1e-9);   /* from C1's centre */
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, arena_fixture_setup, arena_fixture_teardown)
@@ -754,6 +826,8 @@ int main(void)
 		T(test_the_same_input_gives_the_same_plan),
 		T(test_explain_a_schools_partner),
 		T(test_explain_every_allocation_of_a_plan),
+		T(test_capable_partners_of_an_unserved_school),
+		T(test_capable_partners_of_an_unserved_cluster),
 	};
 	return cmocka_run_group_tests(tests, setup_policy, teardown_policy);
 }
