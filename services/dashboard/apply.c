@@ -8,6 +8,7 @@
 
 #include "dashboard.h"
 #include "log.h"
+#include "summary.h"
 
 struct dash_apply_ctx {
 	struct dashboard *d;
@@ -38,7 +39,75 @@ static int dash_apply(void *ctx, MDB_txn *txn, const N2gg__V1__Event *ev, struct
 		if (rc < 0 && !(rc == -STATUS_NOT_FOUND && !e->value))
 			return rc;
 	}
-	return 0;
+	return fx.line_urn ? dash_line_refresh(d->db, txn, fx.line_urn, a, st) : 0;
+}
+
+int dash_line_refresh(const MDB_dbi *db, MDB_txn *txn, uint32_t urn, struct arena *a,
+		      struct status *st)
+{
+	size_t klen, len;
+	uint8_t *key = readmodel_key_urn(a, urn, NULL, &klen);
+	N2gg__V1__School *s;
+	N2gg__V1__CategoryChanged *c = NULL;
+	int rc = store_get_message(txn, db[DASH_DB_SCHOOLS], key, klen,
+				   &n2gg__v1__school__descriptor, a, (void **)&s, st);
+	if (rc == -STATUS_NOT_FOUND)   /* a category or an allocation heard before the school */
+		return 0;
+	if (rc < 0)
+		return rc;
+	rc = store_get_message(txn, db[DASH_DB_CATEGORIES], key, klen,
+			       &n2gg__v1__category_changed__descriptor, a, (void **)&c, st);
+	if (rc == -STATUS_NOT_FOUND)
+		c = NULL;
+	else if (rc < 0)
+		return rc;
+	/* the school's own roles: keyed URN . role, one range */
+	MDB_cursor *cur;
+	int mrc = mdb_cursor_open(txn, db[DASH_DB_ALLOCATIONS], &cur);
+	if (mrc)
+		return store_error(mrc, "reading the allocations", st);
+	const N2gg__V1__Allocation **own = NULL;
+	size_t n_own = 0, cap = 0;
+	MDB_val k = {klen, key}, v;
+	for (mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	     mrc == 0 && k.mv_size >= klen && memcmp(k.mv_data, key, klen) == 0;
+	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		void *al = protobuf_c_message_unpack(&n2gg__v1__allocation__descriptor, &a->pb,
+						     v.mv_size, v.mv_data);
+		if (!al) {
+			mdb_cursor_close(cur);
+			return status_fail(st, STATUS_INTERNAL, "a stored allocation is corrupt");
+		}
+		own = arena_grow(a, own, n_own, &cap, sizeof *own);
+		own[n_own++] = al;
+	}
+	mdb_cursor_close(cur);
+	uint8_t *line = summary_encode(a, s, c, own, n_own, &len);
+	return store_put(txn, db[DASH_DB_SCHOOL_LINES], key, klen, line, len, 0, st);
+}
+
+int dash_lines_rebuild(const MDB_dbi *db, MDB_txn *txn, struct status *st)
+{
+	MDB_cursor *cur;
+	int mrc = mdb_cursor_open(txn, db[DASH_DB_SCHOOLS], &cur);
+	if (mrc)
+		return store_error(mrc, "reading the schools", st);
+	struct arena a;
+	arena_init(&a);
+	MDB_val k, v;
+	size_t n = 0;
+	int rc = 0;
+	for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0 && rc == 0;
+	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT), n++) {
+		arena_reset(&a);
+		if (k.mv_size == 4)
+			rc = dash_line_refresh(db, txn, store_from_be32(k.mv_data), &a, st);
+	}
+	mdb_cursor_close(cur);
+	arena_free(&a);
+	if (rc == 0)
+		log_info("schools' lines rebuilt", "schools=%zu", n);
+	return rc;
 }
 
 int dash_apply_start(struct dashboard *d, struct status *st)

@@ -55,6 +55,12 @@ int dash_store_scan(struct dashboard *d, MDB_txn *txn, enum dash_db db, const vo
 /* ---- events (apply.c) ---- */
 int dash_apply_start(struct dashboard *d, struct status *st);
 void dash_apply_stop(struct dashboard *d);
+/* Writes school `urn`'s line in the lists (summary.h) from its stored records (none while
+ * the school itself is not stored). `db`: the store's databases, by enum dash_db. */
+int dash_line_refresh(const MDB_dbi *db, MDB_txn *txn, uint32_t urn, struct arena *a,
+		      struct status *st);
+/* Every stored school's line again (a store from before the lines were kept). */
+int dash_lines_rebuild(const MDB_dbi *db, MDB_txn *txn, struct status *st);
 
 /* ---- accounts and sessions (accounts.c) ---- */
 #define ACCOUNTS_HASH_MAX 128

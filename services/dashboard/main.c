@@ -230,12 +230,15 @@ static int dashboard_command(struct service *svc)
 	return rc < 0 ? 1 : 0;
 }
 
-/* Every scheduler event's effect is a put or delete of a whole record, so reading its log
- * again from the start over what is kept ends in the same read model, now with the
- * partners and choices a format-1 store skipped. */
+/* Format 1 -> 2: every scheduler event's effect is a put or delete of a whole record, so
+ * reading its log again from the start over what is kept ends in the same read model, now
+ * with the partners and choices a format-1 store skipped. Format 2 -> 3: the schools'
+ * lines in the lists are made from the records already stored. */
 static int dashboard_migrate_store(struct service *svc, MDB_txn *txn, unsigned from,
 				   struct status *st)
 {
+	if (from == 2)
+		return dash_lines_rebuild(svc->store.dbs, txn, st);
 	if (from != 1)
 		return 0;
 	log_info("reading the events again for partners and clusters' choices", "source=%s",
@@ -243,16 +246,22 @@ static int dashboard_migrate_store(struct service *svc, MDB_txn *txn, unsigned f
 	return sub_rewind(txn, svc->store.dbs[DASH_DB_CURSORS], "scheduler", st);
 }
 
-/* Each source's records are its own: a resync of one empties only what it built. */
-#define DASH_RESYNC(src, ...) \
-	{src, (const char *const[]){src, NULL}, (const int[]){__VA_ARGS__, -1}}
+/* Each source's records are its own: a resync of one empties only what it built. The
+ * schools' lines are made from three sources' records: they go with the registry's, and a
+ * resync of the categoriser or the scheduler reads the registry's events again too, so
+ * every line is rebuilt from what the records are after it. */
+#define DASH_SOURCES(...) (const char *const[]){__VA_ARGS__, NULL}
+#define DASH_DBS(...) (const int[]){__VA_ARGS__, -1}
 static const struct service_resync dashboard_resync[] = {
-	DASH_RESYNC("registry", DASH_DB_SCHOOLS, DASH_DB_CLUSTERS, DASH_DB_COMPARATORS),
-	DASH_RESYNC("categoriser", DASH_DB_CATEGORIES, DASH_DB_CATEGORY_HISTORY),
-	DASH_RESYNC("scheduler", DASH_DB_ALLOCATIONS, DASH_DB_VISITS, DASH_DB_VISIT_REPORTS,
-		    DASH_DB_PARTNERS, DASH_DB_CLUSTER_CHOICES),
-	DASH_RESYNC("notifier", DASH_DB_NOTICES, DASH_DB_DELIVERIES, DASH_DB_MI_SHEETS,
-		    DASH_DB_MI_RESPONSES),
+	{"registry", DASH_SOURCES("registry"),
+	 DASH_DBS(DASH_DB_SCHOOLS, DASH_DB_CLUSTERS, DASH_DB_COMPARATORS, DASH_DB_SCHOOL_LINES)},
+	{"categoriser", DASH_SOURCES("categoriser", "registry"),
+	 DASH_DBS(DASH_DB_CATEGORIES, DASH_DB_CATEGORY_HISTORY)},
+	{"scheduler", DASH_SOURCES("scheduler", "registry"),
+	 DASH_DBS(DASH_DB_ALLOCATIONS, DASH_DB_VISITS, DASH_DB_VISIT_REPORTS, DASH_DB_PARTNERS,
+		  DASH_DB_CLUSTER_CHOICES)},
+	{"notifier", DASH_SOURCES("notifier"),
+	 DASH_DBS(DASH_DB_NOTICES, DASH_DB_DELIVERIES, DASH_DB_MI_SHEETS, DASH_DB_MI_RESPONSES)},
 };
 
 static const struct service_desc dashboard_desc = {
@@ -265,9 +274,10 @@ static const struct service_desc dashboard_desc = {
 	.db_names = dash_db_names,
 	.db_count = DASH_DB_COUNT,
 	/* Format 2: partners and clusters' CEP choices, from the scheduler's events. A format-1
-	 * store read the scheduler's log without keeping them: it is read again (see
+	 * store read the scheduler's log without keeping them: it is read again. Format 3: the
+	 * schools' lines in the lists (summary.h), made from the stored records (see
 	 * dashboard_migrate_store). */
-	.store_format = 2,
+	.store_format = 3,
 	.migrate_store = dashboard_migrate_store,
 	.extra_options = dashboard_options,
 	.extra_count = sizeof dashboard_options / sizeof dashboard_options[0],

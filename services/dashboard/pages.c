@@ -172,22 +172,34 @@ static void page_category_head(struct html *h, const char *first)
 		    "Total</th></tr></thead>");
 }
 
-/* A count that links to the schools behind it. */
-static void page_count_cell(struct html *h, unsigned n, const char *category, const char *cluster)
+/* A count that links to the schools behind it; `cluster_query` is "&amp;cluster=ID" (the id
+ * form-encoded and escaped, made once per row: a national overview has thousands of rows). */
+static void page_count_cell(struct html *h, unsigned n, const char *category,
+			    const char *cluster_query)
 {
-	html_str(h, "<td class=\"govuk-table__cell govuk-table__cell--numeric\">");
 	if (!n) {
-		html_str(h, "0</td>");
+		html_str(h, "<td class=\"govuk-table__cell govuk-table__cell--numeric\">0</td>");
 		return;
 	}
-	html_str(h, "<a class=\"govuk-link\" href=\"/schools?");
-	struct view_filter f = {category, cluster, "", "", "", ""};
-	struct html q;
-	html_init(&q);
-	view_filter_query(&f, &q);
-	html_text(h, q.data ? q.data : "");
-	html_free(&q);
-	html_fmt(h, "\">%u</a></td>", n);
+	html_fmt(h, "<td class=\"govuk-table__cell govuk-table__cell--numeric\"><a class=\"govuk-link\" "
+		    "href=\"/schools?category=%r%r\">%u</a></td>",
+		 category, cluster_query, n);
+}
+
+/* "&amp;cluster=ID" for a row's links ("" for none), written into `q`, reused row after row. */
+static const char *page_cluster_query(struct html *q, const char *cluster)
+{
+	q->len = 0;
+	html_str(q, "");
+	if (cluster[0]) {
+		struct html enc;
+		html_init(&enc);
+		html_str(&enc, "&cluster=");
+		form_encode(&enc, cluster);
+		html_text(q, enc.data);
+		html_free(&enc);
+	}
+	return q->data;
 }
 
 void page_overview(struct html *h, const struct page_user *u, const struct page_overview_data *d)
@@ -218,6 +230,8 @@ void page_overview(struct html *h, const struct page_user *u, const struct page_
 		    "scope=\"row\" class=\"govuk-table__header\">The LA</th>");
 	for (int c = 0; c < VIEW_CATEGORIES; c++)
 		page_count_cell(h, o->by_category[c], letters[c], "");
+	struct html q;
+	html_init(&q);
 	html_fmt(h, "<td class=\"govuk-table__cell govuk-table__cell--numeric\">%u</td></tr>"
 		    "</tbody></table>\n",
 		 o->open_schools);
@@ -236,11 +250,13 @@ void page_overview(struct html *h, const struct page_user *u, const struct page_
 		else
 			html_str(h, "<tr class=\"govuk-table__row\"><th scope=\"row\" class=\"govuk-table__"
 				    "header\">In no cluster</th>");
+		const char *cq = page_cluster_query(&q, c->id);
 		for (int k = 0; k < VIEW_CATEGORIES; k++)
-			page_count_cell(h, c->by_category[k], letters[k], c->id);
+			page_count_cell(h, c->by_category[k], letters[k], cq);
 		html_fmt(h, "<td class=\"govuk-table__cell govuk-table__cell--numeric\">%u</td></tr>",
 			 c->total);
 	}
+	html_free(&q);
 	html_str(h, "</tbody></table>\n");
 
 	html_fmt(h, "<h2 class=\"govuk-heading-m\" id=\"changes\">Category changes this half-term</h2>\n"
@@ -345,6 +361,64 @@ const char *page_category_tag(const char *category)
 	}
 }
 
+/* A link to page `n` of the list, its filters kept. */
+static void page_link(struct html *h, const char *query, size_t n)
+{
+	html_fmt(h, "/schools?%s%rpage=%zu", query, query[0] ? "&amp;" : "", n);
+}
+
+/* The GOV.UK Design System's pagination: previous and next, the first and last pages, the
+ * current one and its neighbours, and an ellipsis for the pages left out. */
+static void page_pagination(struct html *h, size_t page, size_t pages, const char *query)
+{
+	if (pages < 2)
+		return;
+	html_str(h, "<nav class=\"govuk-pagination\" aria-label=\"Pages of schools\">");
+	if (page > 1) {
+		html_str(h, "<div class=\"govuk-pagination__prev\"><a class=\"govuk-link "
+			    "govuk-pagination__link\" href=\"");
+		page_link(h, query, page - 1);
+		html_str(h, "\" rel=\"prev\"><svg class=\"govuk-pagination__icon "
+			    "govuk-pagination__icon--prev\" xmlns=\"http://www.w3.org/2000/svg\" "
+			    "height=\"13\" width=\"15\" aria-hidden=\"true\" focusable=\"false\" "
+			    "viewBox=\"0 0 15 13\"><path d=\"m6.5938-0.0078125-6.7266 6.7266 6.7441 "
+			    "6.4062 1.377-1.449-4.1856-3.9768h12.896v-2h-12.984l4.2931-4.293-1.414-1.414z"
+			    "\"></path></svg><span class=\"govuk-pagination__link-title\">Previous<span "
+			    "class=\"govuk-visually-hidden\"> page</span></span></a></div>");
+	}
+	html_str(h, "<ul class=\"govuk-pagination__list\">");
+	for (size_t n = 1; n <= pages; n++) {
+		bool shown = n == 1 || n == pages || (n + 1 >= page && n <= page + 1);
+		if (!shown) {
+			/* one ellipsis for each run left out */
+			if (n == 2 || n == page + 2)
+				html_str(h, "<li class=\"govuk-pagination__item "
+					    "govuk-pagination__item--ellipses\">&ctdot;</li>");
+			continue;
+		}
+		html_fmt(h, "<li class=\"govuk-pagination__item%r\"><a class=\"govuk-link "
+			    "govuk-pagination__link\" href=\"",
+			 n == page ? " govuk-pagination__item--current" : "");
+		page_link(h, query, n);
+		html_fmt(h, "\" aria-label=\"Page %zu\"%r>%zu</a></li>", n,
+			 n == page ? " aria-current=\"page\"" : "", n);
+	}
+	html_str(h, "</ul>");
+	if (page < pages) {
+		html_str(h, "<div class=\"govuk-pagination__next\"><a class=\"govuk-link "
+			    "govuk-pagination__link\" href=\"");
+		page_link(h, query, page + 1);
+		html_str(h, "\" rel=\"next\"><span class=\"govuk-pagination__link-title\">Next<span "
+			    "class=\"govuk-visually-hidden\"> page</span></span><svg class=\"govuk-"
+			    "pagination__icon govuk-pagination__icon--next\" xmlns=\"http://www.w3.org/"
+			    "2000/svg\" height=\"13\" width=\"15\" aria-hidden=\"true\" focusable=\"false"
+			    "\" viewBox=\"0 0 15 13\"><path d=\"m8.107-0.0078125-1.4136 1.414 4.2926 "
+			    "4.293h-12.986v2h12.896l-4.1855 3.9766 1.377 1.4492 6.7441-6.4062-6.7246-"
+			    "6.7266z\"></path></svg></a></div>");
+	}
+	html_str(h, "</nav>\n");
+}
+
 void page_schools(struct html *h, const struct page_user *u, const struct page_schools_data *d)
 {
 	static const struct page_option categories[] = {
@@ -382,10 +456,15 @@ void page_schools(struct html *h, const struct page_user *u, const struct page_s
 	struct html q;
 	html_init(&q);
 	view_filter_query(f, &q);
-	html_fmt(h, "<p class=\"govuk-body\" role=\"status\">%zu of %zu schools. <a class=\"govuk-link\" "
-		    "href=\"/schools.csv%r%s\" download>Download this list (CSV)</a></p>\n",
-		 d->n_schools, d->total, q.len ? "?" : "", q.data ? q.data : "");
-	html_free(&q);
+	size_t first = (d->page ? d->page - 1 : 0) * VIEW_PAGE_SIZE;
+	size_t last = first + VIEW_PAGE_SIZE < d->n_schools ? first + VIEW_PAGE_SIZE : d->n_schools;
+	html_fmt(h, "<p class=\"govuk-body\" role=\"status\">%zu of %zu schools", d->n_schools,
+		 d->total);
+	if (d->n_schools > VIEW_PAGE_SIZE)
+		html_fmt(h, ", %zu to %zu shown here", first + 1, last);
+	html_fmt(h, ". <a class=\"govuk-link\" href=\"/schools.csv%r%s\" download>Download this "
+		    "list (CSV)</a></p>\n",
+		 q.len ? "?" : "", q.data ? q.data : "");
 	html_str(h, "<table class=\"govuk-table dash-table-compact\"><caption class=\"govuk-table__caption "
 		    "govuk-visually-hidden\">Schools</caption><thead class=\"govuk-table__head\"><tr "
 		    "class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-table__header\">School"
@@ -395,7 +474,7 @@ void page_schools(struct html *h, const struct page_user *u, const struct page_s
 		    "<th scope=\"col\" class=\"govuk-table__header\">Ofsted</th><th scope=\"col\" "
 		    "class=\"govuk-table__header\">Postcode</th></tr></thead><tbody "
 		    "class=\"govuk-table__body\">");
-	for (size_t i = 0; i < d->n_schools; i++) {
+	for (size_t i = first; i < last; i++) {
 		const struct view_school *s = d->schools[i];
 		html_fmt(h, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><a "
 			    "class=\"govuk-link\" href=\"/schools/%u\">%s</a>%r</td><td "
@@ -411,6 +490,8 @@ void page_schools(struct html *h, const struct page_user *u, const struct page_s
 			 s->ofsted ? view_ofsted_name(s->ofsted) : "", s->postcode);
 	}
 	html_str(h, "</tbody></table>\n");
+	page_pagination(h, d->page, view_page_count(d->n_schools), q.data ? q.data : "");
+	html_free(&q);
 	page_end(h);
 }
 

@@ -69,6 +69,7 @@ struct page_schools_data {
 	struct view_filter filter;
 	const struct view_school *const *schools;   /* those that match */
 	size_t n_schools, total;                     /* matched / all the user may see */
+	size_t page;                                 /* the page of the list shown (1-based) */
 	const struct page_option *clusters, *partners;
 	size_t n_clusters, n_partners;
 	int partner_only;           /* a partner's own list: no partner filter */

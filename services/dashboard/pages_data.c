@@ -8,26 +8,35 @@
 #include "dashboard.h"
 #include "date.h"
 #include "log.h"
+#include "summary.h"
 
-/* Everything the lists need: every school's line, with its category, cluster name and
- * partners. */
+/* Everything the lists need: every school's line (summary.h: one cursor scan), joined with
+ * what schools share — their cluster's name and their cluster's CEP — and the partners
+ * that serve any of them. */
 struct dash_lines {
-	struct view_school *schools;
+	struct summary_line *lines;       /* in URN order */
 	size_t n;
-	N2gg__V1__Cluster **clusters;
+	N2gg__V1__Cluster **clusters;     /* in id order (their keys) */
 	size_t n_clusters;
-	N2gg__V1__Allocation **allocations;
-	size_t n_allocations;
-	N2gg__V1__CategoryChanged **categories;
-	size_t n_categories;
+	N2gg__V1__Allocation **ceps;      /* clusters' CEPs, in cluster id order (their keys) */
+	size_t n_ceps;
+	struct page_option *partners;     /* id and name, in id order, once each */
+	size_t n_partners;
 };
 
-static const char *dash_cluster_name(const struct dash_lines *l, const char *id)
+static int dash_cluster_cmp(const void *key, const void *item)
 {
-	for (size_t i = 0; id[0] && i < l->n_clusters; i++)
-		if (strcmp(l->clusters[i]->id, id) == 0)
-			return l->clusters[i]->name;
-	return "";
+	return strcmp(key, (*(N2gg__V1__Cluster *const *)item)->id);
+}
+
+static int dash_cep_cmp(const void *key, const void *item)
+{
+	return strcmp(key, (*(N2gg__V1__Allocation *const *)item)->cluster_id);
+}
+
+static int dash_option_id_cmp(const void *x, const void *y)
+{
+	return strcmp(((const struct page_option *)x)->value, ((const struct page_option *)y)->value);
 }
 
 /* Whether allocation `al` serves the school (its own role, or its cluster's CEP). */
@@ -38,60 +47,78 @@ static bool dash_serves(const N2gg__V1__Allocation *al, uint32_t urn, const char
 	return al->urn ? al->urn == urn : cluster_id[0] && strcmp(al->cluster_id, cluster_id) == 0;
 }
 
-static int dash_urn_cmp(const void *key, const void *item)
+static int dash_lines_scan(struct dashboard *d, MDB_txn *txn, struct arena *a,
+			   struct dash_lines *l, struct status *st)
 {
-	uint32_t urn = *(const uint32_t *)key, other = ((const struct view_school *)item)->urn;
-	return urn < other ? -1 : urn > other;
+	MDB_cursor *cur;
+	int mrc = mdb_cursor_open(txn, d->db[DASH_DB_SCHOOL_LINES], &cur);
+	if (mrc)
+		return store_error(mrc, "reading the schools' lines", st);
+	MDB_stat stat;
+	size_t cap = mdb_stat(txn, d->db[DASH_DB_SCHOOL_LINES], &stat) == 0 ? stat.ms_entries : 0;
+	l->lines = arena_alloc(a, (cap ? cap : 1) * sizeof *l->lines);
+	MDB_val k, v;
+	int rc = 0;
+	for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0;
+	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		l->lines = arena_grow(a, l->lines, l->n, &cap, sizeof *l->lines);
+		if (!summary_decode(v.mv_data, v.mv_size, a, &l->lines[l->n])) {
+			rc = status_fail(st, STATUS_INTERNAL, "a stored school's line is corrupt");
+			break;
+		}
+		l->n++;
+	}
+	mdb_cursor_close(cur);
+	return rc;
 }
 
 static int dash_lines_read(struct dashboard *d, MDB_txn *txn, struct arena *a,
 			   struct dash_lines *l, struct status *st)
 {
-	N2gg__V1__School **schools;
-	size_t n;
 	int rc;
+	size_t klen;
+	uint8_t *cep_prefix = readmodel_key_urn(a, 0, NULL, &klen);
 	memset(l, 0, sizeof *l);
-	if ((rc = dash_store_scan(d, txn, DASH_DB_SCHOOLS, NULL, 0, &n2gg__v1__school__descriptor, a,
-				  (void ***)&schools, &n, st)) < 0 ||
-	    (rc = dash_store_scan(d, txn, DASH_DB_CATEGORIES, NULL, 0,
-				  &n2gg__v1__category_changed__descriptor, a,
-				  (void ***)&l->categories, &l->n_categories, st)) < 0 ||
+	if ((rc = dash_lines_scan(d, txn, a, l, st)) < 0 ||
 	    (rc = dash_store_scan(d, txn, DASH_DB_CLUSTERS, NULL, 0, &n2gg__v1__cluster__descriptor,
 				  a, (void ***)&l->clusters, &l->n_clusters, st)) < 0 ||
-	    (rc = dash_store_scan(d, txn, DASH_DB_ALLOCATIONS, NULL, 0,
-				  &n2gg__v1__allocation__descriptor, a, (void ***)&l->allocations,
-				  &l->n_allocations, st)) < 0)
+	    (rc = dash_store_scan(d, txn, DASH_DB_ALLOCATIONS, cep_prefix, klen,
+				  &n2gg__v1__allocation__descriptor, a, (void ***)&l->ceps,
+				  &l->n_ceps, st)) < 0)
 		return rc;
-	l->schools = arena_alloc(a, (n ? n : 1) * sizeof *l->schools);
-	l->n = n;
-	size_t c = 0;
-	for (size_t i = 0; i < n; i++) {
-		/* both in URN order */
-		while (c < l->n_categories && l->categories[c]->urn < schools[i]->urn)
-			c++;
-		const N2gg__V1__CategoryChanged *cat =
-			c < l->n_categories && l->categories[c]->urn == schools[i]->urn ? l->categories[c]
-											  : NULL;
-		struct view_school *v = &l->schools[i];
-		view_school_from(v, schools[i], cat);
-		v->cluster_name = dash_cluster_name(l, v->cluster_id);
+	size_t cap = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		struct view_school *v = &l->lines[i].school;
+		N2gg__V1__Cluster **c = v->cluster_id[0]
+			? bsearch(v->cluster_id, l->clusters, l->n_clusters, sizeof *l->clusters,
+				  dash_cluster_cmp)
+			: NULL;
+		if (c)
+			v->cluster_name = (*c)->name;
+		N2gg__V1__Allocation **cep = v->cluster_id[0]
+			? bsearch(v->cluster_id, l->ceps, l->n_ceps, sizeof *l->ceps, dash_cep_cmp)
+			: NULL;
+		if (cep && dash_serves(*cep, v->urn, v->cluster_id))
+			view_school_add_partner(v, a, (*cep)->partner_id, (*cep)->partner_name);
+		for (size_t p = 0; p < v->n_partners; p++) {
+			l->partners = arena_grow(a, l->partners, l->n_partners, &cap,
+						 sizeof *l->partners);
+			l->partners[l->n_partners++] =
+				(struct page_option){v->partner_ids[p], v->partner_names[p]};
+		}
 	}
-	for (size_t k = 0; k < l->n_allocations; k++) {
-		const N2gg__V1__Allocation *al = l->allocations[k];
-		if (!al->partner_id[0])
-			continue;
-		if (al->urn) {   /* a school's own role: the schools are in URN order */
-			struct view_school *v = bsearch(&al->urn, l->schools, n, sizeof *l->schools,
-							dash_urn_cmp);
-			if (v)
-				view_school_add_partner(v, a, al->partner_id, al->partner_name);
+	/* once each, by id (a partner with a name wins over a mention without) */
+	qsort(l->partners, l->n_partners, sizeof *l->partners, dash_option_id_cmp);
+	size_t n = 0;
+	for (size_t i = 0; i < l->n_partners; i++) {
+		if (n && strcmp(l->partners[n - 1].value, l->partners[i].value) == 0) {
+			if (!l->partners[n - 1].label[0])
+				l->partners[n - 1].label = l->partners[i].label;
 			continue;
 		}
-		for (size_t i = 0; i < n; i++)   /* a cluster's CEP */
-			if (dash_serves(al, l->schools[i].urn, l->schools[i].cluster_id))
-				view_school_add_partner(&l->schools[i], a, al->partner_id,
-							al->partner_name);
+		l->partners[n++] = l->partners[i];
 	}
+	l->n_partners = n;
 	return 0;
 }
 
@@ -139,10 +166,10 @@ static int dash_letters_count(struct dashboard *d, MDB_txn *txn, struct arena *a
 
 static const char *dash_partner_name(const struct dash_lines *l, const char *id)
 {
-	for (size_t k = 0; k < l->n_allocations; k++)
-		if (strcmp(l->allocations[k]->partner_id, id) == 0)
-			return l->allocations[k]->partner_name;
-	return "";
+	struct page_option key = {id, ""};
+	const struct page_option *p =
+		bsearch(&key, l->partners, l->n_partners, sizeof *l->partners, dash_option_id_cmp);
+	return p ? p->label : "";
 }
 
 static int dash_overdue(struct dashboard *d, MDB_txn *txn, struct arena *a,
@@ -180,6 +207,14 @@ static int dash_overdue(struct dashboard *d, MDB_txn *txn, struct arena *a,
 	return 0;
 }
 
+/* Schools by cluster id, so the overview counts each cluster's schools in one run. */
+static int dash_by_cluster_cmp(const void *x, const void *y)
+{
+	const struct view_school *a = *(const struct view_school *const *)x,
+				 *b = *(const struct view_school *const *)y;
+	return strcmp(a->cluster_id, b->cluster_id);
+}
+
 int dash_data_overview(struct dashboard *d, MDB_txn *txn, struct arena *a,
 		       struct page_overview_data *out, struct status *st)
 {
@@ -188,30 +223,48 @@ int dash_data_overview(struct dashboard *d, MDB_txn *txn, struct arena *a,
 	int rc = dash_lines_read(d, txn, a, &l, st);
 	if (rc < 0)
 		return rc;
+	const struct view_school **by_cluster = arena_alloc(a, (l.n + 1) * sizeof *by_cluster);
+	size_t n_unserved = l.n_ceps;
+	for (size_t i = 0; i < l.n; i++) {
+		by_cluster[i] = &l.lines[i].school;
+		n_unserved += l.lines[i].n_unserved;
+	}
+	qsort(by_cluster, l.n, sizeof *by_cluster, dash_by_cluster_cmp);
 	for (size_t i = 0; i < l.n; i++)
-		view_overview_add(&out->overview, a, &l.schools[i]);
+		view_overview_add(&out->overview, a, by_cluster[i]);
 	view_overview_done(&out->overview);
 	int today = dashboard_today(d), start = view_half_term_start(today);
 	date_format(today, out->today);
 	date_format(start, out->half_term);
-	struct page_change *changes = arena_alloc(a, (l.n_categories + 1) * sizeof *changes);
-	for (size_t i = 0; i < l.n_categories; i++) {
-		const N2gg__V1__CategoryChanged *c = l.categories[i];
+	struct page_change *changes = arena_alloc(a, (l.n + 1) * sizeof *changes);
+	/* the schools' roles and the clusters' CEPs no partner serves, as the scheduler said */
+	N2gg__V1__Allocation *wanting = arena_alloc(a, (n_unserved + 1) * sizeof *wanting);
+	const N2gg__V1__Allocation **unserved = arena_alloc(a, (n_unserved + 1) * sizeof *unserved);
+	for (size_t k = 0; k < l.n_ceps; k++)
+		if (!l.ceps[k]->partner_id[0])
+			unserved[out->n_unserved++] = l.ceps[k];
+	for (size_t i = 0; i < l.n; i++) {
+		const struct summary_line *c = &l.lines[i];
 		int since;
+		for (size_t k = 0; k < c->n_unserved; k++) {
+			N2gg__V1__Allocation *al = &wanting[out->n_unserved];
+			n2gg__v1__allocation__init(al);
+			al->urn = c->school.urn;
+			al->school_name = (char *)c->school.name;
+			al->cluster_id = (char *)c->school.cluster_id;
+			al->role = c->unserved[k].role;
+			al->reason = (char *)c->unserved[k].reason;
+			unserved[out->n_unserved++] = al;
+		}
 		/* a first categorisation is not a change */
 		if (!c->previous_category[0] || date_parse(c->effective_date, &since) < 0 ||
 		    since < start || since > today)
 			continue;
-		changes[out->n_changes++] = (struct page_change){c->urn, c->school_name,
-								 c->previous_category, c->category,
-								 c->effective_date};
+		changes[out->n_changes++] = (struct page_change){c->school.urn, c->school.name,
+								 c->previous_category,
+								 c->school.category, c->effective_date};
 	}
 	out->changes = changes;
-	const N2gg__V1__Allocation **unserved =
-		arena_alloc(a, (l.n_allocations + 1) * sizeof *unserved);
-	for (size_t k = 0; k < l.n_allocations; k++)
-		if (!l.allocations[k]->partner_id[0])
-			unserved[out->n_unserved++] = l.allocations[k];
 	out->unserved = unserved;
 	if ((rc = dash_letters_count(d, txn, a, out, st)) < 0)
 		return rc;
@@ -239,13 +292,15 @@ int dash_data_schools(struct dashboard *d, MDB_txn *txn, const struct dash_viewe
 	out->partner_only = v->role == N2GG__V1__DASHBOARD_ROLE__DASHBOARD_PARTNER;
 	const struct view_school **match = arena_alloc(a, (l.n + 1) * sizeof *match);
 	for (size_t i = 0; i < l.n; i++) {
-		if (!dash_visible(v, &l.schools[i]))
+		const struct view_school *s = &l.lines[i].school;
+		if (!dash_visible(v, s))
 			continue;
 		out->total++;
-		if (view_filter_match(&out->filter, &l.schools[i]))
-			match[out->n_schools++] = &l.schools[i];
+		if (view_filter_match(&out->filter, s))
+			match[out->n_schools++] = s;
 	}
 	out->schools = match;
+	out->page = view_page_from_form(query, out->n_schools);
 	struct page_option *clusters = arena_alloc(a, (l.n_clusters + 1) * sizeof *clusters);
 	for (size_t i = 0; i < l.n_clusters; i++)
 		clusters[i] = (struct page_option){l.clusters[i]->id,
@@ -254,20 +309,15 @@ int dash_data_schools(struct dashboard *d, MDB_txn *txn, const struct dash_viewe
 	qsort(clusters, l.n_clusters, sizeof *clusters, dash_option_cmp);
 	out->clusters = clusters;
 	out->n_clusters = l.n_clusters;
-	struct page_option *partners = arena_alloc(a, (l.n_allocations + 1) * sizeof *partners);
-	size_t np = 0;
-	for (size_t k = 0; k < l.n_allocations; k++) {
-		const N2gg__V1__Allocation *al = l.allocations[k];
-		bool seen = !al->partner_id[0];
-		for (size_t j = 0; j < np && !seen; j++)
-			seen = strcmp(partners[j].value, al->partner_id) == 0;
-		if (!seen)
-			partners[np++] = (struct page_option){
-				al->partner_id, al->partner_name[0] ? al->partner_name : al->partner_id};
-	}
-	qsort(partners, np, sizeof *partners, dash_option_cmp);
+	/* by name for the drop-down; the lines' own list stays in id order */
+	struct page_option *partners = arena_alloc(a, (l.n_partners + 1) * sizeof *partners);
+	for (size_t i = 0; i < l.n_partners; i++)
+		partners[i] = (struct page_option){
+			l.partners[i].value,
+			l.partners[i].label[0] ? l.partners[i].label : l.partners[i].value};
+	qsort(partners, l.n_partners, sizeof *partners, dash_option_cmp);
 	out->partners = partners;
-	out->n_partners = np;
+	out->n_partners = l.n_partners;
 	return 0;
 }
 

@@ -14,7 +14,8 @@
 const char *const dash_db_names[DASH_DB_COUNT] = {
 	"events", "cursors", "schools", "clusters", "comparators", "categories",
 	"category_history", "allocations", "visits", "visit_reports", "notices", "deliveries",
-	"mi_sheets", "mi_responses", "accounts", "sessions", "partners", "cluster_choices"};
+	"mi_sheets", "mi_responses", "accounts", "sessions", "partners", "cluster_choices",
+	"school_lines"};
 
 const char *const readmodel_source_names[READMODEL_SOURCES] = {"registry", "categoriser",
 							       "scheduler", "notifier"};
@@ -88,6 +89,7 @@ static int rm_registry(const N2gg__V1__Event *ev, struct arena *a, struct readmo
 		size_t klen;
 		uint8_t *key = readmodel_key_urn(a, school->urn, NULL, &klen);
 		rm_effect(a, out, DASH_DB_SCHOOLS, key, klen, &school->base);
+		out->line_urn = school->urn;
 	} else if (re->body_case == N2GG__V1__REGISTRY_EVENT__BODY_CLUSTER) {
 		const N2gg__V1__Cluster *c = re->cluster->cluster;
 		if (!c || !c->id[0])
@@ -129,6 +131,7 @@ static int rm_categoriser(const N2gg__V1__Event *ev, struct arena *a,
 		uint8_t *key = readmodel_key_urn(a, c->urn, NULL, &klen);
 		rm_effect(a, out, DASH_DB_CATEGORIES, key, klen, &c->base);
 		rm_history(ev, c->urn, a, out);
+		out->line_urn = c->urn;
 	} else if (strncmp(ev->topic, "category.override.", 18) == 0) {
 		N2gg__V1__OverrideChanged *o =
 			rm_payload(ev, &n2gg__v1__override_changed__descriptor, a);
@@ -152,6 +155,7 @@ static int rm_scheduler(const N2gg__V1__Event *ev, struct arena *a, struct readm
 		uint8_t *key = readmodel_key_allocation(a, al->urn, al->role, al->cluster_id, &klen);
 		bool ended = !al->partner_id[0] && strcmp(al->reason, READMODEL_ALLOCATION_ENDED) == 0;
 		rm_effect(a, out, DASH_DB_ALLOCATIONS, key, klen, ended ? NULL : &al->base);
+		out->line_urn = al->urn;   /* a CEP (URN 0) is joined when a list is read */
 	} else if (strcmp(ev->topic, "visit.scheduled") == 0 ||
 		   strcmp(ev->topic, "visit.cancelled") == 0) {
 		N2gg__V1__VisitEvent *v = rm_payload(ev, &n2gg__v1__visit_event__descriptor, a);

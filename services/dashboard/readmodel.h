@@ -32,6 +32,8 @@ enum dash_db {
 	DASH_DB_SESSIONS,         /* SHA-256 of the session id -> DashboardSession */
 	DASH_DB_PARTNERS,         /* id -> Partner (partner.changed) */
 	DASH_DB_CLUSTER_CHOICES,  /* cluster id -> ClusterChoice (cluster.choice_recorded) */
+	DASH_DB_SCHOOL_LINES,     /* urn -> the school's line in the lists (summary.h), rebuilt
+				   * by the apply step from its school, category and allocations */
 	DASH_DB_COUNT
 };
 
@@ -57,6 +59,9 @@ struct readmodel_effect {
 struct readmodel_effects {
 	struct readmodel_effect *items;  /* in the arena */
 	size_t count, cap;
+	uint32_t line_urn;   /* the school whose line in the lists to rebuild (summary.h) once
+			      * the effects are written: its record, its category or one of
+			      * its own allocations changed; 0 none */
 };
 
 /* The effects of one event of `src` (none for a topic the dashboard does not keep), in the

@@ -135,6 +135,23 @@ void view_filter_query(const struct view_filter *f, struct html *h)
 	}
 }
 
+size_t view_page_count(size_t n)
+{
+	return n ? (n + VIEW_PAGE_SIZE - 1) / VIEW_PAGE_SIZE : 1;
+}
+
+size_t view_page_from_form(const struct form *query, size_t n)
+{
+	const char *text = form_get(query, "page");
+	size_t page = 0, pages = view_page_count(n);
+	for (; *text >= '0' && *text <= '9'; text++)
+		if ((page = page * 10 + (size_t)(*text - '0')) > pages)
+			page = pages + 1;   /* past the end: the last page, with no overflow */
+	if (*text || page < 1)
+		return 1;
+	return page > pages ? pages : page;
+}
+
 void view_schools_csv(struct html *h, const struct view_school *const *schools, size_t n)
 {
 	static const char *const head[] = {"URN", "Name", "Town", "Postcode", "Phase", "Cluster",
@@ -183,7 +200,11 @@ void view_overview_add(struct view_overview *o, struct arena *a, const struct vi
 	int c = view_category_index(s->category);
 	o->open_schools++;
 	o->by_category[c]++;
-	struct view_cluster_count *cc = NULL;
+	/* the last cluster counted first: the caller may give the schools by cluster */
+	struct view_cluster_count *cc =
+		o->n_clusters && strcmp(o->clusters[o->n_clusters - 1].id, s->cluster_id) == 0
+			? &o->clusters[o->n_clusters - 1]
+			: NULL;
 	for (size_t i = 0; i < o->n_clusters && !cc; i++)
 		if (strcmp(o->clusters[i].id, s->cluster_id) == 0)
 			cc = &o->clusters[i];

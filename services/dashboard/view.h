@@ -53,6 +53,15 @@ bool view_filter_match(const struct view_filter *f, const struct view_school *s)
 /* The query string that gives this filter again ("" when none), for links and the export. */
 void view_filter_query(const struct view_filter *f, struct html *h);
 
+/* The schools list shows this many a page (the CSV export and the map: all that match). */
+#define VIEW_PAGE_SIZE 100
+
+/* The pages `n` items take (at least 1). */
+size_t view_page_count(size_t n);
+/* The query's "page" (1-based), brought within the pages `n` items take: 1 when absent or
+ * not a number. */
+size_t view_page_from_form(const struct form *query, size_t n);
+
 /* The list as CSV with a header line. */
 void view_schools_csv(struct html *h, const struct view_school *const *schools, size_t n);
 
@@ -77,6 +86,7 @@ struct view_overview {
 int view_category_index(const char *category);
 /* Counts an open school (closed ones are not in the overview). */
 void view_overview_add(struct view_overview *o, struct arena *a, const struct view_school *s);
+/* (Schools given in cluster order are counted in time linear in their number.) */
 void view_overview_done(struct view_overview *o);
 
 /* ---- letters, visits, dates ---- */

@@ -12,4 +12,8 @@ void *bench_call(void *zctx, const char *endpoint, const char *method,
 		 const ProtobufCMessage *req, const ProtobufCMessageDescriptor *reply_type,
 		 struct arena *a, int timeout_ms);
 
+/* The registry's Import`method` of `dir`/`file` (gen-gias output), with its counts said. */
+void bench_import(void *zctx, const char *registry_api, const char *method, const char *dir,
+		  const char *file);
+
 #endif

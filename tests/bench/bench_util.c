@@ -434,17 +434,19 @@ const struct curve *bench_curve(void)
 	}
 	char authorized[600], path[700];
 	snprintf(authorized, sizeof authorized, "%s/authorized", bench_keys_dir);
-	static const char *const names[] = {"registry", "categoriser", "scheduler", "notifier", "bench"};
+	/* each with its roles as deployed (the dashboard reads the logs and forwards actions) */
+	static const char *const names[][2] = {
+		{"registry", "service"}, {"categoriser", "service"}, {"scheduler", "service"},
+		{"notifier", "service"}, {"dashboard", "service,gateway"}, {"bench", "admin"}};
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
-		bool bench = strcmp(names[i], "bench") == 0;
 		struct cert c;
-		if (cert_generate(bench_keys_dir, names[i], bench ? "admin" : "service", &c, &st) < 0 ||
-		    cert_generate(authorized, names[i], bench ? "admin" : "service", &c, &st) < 0)
+		if (cert_generate(bench_keys_dir, names[i][0], names[i][1], &c, &st) < 0 ||
+		    cert_generate(authorized, names[i][0], names[i][1], &c, &st) < 0)
 			bench_fail("keys: %s", st.message);
 		/* the authorised copy must be the same key: copy the public file over */
 		char src[700];
-		snprintf(src, sizeof src, "%s/%s.key", bench_keys_dir, names[i]);
-		snprintf(path, sizeof path, "%s/%s.key", authorized, names[i]);
+		snprintf(src, sizeof src, "%s/%s.key", bench_keys_dir, names[i][0]);
+		snprintf(path, sizeof path, "%s/%s.key", authorized, names[i][0]);
 		size_t len;
 		char *text = bench_read_file(src, &len);
 		FILE *f = fopen(path, "w");
@@ -452,7 +454,7 @@ const struct curve *bench_curve(void)
 			bench_fail("cannot copy %s", src);
 		fclose(f);
 		free(text);
-		snprintf(path, sizeof path, "%s/%s.key_secret", authorized, names[i]);
+		snprintf(path, sizeof path, "%s/%s.key_secret", authorized, names[i][0]);
 		unlink(path);
 	}
 	snprintf(path, sizeof path, "%s/bench.key_secret", bench_keys_dir);

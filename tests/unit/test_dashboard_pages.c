@@ -1,8 +1,9 @@
 /* Unit tests of the dashboard's pure web parts: escaping (text, attributes, CSV cells a
  * spreadsheet would run), forms as browsers send them, sessions' timeouts and CSRF tokens,
  * the sign-in rate limits, the schools list's filters and search, a letter's state from its
- * deliveries, half-terms and overdue reports, and whole pages — a school whose name,
- * contacts, category reasons and visit report hold HTML, rendered as text. */
+ * deliveries, half-terms and overdue reports, the schools' stored lines and the list's
+ * pages, and whole pages — a school whose name, contacts, category reasons and visit report
+ * hold HTML, rendered as text. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include "n2gg/v1/categoriser.pb-c.h"
 #include "pages.h"
 #include "session.h"
+#include "summary.h"
 #include "view.h"
 
 #define EVIL "<script>alert(\"x\")</script>&'"
@@ -375,6 +377,146 @@ static void test_overview_and_list_pages(void **state)
 	free(out);
 }
 
+static N2gg__V1__Allocation *allocation(struct arena *a, uint32_t urn, int role,
+					const char *partner, const char *reason)
+{
+	N2gg__V1__Allocation *al = arena_message(a, &n2gg__v1__allocation__descriptor);
+	al->urn = urn;
+	al->role = role;
+	al->partner_id = (char *)partner;
+	al->partner_name = (char *)(partner[0] ? "Jo Bloggs" : "");
+	al->reason = (char *)reason;
+	return al;
+}
+
+static void test_summary_lines(void **state)
+{
+	struct arena *a = *state;
+	N2gg__V1__School *s = school(a, 121234, EVIL, "NR17 1RH", "C12");
+	s->easting = 604000;
+	s->northing = -5;
+	N2gg__V1__Inspection *in = arena_message(a, &n2gg__v1__inspection__descriptor);
+	in->overall_effectiveness = 3;
+	in->start_date = "2012-05-01";
+	N2gg__V1__Inspection *ins[] = {in};
+	s->inspections = ins;
+	s->n_inspections = 1;
+	N2gg__V1__CategoryChanged c = N2GG__V1__CATEGORY_CHANGED__INIT;
+	c.category = "C";
+	c.previous_category = "B";
+	c.effective_date = "2013-11-01";
+	/* a partner in two roles is listed once; an unserved role keeps its reason */
+	const N2gg__V1__Allocation *own[] = {
+		allocation(a, 121234, N2GG__V1__ROLE__ROLE_SIP, "P001", ""),
+		allocation(a, 121234, N2GG__V1__ROLE__ROLE_ECP, "P001", ""),
+		allocation(a, 121234, N2GG__V1__ROLE__ROLE_INTERVENTION_ADVISER, "", "no partner within reach")};
+	size_t len;
+	uint8_t *bytes = summary_encode(a, s, &c, own, 3, &len);
+	struct summary_line l;
+	assert_true(summary_decode(bytes, len, a, &l));
+	struct view_school want;
+	view_school_from(&want, s, &c);
+	assert_int_equal(l.school.urn, 121234);
+	assert_string_equal(l.school.name, EVIL);
+	assert_string_equal(l.school.postcode, "NR17 1RH");
+	assert_string_equal(l.school.town, "Norwich");
+	assert_string_equal(l.school.cluster_id, "C12");
+	assert_string_equal(l.school.cluster_name, "");
+	assert_string_equal(l.school.category, "C");
+	assert_int_equal(l.school.phase, want.phase);
+	assert_int_equal(l.school.status, want.status);
+	assert_int_equal(l.school.ofsted, 3);
+	assert_string_equal(l.school.ofsted_date, "2012-05-01");
+	assert_int_equal(l.school.easting, 604000);
+	assert_int_equal(l.school.northing, -5);
+	assert_string_equal(l.previous_category, "B");
+	assert_string_equal(l.effective_date, "2013-11-01");
+	assert_int_equal(l.school.n_partners, 1);
+	assert_string_equal(l.school.partner_ids[0], "P001");
+	assert_string_equal(l.school.partner_names[0], "Jo Bloggs");
+	assert_int_equal(l.n_unserved, 1);
+	assert_int_equal(l.unserved[0].role, N2GG__V1__ROLE__ROLE_INTERVENTION_ADVISER);
+	assert_string_equal(l.unserved[0].reason, "no partner within reach");
+	/* the line a list needs is the one the records give */
+	struct view_filter f = {"C", "C12", "", "3", "P001", "nr171"};
+	assert_true(view_filter_match(&f, &l.school));
+
+	/* not categorised yet, no allocations */
+	bytes = summary_encode(a, school(a, 7, "Seven", "", ""), NULL, NULL, 0, &len);
+	assert_true(summary_decode(bytes, len, a, &l));
+	assert_string_equal(l.school.category, "");
+	assert_string_equal(l.previous_category, "");
+	assert_int_equal(l.school.n_partners + l.n_unserved, 0);
+	/* cut short, grown, or of another version: refused, never misread */
+	for (size_t cut = 0; cut < len; cut++)
+		assert_false(summary_decode(bytes, cut, a, &l));
+	uint8_t *longer = arena_alloc(a, len + 1);
+	memcpy(longer, bytes, len);
+	longer[len] = 'x';
+	assert_false(summary_decode(longer, len + 1, a, &l));
+	longer[0] = 99;
+	assert_false(summary_decode(longer, len, a, &l));
+}
+
+static void test_list_pages(void **state)
+{
+	struct arena *a = *state;
+	struct form q = {0};
+	assert_int_equal(view_page_count(0), 1);
+	assert_int_equal(view_page_count(VIEW_PAGE_SIZE), 1);
+	assert_int_equal(view_page_count(VIEW_PAGE_SIZE + 1), 2);
+	assert_int_equal(view_page_from_form(&q, 24000), 1);   /* absent */
+	const char *cases[][2] = {{"3", "3"}, {"0", "1"}, {"x", "1"}, {"2x", "1"}, {"-1", "1"},
+				  {"240", "240"}, {"241", "240"},
+				  {"99999999999999999999999", "240"}};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		form_free(&q);
+		form_add(&q, "page", cases[i][0]);
+		char got[24];
+		snprintf(got, sizeof got, "%zu", view_page_from_form(&q, 24000));
+		assert_string_equal(got, cases[i][1]);
+	}
+	form_free(&q);
+	/* 250 schools, the second page: rows 101-200, links keep the filters */
+	size_t n = 250;
+	struct view_school *v = arena_alloc(a, n * sizeof *v);
+	const struct view_school **list = arena_alloc(a, n * sizeof *list);
+	for (size_t i = 0; i < n; i++) {
+		view_school_from(&v[i], school(a, (uint32_t)(100000 + i), "A school", "NR1", "C1"),
+				 NULL);
+		list[i] = &v[i];
+	}
+	struct page_schools_data s;
+	memset(&s, 0, sizeof s);
+	s.schools = list;
+	s.n_schools = s.total = n;
+	s.page = 2;
+	s.filter = (struct view_filter){"", "C1", "", "", "", ""};
+	struct page_user u = {"jo", N2GG__V1__DASHBOARD_ROLE__DASHBOARD_VIEWER, "", "t"};
+	struct html h;
+	html_init(&h);
+	page_schools(&h, &u, &s);
+	char *out = take(&h);
+	assert_contains(out, "250 of 250 schools, 101 to 200 shown here");
+	assert_null(strstr(out, "href=\"/schools/100099\""));
+	assert_contains(out, "href=\"/schools/100100\"");
+	assert_contains(out, "href=\"/schools/100199\"");
+	assert_null(strstr(out, "href=\"/schools/100200\""));
+	assert_contains(out, "<nav class=\"govuk-pagination\"");
+	assert_contains(out, "href=\"/schools?cluster=C1&amp;page=1\" rel=\"prev\"");
+	assert_contains(out, "href=\"/schools?cluster=C1&amp;page=3\" rel=\"next\"");
+	assert_contains(out, "aria-label=\"Page 2\" aria-current=\"page\"");
+	assert_contains(out, "href=\"/schools.csv?cluster=C1\"");   /* the export: all of them */
+	free(out);
+	/* one page: no pagination */
+	s.n_schools = s.total = VIEW_PAGE_SIZE;
+	s.page = 1;
+	page_schools(&h, &u, &s);
+	out = take(&h);
+	assert_null(strstr(out, "govuk-pagination"));
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -388,6 +530,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_school_page_escapes, arena_fixture_setup,
 						arena_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_overview_and_list_pages, arena_fixture_setup,
+						arena_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_summary_lines, arena_fixture_setup,
+						arena_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_list_pages, arena_fixture_setup,
 						arena_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

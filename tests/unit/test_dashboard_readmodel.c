@@ -80,6 +80,7 @@ static void test_school_kept_whole(void **state)
 	assert_string_equal(kept->name, "<b>Old Buckenham</b> Primary");   /* escaped on pages */
 	assert_int_equal(kept->n_inspections, 1);
 	assert_int_equal(kept->inspections[0]->overall_effectiveness, 3);
+	assert_int_equal(fx.line_urn, 121234);   /* its line in the lists follows */
 }
 
 static void test_cluster_and_comparator(void **state)
@@ -100,6 +101,7 @@ static void test_cluster_and_comparator(void **state)
 	assert_non_null(e);
 	assert_memory_equal(e->key, "C12", 3);
 	assert_int_equal(e->klen, 3);
+	assert_int_equal(fx.line_urn, 0);   /* its name is joined when a list is read */
 
 	N2gg__V1__Comparator cmp = N2GG__V1__COMPARATOR__INIT;
 	cmp.year = 2019;
@@ -137,6 +139,7 @@ static void test_category_and_history(void **state)
 	assert_int_equal(key_urn(h), 121234);
 	assert_int_equal(store_from_be64(h->key + 4), 812);   /* in the order they happened */
 	assert_string_equal(((const N2gg__V1__Event *)h->value)->actor, "officer");
+	assert_int_equal(fx.line_urn, 121234);
 
 	N2gg__V1__Override o = N2GG__V1__OVERRIDE__INIT;
 	o.urn = 121234;
@@ -146,6 +149,7 @@ static void test_category_and_history(void **state)
 	apply_ok(READMODEL_CATEGORISER, event(a, 813, "category.override.set", &oc.base), a, &fx);
 	assert_int_equal(fx.count, 1);   /* history only: the category.changed that follows says D */
 	assert_non_null(effect(&fx, DASH_DB_CATEGORY_HISTORY, 0));
+	assert_int_equal(fx.line_urn, 0);
 
 	N2gg__V1__PolicyLoaded pl = N2GG__V1__POLICY_LOADED__INIT;
 	apply_ok(READMODEL_CATEGORISER, event(a, 814, "category.policy.loaded", &pl.base), a, &fx);
@@ -178,6 +182,7 @@ static void test_allocations(void **state)
 	al.reason = READMODEL_ALLOCATION_ENDED;
 	apply_ok(READMODEL_SCHEDULER, event(a, 3, "allocation.changed", &ac.base), a, &fx);
 	assert_null(effect(&fx, DASH_DB_ALLOCATIONS, 0)->value);
+	assert_int_equal(fx.line_urn, 121234);   /* the school's partners change */
 
 	/* a CEP is the cluster's: URN 0, then the role, then the cluster */
 	al = (N2gg__V1__Allocation)N2GG__V1__ALLOCATION__INIT;
@@ -189,6 +194,7 @@ static void test_allocations(void **state)
 	assert_int_equal(e->klen, 8);
 	assert_int_equal(key_urn(e), 0);
 	assert_memory_equal(e->key + 5, "C12", 3);
+	assert_int_equal(fx.line_urn, 0);   /* joined when a list is read: no line rewritten */
 }
 
 /* partner.changed and cluster.choice_recorded: each kept whole under its id */
