@@ -11,11 +11,12 @@
 #include "service.h"
 #include "session.h"
 #include "sub.h"
+#include "tls.h"
 #include "web.h"
 
 struct dashboard_stats {
 	unsigned long long malformed_events, logins, login_failures, logins_throttled,
-		csrf_refused, sessions_expired, sessions_pruned, forbidden;
+		csrf_refused, sessions_expired, sessions_pruned, forbidden, sso_refused;
 };
 
 struct dashboard {
@@ -30,6 +31,10 @@ struct dashboard {
 	int as_of;                     /* --as-of, or -1 for today */
 	int report_due_days;
 	bool cookie_secure;            /* Secure on cookies: the pages are reached over TLS */
+	bool https;                    /* --web serves HTTPS with `tls` */
+	struct tls_files tls;          /* MHD reads them at start; kept until it stops */
+	char sso_header[64];           /* --trusted-header; "" when single sign-on is off */
+	struct session_proxies sso_proxies;   /* who may send it */
 	char static_dir[512];          /* govuk-frontend's dist/govuk */
 	bool govuk_fonts;              /* serve GDS Transport (licensed for GOV.UK only) */
 	uv_timer_t prune_timer;        /* expired sessions deleted */

@@ -231,7 +231,7 @@ static void dash_login_work(uv_work_t *w)
 		l->account && !l->disabled;
 }
 
-struct dash_new_session {
+struct dash_session_write {
 	struct dashboard *d;
 	const char *id;
 	N2gg__V1__DashboardSession *s;
@@ -239,8 +239,36 @@ struct dash_new_session {
 
 static int dash_new_session_txn(void *ctx, MDB_txn *txn, struct status *st)
 {
-	struct dash_new_session *n = ctx;
+	struct dash_session_write *n = ctx;
 	return accounts_session_put(n->d, txn, n->id, n->s, &n->d->arena, st);
+}
+
+/* A new session for `name` (whose account the caller has checked), stored, with its cookie
+ * on the response: *out and *id in the request's arena. On failure the response is the
+ * error page. */
+static int dash_new_session(struct dash_call *c, const char *name,
+			    N2gg__V1__DashboardSession **out, const char **id, struct status *st)
+{
+	struct dashboard *d = c->d;
+	char *sid = arena_zalloc(c->a, SESSION_ID_LEN), *csrf = arena_zalloc(c->a, SESSION_ID_LEN);
+	N2gg__V1__DashboardSession *s = arena_message(c->a, &n2gg__v1__dashboard_session__descriptor);
+	s->user = arena_strdup(c->a, name);
+	s->ip = c->q->ip;
+	s->created_unix_ms = s->last_seen_unix_ms = date_now_ms();
+	s->csrf_token = csrf;
+	struct dash_session_write n = {d, sid, s};
+	if (accounts_random_token(sid, st) < 0 || accounts_random_token(csrf, st) < 0 ||
+	    service_write(d->svc, dash_new_session_txn, &n, st) < 0) {
+		log_error("session not stored", "user=%s error=%s", log_str(name), log_str(st->message));
+		dash_error(c, 500, "Signing in failed for a fault of the service. Try again.");
+		return -1;
+	}
+	d->stats.logins++;
+	web_add_cookie(c->r, "n2gg_session=%s; Path=/; HttpOnly; SameSite=Strict%s", sid,
+		       dash_secure(d));
+	*out = s;
+	*id = sid;
+	return 0;
 }
 
 static void dash_login_done(uv_work_t *w, int status)
@@ -254,25 +282,12 @@ static void dash_login_done(uv_work_t *w, int status)
 	snprintf(ip_key, sizeof ip_key, "ip:%s", l->ip);
 	int64_t now = date_now_ms();
 	if (status == 0 && l->ok) {
-		char id[SESSION_ID_LEN], csrf[SESSION_ID_LEN];
 		struct status st;
-		N2gg__V1__DashboardSession s = N2GG__V1__DASHBOARD_SESSION__INIT;
-		s.user = l->name;
-		s.created_unix_ms = s.last_seen_unix_ms = now;
-		s.csrf_token = csrf;
-		s.ip = l->ip;
-		struct dash_new_session n = {d, id, &s};
-		if (accounts_random_token(id, &st) < 0 || accounts_random_token(csrf, &st) < 0 ||
-		    service_write(d->svc, dash_new_session_txn, &n, &st) < 0) {
-			log_error("session not stored", "user=%s error=%s", log_str(l->name),
-				  log_str(st.message));
-			dash_error(&c, 500, "Signing in failed for a fault of the service. Try again.");
-		} else {
-			d->stats.logins++;
+		N2gg__V1__DashboardSession *s;
+		const char *id;
+		if (dash_new_session(&c, l->name, &s, &id, &st) == 0) {
 			ratelimit_reset(&d->login_users, user_key);
 			log_info("signed in", "user=%s ip=%s", log_str(l->name), log_str(l->ip));
-			web_add_cookie(r, "n2gg_session=%s; Path=/; HttpOnly; SameSite=Strict%s", id,
-				       dash_secure(d));
 			web_add_cookie(r, "n2gg_login=; Path=/login; Max-Age=0; HttpOnly; SameSite=Strict%s",
 				       dash_secure(d));
 			web_redirect(r, dash_safe_next(l->next));
@@ -374,6 +389,80 @@ static void dash_logout(struct dash_call *c)
 	log_info("signed out", "user=%s", log_str(c->user.name));
 	dash_clear_session_cookie(c);
 	web_redirect(c->r, "/login");
+}
+
+/* ---- single sign-on ---- */
+
+/* --trusted-header from anywhere but a trusted proxy is refused, not passed over: it is
+ * someone going round the proxy to claim a name, or a proxy left out of --trusted-proxies,
+ * and either should be seen at once (a 403 and a log line) rather than look like a
+ * sign-on that does not work. Returns the header's value when it is to be believed, NULL
+ * when absent, empty (the proxy names no one) or off; *refused when the request has been
+ * answered. */
+static const char *dash_sso_user(struct dash_call *c, bool *refused)
+{
+	struct dashboard *d = c->d;
+	const char *name = d->sso_header[0] ? web_header(c->x, d->sso_header) : NULL;
+	*refused = false;
+	if (name && !name[0])
+		name = NULL;
+	if (!name || session_proxy_trusted(&d->sso_proxies, c->q->ip))
+		return name;
+	d->stats.sso_refused++;
+	log_warn("trusted header refused: not from a trusted proxy", "header=%s user=%s ip=%s",
+		 log_str(d->sso_header), log_str(name), log_str(c->q->ip));
+	dash_error(c, 403, "This request named its user in a header only the dashboard's own "
+			   "sign-in proxy may send. Nothing was shown or changed.");
+	*refused = true;
+	return NULL;
+}
+
+/* The proxy has signed the person in as `name`: a session of theirs, made as a password
+ * sign-in makes one (unless the browser holds one already). An unknown or disabled account
+ * is refused (403): the proxy vouches for who the person is, the dashboard's accounts say
+ * what they may see. Returns false when the request has been answered. */
+static bool dash_sso_sign_in(struct dash_call *c, const char *name)
+{
+	struct dashboard *d = c->d;
+	if (c->session && strcmp(c->session->user, name) == 0)
+		return true;
+	if (c->session) {
+		/* another person's, in this browser before: not theirs to go on with */
+		c->session = NULL;
+		dash_clear_session_cookie(c);
+	}
+	struct status st;
+	MDB_txn *txn;
+	N2gg__V1__DashboardAccount *acc = NULL;
+	int rc = -STATUS_NOT_FOUND;
+	if (accounts_name_valid(name) && (rc = store_begin_read(&d->svc->store, &txn, &st)) == 0) {
+		rc = accounts_get(d, txn, name, c->a, &acc, &st);
+		mdb_txn_abort(txn);
+	}
+	if (rc == -STATUS_NOT_FOUND || (rc == 0 && acc->disabled)) {
+		d->stats.sso_refused++;
+		log_warn("sign-in via trusted header refused", "user=%s ip=%s why=%s", log_str(name),
+			 log_str(c->q->ip), rc == 0 ? "disabled" : "no_such_user");
+		dash_error(c, 403, "You are signed in, but not to an account of this dashboard that "
+				   "is in use. Ask the dashboard's administrator for one.");
+		return false;
+	}
+	if (rc < 0) {
+		log_error("account not read", "user=%s error=%s", log_str(name), log_str(st.message));
+		dash_error(c, 500, "The service could not read your account. Try again.");
+		return false;
+	}
+	N2gg__V1__DashboardSession *s;
+	const char *id;
+	if (dash_new_session(c, name, &s, &id, &st) < 0)
+		return false;
+	log_info("signed in via trusted header", "user=%s ip=%s", log_str(name), log_str(c->q->ip));
+	c->session = s;
+	c->account = acc;
+	c->q->session_cookie = id;
+	c->expired = NULL;
+	c->user = (struct page_user){acc->name, acc->role, acc->partner_id, s->csrf_token};
+	return true;
 }
 
 /* ---- pages ---- */
@@ -521,6 +610,10 @@ static bool dash_route(struct dash_call *c)
 		dash_error(c, 405, "Pages are read with GET and forms sent with POST.");
 		return false;
 	}
+	bool refused;
+	const char *sso_user = dash_sso_user(c, &refused);
+	if (refused)
+		return false;
 	if (c->q->body_too_large) {
 		dash_error(c, 413, "The form sent was larger than the dashboard accepts. Nothing was "
 				   "changed.");
@@ -546,6 +639,8 @@ static bool dash_route(struct dash_call *c)
 		dash_error(c, 500, "The service could not read your session. Try again.");
 		return false;
 	}
+	if (sso_user && !dash_sso_sign_in(c, sso_user))
+		return false;
 	if (strcmp(path, "/login") == 0) {
 		if (post)
 			return dash_login_post(c);

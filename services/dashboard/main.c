@@ -28,8 +28,24 @@ static struct config_option dashboard_options[] = {
 	 "yes: serve the GDS Transport font too (its licence allows it only on GOV.UK; "
 	 "elsewhere pages use Arial)",
 	 NULL},
-	{"cookie-secure", "no",
-	 "yes: cookies only over HTTPS (set it when a TLS proxy serves the pages)", NULL},
+	{"tls-cert", "",
+	 "a PEM certificate (its chain after it): --web serves HTTPS only, with --tls-key "
+	 "(read at start: restart for a renewed one)",
+	 NULL},
+	{"tls-key", "",
+	 "the PEM private key of --tls-cert; refused when every user may read it", NULL},
+	{"cookie-secure", "",
+	 "yes: cookies only over HTTPS (set it when a TLS proxy serves the pages); by default "
+	 "yes with --tls-cert, else no",
+	 NULL},
+	{"trusted-header", "",
+	 "single sign-on: the header (for example X-Remote-User) in which a reverse proxy of "
+	 "--trusted-proxies names the signed-in user; off unless both are set",
+	 NULL},
+	{"trusted-proxies", "",
+	 "the IPv4 addresses (comma-separated) whose --trusted-header is believed; the header "
+	 "from any other address is refused",
+	 NULL},
 	{"session-idle-seconds", "1800", "a session with no request for this long ends", NULL},
 	{"session-max-seconds", "43200", "a session ends this long after signing in", NULL},
 	{"login-max-failures", "5",
@@ -63,13 +79,63 @@ int dashboard_today(const struct dashboard *d)
 	return d->as_of >= 0 ? d->as_of : date_today();
 }
 
-static int dashboard_setting_yes(struct service *svc, const char *name, bool *out,
+/* An empty setting takes `unset`. */
+static int dashboard_setting_yes(struct service *svc, const char *name, bool unset, bool *out,
 				 struct status *st)
 {
 	const char *v = service_setting(svc, name);
+	if (!v[0]) {
+		*out = unset;
+		return 0;
+	}
 	if (strcmp(v, "yes") && strcmp(v, "no"))
 		return status_fail(st, STATUS_INVALID_ARGUMENT, "%s \"%s\": yes or no", name, v);
 	*out = strcmp(v, "yes") == 0;
+	return 0;
+}
+
+/* The certificate and key, when both are set: HTTPS, and Secure cookies by default. */
+static int dashboard_tls(struct dashboard *d, struct status *st)
+{
+	const char *cert = service_setting(d->svc, "tls-cert");
+	const char *key = service_setting(d->svc, "tls-key");
+	if (!cert[0] && !key[0])
+		return 0;
+	if (!cert[0] || !key[0])
+		return status_fail(st, STATUS_INVALID_ARGUMENT,
+				   "tls-cert and tls-key go together: set both for HTTPS, or neither");
+	int rc = tls_load(&d->tls, cert, key, st);
+	if (rc == 0)
+		d->https = true;
+	return rc;
+}
+
+/* Single sign-on needs both the header and who may send it: one without the other is a
+ * mistake to stop at, not a header to believe from anyone or to ignore silently. */
+static int dashboard_sso(struct dashboard *d, struct status *st)
+{
+	const char *header = service_setting(d->svc, "trusted-header");
+	const char *proxies = service_setting(d->svc, "trusted-proxies");
+	char bad[64];
+	if (!header[0] && !proxies[0])
+		return 0;
+	if (!header[0] || !proxies[0])
+		return status_fail(st, STATUS_INVALID_ARGUMENT,
+				   "trusted-header and trusted-proxies go together: set both for "
+				   "single sign-on, or neither");
+	size_t len = strlen(header);
+	if (len >= sizeof d->sso_header ||
+	    strspn(header, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != len)
+		return status_fail(st, STATUS_INVALID_ARGUMENT,
+				   "trusted-header \"%s\" is not a header name", header);
+	if (session_proxies_parse(proxies, &d->sso_proxies, bad, sizeof bad) < 0)
+		return bad[0] ? status_fail(st, STATUS_INVALID_ARGUMENT,
+					    "trusted-proxies: \"%s\" is not an IPv4 address", bad)
+			      : status_fail(st, STATUS_INVALID_ARGUMENT,
+					    "trusted-proxies: at most %d addresses", SESSION_MAX_PROXIES);
+	if (d->sso_proxies.n == 0)
+		return status_fail(st, STATUS_INVALID_ARGUMENT, "trusted-proxies: no address");
+	snprintf(d->sso_header, sizeof d->sso_header, "%s", header);
 	return 0;
 }
 
@@ -90,8 +156,9 @@ static int dashboard_settings(struct dashboard *d, struct status *st)
 	    (rc = config_get_long(&svc->cfg, "report-due-days", 0, 365, &due, st)) < 0 ||
 	    (rc = config_get_long(&svc->cfg, "action-timeout-ms", 100, 600000, &action_ms, st)) < 0 ||
 	    (rc = config_get_long(&svc->cfg, "action-follow-ms", 0, 60000, &follow_ms, st)) < 0 ||
-	    (rc = dashboard_setting_yes(svc, "cookie-secure", &d->cookie_secure, st)) < 0 ||
-	    (rc = dashboard_setting_yes(svc, "govuk-fonts", &d->govuk_fonts, st)) < 0)
+	    (rc = dashboard_tls(d, st)) < 0 || (rc = dashboard_sso(d, st)) < 0 ||
+	    (rc = dashboard_setting_yes(svc, "cookie-secure", d->https, &d->cookie_secure, st)) < 0 ||
+	    (rc = dashboard_setting_yes(svc, "govuk-fonts", false, &d->govuk_fonts, st)) < 0)
 		return rc;
 	d->session = (struct session_limits){idle * 1000, max_age * 1000};
 	ratelimit_init(&d->login_users, (unsigned)failures, window * 1000);
@@ -112,7 +179,8 @@ static int dashboard_settings(struct dashboard *d, struct status *st)
 		.per_ip = (unsigned)per_ip,
 		.timeout_s = (unsigned)timeout,
 	};
-	return web_start(&d->web, &svc->loop, service_setting(svc, "web"), &lim, dash_handle, d, st);
+	return web_start(&d->web, &svc->loop, service_setting(svc, "web"), &lim,
+			 d->https ? &d->tls : NULL, dash_handle, d, st);
 }
 
 static int dashboard_prune_txn(void *ctx, MDB_txn *txn, struct status *st)
@@ -153,8 +221,9 @@ static int dashboard_on_start(struct service *svc, struct status *st)
 	uv_timer_init(&svc->loop, &d->prune_timer);
 	d->prune_timer.data = d;
 	uv_timer_start(&d->prune_timer, dashboard_on_prune, 1000, 600000);
-	log_info("web pages", "web=%s static_dir=%s", log_str(service_setting(svc, "web")),
-		 log_str(d->static_dir));
+	log_info("web pages", "web=%s scheme=%s trusted_header=%s static_dir=%s",
+		 log_str(service_setting(svc, "web")), d->https ? "https" : "http",
+		 log_str(d->sso_header), log_str(d->static_dir));
 	return 0;
 }
 
@@ -162,6 +231,7 @@ static void dashboard_on_stop(struct service *svc)
 {
 	struct dashboard *d = svc->impl;
 	web_stop(&d->web);
+	tls_free(&d->tls);
 	dash_apply_stop(d);
 	if (d->prune_timer.data) {
 		uv_timer_stop(&d->prune_timer);
@@ -200,6 +270,10 @@ static void dashboard_on_metrics(struct service *svc, struct http_response *res)
 			   "Sign-ins refused for too many failures.", s->logins_throttled);
 	service_metric_u64(res, "n2gg_dashboard_csrf_refused_total", "counter",
 			   "Forms refused for a missing or wrong CSRF token.", s->csrf_refused);
+	service_metric_u64(res, "n2gg_dashboard_sso_refused_total", "counter",
+			   "Requests refused for a trusted header from an untrusted address or "
+			   "naming no enabled account.",
+			   s->sso_refused);
 	service_metric_u64(res, "n2gg_dashboard_forbidden_total", "counter",
 			   "Pages refused to a signed-in user (403).", s->forbidden);
 	service_metric_u64(res, "n2gg_dashboard_sessions_expired_total", "counter",

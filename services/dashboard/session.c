@@ -1,6 +1,7 @@
 /* session: see session.h. */
 #include "session.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -103,4 +104,41 @@ void ratelimit_reset(struct ratelimit *r, const char *key)
 	struct ratelimit_slot *s = ratelimit_find(r, key);
 	if (s)
 		memset(s, 0, sizeof *s);
+}
+
+int session_proxies_parse(const char *list, struct session_proxies *p, char *bad, size_t bad_len)
+{
+	p->n = 0;
+	const char *s = list;
+	for (;;) {
+		s += strspn(s, ", \t");
+		if (!*s)
+			return 0;
+		size_t len = strcspn(s, ", \t");
+		char one[INET_ADDRSTRLEN];
+		struct in_addr a;
+		bool ok = len < sizeof one && p->n < SESSION_MAX_PROXIES;
+		if (ok) {
+			memcpy(one, s, len);
+			one[len] = '\0';
+			ok = inet_pton(AF_INET, one, &a) == 1;
+		}
+		if (!ok) {
+			snprintf(bad, bad_len, "%.*s", p->n < SESSION_MAX_PROXIES ? (int)len : 0, s);
+			return -1;
+		}
+		p->addr[p->n++] = a.s_addr;
+		s += len;
+	}
+}
+
+bool session_proxy_trusted(const struct session_proxies *p, const char *ip)
+{
+	struct in_addr a;
+	if (inet_pton(AF_INET, ip, &a) != 1)
+		return false;
+	for (size_t i = 0; i < p->n; i++)
+		if (p->addr[i] == a.s_addr)
+			return true;
+	return false;
 }

@@ -35,6 +35,22 @@ void session_hex(const uint8_t *bytes, size_t n, char *out);
 /* Whether `id` looks like one this service makes (64 lower-case hex digits). */
 bool session_id_wellformed(const char *id);
 
+/* ---- single sign-on: a reverse proxy's header naming the user ---- */
+
+/* The proxies whose header is believed: what the web server reports as the peer's address,
+ * so IPv4 (the web port is IPv4). */
+#define SESSION_MAX_PROXIES 16
+
+struct session_proxies {
+	size_t n;
+	uint32_t addr[SESSION_MAX_PROXIES];   /* network order */
+};
+
+/* "10.0.0.5, 10.0.0.6" (commas and spaces between): 0, or -1 with the entry at fault (or
+ * "" when there are too many) in bad. */
+int session_proxies_parse(const char *list, struct session_proxies *p, char *bad, size_t bad_len);
+bool session_proxy_trusted(const struct session_proxies *p, const char *ip);
+
 /* ---- failed logins ---- */
 
 #define RATELIMIT_SLOTS 1024

@@ -48,6 +48,11 @@ struct web_response *web_response(struct web_exchange *x)
 	return &x->res;
 }
 
+const char *web_header(struct web_exchange *x, const char *name)
+{
+	return MHD_lookup_connection_value(x->conn, MHD_HEADER_KIND, name);
+}
+
 static char *web_strdup(const char *s)
 {
 	char *d = strdup(s ? s : "");
@@ -132,6 +137,8 @@ static enum MHD_Result web_queue(struct web_exchange *x)
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	if (x->web->tls)
+		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
 	if (r->location)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, r->location);
 	if (r->disposition)
@@ -309,13 +316,15 @@ static void web_completed(void *cls, struct MHD_Connection *conn, void **con_cls
 
 static void web_logger(void *cls, const char *fmt, va_list ap)
 {
-	(void)cls;
+	struct web *w = cls;
 	char msg[512];
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	size_t n = strlen(msg);
 	while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
 		msg[--n] = '\0';
 	log_warn("web server", "detail=%s", log_str(msg));
+	if (!w->mhd_error[0])
+		snprintf(w->mhd_error, sizeof w->mhd_error, "%s", msg);
 }
 
 static void web_on_timer(uv_timer_t *t);
@@ -350,7 +359,7 @@ static void web_schedule(struct web *w)
 }
 
 int web_start(struct web *w, uv_loop_t *loop, const char *address, const struct web_limits *lim,
-	      web_handler handler, void *ctx, struct status *st)
+	      const struct tls_files *tls, web_handler handler, void *ctx, struct status *st)
 {
 	memset(w, 0, sizeof *w);
 	w->handler = handler;
@@ -369,19 +378,29 @@ int web_start(struct web *w, uv_loop_t *loop, const char *address, const struct 
 		return status_fail(st, STATUS_INVALID_ARGUMENT,
 				   "web address \"%s\": the host must be an IPv4 address", address);
 	sa.sin_port = htons((uint16_t)port);
+	if (tls && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
+		return status_fail(st, STATUS_FAILED_PRECONDITION,
+				   "this libmicrohttpd was built without TLS: leave tls-cert and "
+				   "tls-key unset and serve the pages through a TLS proxy");
+	w->tls = tls != NULL;
+	/* MHD_OPTION_END in place of the key and certificate ends the list early for HTTP */
 	w->mhd = MHD_start_daemon(
-		MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, (uint16_t)port, NULL,
-		NULL, web_access, w, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+		MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG | (tls ? MHD_USE_TLS : 0),
+		(uint16_t)port, NULL, NULL, web_access, w,
+		/* first, so that MHD's messages about the options that follow come here too */
+		MHD_OPTION_EXTERNAL_LOGGER, web_logger, w,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, lim->connection_memory,
 		MHD_OPTION_CONNECTION_LIMIT, lim->max_connections,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, lim->per_ip,
 		MHD_OPTION_CONNECTION_TIMEOUT, lim->timeout_s,
 		MHD_OPTION_NOTIFY_COMPLETED, web_completed, w,
-		MHD_OPTION_EXTERNAL_LOGGER, web_logger, w,
+		tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, tls ? tls->cert : NULL,
+		MHD_OPTION_HTTPS_MEM_KEY, tls ? tls->key : NULL,
 		MHD_OPTION_END);
 	if (!w->mhd)
-		return status_fail(st, STATUS_UNAVAILABLE,
-				   "cannot serve the web pages on %s (already in use?)", address);
+		return status_fail(st, STATUS_UNAVAILABLE, "cannot serve the web pages on %s: %s",
+				   address, w->mhd_error[0] ? w->mhd_error : "already in use?");
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(w->mhd, MHD_DAEMON_INFO_EPOLL_FD);
 	if (!info) {
 		MHD_stop_daemon(w->mhd);

@@ -8,7 +8,11 @@
  *
  * A handler answers an exchange now or later: it fills the response and calls
  * web_finish(), before it returns or after work done off the loop (a password check, a
- * call to another service); meanwhile MHD holds the connection suspended. */
+ * call to another service); meanwhile MHD holds the connection suspended.
+ *
+ * With a certificate and key (tls.h) it serves HTTPS only, through MHD's GnuTLS; every
+ * answer then carries Strict-Transport-Security, so a browser that has been here once
+ * never tries plain HTTP (and its cookies) on this host again. */
 #ifndef N2GG_DASH_WEB_H
 #define N2GG_DASH_WEB_H
 
@@ -19,6 +23,7 @@
 #include "form.h"
 #include "html.h"
 #include "status.h"
+#include "tls.h"
 
 struct web_limits {
 	size_t max_body;           /* bytes of a request body (a form); past it, 413 */
@@ -70,15 +75,21 @@ struct web {
 	struct web_exchange *held;   /* answered later: resumed with a 503 on stop */
 	struct web_stats stats;
 	bool open;
+	bool tls;                    /* HTTPS: HSTS on every answer */
+	char mhd_error[256];         /* MHD's first message: why it would not start (what it
+				      * says next follows from it) */
 };
 
-/* `address` is "host:port" (IPv4). */
+/* `address` is "host:port" (IPv4). `tls`: NULL for plain HTTP; else kept by the caller
+ * until web_stop. */
 int web_start(struct web *w, uv_loop_t *loop, const char *address, const struct web_limits *lim,
-	      web_handler handler, void *ctx, struct status *st);
+	      const struct tls_files *tls, web_handler handler, void *ctx, struct status *st);
 void web_stop(struct web *w);
 
 struct web_request *web_request(struct web_exchange *x);
 struct web_response *web_response(struct web_exchange *x);
+/* A request header's value, or NULL; only until the handler returns or takes the exchange. */
+const char *web_header(struct web_exchange *x, const char *name);
 /* The response is ready: it goes out, and x is no longer the handler's. */
 void web_finish(struct web_exchange *x);
 

@@ -33,21 +33,24 @@ PASSWORDS = {"olive": "officer-password-1", "pat": "partner-password-1",
 class Browser:
     """One browser: its cookies, and every answer as (status, headers, text)."""
 
-    def __init__(self, address):
+    def __init__(self, address, tls=None):
+        self.tls = tls   # an ssl.SSLContext: HTTPS
         self.host, port = address.rsplit(":", 1)
         self.port = int(port)
         self.cookies = {}
         self.set_cookies = []
 
-    def request(self, method, path, form=None, body=None):
-        headers = {}
+    def request(self, method, path, form=None, body=None, headers=None):
+        headers = dict(headers or {})
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if form is not None:
             body = urllib.parse.urlencode(form)
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        conn = http.client.HTTPConnection(self.host, self.port, timeout=30 * SLOW)
+        conn = (http.client.HTTPSConnection(self.host, self.port, timeout=30 * SLOW,
+                                            context=self.tls) if self.tls else
+                http.client.HTTPConnection(self.host, self.port, timeout=30 * SLOW))
         try:
             conn.request(method, path, body=body, headers=headers)
             r = conn.getresponse()
@@ -64,8 +67,8 @@ class Browser:
                 self.cookies[name] = value
         return r.status, r.headers, text
 
-    def get(self, path):
-        return self.request("GET", path)
+    def get(self, path, headers=None):
+        return self.request("GET", path, headers=headers)
 
     def login(self, name, password, next_path="/"):
         status, _, page = self.get("/login?next=" + urllib.parse.quote(next_path, safe=""))

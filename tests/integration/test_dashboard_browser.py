@@ -17,6 +17,7 @@ from harness import BUILD_DIR, SLOW, SOURCE_DIR
 
 try:
     from selenium import webdriver
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.chrome.service import Service as DriverService
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
@@ -36,6 +37,7 @@ class DashboardBrowserTest(base.DashboardTest):
     # test_dashboard's own tests run there, not again here
     test_dashboard = None
     test_pages = None
+    dashboard_args = ()   # a subclass's own settings for the dashboard
 
     @classmethod
     def setUpClass(cls):
@@ -53,7 +55,7 @@ class DashboardBrowserTest(base.DashboardTest):
         # the real stylesheet, or axe would judge the browser's default colours
         self.assertTrue(os.path.exists(AXE), f"{AXE} is missing: run scripts/deps (npm ci)")
         self.assertEqual(self.dash.stop(), 0)
-        self.dash = self.start_dashboard("--static-dir", STATIC)
+        self.dash = self.start_dashboard("--static-dir", STATIC, *self.dashboard_args)
         self.base = f"http://{self.web}"
         options = webdriver.ChromeOptions()
         for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
@@ -72,7 +74,9 @@ class DashboardBrowserTest(base.DashboardTest):
 
     def wait(self, condition, what, timeout=15):
         try:
-            return WebDriverWait(self.driver, timeout * SLOW).until(lambda d: condition(d))
+            # an element read as its page is replaced goes stale: asked again on the new one
+            return WebDriverWait(self.driver, timeout * SLOW, ignored_exceptions=(
+                StaleElementReferenceException,)).until(lambda d: condition(d))
         except Exception as e:  # TimeoutException: say what was awaited, and where we are
             raise AssertionError(f"waiting for {what}; at {self.driver.current_url}") from e
 
@@ -103,6 +107,18 @@ class DashboardBrowserTest(base.DashboardTest):
         report = "\n".join(f"{v['id']} ({v['impact']}): {v['help']}\n    " +
                            "\n    ".join(v["nodes"]) for v in result["violations"])
         self.assertEqual(result["violations"], [], f"{name}: {self.path()}\n{report}")
+
+    def sign_in(self, name, next_path="/"):
+        """Signs in through the sign-in form; lands on next_path (the check runs off the
+        loop, so this waits for the redirect)."""
+        d = self.driver
+        d.delete_all_cookies()
+        self.open("/login?next=" + urllib.parse.quote(next_path, safe=""))
+        d.find_element(By.ID, "name").send_keys(name)
+        d.find_element(By.ID, "password").send_keys(base.PASSWORDS[name])
+        d.find_element(By.CSS_SELECTOR, "form[action='/login'] button").click()
+        self.wait(lambda d: urllib.parse.urlsplit(d.current_url).path != "/login",
+                  f"{name} signed in")
 
     def active(self):
         return self.driver.switch_to.active_element

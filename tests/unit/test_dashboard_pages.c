@@ -136,6 +136,28 @@ static void test_login_rate_limit(void **state)
 	assert_int_equal(ratelimit_wait(&r, "user:n0", 900001), 0);
 }
 
+static void test_trusted_proxies(void **state)
+{
+	(void)state;
+	struct session_proxies p;
+	char bad[64];
+	assert_int_equal(session_proxies_parse(" 10.0.0.5, 127.0.0.1 ,192.168.1.2", &p, bad,
+					       sizeof bad), 0);
+	assert_int_equal(p.n, 3);
+	assert_true(session_proxy_trusted(&p, "127.0.0.1"));
+	assert_true(session_proxy_trusted(&p, "10.0.0.5"));
+	assert_false(session_proxy_trusted(&p, "10.0.0.50"));   /* whole addresses, not prefixes */
+	assert_false(session_proxy_trusted(&p, ""));
+	assert_int_equal(session_proxies_parse("", &p, bad, sizeof bad), 0);
+	assert_int_equal(p.n, 0);
+	assert_false(session_proxy_trusted(&p, "127.0.0.1"));
+	assert_int_equal(session_proxies_parse("10.0.0.1, proxy.example.org", &p, bad, sizeof bad),
+			 -1);
+	assert_string_equal(bad, "proxy.example.org");
+	assert_int_equal(session_proxies_parse("10.0.0.0/8", &p, bad, sizeof bad), -1);
+	assert_int_equal(session_proxies_parse("::1", &p, bad, sizeof bad), -1);
+}
+
 static N2gg__V1__School *school(struct arena *a, uint32_t urn, const char *name,
 				const char *postcode, const char *cluster)
 {
@@ -524,6 +546,7 @@ int main(void)
 		cmocka_unit_test(test_forms),
 		cmocka_unit_test(test_sessions),
 		cmocka_unit_test(test_login_rate_limit),
+		cmocka_unit_test(test_trusted_proxies),
 		cmocka_unit_test_setup_teardown(test_filters_and_search, arena_fixture_setup,
 						arena_fixture_teardown),
 		cmocka_unit_test(test_letters_dates_overdue),
