@@ -342,6 +342,19 @@ class ServiceTestCase(unittest.TestCase):
         self.clients.append(c)
         return c
 
+    def poller(self, svc):
+        """One client of `svc` kept for the test's polls (wait_for): a wait that made a
+        client each poll ran out of sockets on a slow (sanitizer) run."""
+        pollers = self.__dict__.setdefault("_pollers", {})
+        if svc.api not in pollers:
+            pollers[svc.api] = self.client(svc)
+        return pollers[svc.api]
+
+    def head_seq(self, svc):
+        """The head of a service's event log."""
+        return self.poller(svc).call("Health", common_pb2.HealthRequest(),
+                                     common_pb2.HealthReply).head_seq
+
     def start(self, name, data_dir=None, extra_args=(), wait=True, secure=True):
         svc = Service(name, data_dir or os.path.join(self.tmp, name), extra_args, secure)
         os.makedirs(svc.data_dir, exist_ok=True)

@@ -79,8 +79,7 @@ class ClusterChoiceTest(ServiceTestCase):
 
     def caught_up(self, timeout=60.0):
         def at(svc, metric, source):
-            head = self.client(source).call("Health", common_pb2.HealthRequest(),
-                                            common_pb2.HealthReply).head_seq
+            head = self.head_seq(source)
             value = svc.metric(metric)
             return value is not None and value >= head
 

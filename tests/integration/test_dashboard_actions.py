@@ -48,7 +48,7 @@ class DashboardActionsTest(base.DashboardTest):
         c_school = next(d.urn for d in self.decisions("C") if d.urn in open_urns)
 
         # the first letters of the plan go first, so that what waits afterwards is ours
-        wait_for(lambda: not self.client(self.ntf).call("ListNotices", N.ListNoticesRequest(
+        wait_for(lambda: not self.poller(self.ntf).call("ListNotices", N.ListNoticesRequest(
             pending=True, limit=1), N.ListNoticesReply).notices, 120, "the first letters sent")
 
         # ---- target a school for N2GG: C -> B, and the letter that will go ----
@@ -68,7 +68,7 @@ class DashboardActionsTest(base.DashboardTest):
         self.assertIn("action forwarded", self.dash.log())
         # the letter it causes waits the notifier's settle window: on the action's page when
         # it reached the notifier within the page's wait, and on the school's page
-        notice = wait_for(lambda: next((n for n in self.client(self.ntf).call(
+        notice = wait_for(lambda: next((n for n in self.poller(self.ntf).call(
             "ListNotices", N.ListNoticesRequest(urn=c_school, pending=True),
             N.ListNoticesReply).notices if n.kind == N.NOTICE_CATEGORY_LETTER), None), 60,
             "the category letter")

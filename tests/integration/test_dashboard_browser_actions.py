@@ -65,7 +65,7 @@ class DashboardBrowserActionsTest(browser.DashboardBrowserTest):
         target = next(open_urns[dec.urn] for dec in self.decisions("C")
                       if dec.urn in open_urns and len(open_urns[dec.urn].name) > 12)
         # the plan's first letters go first, so that the one waiting afterwards is ours
-        wait_for(lambda: not self.client(self.ntf).call("ListNotices", N.ListNoticesRequest(
+        wait_for(lambda: not self.poller(self.ntf).call("ListNotices", N.ListNoticesRequest(
             pending=True, limit=1), N.ListNoticesReply).notices, 120, "the first letters sent")
 
         # ---- an officer finds the school by part of its name ----

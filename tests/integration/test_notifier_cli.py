@@ -113,13 +113,9 @@ class NotifierCliTestCase(ServiceTestCase):
     contacts_after_first_letters = False
 
     def caught_up(self, timeout=60.0):
-        def head(svc):
-            return self.client(svc).call("Health", common_pb2.HealthRequest(),
-                                         common_pb2.HealthReply).head_seq
-
         def at(svc, metric, source):
             value = svc.metric(metric)
-            return value is not None and value >= head(source)
+            return value is not None and value >= self.head_seq(source)
 
         wait_for(lambda: at(self.cat, "n2gg_categoriser_registry_cursor", self.reg),
                  timeout, "the categoriser to catch up")
