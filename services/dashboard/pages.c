@@ -202,6 +202,24 @@ static const char *page_cluster_query(struct html *q, const char *cluster)
 	return q->data;
 }
 
+/* An overview section lists at most this many rows: a national register has thousands of
+ * clusters and changes, and the overview must stay one screenful a section, not megabytes;
+ * the schools list (filtered, paginated) has them all. */
+#define PAGE_OVERVIEW_ROWS 50
+
+/* How many of a section's `n` rows to show, saying so under the table when not all. */
+static size_t page_overview_rows(size_t n)
+{
+	return n < PAGE_OVERVIEW_ROWS ? n : PAGE_OVERVIEW_ROWS;
+}
+
+static void page_overview_more(struct html *h, size_t n, const char *where)
+{
+	if (n > PAGE_OVERVIEW_ROWS)
+		html_fmt(h, "<p class=\"govuk-body\">The first %d of %zu are shown; %r.</p>\n",
+			 PAGE_OVERVIEW_ROWS, n, where);
+}
+
 void page_overview(struct html *h, const struct page_user *u, const struct page_overview_data *d)
 {
 	static const char *const letters[] = {"A", "B", "C", "D", "E", "F", "none"};
@@ -241,7 +259,7 @@ void page_overview(struct html *h, const struct page_user *u, const struct page_
 		    "govuk-visually-hidden\">Open schools by cluster and LA category</caption>");
 	page_category_head(h, "Cluster");
 	html_str(h, "<tbody class=\"govuk-table__body\">");
-	for (size_t i = 0; i < o->n_clusters; i++) {
+	for (size_t i = 0; i < page_overview_rows(o->n_clusters); i++) {
 		const struct view_cluster_count *c = &o->clusters[i];
 		if (c->id[0])
 			html_fmt(h, "<tr class=\"govuk-table__row\"><th scope=\"row\" class=\"govuk-table__"
@@ -258,6 +276,9 @@ void page_overview(struct html *h, const struct page_user *u, const struct page_
 	}
 	html_free(&q);
 	html_str(h, "</tbody></table>\n");
+	page_overview_more(h, o->n_clusters,
+			   "the <a class=\"govuk-link\" href=\"/schools\">schools list</a> filters "
+			   "by any cluster");
 
 	html_fmt(h, "<h2 class=\"govuk-heading-m\" id=\"changes\">Category changes this half-term</h2>\n"
 		    "<p class=\"govuk-body\">Since %s.</p>\n",
@@ -271,7 +292,7 @@ void page_overview(struct html *h, const struct page_user *u, const struct page_
 			    "scope=\"col\" class=\"govuk-table__header\">To</th><th scope=\"col\" "
 			    "class=\"govuk-table__header\">Since</th></tr></thead><tbody "
 			    "class=\"govuk-table__body\">");
-		for (size_t i = 0; i < d->n_changes; i++) {
+		for (size_t i = 0; i < page_overview_rows(d->n_changes); i++) {
 			const struct page_change *c = &d->changes[i];
 			html_fmt(h, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">"
 				    "<a class=\"govuk-link\" href=\"/schools/%u\">%s</a></td><td "
@@ -281,6 +302,8 @@ void page_overview(struct html *h, const struct page_user *u, const struct page_
 				 c->to[0] ? c->to : "none", c->date);
 		}
 		html_str(h, "</tbody></table>\n");
+		page_overview_more(h, d->n_changes,
+				   "each school's page has its category's history");
 	}
 
 	html_str(h, "<h2 class=\"govuk-heading-m\" id=\"unserved\">Schools without a partner they "
@@ -293,7 +316,7 @@ void page_overview(struct html *h, const struct page_user *u, const struct page_
 			    "School or cluster</th><th scope=\"col\" class=\"govuk-table__header\">Role"
 			    "</th><th scope=\"col\" class=\"govuk-table__header\">Why</th></tr></thead>"
 			    "<tbody class=\"govuk-table__body\">");
-		for (size_t i = 0; i < d->n_unserved; i++) {
+		for (size_t i = 0; i < page_overview_rows(d->n_unserved); i++) {
 			const N2gg__V1__Allocation *al = d->unserved[i];
 			html_str(h, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">");
 			if (al->urn)
@@ -306,6 +329,9 @@ void page_overview(struct html *h, const struct page_user *u, const struct page_
 				 view_role_name(al->role), al->reason);
 		}
 		html_str(h, "</tbody></table>\n");
+		page_overview_more(h, d->n_unserved,
+				   "<code>n2gg partner capacity</code> lists them all with the partners "
+				   "who could take each");
 	}
 
 	html_str(h, "<h2 class=\"govuk-heading-m\" id=\"overdue\">Overdue visit reports</h2>\n");
@@ -318,7 +344,7 @@ void page_overview(struct html *h, const struct page_user *u, const struct page_
 			    "scope=\"col\" class=\"govuk-table__header\">Partner</th><th scope=\"col\" "
 			    "class=\"govuk-table__header govuk-table__header--numeric\">Days overdue</th>"
 			    "</tr></thead><tbody class=\"govuk-table__body\">");
-		for (size_t i = 0; i < d->n_overdue; i++) {
+		for (size_t i = 0; i < page_overview_rows(d->n_overdue); i++) {
 			const struct page_overdue *v = &d->overdue[i];
 			html_fmt(h, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><a "
 				    "class=\"govuk-link\" href=\"/schools/%u\">%s</a></td><td "
@@ -330,6 +356,7 @@ void page_overview(struct html *h, const struct page_user *u, const struct page_
 				 v->days_over);
 		}
 		html_str(h, "</tbody></table>\n");
+		page_overview_more(h, d->n_overdue, "each partner's page lists their visits");
 	}
 	page_end(h);
 }

@@ -369,6 +369,20 @@ static void test_overview_and_list_pages(void **state)
 	assert_contains(out, "&lt;Cluster&gt;");
 	assert_contains(out, "href=\"/schools?category=A&amp;cluster=C1\">1</a>");
 	assert_contains(out, "<a class=\"govuk-link\" href=\"/schools/1\">" EVIL_ESCAPED "</a>");
+	assert_null(strstr(out, "are shown"));   /* a short section is shown whole */
+	free(out);
+
+	/* a national register: a section shows its first 50 rows and says how many there are */
+	struct page_change many[60];
+	for (size_t i = 0; i < 60; i++)
+		many[i] = (struct page_change){(uint32_t)(1000 + i), "School", "C", "B", "2013-11-15"};
+	o.changes = many;
+	o.n_changes = 60;
+	page_overview(&h, &u, &o);
+	out = take(&h);
+	assert_contains(out, "href=\"/schools/1049\"");
+	assert_null(strstr(out, "href=\"/schools/1050\""));
+	assert_contains(out, "The first 50 of 60 are shown");
 	free(out);
 
 	struct page_schools_data s;
