@@ -313,6 +313,11 @@ static int dashboard_migrate_store(struct service *svc, MDB_txn *txn, unsigned f
 {
 	if (from == 2)
 		return dash_lines_rebuild(svc->store.dbs, txn, st);
+	if (from == 3) {   /* format 4: overdue monitoring returns, from the categoriser's log */
+		log_info("reading the events again for overdue monitoring returns", "source=%s",
+			 "categoriser");
+		return sub_rewind(txn, svc->store.dbs[DASH_DB_CURSORS], "categoriser", st);
+	}
 	if (from != 1)
 		return 0;
 	log_info("reading the events again for partners and clusters' choices", "source=%s",
@@ -330,7 +335,7 @@ static const struct service_resync dashboard_resync[] = {
 	{"registry", DASH_SOURCES("registry"),
 	 DASH_DBS(DASH_DB_SCHOOLS, DASH_DB_CLUSTERS, DASH_DB_COMPARATORS, DASH_DB_SCHOOL_LINES)},
 	{"categoriser", DASH_SOURCES("categoriser", "registry"),
-	 DASH_DBS(DASH_DB_CATEGORIES, DASH_DB_CATEGORY_HISTORY)},
+	 DASH_DBS(DASH_DB_CATEGORIES, DASH_DB_CATEGORY_HISTORY, DASH_DB_MONITORING_OVERDUE)},
 	{"scheduler", DASH_SOURCES("scheduler", "registry"),
 	 DASH_DBS(DASH_DB_ALLOCATIONS, DASH_DB_VISITS, DASH_DB_VISIT_REPORTS, DASH_DB_PARTNERS,
 		  DASH_DB_CLUSTER_CHOICES)},
@@ -350,8 +355,9 @@ static const struct service_desc dashboard_desc = {
 	/* Format 2: partners and clusters' CEP choices, from the scheduler's events. A format-1
 	 * store read the scheduler's log without keeping them: it is read again. Format 3: the
 	 * schools' lines in the lists (summary.h), made from the stored records (see
-	 * dashboard_migrate_store). */
-	.store_format = 3,
+	 * dashboard_migrate_store). Format 4: overdue monitoring returns, from the
+	 * categoriser's events, which a format-3 store read without keeping: read again. */
+	.store_format = 4,
 	.migrate_store = dashboard_migrate_store,
 	.extra_options = dashboard_options,
 	.extra_count = sizeof dashboard_options / sizeof dashboard_options[0],

@@ -220,6 +220,73 @@ static void page_overview_more(struct html *h, size_t n, const char *where)
 			 PAGE_OVERVIEW_ROWS, n, where);
 }
 
+/* Half-termly monitoring: the progress returns the categoriser found missing and that have
+ * not come since, the longest overdue first. */
+static void page_overview_returns(struct html *h, const struct page_overview_data *d)
+{
+	html_str(h, "<h2 class=\"govuk-heading-m\" id=\"returns\">Overdue monitoring returns</h2>\n");
+	if (!d->n_returns_due) {
+		html_str(h, "<p class=\"govuk-body\">Every school under half-termly monitoring has "
+			    "sent its progress return.</p>\n");
+		return;
+	}
+	html_str(h, "<table class=\"govuk-table\"><thead class=\"govuk-table__head\"><tr "
+		    "class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-table__header\">"
+		    "School</th><th scope=\"col\" class=\"govuk-table__header\">Category</th><th "
+		    "scope=\"col\" class=\"govuk-table__header\">Half-term</th><th scope=\"col\" "
+		    "class=\"govuk-table__header\">Due</th></tr></thead><tbody "
+		    "class=\"govuk-table__body\">");
+	for (size_t i = 0; i < page_overview_rows(d->n_returns_due); i++) {
+		const N2gg__V1__MonitoringOverdue *m = d->returns_due[i];
+		html_fmt(h, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><a "
+			    "class=\"govuk-link\" href=\"/schools/%u\">%s</a></td><td "
+			    "class=\"govuk-table__cell\">%s</td><td class=\"govuk-table__cell\">%r "
+			    "%u/%02u</td><td class=\"govuk-table__cell\">%s</td></tr>",
+			 m->urn, m->school_name[0] ? m->school_name : "(no name)", m->category,
+			 view_half_term_name(m->half_term), m->year - 1, m->year % 100, m->due_date);
+	}
+	html_str(h, "</tbody></table>\n");
+	page_overview_more(h, d->n_returns_due, "each school's page has its returns");
+}
+
+/* The partners' days and cost allocated, role by role: what the programme's budget pays. */
+static void page_overview_budget(struct html *h, const struct page_overview_data *d)
+{
+	html_str(h, "<h2 class=\"govuk-heading-m\" id=\"budget\">Partners' days and cost "
+		    "allocated</h2>\n");
+	if (!d->n_roles) {
+		html_str(h, "<p class=\"govuk-body\">No partner is allocated yet.</p>\n");
+		return;
+	}
+	html_str(h, "<table class=\"govuk-table\"><thead class=\"govuk-table__head\"><tr "
+		    "class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-table__header\">"
+		    "Role</th><th scope=\"col\" class=\"govuk-table__header govuk-table__header--"
+		    "numeric\">Served</th><th scope=\"col\" class=\"govuk-table__header govuk-table__"
+		    "header--numeric\">Days</th><th scope=\"col\" class=\"govuk-table__header "
+		    "govuk-table__header--numeric\">Cost</th></tr></thead><tbody "
+		    "class=\"govuk-table__body\">");
+	unsigned days = 0;
+	int64_t pence = 0;
+	for (size_t i = 0; i < d->n_roles; i++) {
+		const struct page_role_days *r = &d->roles[i];
+		char cost[32];
+		html_fmt(h, "<tr class=\"govuk-table__row\"><th scope=\"row\" class=\"govuk-table__"
+			    "header\">%s</th><td class=\"govuk-table__cell govuk-table__cell--numeric\">"
+			    "%u</td><td class=\"govuk-table__cell govuk-table__cell--numeric\">%u</td>"
+			    "<td class=\"govuk-table__cell govuk-table__cell--numeric\">%s</td></tr>",
+			 view_role_name(r->role), r->served, r->days,
+			 view_money(r->cost_pence, cost, sizeof cost));
+		days += r->days;
+		pence += r->cost_pence;
+	}
+	char cost[32];
+	html_fmt(h, "<tr class=\"govuk-table__row\"><th scope=\"row\" class=\"govuk-table__"
+		    "header\">All roles</th><td class=\"govuk-table__cell\"></td><td class=\""
+		    "govuk-table__cell govuk-table__cell--numeric\">%u</td><td class=\"govuk-table__"
+		    "cell govuk-table__cell--numeric\">%s</td></tr></tbody></table>\n",
+		 days, view_money(pence, cost, sizeof cost));
+}
+
 void page_overview(struct html *h, const struct page_user *u, const struct page_overview_data *d)
 {
 	static const char *const letters[] = {"A", "B", "C", "D", "E", "F", "none"};
@@ -358,6 +425,8 @@ void page_overview(struct html *h, const struct page_user *u, const struct page_
 		html_str(h, "</tbody></table>\n");
 		page_overview_more(h, d->n_overdue, "each partner's page lists their visits");
 	}
+	page_overview_returns(h, d);
+	page_overview_budget(h, d);
 	page_end(h);
 }
 

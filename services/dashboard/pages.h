@@ -11,6 +11,7 @@
 
 #include "arena.h"
 #include "html.h"
+#include "n2gg/v1/categoriser.pb-c.h"
 #include "n2gg/v1/common.pb-c.h"
 #include "n2gg/v1/dashboard.pb-c.h"
 #include "view.h"
@@ -47,6 +48,13 @@ struct page_overdue {           /* a visit whose report is overdue */
 	int days_over;
 };
 
+struct page_role_days {         /* what the partners' allocations take in one role */
+	int role;
+	unsigned served;            /* schools (clusters, for a CEP) with a partner */
+	unsigned days;
+	int64_t cost_pence;
+};
+
 struct page_overview_data {
 	struct view_overview overview;
 	char today[11], half_term[11];
@@ -57,6 +65,10 @@ struct page_overview_data {
 	unsigned letters_pending, letters_undelivered;
 	const struct page_overdue *overdue;
 	size_t n_overdue;
+	const N2gg__V1__MonitoringOverdue *const *returns_due;   /* oldest first */
+	size_t n_returns_due;
+	struct page_role_days roles[8];                          /* by role, those in use */
+	size_t n_roles;
 };
 
 void page_overview(struct html *h, const struct page_user *u, const struct page_overview_data *d);

@@ -108,7 +108,7 @@ static int dash_lines_read(struct dashboard *d, MDB_txn *txn, struct arena *a,
 		}
 	}
 	/* once each, by id (a partner with a name wins over a mention without) */
-	qsort(l->partners, l->n_partners, sizeof *l->partners, dash_option_id_cmp);
+	view_sort(l->partners, l->n_partners, sizeof *l->partners, dash_option_id_cmp);
 	size_t n = 0;
 	for (size_t i = 0; i < l->n_partners; i++) {
 		if (n && strcmp(l->partners[n - 1].value, l->partners[i].value) == 0) {
@@ -201,9 +201,78 @@ static int dash_overdue(struct dashboard *d, MDB_txn *txn, struct arena *a,
 		if (view_report_overdue(v->date, reported, today, d->report_due_days, &days))
 			over[n++] = (struct page_overdue){v, dash_partner_name(l, v->partner_id), days};
 	}
-	qsort(over, n, sizeof *over, dash_overdue_cmp);
+	view_sort(over, n, sizeof *over, dash_overdue_cmp);
 	out->overdue = over;
 	out->n_overdue = n;
+	return 0;
+}
+
+/* The returns the categoriser found missing that the school's record still lacks (one came
+ * since: it is no longer overdue), the oldest due first. */
+static int dash_returns_due_cmp(const void *x, const void *y)
+{
+	const N2gg__V1__MonitoringOverdue *a = *(const N2gg__V1__MonitoringOverdue *const *)x,
+					  *b = *(const N2gg__V1__MonitoringOverdue *const *)y;
+	int c = strcmp(a->due_date, b->due_date);
+	return c ? c : (a->urn > b->urn) - (a->urn < b->urn);
+}
+
+static int dash_returns_due(struct dashboard *d, MDB_txn *txn, struct arena *a,
+			    struct page_overview_data *out, struct status *st)
+{
+	N2gg__V1__MonitoringOverdue **due;
+	size_t n;
+	int rc = dash_store_scan(d, txn, DASH_DB_MONITORING_OVERDUE, NULL, 0,
+				 &n2gg__v1__monitoring_overdue__descriptor, a, (void ***)&due, &n,
+				 st);
+	if (rc < 0)
+		return rc;
+	const N2gg__V1__MonitoringOverdue **still = arena_alloc(a, (n + 1) * sizeof *still);
+	for (size_t i = 0; i < n; i++) {
+		size_t klen;
+		uint8_t *key = readmodel_key_urn(a, due[i]->urn, NULL, &klen);
+		N2gg__V1__School *school = NULL;
+		rc = dash_store_get(d, txn, DASH_DB_SCHOOLS, key, klen, &n2gg__v1__school__descriptor,
+				    a, (void **)&school, st);
+		if (rc < 0 && rc != -STATUS_NOT_FOUND)
+			return rc;
+		bool sent = false;
+		for (size_t k = 0; school && k < school->n_progress_returns && !sent; k++)
+			sent = school->progress_returns[k]->year == due[i]->year &&
+			       school->progress_returns[k]->half_term == due[i]->half_term;
+		if (!sent)
+			still[out->n_returns_due++] = due[i];
+	}
+	view_sort(still, out->n_returns_due, sizeof *still, dash_returns_due_cmp);
+	out->returns_due = still;
+	return 0;
+}
+
+/* The days and cost the partners' allocations take, role by role: the budget used. */
+static int dash_role_days(struct dashboard *d, MDB_txn *txn, struct arena *a,
+			  struct page_overview_data *out, struct status *st)
+{
+	N2gg__V1__Allocation **all;
+	size_t n;
+	int rc = dash_store_scan(d, txn, DASH_DB_ALLOCATIONS, NULL, 0,
+				 &n2gg__v1__allocation__descriptor, a, (void ***)&all, &n, st);
+	if (rc < 0)
+		return rc;
+	size_t slots = sizeof out->roles / sizeof *out->roles;
+	for (size_t i = 0; i < n; i++) {
+		const N2gg__V1__Allocation *al = all[i];
+		if (!al->partner_id[0] || (size_t)al->role >= slots)
+			continue;
+		struct page_role_days *r = &out->roles[al->role];
+		r->role = (int)al->role;
+		r->served++;
+		r->days += al->days;
+		r->cost_pence += al->cost_pence;
+	}
+	/* in role order, only those in use */
+	for (size_t k = 0; k < slots; k++)
+		if (out->roles[k].served)
+			out->roles[out->n_roles++] = out->roles[k];
 	return 0;
 }
 
@@ -229,7 +298,7 @@ int dash_data_overview(struct dashboard *d, MDB_txn *txn, struct arena *a,
 		by_cluster[i] = &l.lines[i].school;
 		n_unserved += l.lines[i].n_unserved;
 	}
-	qsort(by_cluster, l.n, sizeof *by_cluster, dash_by_cluster_cmp);
+	view_sort(by_cluster, l.n, sizeof *by_cluster, dash_by_cluster_cmp);
 	for (size_t i = 0; i < l.n; i++)
 		view_overview_add(&out->overview, a, by_cluster[i]);
 	view_overview_done(&out->overview);
@@ -266,7 +335,9 @@ int dash_data_overview(struct dashboard *d, MDB_txn *txn, struct arena *a,
 	}
 	out->changes = changes;
 	out->unserved = unserved;
-	if ((rc = dash_letters_count(d, txn, a, out, st)) < 0)
+	if ((rc = dash_letters_count(d, txn, a, out, st)) < 0 ||
+	    (rc = dash_returns_due(d, txn, a, out, st)) < 0 ||
+	    (rc = dash_role_days(d, txn, a, out, st)) < 0)
 		return rc;
 	return dash_overdue(d, txn, a, &l, out, st);
 }
@@ -306,7 +377,7 @@ int dash_data_schools(struct dashboard *d, MDB_txn *txn, const struct dash_viewe
 		clusters[i] = (struct page_option){l.clusters[i]->id,
 						   l.clusters[i]->name[0] ? l.clusters[i]->name
 									  : l.clusters[i]->id};
-	qsort(clusters, l.n_clusters, sizeof *clusters, dash_option_cmp);
+	view_sort(clusters, l.n_clusters, sizeof *clusters, dash_option_cmp);
 	out->clusters = clusters;
 	out->n_clusters = l.n_clusters;
 	/* by name for the drop-down; the lines' own list stays in id order */
@@ -315,7 +386,7 @@ int dash_data_schools(struct dashboard *d, MDB_txn *txn, const struct dash_viewe
 		partners[i] = (struct page_option){
 			l.partners[i].value,
 			l.partners[i].label[0] ? l.partners[i].label : l.partners[i].value};
-	qsort(partners, l.n_partners, sizeof *partners, dash_option_cmp);
+	view_sort(partners, l.n_partners, sizeof *partners, dash_option_cmp);
 	out->partners = partners;
 	out->n_partners = l.n_partners;
 	return 0;
@@ -362,7 +433,7 @@ static int dash_school_letters(struct dashboard *d, MDB_txn *txn, uint32_t urn, 
 						  (const N2gg__V1__Delivery *const *)ds + first,
 						  last - first};
 	}
-	qsort(letters, nn, sizeof *letters, dash_letter_cmp);
+	view_sort(letters, nn, sizeof *letters, dash_letter_cmp);
 	out->letters = letters;
 	out->n_letters = nn;
 	return 0;
@@ -437,8 +508,7 @@ int dash_data_school(struct dashboard *d, MDB_txn *txn, const struct dash_viewer
 	    (rc = dash_store_scan(d, txn, DASH_DB_COMPARATORS, NULL, 0,
 				  &n2gg__v1__comparator__descriptor, a, (void ***)&cmps, &n, st)) < 0)
 		return rc;
-	if (out->n_visits)
-		qsort((void *)out->visits, out->n_visits, sizeof *out->visits, dash_visit_cmp);
+	view_sort((void *)out->visits, out->n_visits, sizeof *out->visits, dash_visit_cmp);
 	/* England's, and this school's LA's */
 	const N2gg__V1__Comparator **keep = arena_alloc(a, (n + 1) * sizeof *keep);
 	for (size_t i = 0; i < n; i++)

@@ -107,14 +107,14 @@ int dash_data_partners(struct dashboard *d, MDB_txn *txn, struct arena *a,
 	for (size_t i = 0; i < count; i++)
 		view_partner_days(&l[i].days, i < heard ? ps[i] : NULL, l[i].id,
 				  (const N2gg__V1__Allocation *const *)als, na);
-	qsort(l, count, sizeof *l, dash_line_id_cmp);
+	view_sort(l, count, sizeof *l, dash_line_id_cmp);
 	for (size_t i = 0; i < nv; i++) {
 		struct page_partner_line key = {.id = vs[i]->partner_id};
 		struct page_partner_line *hit = bsearch(&key, l, count, sizeof *l, dash_line_id_cmp);
 		if (hit)
 			hit->visits++;
 	}
-	qsort(l, count, sizeof *l, dash_line_name_cmp);
+	view_sort(l, count, sizeof *l, dash_line_name_cmp);
 	*lines = l;
 	*n = count;
 	return 0;
@@ -179,7 +179,7 @@ int dash_data_partner(struct dashboard *d, MDB_txn *txn, const struct dash_viewe
 			visits[out->n_visits++] = vs[i];
 	if (!out->partner && !out->n_allocations && !out->n_visits)
 		return status_fail(st, STATUS_NOT_FOUND, "There is no partner %s.", id);
-	qsort(visits, out->n_visits, sizeof *visits, dash_visit_date_cmp);
+	view_sort(visits, out->n_visits, sizeof *visits, dash_visit_date_cmp);
 	bool *reported = arena_alloc(a, out->n_visits + 1);
 	for (size_t i = 0; i < out->n_visits; i++) {
 		size_t klen;
@@ -243,7 +243,7 @@ int dash_data_mi_list(struct dashboard *d, MDB_txn *txn, struct arena *a,
 		for (size_t k = 0; k < nr; k++)
 			l[i].responded += strcmp(rs[k]->number, sheets[i]->number) == 0;
 	}
-	qsort(l, ns, sizeof *l, dash_mi_line_cmp);
+	view_sort(l, ns, sizeof *l, dash_mi_line_cmp);
 	*lines = l;
 	*n = ns;
 	return 0;
@@ -309,7 +309,7 @@ int dash_data_mi(struct dashboard *d, MDB_txn *txn, const char *number, struct a
 				p->chair = c->chair;
 		}
 	}
-	qsort(parties, np, sizeof *parties, dash_mi_party_cmp);
+	view_sort(parties, np, sizeof *parties, dash_mi_party_cmp);
 	out->parties = parties;
 	out->n_parties = np;
 	return 0;

@@ -15,7 +15,7 @@ const char *const dash_db_names[DASH_DB_COUNT] = {
 	"events", "cursors", "schools", "clusters", "comparators", "categories",
 	"category_history", "allocations", "visits", "visit_reports", "notices", "deliveries",
 	"mi_sheets", "mi_responses", "accounts", "sessions", "partners", "cluster_choices",
-	"school_lines"};
+	"school_lines", "monitoring_overdue"};
 
 const char *const readmodel_source_names[READMODEL_SOURCES] = {"registry", "categoriser",
 							       "scheduler", "notifier"};
@@ -28,6 +28,16 @@ uint8_t *readmodel_key_urn(struct arena *a, uint32_t urn, const char *suffix, si
 	if (n)
 		memcpy(k + 4, suffix, n);
 	*klen = 4 + n;
+	return k;
+}
+
+uint8_t *readmodel_key_half_term(struct arena *a, uint32_t urn, uint32_t year,
+				 uint32_t half_term)
+{
+	uint8_t *k = arena_alloc(a, 9);
+	store_be32(k, urn);
+	store_be32(k + 4, year);
+	k[8] = (uint8_t)half_term;
 	return k;
 }
 
@@ -138,6 +148,13 @@ static int rm_categoriser(const N2gg__V1__Event *ev, struct arena *a,
 		if (!o || !o->override || !o->override->urn)
 			return rm_fail(why, "an override event without a school");
 		rm_history(ev, o->override->urn, a, out);
+	} else if (strcmp(ev->topic, "category.monitoring.overdue") == 0) {
+		N2gg__V1__MonitoringOverdue *m =
+			rm_payload(ev, &n2gg__v1__monitoring_overdue__descriptor, a);
+		if (!m || !m->urn || !m->year || !m->half_term)
+			return rm_fail(why, "a monitoring.overdue without a school and half-term");
+		rm_effect(a, out, DASH_DB_MONITORING_OVERDUE,
+			  readmodel_key_half_term(a, m->urn, m->year, m->half_term), 9, &m->base);
 	}
 	return 0;
 }

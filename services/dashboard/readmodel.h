@@ -34,6 +34,9 @@ enum dash_db {
 	DASH_DB_CLUSTER_CHOICES,  /* cluster id -> ClusterChoice (cluster.choice_recorded) */
 	DASH_DB_SCHOOL_LINES,     /* urn -> the school's line in the lists (summary.h), rebuilt
 				   * by the apply step from its school, category and allocations */
+	DASH_DB_MONITORING_OVERDUE, /* urn . year . half-term -> MonitoringOverdue (a return
+				     * the categoriser found missing; the school's record says
+				     * whether it has come since) */
 	DASH_DB_COUNT
 };
 
@@ -70,6 +73,9 @@ struct readmodel_effects {
 int readmodel_apply(enum readmodel_source src, const N2gg__V1__Event *ev, struct arena *a,
 		    struct readmodel_effects *out, const char **why);
 
+/* urn . year . half-term (9 bytes): a monitoring return's key. */
+uint8_t *readmodel_key_half_term(struct arena *a, uint32_t urn, uint32_t year,
+				 uint32_t half_term);
 /* Keys (in the arena), for the readers as for the effects. */
 uint8_t *readmodel_key_urn(struct arena *a, uint32_t urn, const char *suffix, size_t *klen);
 uint8_t *readmodel_key_allocation(struct arena *a, uint32_t urn, int role,

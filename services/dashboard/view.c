@@ -231,8 +231,7 @@ static int view_cluster_cmp(const void *x, const void *y)
 
 void view_overview_done(struct view_overview *o)
 {
-	if (o->n_clusters)
-		qsort(o->clusters, o->n_clusters, sizeof *o->clusters, view_cluster_cmp);
+	view_sort(o->clusters, o->n_clusters, sizeof *o->clusters, view_cluster_cmp);
 }
 
 enum view_letter_state view_letter_state(const N2gg__V1__Delivery *const *d, size_t n)
@@ -430,4 +429,29 @@ const char *view_cep_choice_state_name(int state)
 		return "Choice A, no nominee by the deadline: the LA identifies a CEP";
 	default: return "No choice recorded";
 	}
+}
+
+const char *view_half_term_name(uint32_t half_term)
+{
+	static const char *const names[] = {"", "Autumn 1", "Autumn 2", "Spring 1",
+					    "Spring 2", "Summer 1", "Summer 2"};
+	return half_term < sizeof names / sizeof *names ? names[half_term] : "";
+}
+
+const char *view_money(int64_t pence, char *out, size_t size)
+{
+	/* whole pounds, grouped by thousands as a finance officer writes them */
+	long long pounds = (long long)((pence < 0 ? -pence : pence) / 100);
+	char digits[24];
+	int n = snprintf(digits, sizeof digits, "%lld", pounds);
+	char grouped[32];
+	size_t g = 0;
+	for (int i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			grouped[g++] = ',';
+		grouped[g++] = digits[i];
+	}
+	grouped[g] = '\0';
+	snprintf(out, size, "%s£%s", pence < 0 ? "-" : "", grouped);
+	return out;
 }

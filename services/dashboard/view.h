@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "arena.h"
 #include "n2gg/v1/categoriser.pb-c.h"
@@ -82,6 +83,15 @@ struct view_overview {
 	size_t n_clusters, cap_clusters;
 };
 
+/* qsort for lists the store may hand out as NULL when empty: qsort must not be given NULL,
+ * and fewer than two items need no sorting. */
+static inline void view_sort(void *base, size_t n, size_t size,
+			     int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
 /* The index of a category letter ("" or anything else: none). */
 int view_category_index(const char *category);
 /* Counts an open school (closed ones are not in the overview). */
@@ -132,6 +142,10 @@ void view_partner_days(struct view_partner_days *out, const N2gg__V1__Partner *p
 const char *view_phase_name(int phase);
 const char *view_ofsted_name(unsigned grade);
 const char *view_role_name(int role);
+/* "Autumn 1" .. "Summer 2" for half-terms 1..6; "" otherwise. */
+const char *view_half_term_name(uint32_t half_term);
+/* "£1,500" (whole pounds; "£0" for none), into out. */
+const char *view_money(int64_t pence, char *out, size_t size);
 const char *view_delivery_state_name(int state);
 const char *view_notice_kind_name(int kind);
 const char *view_recipient_role_name(int role);

@@ -370,7 +370,42 @@ static void test_overview_and_list_pages(void **state)
 	assert_contains(out, "href=\"/schools?category=A&amp;cluster=C1\">1</a>");
 	assert_contains(out, "<a class=\"govuk-link\" href=\"/schools/1\">" EVIL_ESCAPED "</a>");
 	assert_null(strstr(out, "are shown"));   /* a short section is shown whole */
+	assert_contains(out, "Every school under half-termly monitoring has sent its progress");
+	assert_contains(out, "No partner is allocated yet.");
 	free(out);
+
+	/* a missing return (HTML in the name escaped) and the budget used, role by role */
+	N2gg__V1__MonitoringOverdue due = N2GG__V1__MONITORING_OVERDUE__INIT;
+	due.urn = 1;
+	due.school_name = EVIL;
+	due.category = "D";
+	due.year = 2014;
+	due.half_term = 2;
+	due.due_date = "2013-12-20";
+	const N2gg__V1__MonitoringOverdue *dues[] = {&due};
+	o.returns_due = dues;
+	o.n_returns_due = 1;
+	o.roles[0] = (struct page_role_days){N2GG__V1__ROLE__ROLE_SIP, 331, 1655, 49650000};
+	o.roles[1] = (struct page_role_days){N2GG__V1__ROLE__ROLE_CEP, 46, 539, 0};
+	o.n_roles = 2;
+	page_overview(&h, &u, &o);
+	out = take(&h);
+	assert_null(strstr(out, "<script"));
+	assert_contains(out, "\">" EVIL_ESCAPED "</a></td><td class=\"govuk-table__cell\">D</td>"
+			     "<td class=\"govuk-table__cell\">Autumn 2 2013/14</td><td "
+			     "class=\"govuk-table__cell\">2013-12-20</td>");
+	assert_contains(out, ">1655</td><td class=\"govuk-table__cell govuk-table__cell--numeric\">"
+			     "£496,500</td>");
+	assert_contains(out, ">2194</td><td class=\"govuk-table__cell govuk-table__cell--numeric\">"
+			     "£496,500</td></tr></tbody>");   /* all roles */
+	free(out);
+	o.returns_due = NULL;
+	o.n_returns_due = 0;
+	o.n_roles = 0;
+	char money[32];
+	assert_string_equal(view_money(0, money, sizeof money), "£0");
+	assert_string_equal(view_money(99, money, sizeof money), "£0");
+	assert_string_equal(view_money(123456789, money, sizeof money), "£1,234,567");
 
 	/* a national register: a section shows its first 50 rows and says how many there are */
 	struct page_change many[60];

@@ -154,6 +154,28 @@ static void test_category_and_history(void **state)
 	N2gg__V1__PolicyLoaded pl = N2GG__V1__POLICY_LOADED__INIT;
 	apply_ok(READMODEL_CATEGORISER, event(a, 814, "category.policy.loaded", &pl.base), a, &fx);
 	assert_int_equal(fx.count, 0);
+
+	/* a missing progress return, kept by school, year and half-term */
+	N2gg__V1__MonitoringOverdue m = N2GG__V1__MONITORING_OVERDUE__INIT;
+	m.urn = 121234;
+	m.year = 2014;
+	m.half_term = 2;
+	m.due_date = "2013-12-20";
+	apply_ok(READMODEL_CATEGORISER, event(a, 815, "category.monitoring.overdue", &m.base), a,
+		 &fx);
+	assert_int_equal(fx.count, 1);
+	const struct readmodel_effect *due = effect(&fx, DASH_DB_MONITORING_OVERDUE, 0);
+	assert_int_equal(due->klen, 9);
+	assert_int_equal(key_urn(due), 121234);
+	assert_int_equal(store_from_be32(due->key + 4), 2014);
+	assert_int_equal(due->key[8], 2);
+	m.half_term = 0;   /* no half-term: refused, not kept under a key that means nothing */
+	const char *why = NULL;
+	assert_int_equal(readmodel_apply(READMODEL_CATEGORISER,
+					 event(a, 816, "category.monitoring.overdue", &m.base), a,
+					 &fx, &why),
+			 -1);
+	assert_non_null(why);
 }
 
 static void test_allocations(void **state)
