@@ -881,6 +881,53 @@ static void page_school_reports(struct html *h, const struct page_school_data *d
 	}
 }
 
+/* The MI sheets the school was sent; for an Action sheet, whether it has answered and how. */
+static void page_school_mi(struct html *h, const struct page_school_data *d)
+{
+	html_str(h, "<h2 class=\"govuk-heading-m\" id=\"mi\">MI sheets</h2>");
+	if (!d->n_mi) {
+		html_str(h, "<p class=\"govuk-body\">No MI sheet has been sent to the school.</p>");
+		return;
+	}
+	for (size_t i = 0; i < d->n_mi; i++) {
+		const N2gg__V1__MiSheet *s = d->mi[i].sheet;
+		const N2gg__V1__MiResponse *r = d->mi[i].response;
+		bool action = s->type == N2GG__V1__MI_TYPE__MI_ACTION;
+		html_fmt(h, "<h3 class=\"govuk-heading-s\"><a class=\"govuk-link\" href=\"/mi/%s\">"
+			    "MI %s</a>: %s</h3>",
+			 s->number, s->number, s->title);
+		if (s->withdrawn) {
+			html_str(h, "<p class=\"govuk-body\">Withdrawn.</p>");
+			continue;
+		}
+		if (!action)
+			continue;
+		if (!r) {
+			html_fmt(h, "<p class=\"govuk-body\"><strong class=\"govuk-tag govuk-tag--yellow"
+				    "\">Not answered</strong> To be completed by %s.</p>",
+				 s->complete_by);
+			continue;
+		}
+		html_fmt(h, "<p class=\"govuk-body\"><strong class=\"govuk-tag govuk-tag--green\">"
+			    "Answered</strong> by %s.</p>",
+			 r->respondent[0] ? r->respondent : "the school");
+		if (!r->n_answers)
+			continue;
+		html_str(h, "<dl class=\"govuk-summary-list\">");
+		for (size_t k = 0; k < r->n_answers; k++) {
+			const char *question = "";
+			for (size_t q = 0; q < s->n_questions; q++)
+				if (s->questions[q]->number == r->answers[k]->question)
+					question = s->questions[q]->text;
+			html_fmt(h, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-"
+				    "list__key\">%u. %s</dt><dd class=\"govuk-summary-list__value\">%s"
+				    "</dd></div>",
+				 r->answers[k]->question, question, r->answers[k]->answer);
+		}
+		html_str(h, "</dl>");
+	}
+}
+
 static void page_school_letters(struct html *h, const struct page_school_data *d)
 {
 	html_str(h, "<h2 class=\"govuk-heading-m\" id=\"letters\">Letters</h2>");
@@ -933,7 +980,7 @@ void page_school(struct html *h, const struct page_user *u, const struct page_sc
 		    "class=\"govuk-link\" href=\"#achievement\">Achievement</a> · <a class=\"govuk-link\" "
 		    "href=\"#partners\">Partners and visits</a> · <a class=\"govuk-link\" "
 		    "href=\"#reports\">Visit reports</a> · <a class=\"govuk-link\" href=\"#letters\">"
-		    "Letters</a></nav>\n");
+		    "Letters</a> · <a class=\"govuk-link\" href=\"#mi\">MI sheets</a></nav>\n");
 	page_school_actions(h, u, d);
 	page_school_profile(h, d);
 	page_school_category(h, d, a);
@@ -943,5 +990,6 @@ void page_school(struct html *h, const struct page_user *u, const struct page_sc
 	page_school_partners(h, d);
 	page_school_reports(h, d);
 	page_school_letters(h, d);
+	page_school_mi(h, d);
 	page_end(h);
 }

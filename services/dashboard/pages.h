@@ -95,6 +95,11 @@ struct page_letter {
 	size_t n_deliveries;
 };
 
+struct page_school_mi {         /* an MI sheet a school was sent, and its response */
+	const N2gg__V1__MiSheet *sheet;
+	const N2gg__V1__MiResponse *response;       /* NULL: none yet */
+};
+
 struct page_school_data {
 	const N2gg__V1__School *school;
 	const char *cluster_name;
@@ -112,6 +117,8 @@ struct page_school_data {
 	const N2gg__V1__Comparator *const *comparators;
 	size_t n_comparators;
 	int today, due_days;
+	const struct page_school_mi *mi;               /* the MI sheets it was sent, newest first */
+	size_t n_mi;
 };
 
 void page_school(struct html *h, const struct page_user *u, const struct page_school_data *d,

@@ -407,6 +407,45 @@ static int dash_visit_cmp(const void *x, const void *y)
 	return strcmp(a->date, b->date);
 }
 
+/* The MI sheets the school was sent (its MI letters name them; newest first, as the letters
+ * are) with the school's response to each, if any. */
+static int dash_school_mi(struct dashboard *d, MDB_txn *txn, uint32_t urn, struct arena *a,
+			  struct page_school_data *out, struct status *st)
+{
+	struct page_school_mi *mi = arena_alloc(a, (out->n_letters + 1) * sizeof *mi);
+	for (size_t i = 0; i < out->n_letters; i++) {
+		const N2gg__V1__Notice *n = out->letters[i].notice;
+		if (n->kind != N2GG__V1__NOTICE_KIND__NOTICE_MI_SHEET || !n->mi_number[0])
+			continue;
+		bool listed = false;
+		for (size_t k = 0; k < out->n_mi && !listed; k++)
+			listed = strcmp(mi[k].sheet->number, n->mi_number) == 0;
+		N2gg__V1__MiSheet *sheet = NULL;
+		int rc = listed ? -STATUS_NOT_FOUND
+				: dash_store_get(d, txn, DASH_DB_MI_SHEETS, n->mi_number,
+						 strlen(n->mi_number), &n2gg__v1__mi_sheet__descriptor,
+						 a, (void **)&sheet, st);
+		if (rc == -STATUS_NOT_FOUND)
+			continue;
+		if (rc < 0)
+			return rc;
+		/* its responses are keyed number . 0 . URN . cluster id */
+		size_t nl = strlen(n->mi_number), nr;
+		uint8_t *prefix = arena_alloc(a, nl + 5);
+		memcpy(prefix, n->mi_number, nl);
+		prefix[nl] = 0;
+		store_be32(prefix + nl + 1, urn);
+		N2gg__V1__MiResponse **responses;
+		if ((rc = dash_store_scan(d, txn, DASH_DB_MI_RESPONSES, prefix, nl + 5,
+					  &n2gg__v1__mi_response__descriptor, a, (void ***)&responses,
+					  &nr, st)) < 0)
+			return rc;
+		mi[out->n_mi++] = (struct page_school_mi){sheet, nr ? responses[0] : NULL};
+	}
+	out->mi = mi;
+	return 0;
+}
+
 static int dash_school_letters(struct dashboard *d, MDB_txn *txn, uint32_t urn, struct arena *a,
 			       struct page_school_data *out, struct status *st)
 {
@@ -436,7 +475,7 @@ static int dash_school_letters(struct dashboard *d, MDB_txn *txn, uint32_t urn, 
 	view_sort(letters, nn, sizeof *letters, dash_letter_cmp);
 	out->letters = letters;
 	out->n_letters = nn;
-	return 0;
+	return dash_school_mi(d, txn, urn, a, out, st);
 }
 
 int dash_data_school(struct dashboard *d, MDB_txn *txn, const struct dash_viewer *v,

@@ -447,6 +447,18 @@ class DashboardTest(ServiceTestCase):
         self.assertEqual((row["Answered"], row["1. Do you use tutoring?"], row["2. What else?"]),
                          ("yes", "Yes", "'=SUM(A1) <b>x</b>"))
         self.assertEqual(b.get("/mi/999/99")[0], 404)
+        # the school's own page: the sheet it was sent, its answers (escaped)
+        status, _, page = b.get(f"/schools/{answered}")
+        self.assertEqual(status, 200)
+        self.assertIn(f'href="/mi/{sheet.number}">MI {sheet.number}</a>: Pupil Premium return',
+                      page)
+        self.assertIn("Answered</strong> by A. Head.", page)
+        self.assertIn("2. What else?</dt><dd class=\"govuk-summary-list__value\">=SUM(A1) "
+                      "&lt;b&gt;x&lt;/b&gt;</dd>", page)
+        status, _, page = b.get(f"/schools/{chase.urn}")
+        if any(n.urn == chase.urn for n in self.client(self.ntf).call(
+                "MiStatus", N.MiStatusRequest(number=sheet.number), N.MiStatusReply).outstanding):
+            self.assertIn("Not answered</strong> To be completed by", page)
 
         # system status: the four services followed, caught up, and their log identities
         status, _, page = b.get("/status")
