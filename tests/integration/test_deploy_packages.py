@@ -43,24 +43,37 @@ def run(*cmd, **kw):
     return r.stdout
 
 
+def build_packages():
+    """scripts/package into BUILD_DIR/deb: {package name: path of its .deb}."""
+    out = run(os.path.join(SOURCE_DIR, "scripts", "package"), os.path.join(BUILD_DIR, "deb"),
+              timeout=1800)
+    return {os.path.basename(p).split("_")[0]: os.path.abspath(p) for p in out.split()}
+
+
+def bookworm_root(target, debs, include=()):
+    """A bookworm root (a directory, or a tarball when `target` ends in .tar) made by
+    mmdebstrap from Debian's archive, with the packages `include` and the local `debs`
+    installed by apt inside it (so their dependencies come too, and their maintainer
+    scripts run there)."""
+    # mmdebstrap's --include of a .deb path hands dpkg a copy in the host's /tmp, which the
+    # chroot does not see: copied in, then installed by apt inside the root
+    inside = " ".join("/tmp/" + os.path.basename(d) for d in debs)
+    run("mmdebstrap", "--variant=apt", "--quiet",
+        *([f"--include={','.join(include)}"] if include else []),
+        "--customize-hook=copy-in " + " ".join(debs) + " /tmp",
+        f'--customize-hook=chroot "$1" apt-get install -y -q --no-install-recommends {inside}',
+        f'--customize-hook=chroot "$1" rm -f {inside}',
+        "bookworm", target, MIRROR, timeout=1800)
+
+
 @unittest.skipIf(why_not_runnable(), why_not_runnable())
 class DebianPackagesTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="n2gg-debs-")
-        deb_dir = os.path.join(BUILD_DIR, "deb")
-        out = run(os.path.join(SOURCE_DIR, "scripts", "package"), deb_dir, timeout=1800)
-        cls.debs = {os.path.basename(p).split("_")[0]: os.path.abspath(p)
-                    for p in out.split()}
+        cls.debs = build_packages()
         cls.root = os.path.join(cls.tmp, "root")
-        # installed by apt inside the root: mmdebstrap's --include of a .deb path hands dpkg
-        # a copy in the host's /tmp, which the chroot does not see
-        debs = [cls.debs["n2gg-cli"], cls.debs["n2gg-registry"]]
-        inside = " ".join("/tmp/" + os.path.basename(d) for d in debs)
-        run("mmdebstrap", "--variant=apt", "--quiet",
-            "--customize-hook=copy-in " + " ".join(debs) + " /tmp",
-            f'--customize-hook=chroot "$1" apt-get install -y -q --no-install-recommends {inside}',
-            "bookworm", cls.root, MIRROR, timeout=1800)
+        bookworm_root(cls.root, [cls.debs["n2gg-cli"], cls.debs["n2gg-registry"]])
 
     @classmethod
     def tearDownClass(cls):
