@@ -57,6 +57,11 @@ int store_get_message(MDB_txn *txn, MDB_dbi db, const void *key, size_t klen,
 		      struct status *st);
 int store_put_message(MDB_txn *txn, MDB_dbi db, const void *key, size_t klen,
 		      const ProtobufCMessage *msg, struct arena *a, struct status *st);
+/* Every message whose key starts with `prefix` (every one when plen is 0), in key order,
+ * unpacked into the arena; *out is NULL when there is none. */
+int store_scan_messages(MDB_txn *txn, MDB_dbi db, const void *prefix, size_t plen,
+			const ProtobufCMessageDescriptor *desc, struct arena *a, void ***out,
+			size_t *n, struct status *st);
 /* Maps an LMDB return code to a status (MDB_MAP_FULL to STORE_ERR_MAP_FULL). */
 int store_error(int rc, const char *what, struct status *st);
 

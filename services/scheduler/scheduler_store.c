@@ -79,29 +79,7 @@ int sch_store_scan(struct scheduler *s, MDB_txn *txn, enum scheduler_db db, cons
 		   size_t plen, const ProtobufCMessageDescriptor *desc, struct arena *a, void ***out,
 		   size_t *n, struct status *st)
 {
-	MDB_cursor *cur;
-	int mrc = mdb_cursor_open(txn, s->db[db], &cur);
-	if (mrc)
-		return store_error(mrc, "reading the store", st);
-	MDB_val k = {plen, (void *)prefix}, v;
-	size_t cap = 0;
-	void **items = NULL;
-	*n = 0;
-	int rc = 0;
-	for (mrc = mdb_cursor_get(cur, &k, &v, plen ? MDB_SET_RANGE : MDB_FIRST);
-	     mrc == 0 && (!plen || (k.mv_size >= plen && memcmp(k.mv_data, prefix, plen) == 0));
-	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		void *m = protobuf_c_message_unpack(desc, &a->pb, v.mv_size, v.mv_data);
-		if (!m) {
-			rc = status_fail(st, STATUS_INTERNAL, "a stored %s is corrupt", desc->name);
-			break;
-		}
-		items = arena_grow(a, items, *n, &cap, sizeof *items);
-		items[(*n)++] = m;
-	}
-	mdb_cursor_close(cur);
-	*out = items;
-	return rc;
+	return store_scan_messages(txn, s->db[db], prefix, plen, desc, a, out, n, st);
 }
 
 int sch_store_all(struct scheduler *s, MDB_txn *txn, enum scheduler_db db,

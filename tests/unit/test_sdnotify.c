@@ -71,7 +71,7 @@ static void test_a_long_status_is_cut_not_overrun(void **state)
 	size_t n = sdnotify_compose(&s, false, status, msg, sizeof msg);
 	assert_int_equal(n, strlen(msg));
 	assert_true(n < sizeof msg);
-	assert_memory_equal(msg, "STATUS=xxx", 10);
+	assert_memory_equal(msg, "STATUS=xxx", 10);   /* the status of x's, cut to fit */
 }
 
 static void test_tick_intervals(void **state)
