@@ -347,9 +347,13 @@ char *message_format_date(int64_t t, int utc_offset_min, char *out)
 	static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
 	static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
 					     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-	time_t local = (time_t)(t + (int64_t)utc_offset_min * 60);
+	/* a notice is dated between 1970 and 9999; any other date (a corrupt or hostile
+	 * one) is written as the epoch rather than overflowing the offset's addition */
+	const int64_t last_second = INT64_C(253402300799); /* 9999-12-31T23:59:59Z */
+	bool dated = t >= 0 && t <= last_second;
+	time_t local = (time_t)(dated ? t + (int64_t)utc_offset_min * 60 : 0);
 	struct tm tm;
-	if (!gmtime_r(&local, &tm)) {
+	if (!dated || !gmtime_r(&local, &tm)) {
 		memset(&tm, 0, sizeof tm);
 		tm.tm_year = 70;
 		tm.tm_mday = 1;

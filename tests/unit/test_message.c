@@ -451,6 +451,12 @@ static void test_dates(void **state)
 			    "Tue, 01 Oct 2013 02:30:00 -0530");
 	assert_string_equal(message_format_date(OCT_1_2013 + 16 * 3600, 60, d),
 			    "Wed, 02 Oct 2013 01:00:00 +0100");
+	/* a date no notice can have (the fuzz target's INT64_MIN) is the epoch, never an
+	 * overflowing sum with the offset */
+	assert_string_equal(message_format_date(INT64_MIN, -1, d),
+			    "Thu, 01 Jan 1970 00:00:00 -0001");
+	assert_string_equal(message_format_date(INT64_MAX, 60, d),
+			    "Thu, 01 Jan 1970 00:00:00 +0100");
 }
 
 static void test_address_validation(void **state)
