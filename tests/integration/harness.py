@@ -125,10 +125,44 @@ def serving(endpoint, name):
 SLOW = 4 if "asan" in os.path.basename(os.path.normpath(BUILD_DIR)) else 1
 
 
+def _ephemeral_low():
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            return int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
+# Ports are taken below the kernel's ephemeral range, where no outgoing connection (ours,
+# libzmq's reconnects, the browser's) can be handed one between our choosing it and a
+# service binding it; and each is reserved for this process's life by a lock file, so
+# tests running in parallel (ctest -j) never choose the same one.
+_PORT_LOW, _PORT_HIGH = 20000, min(_ephemeral_low(), 32768)
+_PORT_LOCK_DIR = os.path.join(tempfile.gettempdir(), "n2gg-test-ports")
+_reserved_ports = []   # open lock files: a reservation lasts while its file is locked
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    import fcntl
+    import random
+    os.makedirs(_PORT_LOCK_DIR, exist_ok=True)
+    for _ in range(2000):
+        port = random.randrange(_PORT_LOW, _PORT_HIGH)
+        lock = open(os.path.join(_PORT_LOCK_DIR, str(port)), "a")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            lock.close()
+            continue
+        try:
+            with socket.socket() as s:   # free now (not held by anything outside the tests)
+                s.bind(("127.0.0.1", port))
+        except OSError:
+            lock.close()
+            continue
+        _reserved_ports.append(lock)
+        return port
+    raise RuntimeError("no free loopback port between %d and %d" % (_PORT_LOW, _PORT_HIGH))
 
 
 class ServiceError(Exception):

@@ -38,17 +38,13 @@ import warnings
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
+from harness import free_port
+
 BUILD_DIR = os.environ.get("N2GG_BUILD_DIR", os.path.join(os.path.dirname(__file__), "../../build"))
 SEND = os.path.join(BUILD_DIR, "services", "notifier", "n2gg-send-test")
 SLOW = 4 if "asan" in os.path.basename(os.path.normpath(BUILD_DIR)) else 1
 
 OK, PERMANENT, TRANSIENT, USAGE = 0, 2, 3, 64
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def logfmt(line):
