@@ -63,8 +63,9 @@ static void sub_halt(struct sub *s, const char *fmt, ...)
 }
 
 /* Checks what the source says of its log (a ReadEvents reply or a heartbeat). Returns false
- * (and halts) when it is not the log the cursor counts in. */
-static bool sub_same_log(struct sub *s, const char *log_id, uint64_t head)
+ * (and halts) when it is not the log the cursor counts in. `applied` is the cursor the
+ * statement can be held to: events up to it were committed before the source said it. */
+static bool sub_same_log(struct sub *s, const char *log_id, uint64_t head, uint64_t applied)
 {
 	if (s->halted)
 		return false;
@@ -74,10 +75,10 @@ static bool sub_same_log(struct sub *s, const char *log_id, uint64_t head)
 			 s->opt.source, log_id, s->log_id);
 		return false;
 	}
-	if (head < s->cursor) {
+	if (head < applied) {
 		sub_halt(s, "%s's event log ends at %llu, before this service's cursor %llu: it was "
 			    "restored from an older backup; resynchronise this service's copy of it",
-			 s->opt.source, (unsigned long long)head, (unsigned long long)s->cursor);
+			 s->opt.source, (unsigned long long)head, (unsigned long long)applied);
 		return false;
 	}
 	if (log_id[0] && !s->log_id[0]) {   /* first heard: kept with the cursor */
@@ -219,6 +220,8 @@ static void sub_fetch(struct sub *s)
 	N2gg__V1__ReadEventsRequest body = N2GG__V1__READ_EVENTS_REQUEST__INIT;
 	body.after_seq = s->cursor;
 	body.max = s->opt.batch;
+	s->fetch_after = s->cursor;
+	s->head_doubted = false;   /* this fetch's reply settles it */
 	N2gg__V1__Request req = N2GG__V1__REQUEST__INIT;
 	snprintf(s->fetch_id, sizeof s->fetch_id, "sub-%s-%llu", s->opt.source,
 		 (unsigned long long)++s->fetch_counter);
@@ -275,7 +278,7 @@ static void sub_on_reply(struct zwatch *w)
 		goto done;
 	}
 	s->last_heard_ms = date_now_ms();
-	if (!sub_same_log(s, page->log_id, page->head_seq))
+	if (!sub_same_log(s, page->log_id, page->head_seq, s->fetch_after))
 		goto done;
 	if (page->head_seq > s->known_head)
 		s->known_head = page->head_seq;
@@ -340,9 +343,15 @@ static void sub_on_live(struct zwatch *w)
 		if (heartbeat) {
 			N2gg__V1__Heartbeat *hb = n2gg__v1__heartbeat__unpack(
 				&s->arena.pb, zmq_msg_size(&body), zmq_msg_data(&body));
-			if (hb && sub_same_log(s, hb->log_id, hb->head_seq) &&
-			    hb->head_seq > s->known_head)
-				s->known_head = hb->head_seq;
+			/* a heartbeat may have waited in the queue while a fetch moved the cursor
+			 * on: a head below the cursor is only asked about (a fetch), never
+			 * believed. Another log identity is no matter of timing. */
+			if (hb && sub_same_log(s, hb->log_id, hb->head_seq, 0)) {
+				if (hb->head_seq > s->known_head)
+					s->known_head = hb->head_seq;
+				if (hb->head_seq < s->cursor)
+					s->head_doubted = true;
+			}
 			s->stats.heartbeats++;
 			s->last_heard_ms = date_now_ms();
 		} else {
@@ -373,7 +382,7 @@ static void sub_on_live(struct zwatch *w)
 	 * safe, as anything at or below the cursor is skipped */
 	if (count && !s->halted)
 		sub_apply_events(s, run, count);
-	if (s->cursor < s->known_head)
+	if (s->cursor < s->known_head || s->head_doubted)
 		sub_fetch(s);
 	arena_reset(&s->arena);
 }

@@ -8,7 +8,9 @@
  * The source's log identity is kept with the cursor: when the source's log turns out to be
  * another one (a store made anew) or to end before the cursor (a store restored from an
  * older backup), the follower stops applying and says why (log, `halted`), instead of
- * waiting forever for events it has already seen or applying another log's events. */
+ * waiting forever for events it has already seen or applying another log's events. Only a
+ * ReadEvents reply that ends before what the follower had applied when it asked proves
+ * the latter; a heartbeat saying so may be an old one, and is checked by asking. */
 #ifndef N2GG_SUB_H
 #define N2GG_SUB_H
 
@@ -68,6 +70,12 @@ struct sub {
 	uint64_t known_head;           /* highest sequence number heard of */
 	bool fetching;
 	bool retry_pending;
+	/* the cursor when the fetch in flight was sent: every event up to it was committed
+	 * at the source before the request, so a reply whose head is below it is proof the
+	 * log ended earlier. The cursor itself may run ahead meanwhile on live events, and a
+	 * heartbeat may have waited in the socket's queue: neither is proof of anything. */
+	uint64_t fetch_after;
+	bool head_doubted;             /* a heartbeat's head was below the cursor: confirm */
 	char fetch_id[48];
 	uint64_t fetch_counter;
 	sub_apply_fn apply;
