@@ -10,6 +10,9 @@
 #include "cli.h"
 
 #define CLI_CANDIDATES_NAMED 8   /* an ambiguous name lists this many of its clusters */
+/* How long a lookup waits for the registry (unless --timeout-ms says): the name is a help,
+ * and an officer who typed an id must not wait out every retry of a registry that is down */
+#define CLI_LOOKUP_TIMEOUT_MS 2000
 
 /* The registry's clusters, asked for once per command. A key that may not list them
  * (no reader role), or a registry that cannot be reached, still lets a cluster be named by
@@ -18,8 +21,15 @@ static int cli_lookup_clusters(struct cli *cli, N2gg__V1__ListClustersReply **cl
 {
 	N2gg__V1__ListClustersRequest req = N2GG__V1__LIST_CLUSTERS_REQUEST__INIT;
 	if (!cli->clusters) {
+		int timeout_ms = cli->timeout_ms, retries = cli->retries;
+		if (!cli->timeout_given) {
+			cli->timeout_ms = CLI_LOOKUP_TIMEOUT_MS;
+			cli->retries = 0;
+		}
 		int rc = cli_call(cli, "ListClusters", &req.base,
 				  &n2gg__v1__list_clusters_reply__descriptor, (void **)&cli->clusters);
+		cli->timeout_ms = timeout_ms;   /* the command's own call waits as asked */
+		cli->retries = retries;
 		if (rc == -STATUS_PERMISSION_DENIED || rc == -STATUS_UNAVAILABLE) {
 			/* the registry down must not stop an officer who knows the id: the
 			 * service the command goes to still refuses an unknown one */

@@ -28,9 +28,13 @@ static const char *page_error_of(const struct page_form *f, const char *name)
 	return f->errors ? action_error_of(f->errors, name) : NULL;
 }
 
-/* The error summary: each message links to its field (the form itself when it names none,
- * as a service's refusal does). */
-static void page_error_summary(struct html *h, const struct page_form *f)
+/* The id of a page's form; a second form on the page (clearing an override) has its own. */
+#define PAGE_FORM_ID "form"
+#define PAGE_SECOND_FORM_ID "second-form"
+
+/* The error summary: each message links to its field (the form itself, `form_id`, when it
+ * names none, as a service's refusal does). */
+static void page_error_summary_of(struct html *h, const struct page_form *f, const char *form_id)
 {
 	if (!f->errors || !f->errors->count)
 		return;
@@ -40,17 +44,28 @@ static void page_error_summary(struct html *h, const struct page_form *f)
 		    "govuk-error-summary__list\">");
 	for (size_t i = 0; i < f->errors->count; i++) {
 		const struct action_error *e = &f->errors->items[i];
-		html_fmt(h, "<li><a href=\"#%s\">%s</a></li>", e->field[0] ? e->field : "form",
-			 e->message);
+		html_fmt(h, "<li><a href=\"#%s\">%s</a></li>",
+			 e->field[0] ? e->field : form_id, e->message);
 	}
 	html_str(h, "</ul></div></div></div>\n");
 }
 
+static void page_error_summary(struct html *h, const struct page_form *f)
+{
+	page_error_summary_of(h, f, PAGE_FORM_ID);
+}
+
+static void page_form_open_as(struct html *h, const struct page_user *u, const struct page_form *f,
+			      const char *form_id)
+{
+	html_fmt(h, "<form method=\"post\" action=\"%s\" novalidate id=\"%s\">"
+		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n",
+		 f->action, form_id, u->csrf);
+}
+
 static void page_form_open(struct html *h, const struct page_user *u, const struct page_form *f)
 {
-	html_fmt(h, "<form method=\"post\" action=\"%s\" novalidate id=\"form\">"
-		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n",
-		 f->action, u->csrf);
+	page_form_open_as(h, u, f, PAGE_FORM_ID);
 }
 
 /* A group's opening: the error class, then (after the label or legend) hint and error. */
@@ -277,7 +292,10 @@ void page_action_override(struct html *h, const struct page_user *u, const N2gg_
 {
 	page_begin(h, u, "Override the category", "schools");
 	page_two_thirds(h);
-	page_error_summary(h, clear && clear->errors ? clear : f);
+	if (clear && clear->errors)
+		page_error_summary_of(h, clear, PAGE_SECOND_FORM_ID);
+	else
+		page_error_summary(h, f);
 	page_school_heading(h, s, "Override the category");
 	if (now && now->category[0])
 		html_fmt(h, "<p class=\"govuk-body\">The school is in category <strong>%s</strong>%r."
@@ -295,7 +313,7 @@ void page_action_override(struct html *h, const struct page_user *u, const N2gg_
 	if (clear && now && now->overridden) {
 		html_str(h, "<h2 class=\"govuk-heading-m\">Clear the override</h2><p class=\"govuk-body\">"
 			    "The category goes back to what the rules say.</p>");
-		page_form_open(h, u, clear);
+		page_form_open_as(h, u, clear, PAGE_SECOND_FORM_ID);
 		page_textarea(h, clear, "clear_reason", "Why it is cleared", NULL, 2);
 		html_str(h, "<div class=\"govuk-button-group\"><button type=\"submit\" class=\"govuk-"
 			    "button govuk-button--warning\" data-module=\"govuk-button\">Clear the "

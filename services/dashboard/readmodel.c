@@ -170,7 +170,11 @@ static int rm_scheduler(const N2gg__V1__Event *ev, struct arena *a, struct readm
 		if (!al || (!al->urn && !al->cluster_id[0]))
 			return rm_fail(why, "an allocation.changed without a school or cluster");
 		uint8_t *key = readmodel_key_allocation(a, al->urn, al->role, al->cluster_id, &klen);
-		bool ended = !al->partner_id[0] && strcmp(al->reason, READMODEL_ALLOCATION_ENDED) == 0;
+		/* an allocation from before its basis was sent says so only in its reason */
+		bool ended = !al->partner_id[0] &&
+			     (al->basis == N2GG__V1__ALLOCATION_BASIS__ALLOCATION_BASIS_NOT_ENTITLED ||
+			      (al->basis == N2GG__V1__ALLOCATION_BASIS__ALLOCATION_BASIS_UNKNOWN &&
+			       strcmp(al->reason, READMODEL_ALLOCATION_ENDED) == 0));
 		rm_effect(a, out, DASH_DB_ALLOCATIONS, key, klen, ended ? NULL : &al->base);
 		out->line_urn = al->urn;   /* a CEP (URN 0) is joined when a list is read */
 	} else if (strcmp(ev->topic, "visit.scheduled") == 0 ||

@@ -82,8 +82,8 @@ uint8_t *readmodel_key_allocation(struct arena *a, uint32_t urn, int role,
 				  const char *cluster_id, size_t *klen);
 
 /* The scheduler says an allocation ended (the school is no longer entitled to the role)
- * with an empty partner and this reason; an empty partner with any other reason is a
- * school entitled but not served. */
+ * with an empty partner and basis NOT_ENTITLED; before the basis was sent, with this
+ * reason. An empty partner otherwise is a school entitled but not served. */
 #define READMODEL_ALLOCATION_ENDED "no longer entitled to this role"
 
 #endif

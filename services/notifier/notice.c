@@ -318,33 +318,90 @@ static char *notice_reason_sentence(const N2gg__V1__Reason *r)
 
 /* The scheduler's reason for an allocation is for officers ("optimal: the least cost for the
  * whole plan", "pinned by j.smith: the head asked"): its solver terms, usernames and private
- * notes are never a head's reading. A letter says in words which case it is; a reason this
- * does not know says nothing rather than something internal. */
-static const char *notice_allocation_words(const N2gg__V1__Allocation *al, bool has_partner)
+ * notes are never a head's reading. A letter says in words which case it is (the
+ * allocation's basis); a case this does not know says nothing rather than something
+ * internal. */
+enum notice_allocation_case {
+	NOTICE_CASE_NONE,
+	NOTICE_CASE_CHOSEN,
+	NOTICE_CASE_KEPT,
+	NOTICE_CASE_MATCHED,
+	NOTICE_CASE_AT_CAPACITY,
+	NOTICE_CASE_NO_PARTNER,
+	NOTICE_CASE_EXCLUDED,
+	NOTICE_CASE_NOT_ENTITLED,
+};
+
+static enum notice_allocation_case notice_allocation_case(const N2gg__V1__Allocation *al,
+							  bool has_partner)
 {
+	switch (al ? al->basis : N2GG__V1__ALLOCATION_BASIS__ALLOCATION_BASIS_UNKNOWN) {
+	case N2GG__V1__ALLOCATION_BASIS__ALLOCATION_BASIS_CHOSEN_BY_LA:
+		return has_partner ? NOTICE_CASE_CHOSEN : NOTICE_CASE_NONE;
+	case N2GG__V1__ALLOCATION_BASIS__ALLOCATION_BASIS_KEPT:
+		return has_partner ? NOTICE_CASE_KEPT : NOTICE_CASE_NONE;
+	case N2GG__V1__ALLOCATION_BASIS__ALLOCATION_BASIS_MATCHED:
+		return has_partner ? NOTICE_CASE_MATCHED : NOTICE_CASE_NONE;
+	case N2GG__V1__ALLOCATION_BASIS__ALLOCATION_BASIS_AT_CAPACITY:
+		return NOTICE_CASE_AT_CAPACITY;
+	case N2GG__V1__ALLOCATION_BASIS__ALLOCATION_BASIS_NO_PARTNER:
+		return NOTICE_CASE_NO_PARTNER;
+	case N2GG__V1__ALLOCATION_BASIS__ALLOCATION_BASIS_EXCLUDED:
+		return NOTICE_CASE_EXCLUDED;
+	case N2GG__V1__ALLOCATION_BASIS__ALLOCATION_BASIS_NOT_ENTITLED:
+		return NOTICE_CASE_NOT_ENTITLED;
+	case N2GG__V1__ALLOCATION_BASIS__ALLOCATION_BASIS_UNKNOWN:
+		break;
+	default:   /* the cluster's choice and Choice A's wait: notice_choice_words says it */
+		return NOTICE_CASE_NONE;
+	}
+	/* an allocation from before the basis was sent: its reason is all there is */
 	const char *reason = al && al->reason ? al->reason : "";
 	if (has_partner) {
 		if (al->pinned || strncmp(reason, "pinned", 6) == 0 ||
 		    strncmp(reason, "was pinned", 10) == 0)
-			return "The local authority has chosen this partner for you.";
+			return NOTICE_CASE_CHOSEN;
 		if (strncmp(reason, "kept", 4) == 0 || strstr(reason, "keeps the partner"))
-			return "Your partner stays the same.";
+			return NOTICE_CASE_KEPT;
 		if (strncmp(reason, "optimal", 7) == 0)
-			return "Partners are matched to schools across Norfolk so that each has a "
-			       "suitably qualified partner as near as possible, within the days each "
-			       "partner has.";
-		return "";
+			return NOTICE_CASE_MATCHED;
+		return NOTICE_CASE_NONE;
 	}
 	if (strstr(reason, "at capacity"))
+		return NOTICE_CASE_AT_CAPACITY;
+	if (strstr(reason, "no active partner"))
+		return NOTICE_CASE_NO_PARTNER;
+	if (strstr(reason, "excluded"))
+		return NOTICE_CASE_EXCLUDED;
+	if (strstr(reason, "no longer entitled"))
+		return NOTICE_CASE_NOT_ENTITLED;
+	return NOTICE_CASE_NONE;
+}
+
+static const char *notice_allocation_words(const N2gg__V1__Allocation *al, bool has_partner)
+{
+	switch (notice_allocation_case(al, has_partner)) {
+	case NOTICE_CASE_CHOSEN:
+		return "The local authority has chosen this partner for you.";
+	case NOTICE_CASE_KEPT:
+		return "Your partner stays the same.";
+	case NOTICE_CASE_MATCHED:
+		return "Partners are matched to schools across Norfolk so that each has a "
+		       "suitably qualified partner as near as possible, within the days each "
+		       "partner has.";
+	case NOTICE_CASE_AT_CAPACITY:
 		return "The days of every suitably qualified partner are already allocated this "
 		       "year.";
-	if (strstr(reason, "no active partner"))
+	case NOTICE_CASE_NO_PARTNER:
 		return "No partner is available for this role at present.";
-	if (strstr(reason, "excluded"))
+	case NOTICE_CASE_EXCLUDED:
 		return "None of the partners available at present can take this role for the "
 		       "school under the programme's rules.";
-	if (strstr(reason, "no longer entitled"))
+	case NOTICE_CASE_NOT_ENTITLED:
 		return "The school's current category no longer includes this kind of partner.";
+	case NOTICE_CASE_NONE:
+		break;
+	}
 	return "";
 }
 

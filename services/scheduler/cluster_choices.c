@@ -268,6 +268,7 @@ int sch_set_cluster_choice(struct api_call *call)
 		rc = sch_pin_partner(call, &in, ROLE_CEP, al, nominee,
 				     arena_printf(a, "the cluster's own choice (Choice A), recorded by %s",
 						  cc_actor(call)),
+				     N2GG__V1__ALLOCATION_BASIS__ALLOCATION_BASIS_CLUSTER_CHOICE,
 				     arena_printf(a, "pinned: cluster %s's own choice (Choice A)",
 						  cluster));
 	else

@@ -383,7 +383,7 @@ void sch_pin_days(const struct planner_input *in, int role, const N2gg__V1__Allo
 
 int sch_pin_partner(struct api_call *call, const struct planner_input *in, int role,
 		    N2gg__V1__Allocation *al, const N2gg__V1__Partner *p, const char *reason,
-		    const char *cause)
+		    N2gg__V1__AllocationBasis basis, const char *cause)
 {
 	struct scheduler *s = sch_of(call);
 	int si = al->urn ? scheduler_school_index(in, al->urn) : -1;
@@ -412,6 +412,7 @@ int sch_pin_partner(struct api_call *call, const struct planner_input *in, int r
 	al->partner_phone = p->phone;
 	al->pinned = 1;
 	al->reason = (char *)reason;
+	al->basis = basis;
 	if (si < 0)   /* a CEP: the letter to the chair says whose choice it is */
 		sch_choice_mark(s, al, sch_choice_get(s, call->txn, al->cluster_id, call->arena),
 				call->arena);
@@ -447,7 +448,9 @@ static int sch_pin(struct api_call *call)
 		return rc;
 	const char *reason = arena_printf(call->arena, "pinned by %s%s%s", sch_actor(call),
 					  req->reason[0] ? ": " : "", req->reason);
-	if ((rc = sch_pin_partner(call, &in, role, al, p, reason, "pinned")) < 0 ||
+	if ((rc = sch_pin_partner(call, &in, role, al, p, reason,
+				  N2GG__V1__ALLOCATION_BASIS__ALLOCATION_BASIS_CHOSEN_BY_LA,
+				  "pinned")) < 0 ||
 	    (rc = sch_replan(call, "a pin")) < 0)
 		return rc;
 	struct sch_school_filter f = {al->urn, al->cluster_id};
@@ -467,7 +470,7 @@ static int sch_unpin(struct api_call *call)
 	if (!al->pinned)
 		return status_fail(&call->status, STATUS_FAILED_PRECONDITION, "it is not pinned");
 	al->pinned = 0;
-	al->reason = "was pinned; kept while it holds";
+	al->reason = "was pinned; kept while it holds";   /* still the LA's choice (basis) */
 	if ((rc = sch_store_put(sch_of(call), call->txn, SCH_DB_ALLOCATIONS, key, klen, &al->base,
 				call->arena, &call->status)) < 0 ||
 	    (rc = sch_replan(call, "a pin removed")) < 0)

@@ -12,6 +12,16 @@
 #include "scheduler.h"
 #include "visit_sync.h"
 
+/* the planner's cases are the contract's, value for value */
+#define SCH_SAME_BASIS(x) \
+	((int)PLANNER_BASIS_##x == (int)N2GG__V1__ALLOCATION_BASIS__ALLOCATION_BASIS_##x)
+_Static_assert(SCH_SAME_BASIS(UNKNOWN) && SCH_SAME_BASIS(KEPT) && SCH_SAME_BASIS(MATCHED) &&
+		       SCH_SAME_BASIS(CHOSEN_BY_LA) && SCH_SAME_BASIS(CLUSTER_CHOICE) &&
+		       SCH_SAME_BASIS(AT_CAPACITY) && SCH_SAME_BASIS(NO_PARTNER) &&
+		       SCH_SAME_BASIS(EXCLUDED) && SCH_SAME_BASIS(NOT_ENTITLED) &&
+		       SCH_SAME_BASIS(CHOICE_A_PENDING),
+	       "enum planner_basis and AllocationBasis differ");
+
 int scheduler_today(const struct scheduler *s)
 {
 	return s->as_of >= 0 ? s->as_of : date_today();
@@ -103,6 +113,7 @@ static int scheduler_load(struct scheduler *s, MDB_txn *txn, struct arena *a,
 		cur[i].days = al->days;
 		cur[i].pinned = al->pinned;
 		cur[i].reason = al->reason;
+		cur[i].basis = (enum planner_basis)al->basis;
 	}
 	in->current = cur;
 	in->n_current = n_current;
@@ -151,6 +162,7 @@ static N2gg__V1__Allocation *scheduler_allocation_message(struct scheduler *s,
 	m->cost_pence = al->cost_pence;
 	m->pinned = al->pinned;
 	m->reason = (char *)(al->reason ? al->reason : "");
+	m->basis = (N2gg__V1__AllocationBasis)al->basis;
 	m->distance_km = al->distance_km;
 	m->year = s->policy.year;
 	m->decided_unix_ms = date_now_ms();
@@ -242,6 +254,7 @@ int scheduler_plan(struct scheduler *s, MDB_txn *txn, bool incremental, bool dry
 		gone->partner_id = "";
 		gone->partner_name = "";
 		gone->reason = "no longer entitled to this role";
+		gone->basis = N2GG__V1__ALLOCATION_BASIS__ALLOCATION_BASIS_NOT_ENTITLED;
 		uint8_t key[64];
 		size_t klen = sch_allocation_key(gone->role, gone->urn, gone->cluster_id, key,
 						 sizeof key);

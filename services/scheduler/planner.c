@@ -68,8 +68,9 @@ static const char *planner_partner_id(const struct planner_input *in, int partne
 }
 
 /* Why nobody serves a school (or cluster) in `role`. */
-static const char *planner_unserved_reason(const struct planner *pl, int role,
-					   const struct plan_school *school, const char *cluster)
+/* Says why `al` is not served, in its reason and basis. */
+static void planner_unserved(const struct planner *pl, int role, const struct plan_school *school,
+			     const char *cluster, struct planner_allocation *al)
 {
 	const struct planner_input *in = pl->in;
 	size_t takers = 0;
@@ -80,14 +81,21 @@ static const char *planner_unserved_reason(const struct planner *pl, int role,
 		takers++;
 		const char *why = entitlement_exclusion(in->policy, role, school, cluster,
 							&in->partners[p]);
-		if (!why)   /* a qualified partner exists: its days went elsewhere */
-			return "every qualified partner is at capacity";
+		if (!why) {   /* a qualified partner exists: its days went elsewhere */
+			al->reason = "every qualified partner is at capacity";
+			al->basis = PLANNER_BASIS_AT_CAPACITY;
+			return;
+		}
 		if (!first)
 			first = why;
 	}
-	if (!takers)
-		return "no active partner takes this role";
-	return arena_printf(pl->a, "every candidate is excluded (e.g. %s)", first);
+	if (!takers) {
+		al->reason = "no active partner takes this role";
+		al->basis = PLANNER_BASIS_NO_PARTNER;
+		return;
+	}
+	al->reason = arena_printf(pl->a, "every candidate is excluded (e.g. %s)", first);
+	al->basis = PLANNER_BASIS_EXCLUDED;
 }
 
 static int cmp_arc_cost(const void *x, const void *y)
@@ -153,7 +161,10 @@ static int planner_school_role(struct planner *pl, int role, struct status *st)
 			al->cost = entitlement_cost(in->policy, in->schools[s].easting,
 						    in->schools[s].northing, &in->partners[p],
 						    in->partners[p].id);
-			al->reason = cur->pinned ? cur->reason : "kept: it still holds";
+			if (!cur->pinned) {   /* a pin keeps its own reason and case */
+				al->reason = "kept: it still holds";
+				al->basis = PLANNER_BASIS_KEPT;
+			}
 			pl->days_left[p] -= dps;
 			preassigned[p]++;
 			stats->kept++;
@@ -199,7 +210,7 @@ static int planner_school_role(struct planner *pl, int role, struct status *st)
 		al->school = s;
 		al->cluster_id = in->schools[s].cluster_id;
 		if (p < 0) {
-			al->reason = planner_unserved_reason(pl, role, &in->schools[s], NULL);
+			planner_unserved(pl, role, &in->schools[s], NULL, al);
 			stats->unserved++;
 			continue;
 		}
@@ -211,8 +222,10 @@ static int planner_school_role(struct planner *pl, int role, struct status *st)
 		al->cost = entitlement_cost(in->policy, in->schools[s].easting,
 					    in->schools[s].northing, &in->partners[p],
 					    cur ? planner_partner_id(in, cur->partner) : NULL);
-		al->reason = cur && cur->partner == p ? "optimal: keeps the partner in force"
-						      : "optimal: the least cost for the whole plan";
+		bool kept = cur && cur->partner == p;
+		al->reason = kept ? "optimal: keeps the partner in force"
+				  : "optimal: the least cost for the whole plan";
+		al->basis = kept ? PLANNER_BASIS_KEPT : PLANNER_BASIS_MATCHED;
 		pl->days_left[p] -= dps;
 		stats->served++;
 		stats->days += dps;
@@ -299,7 +312,10 @@ static int planner_cep_role(struct planner *pl, int role, struct status *st)
 								 in->partners[p].northing) / 1000.0;
 			al->cost = entitlement_cost(in->policy, clusters[c].easting, clusters[c].northing,
 						    &in->partners[p], in->partners[p].id);
-			al->reason = cur->pinned ? cur->reason : "kept: it still holds";
+			if (!cur->pinned) {   /* a pin keeps its own reason and case */
+				al->reason = "kept: it still holds";
+				al->basis = PLANNER_BASIS_KEPT;
+			}
 			pl->days_left[p] -= days;
 			stats->kept++;
 			stats->served++;
@@ -312,6 +328,7 @@ static int planner_cep_role(struct planner *pl, int role, struct status *st)
 			al->school = -1;
 			al->cluster_id = clusters[c].id;
 			al->reason = "the cluster is recruiting its own CEP (Choice A) until its deadline";
+			al->basis = PLANNER_BASIS_CHOICE_A_PENDING;
 			stats->unserved++;
 			continue;
 		}
@@ -358,7 +375,7 @@ static int planner_cep_role(struct planner *pl, int role, struct status *st)
 		al->school = -1;
 		al->cluster_id = c->id;
 		if (p < 0) {
-			al->reason = planner_unserved_reason(pl, role, NULL, c->id);
+			planner_unserved(pl, role, NULL, c->id, al);
 			stats->unserved++;
 			continue;
 		}
@@ -372,6 +389,7 @@ static int planner_cep_role(struct planner *pl, int role, struct status *st)
 							 in->partners[p].northing) / 1000.0;
 		al->reason = !res.optimal ? "the best found within the search limit"
 					 : "optimal: the least cost for the whole plan";
+		al->basis = cur && cur->partner == p ? PLANNER_BASIS_KEPT : PLANNER_BASIS_MATCHED;
 		pl->days_left[p] -= (unsigned)size[f];
 		stats->served++;
 		stats->days += al->days;

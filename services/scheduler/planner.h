@@ -18,6 +18,21 @@
 #include "entitlement.h"
 #include "status.h"
 
+/* Which case an allocation is, for readers that word it (a letter): the values of the
+ * public contract's AllocationBasis, which reason's free text is not. */
+enum planner_basis {
+	PLANNER_BASIS_UNKNOWN = 0,
+	PLANNER_BASIS_KEPT = 1,
+	PLANNER_BASIS_MATCHED = 2,
+	PLANNER_BASIS_CHOSEN_BY_LA = 3,
+	PLANNER_BASIS_CLUSTER_CHOICE = 4,
+	PLANNER_BASIS_AT_CAPACITY = 5,
+	PLANNER_BASIS_NO_PARTNER = 6,
+	PLANNER_BASIS_EXCLUDED = 7,
+	PLANNER_BASIS_NOT_ENTITLED = 8,
+	PLANNER_BASIS_CHOICE_A_PENDING = 9,
+};
+
 /* One allocation: a school's (cluster's, for a CEP) partner in a role. */
 struct planner_allocation {
 	int role;
@@ -29,7 +44,8 @@ struct planner_allocation {
 	int64_t cost;          /* its soft-goal cost (travel, continuity) */
 	double distance_km;
 	bool pinned;
-	const char *reason;    /* why this partner, or why none */
+	const char *reason;    /* why this partner, or why none: an officer's reading */
+	enum planner_basis basis;   /* the same, as a case */
 };
 
 struct planner_input {

@@ -148,11 +148,12 @@ int sch_list_cluster_choices(struct api_call *call);
  * partner `pi` of `in` gives to every other allocation in force. */
 void sch_pin_days(const struct planner_input *in, int role, const N2gg__V1__Allocation *al,
 		  int pi, unsigned *needed, unsigned *used);
-/* Pins `p` to `al` if the hard rules and the partner's days allow, stores it and announces
- * it with `cause` when the partner changes; the caller re-plans. */
+/* Pins `p` to `al` (with `reason` for officers and `basis`, whose choice it is) if the hard
+ * rules and the partner's days allow, stores it and announces it with `cause` when the
+ * partner changes; the caller re-plans. */
 int sch_pin_partner(struct api_call *call, const struct planner_input *in, int role,
 		    N2gg__V1__Allocation *al, const N2gg__V1__Partner *p, const char *reason,
-		    const char *cause);
+		    N2gg__V1__AllocationBasis basis, const char *cause);
 int sch_replan(struct api_call *call, const char *cause);
 
 extern const struct api_method scheduler_methods[];

@@ -13,6 +13,7 @@ import glob
 import json
 import os
 import subprocess
+import time
 
 import lmdb
 
@@ -187,6 +188,7 @@ class ClusterChoiceTest(ServiceTestCase):
             al = self.cep(cluster)
             self.assertEqual((al.partner_id, al.cep_choice_state), ("", AWAITING))
             self.assertIn("recruiting its own CEP (Choice A)", al.reason)
+            self.assertEqual(al.basis, S.ALLOCATION_BASIS_CHOICE_A_PENDING)
 
         # ---- Choice A refused: each rule in words, and nothing changes ----
         head = self.head()
@@ -215,6 +217,7 @@ class ClusterChoiceTest(ServiceTestCase):
         self.assertEqual((al.partner_id, al.pinned, al.cep_choice_state),
                          ("P058", True, OWN))
         self.assertIn("the cluster's own choice (Choice A)", al.reason)
+        self.assertEqual(al.basis, S.ALLOCATION_BASIS_CLUSTER_CHOICE)
         events = self.officer.all_events(head)
         self.assertEqual([e.topic for e in events][:2],
                          ["cluster.choice_recorded", "allocation.changed"])
@@ -286,6 +289,17 @@ class ClusterChoiceTest(ServiceTestCase):
         self.assertEqual((own.partner_id, own.pinned, own.cep_choice_state), ("P058", False, LA))
         self.assertEqual([e.topic for e in self.officer.all_events(head)],
                          ["cluster.choice_recorded"], "no new partner, no new letter")
+        # the registry down: a cluster given by its id is taken as one after a brief try
+        # (not every retry of the default timeout), and a name cannot be looked up
+        self.reg.stop()
+        t0 = time.monotonic()
+        r = self.cli("cluster", "choice", OWN_CLUSTER, "B")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("cluster names cannot be looked up", r.stderr)
+        self.assertLess(time.monotonic() - t0, 8 * SLOW, "the lookup waited for every retry")
+        r = self.cli("cluster", "choice", name, "B")
+        self.assertNotEqual(r.returncode, 0, r.stdout)
+        self.assertIn("cluster names cannot be looked up", r.stderr)
 
     def test_a_store_of_the_format_before_choices_is_migrated(self):
         self.choose(B_CLUSTER, CHOICE_B)

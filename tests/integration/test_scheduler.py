@@ -66,7 +66,15 @@ class SchedulerCase(ServiceTestCase):
         schools = {s.urn: s for s in self.client(reg).call(
             "ListSchools", registry_pb2.ListSchoolsRequest(), registry_pb2.ListSchoolsReply).schools}
         used = {}
+        unserved_cases = {sch_pb2.ALLOCATION_BASIS_AT_CAPACITY, sch_pb2.ALLOCATION_BASIS_NO_PARTNER,
+                          sch_pb2.ALLOCATION_BASIS_EXCLUDED,
+                          sch_pb2.ALLOCATION_BASIS_CHOICE_A_PENDING}
+        served_cases = {sch_pb2.ALLOCATION_BASIS_KEPT, sch_pb2.ALLOCATION_BASIS_MATCHED,
+                        sch_pb2.ALLOCATION_BASIS_CHOSEN_BY_LA,
+                        sch_pb2.ALLOCATION_BASIS_CLUSTER_CHOICE}
         for al in self.allocations(sch):
+            # which case it is, for letters, as well as the officer's reason
+            self.assertIn(al.basis, served_cases if al.partner_id else unserved_cases, al)
             if not al.partner_id:
                 self.assertTrue(al.reason, al)
                 continue

@@ -222,6 +222,23 @@ static void test_forms_again(void **state)
 	assert_null(strstr(out, "<script>"));
 	free(out);
 
+	/* with an override in force the page has a second form, to clear it: each form has
+	 * an id of its own, and a refusal of the clearing links to that form */
+	N2gg__V1__CategoryChanged now = N2GG__V1__CATEGORY_CHANGED__INIT;
+	now.category = "C";
+	now.overridden = 1;
+	struct action_errors clear_errors = {0};
+	action_fail(&clear_errors, "", "the categoriser says no");
+	struct page_form set = {"/schools/7/override", NULL, NULL};
+	struct page_form clear = {"/schools/7/override/clear", NULL, &clear_errors};
+	page_action_override(&h, &u, &s, &now, &set, &clear);
+	out = html_take(&h, NULL);
+	assert_non_null(strstr(out, "id=\"form\""));
+	assert_null(strstr(strstr(out, "id=\"form\"") + 1, "id=\"form\""));
+	assert_contains(out, "action=\"/schools/7/override/clear\" novalidate id=\"second-form\"");
+	assert_contains(out, "<a href=\"#second-form\">the categoriser says no</a>");
+	free(out);
+
 	/* the MI preview carries the values in hidden fields, escaped */
 	parse(&f, "csrf=tok&step=preview&title=" EVIL "&headteachers=yes");
 	N2gg__V1__MiSheet sheet = N2GG__V1__MI_SHEET__INIT;

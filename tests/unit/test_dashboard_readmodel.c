@@ -200,8 +200,19 @@ static void test_allocations(void **state)
 	al.reason = "no partner has the capacity";
 	apply_ok(READMODEL_SCHEDULER, event(a, 2, "allocation.changed", &ac.base), a, &fx);
 	assert_non_null(effect(&fx, DASH_DB_ALLOCATIONS, 0)->value);
-	/* ended: deleted */
+	/* unserved with a basis: kept too, whatever its reason says */
 	al.reason = READMODEL_ALLOCATION_ENDED;
+	al.basis = N2GG__V1__ALLOCATION_BASIS__ALLOCATION_BASIS_AT_CAPACITY;
+	apply_ok(READMODEL_SCHEDULER, event(a, 3, "allocation.changed", &ac.base), a, &fx);
+	assert_non_null(effect(&fx, DASH_DB_ALLOCATIONS, 0)->value);
+	/* ended (its basis): deleted */
+	al.reason = "the school's category changed";
+	al.basis = N2GG__V1__ALLOCATION_BASIS__ALLOCATION_BASIS_NOT_ENTITLED;
+	apply_ok(READMODEL_SCHEDULER, event(a, 3, "allocation.changed", &ac.base), a, &fx);
+	assert_null(effect(&fx, DASH_DB_ALLOCATIONS, 0)->value);
+	/* ended, as an event from before the basis says it: deleted */
+	al.reason = READMODEL_ALLOCATION_ENDED;
+	al.basis = N2GG__V1__ALLOCATION_BASIS__ALLOCATION_BASIS_UNKNOWN;
 	apply_ok(READMODEL_SCHEDULER, event(a, 3, "allocation.changed", &ac.base), a, &fx);
 	assert_null(effect(&fx, DASH_DB_ALLOCATIONS, 0)->value);
 	assert_int_equal(fx.line_urn, 121234);   /* the school's partners change */

@@ -716,22 +716,43 @@ static void test_allocation_letter(void **state)
 	const struct {
 		const char *reason;
 		bool pinned;
+		N2gg__V1__AllocationBasis basis;
 		const char *words;
 	} cases[] = {
-		{ "optimal: the least cost for the whole plan", false, "Partners are matched" },
-		{ "optimal: keeps the partner in force", false, "Your partner stays the same." },
+		/* the case as the scheduler sends it: the reason's wording is no matter */
+		{ "optimal: the least cost for the whole plan", false,
+		  N2GG__V1__ALLOCATION_BASIS__ALLOCATION_BASIS_MATCHED, "Partners are matched" },
+		{ "the best found within the search limit", false,
+		  N2GG__V1__ALLOCATION_BASIS__ALLOCATION_BASIS_MATCHED, "Partners are matched" },
+		{ "optimal: keeps the partner in force", false,
+		  N2GG__V1__ALLOCATION_BASIS__ALLOCATION_BASIS_KEPT, "Your partner stays the same." },
 		{ "pinned by j.smith: Head asked for Rachel Dawson", true,
+		  N2GG__V1__ALLOCATION_BASIS__ALLOCATION_BASIS_CHOSEN_BY_LA,
+		  "The local authority has chosen this partner for you." },
+		{ "was pinned; kept while it holds", false,
+		  N2GG__V1__ALLOCATION_BASIS__ALLOCATION_BASIS_CHOSEN_BY_LA,
+		  "The local authority has chosen this partner for you." },
+		/* an event from before the basis: read from the reason */
+		{ "optimal: the least cost for the whole plan", false,
+		  N2GG__V1__ALLOCATION_BASIS__ALLOCATION_BASIS_UNKNOWN, "Partners are matched" },
+		{ "optimal: keeps the partner in force", false,
+		  N2GG__V1__ALLOCATION_BASIS__ALLOCATION_BASIS_UNKNOWN,
+		  "Your partner stays the same." },
+		{ "pinned by j.smith: Head asked for Rachel Dawson", true,
+		  N2GG__V1__ALLOCATION_BASIS__ALLOCATION_BASIS_UNKNOWN,
 		  "The local authority has chosen this partner for you." },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		al.reason = (char *)cases[i].reason;
 		al.pinned = cases[i].pinned;
+		al.basis = cases[i].basis;
 		struct notice_rendered o =
 			render(fx, ALLOCATION, notice_data_allocation(&l, &school, NULL, &ae), &rec);
 		assert_contains(o.text, cases[i].words);
 		assert_null(strstr(o.text, "optimal"));
 		assert_null(strstr(o.text, "j.smith"));
 		assert_null(strstr(o.text, "Head asked"));
+		assert_null(strstr(o.text, "search limit"));
 	}
 	al = allocation();
 

@@ -219,6 +219,7 @@ static void test_the_optimal_plan_where_the_nearest_partner_is_not(void **state)
 	assert_int_equal(o.stats[ROLE_ECP].objective, 1100);
 	assert_true(fabs(at(&o, ROLE_ECP, 0)->distance_km - 10.0) < 1e-9);
 	assert_contains(at(&o, ROLE_ECP, 0)->reason, "optimal");
+	assert_int_equal(at(&o, ROLE_ECP, 0)->basis, PLANNER_BASIS_MATCHED);
 }
 
 static void test_an_allocation_carries_its_days_and_price(void **state)
@@ -259,6 +260,7 @@ static void test_days_go_to_the_earlier_role_first(void **state)
 	assert_string_equal(who(&in, &o, ROLE_ECP, 1), "both");
 	assert_string_equal(who(&in, &o, ROLE_IA, 0), "-");
 	assert_string_equal(at(&o, ROLE_IA, 0)->reason, "every qualified partner is at capacity");
+	assert_int_equal(at(&o, ROLE_IA, 0)->basis, PLANNER_BASIS_AT_CAPACITY);
 	entitlement_free(&ecp_first);
 }
 
@@ -286,7 +288,9 @@ static struct planner_allocation in_force(int role, int school, int partner, boo
 {
 	return (struct planner_allocation){.role = role, .school = school, .cluster_id = "",
 					   .partner = partner, .days = 5, .pinned = pinned,
-					   .reason = pinned ? "pinned by the officer" : "optimal"};
+					   .reason = pinned ? "pinned by the officer" : "optimal",
+					   .basis = pinned ? PLANNER_BASIS_CHOSEN_BY_LA
+							   : PLANNER_BASIS_MATCHED};
 }
 
 static void test_a_pin_is_kept_when_another_partner_is_cheaper(void **state)
@@ -303,6 +307,7 @@ static void test_a_pin_is_kept_when_another_partner_is_cheaper(void **state)
 	assert_string_equal(who(&in, &o, ROLE_ECP, 0), "far");
 	assert_true(al->pinned);
 	assert_string_equal(al->reason, "pinned by the officer");
+	assert_int_equal(al->basis, PLANNER_BASIS_CHOSEN_BY_LA);   /* the pin's own */
 	assert_int_equal(al->days, 5);
 	assert_true(fabs(al->distance_km - 50.0) < 1e-9);
 	assert_int_equal(al->cost, 5000);   /* its travel: no change of partner */
@@ -331,6 +336,7 @@ static void test_a_full_plan_moves_an_allocation_that_is_not_pinned(void **state
 	o = run(&in, *state);
 	assert_string_equal(who(&in, &o, ROLE_ECP, 0), "far");
 	assert_string_equal(at(&o, ROLE_ECP, 0)->reason, "optimal: keeps the partner in force");
+	assert_int_equal(at(&o, ROLE_ECP, 0)->basis, PLANNER_BASIS_KEPT);
 }
 
 static void test_a_pin_whose_partner_has_left_is_replanned(void **state)
@@ -409,6 +415,7 @@ static void test_an_incremental_plan_keeps_what_still_holds(void **state)
 	struct planner_output o = run(&in, *state);
 	assert_string_equal(who(&in, &o, ROLE_ECP, 0), "far");
 	assert_string_equal(at(&o, ROLE_ECP, 0)->reason, "kept: it still holds");
+	assert_int_equal(at(&o, ROLE_ECP, 0)->basis, PLANNER_BASIS_KEPT);
 	assert_false(at(&o, ROLE_ECP, 0)->pinned);
 	assert_string_equal(who(&in, &o, ROLE_ECP, 1), "home");   /* gone has left */
 	assert_string_equal(who(&in, &o, ROLE_ECP, 2), "home");   /* far's days are kept */
@@ -478,6 +485,7 @@ static void test_unserved_when_no_active_partner_takes_the_role(void **state)
 	struct planner_output o = run(&in, *state);
 	assert_string_equal(who(&in, &o, ROLE_IA, 0), "-");
 	assert_string_equal(at(&o, ROLE_IA, 0)->reason, "no active partner takes this role");
+	assert_int_equal(at(&o, ROLE_IA, 0)->basis, PLANNER_BASIS_NO_PARTNER);
 	assert_int_equal(o.stats[ROLE_IA].unserved, 1);
 }
 
@@ -546,6 +554,7 @@ static void test_a_cluster_without_a_possible_cep(void **state)
 	const struct planner_allocation *c1 = cep_of(&o, "C1");
 	assert_int_equal(c1->partner, -1);
 	assert_contains(c1->reason, "every candidate is excluded (e.g. ");
+	assert_int_equal(c1->basis, PLANNER_BASIS_EXCLUDED);
 	assert_string_equal(partners[cep_of(&o, "C2")->partner].id, "c1-head");
 	assert_int_equal(o.stats[ROLE_CEP].unserved, 1);
 }
@@ -596,6 +605,7 @@ static void test_a_cluster_finding_its_own_cep_is_left_to_it(void **state)
 	const struct planner_allocation *c1 = cep_of(&o, "C1");
 	assert_int_equal(c1->partner, -1);
 	assert_contains(c1->reason, "recruiting its own CEP (Choice A)");
+	assert_int_equal(c1->basis, PLANNER_BASIS_CHOICE_A_PENDING);
 	assert_string_equal(partners[cep_of(&o, "C2")->partner].id, "c2");
 	assert_int_equal(o.stats[ROLE_CEP].unserved, 1);
 	assert_int_equal(o.stats[ROLE_CEP].days, 5);   /* C2's only */
