@@ -113,17 +113,61 @@ static bool action_ticked(const struct form *f, const char *name)
 
 /* ---- the registry: LA flags ---- */
 
-int action_flags(const struct form *f, uint32_t urn, struct arena *a,
-		 N2gg__V1__SetFlagsRequest **out, struct action_errors *e)
+const char *const action_flag_fields[ACTION_FLAG_COUNT] = {
+	"causing_concern", "psswn_issued_date", "in_transition",
+	"transition_reason", "targeted_n2gg", "targeted_system_leader"};
+
+const char *action_flag_value(const N2gg__V1__LaFlags *fl, const char *field)
 {
-	static char *fields[] = {"causing_concern", "psswn_issued_date", "in_transition",
-				 "transition_reason", "targeted_n2gg", "targeted_system_leader"};
+	if (!fl)
+		return "";
+	if (strcmp(field, "causing_concern") == 0)
+		return fl->causing_concern ? "yes" : "";
+	if (strcmp(field, "psswn_issued_date") == 0)
+		return fl->psswn_issued_date;
+	if (strcmp(field, "in_transition") == 0)
+		return fl->in_transition ? "yes" : "";
+	if (strcmp(field, "transition_reason") == 0)
+		return fl->transition_reason;
+	if (strcmp(field, "targeted_n2gg") == 0)
+		return fl->targeted_n2gg ? "yes" : "";
+	if (strcmp(field, "targeted_system_leader") == 0)
+		return fl->targeted_system_leader ? "yes" : "";
+	return "";
+}
+
+/* A flag as `f` has it: "yes" or "" for a tick, the text as typed otherwise. */
+static const char *action_flag_posted(const struct form *f, const char *field)
+{
+	bool tick = strcmp(field, "psswn_issued_date") != 0 && strcmp(field, "transition_reason") != 0;
+	return tick ? (action_ticked(f, field) ? "yes" : "") : form_get(f, field);
+}
+
+void action_flags_values(const struct form *posted, const N2gg__V1__LaFlags *now,
+			 struct form *out)
+{
+	char was[64];
+	for (size_t i = 0; i < ACTION_FLAG_COUNT; i++) {
+		const char *name = action_flag_fields[i];
+		const char *v = action_flag_value(now, name);
+		if (posted) {
+			const char *p = action_flag_posted(posted, name);
+			snprintf(was, sizeof was, "was_%s", name);
+			if (!form_has(posted, "was") || strcmp(p, form_get(posted, was)) != 0)
+				v = p;   /* the officer's change */
+		}
+		if (v[0])
+			form_add(out, name, v);
+	}
+}
+
+int action_flags(const struct form *f, uint32_t urn, const N2gg__V1__LaFlags *now,
+		 struct arena *a, N2gg__V1__SetFlagsRequest **out, struct action_errors *e)
+{
 	N2gg__V1__SetFlagsRequest *req = arena_message(a, &n2gg__v1__set_flags_request__descriptor);
 	N2gg__V1__LaFlags *fl = arena_message(a, &n2gg__v1__la_flags__descriptor);
 	req->urn = urn;
 	req->flags = fl;
-	req->fields = fields;
-	req->n_fields = sizeof fields / sizeof *fields;
 	fl->causing_concern = action_ticked(f, "causing_concern");
 	fl->in_transition = action_ticked(f, "in_transition");
 	fl->targeted_n2gg = action_ticked(f, "targeted_n2gg");
@@ -136,6 +180,30 @@ int action_flags(const struct form *f, uint32_t urn, struct arena *a,
 		action_fail(e, "transition_reason", "Say why the school is in transition");
 	else if (strlen(fl->transition_reason) > ACTION_REASON_MAX)
 		action_fail(e, "transition_reason", "Write at most 1000 characters");
+	req->fields = arena_alloc(a, sizeof action_flag_fields);
+	bool shown = form_has(f, "was");
+	for (size_t i = 0; i < ACTION_FLAG_COUNT; i++) {
+		const char *name = action_flag_fields[i];
+		const char *was = shown ? action_text(f, arena_printf(a, "was_%s", name), a) : NULL;
+		const char *wanted = action_flag_value(fl, name);
+		if (was && strcmp(wanted, was) == 0)
+			continue;   /* left as it was shown: not this officer's to set */
+		const char *current = action_flag_value(now, name);
+		if (was && strcmp(current, wanted) == 0)
+			continue;   /* someone else made the same change meanwhile */
+		if (was && strcmp(current, was) != 0)
+			action_fail(e, name,
+				    arena_printf(a, "This was changed since you opened the page: it "
+						    "is now %s. Check the form and save again",
+						 current[0] ? (strcmp(current, "yes") == 0
+								       ? "ticked"
+								       : arena_printf(a, "\"%s\"",
+										      current))
+							    : "empty"));
+		req->fields[req->n_fields++] = (char *)name;
+	}
+	if (!req->n_fields && !e->count)
+		action_fail(e, "", "Nothing to save: the flags are already as the form has them");
 	*out = req;
 	return e->count ? -1 : 0;
 }

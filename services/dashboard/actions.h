@@ -39,10 +39,24 @@ const char *action_error_of(const struct action_errors *e, const char *field);
 
 /* Each builds its request in `a` and returns 0, or returns -1 with `e` saying why. */
 
-/* The school's LA flags as the form has them: every flag is sent (the form shows them
- * all, so what is unticked is meant as "no"). */
-int action_flags(const struct form *f, uint32_t urn, struct arena *a,
-		 N2gg__V1__SetFlagsRequest **out, struct action_errors *e);
+/* The school's LA flags as the form has them. Only the flags the officer changed are sent:
+ * the form carries each flag as it was shown ("was_NAME", with "was" set), so a change
+ * someone else made meanwhile to another flag is kept. A flag changed here that `now` (the
+ * school's flags as the dashboard has them) shows changed meanwhile is refused, naming who
+ * changed it; the form shown again carries the new values, so saving again is deliberate.
+ * A form without "was" (a script) sends every flag, unticked meaning "no". */
+int action_flags(const struct form *f, uint32_t urn, const N2gg__V1__LaFlags *now,
+		 struct arena *a, N2gg__V1__SetFlagsRequest **out, struct action_errors *e);
+/* The flags form's values: `now` as it is (flags NULL for none), or, for a form refused,
+ * what the officer changed in `posted` over the rest of `now` (a form shown again must not
+ * put back what someone else changed meanwhile). */
+void action_flags_values(const struct form *posted, const N2gg__V1__LaFlags *now,
+			 struct form *out);
+/* The flags' form fields, and one flag's value as the form sends it ("yes" or "" for a
+ * tick, the text otherwise; "" for every flag of a school without flags). */
+#define ACTION_FLAG_COUNT 6
+extern const char *const action_flag_fields[ACTION_FLAG_COUNT];
+const char *action_flag_value(const N2gg__V1__LaFlags *fl, const char *field);
 /* category A-F, reason, and an optional expiry date (the override ends when that day
  * does, UTC); `today` is the categoriser's (the real one: it refuses a past expiry). */
 int action_override(const struct form *f, uint32_t urn, int today, struct arena *a,

@@ -451,22 +451,6 @@ static int dash_act_school(struct dash_call *c, uint32_t urn, struct dash_act *a
 }
 
 /* The school's flags as the form sends them. */
-static void dash_flags_values(struct form *f, const N2gg__V1__School *s)
-{
-	const N2gg__V1__LaFlags *fl = s->flags;
-	if (!fl)
-		return;
-	static const char *const names[] = {"targeted_n2gg", "targeted_system_leader",
-					    "causing_concern", "in_transition"};
-	const bool on[] = {fl->targeted_n2gg, fl->targeted_system_leader, fl->causing_concern,
-			   fl->in_transition};
-	for (int i = 0; i < 4; i++)
-		if (on[i])
-			form_add(f, names[i], "yes");
-	form_add(f, "transition_reason", fl->transition_reason);
-	form_add(f, "psswn_issued_date", fl->psswn_issued_date);
-}
-
 /* Builds the request of a posted form: 0. When it does not pass: -1 with the form written
  * again, or 1 when the page needs a service's answer first (a->kind says which). */
 static int dash_act_build(struct dash_call *c, struct dash_act *a, struct arena *ar)
@@ -478,7 +462,8 @@ static int dash_act_build(struct dash_call *c, struct dash_act *a, struct arena 
 	bool unpin;
 	switch (a->kind) {
 	case DASH_ACT_FLAGS:
-		rc = action_flags(f, urn, ar, (N2gg__V1__SetFlagsRequest **)&a->req, e);
+		rc = action_flags(f, urn, a->school ? a->school->flags : NULL, ar,
+				  (N2gg__V1__SetFlagsRequest **)&a->req, e);
 		a->to = READMODEL_REGISTRY, a->method = "SetFlags";
 		a->reply_type = &n2gg__v1__school_reply__descriptor;
 		a->follow_letters = a->follow_category = true;
@@ -535,6 +520,13 @@ static int dash_act_build(struct dash_call *c, struct dash_act *a, struct arena 
 	if (a->kind == DASH_ACT_PIN || a->kind == DASH_ACT_CANCEL) {
 		a->kind = a->kind == DASH_ACT_PIN ? DASH_ACT_PIN_FORM : DASH_ACT_LETTER;
 		return 1;
+	}
+	if (a->kind == DASH_ACT_FLAGS) {
+		struct form again = {0};
+		action_flags_values(f, a->school ? a->school->flags : NULL, &again);
+		dash_act_form(a, ar, &c->r->body, &c->user, &again, e);
+		form_free(&again);
+		return -1;
 	}
 	dash_act_form(a, ar, &c->r->body, &c->user, f, e);
 	return -1;
@@ -597,7 +589,7 @@ static bool dash_school_action(struct dash_call *c, uint32_t urn, const char *re
 	if (!post) {
 		struct form values = {0};
 		if (kind == DASH_ACT_FLAGS)
-			dash_flags_values(&values, a->school);
+			action_flags_values(NULL, a->school->flags, &values);
 		if (kind == DASH_ACT_PIN) {
 			return dash_act_start(c, j);
 		}

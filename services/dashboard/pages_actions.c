@@ -275,6 +275,12 @@ void page_action_flags(struct html *h, const struct page_user *u, const N2gg__V1
 		    "the school again when they change, and the school is written to if its "
 		    "category changes.</p>");
 	page_form_open(h, u, f);
+	/* the flags as shown: only what the officer changes is sent (see action_flags) */
+	html_str(h, "<input type=\"hidden\" name=\"was\" value=\"yes\">");
+	for (size_t i = 0; i < ACTION_FLAG_COUNT; i++)
+		html_fmt(h, "<input type=\"hidden\" name=\"was_%s\" value=\"%s\">",
+			 action_flag_fields[i], action_flag_value(s->flags, action_flag_fields[i]));
+	html_str(h, "\n");
 	page_ticks(h, f, "What applies to the school", flags, 4);
 	page_input(h, f, "transition_reason", "Why the school is in transition",
 		   "Only when it is in transition", "govuk-!-width-full");

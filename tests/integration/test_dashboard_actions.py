@@ -38,6 +38,11 @@ class DashboardActionsTest(base.DashboardTest):
         return self.client(self.reg).call("GetSchool", R.GetSchoolRequest(urn=urn),
                                           R.GetSchoolReply).school.flags
 
+    def shown_flags(self, browser, urn):
+        """The flags page's record of the flags as shown (its hidden was_ fields)."""
+        _, _, page = browser.get(f"/schools/{urn}/flags")
+        return dict(re.findall(r'<input type="hidden" name="(was[a-z_]*)" value="([^"]*)">', page))
+
     def actors(self, svc, topic):
         return [e.actor for e in self.client(svc).all_events() if e.topic == topic]
 
@@ -216,6 +221,42 @@ class DashboardActionsTest(base.DashboardTest):
         self.assertEqual(status, 413)
         self.assertFalse(self.flags(other).causing_concern)
         self.assertEqual(self.category(other).category, "D")
+
+        # ---- two officers on one school's flags: neither undoes the other ----
+        stale = self.shown_flags(o, other)   # olive's page, opened before the other's change
+        self.client(self.reg, actor="officer").call("SetFlags", R.SetFlagsRequest(
+            urn=other, flags=R.LaFlags(targeted_system_leader=True, psswn_issued_date="2013-11-15"),
+            fields=["targeted_system_leader", "psswn_issued_date"]), R.SchoolReply)
+        status, _, page = self.post(o, f"/schools/{other}/flags", {
+            **stale, "in_transition": "yes", "transition_reason": "Amalgamation"})
+        self.assertIn("LA flags saved", page)
+        now = self.flags(other)
+        self.assertEqual((now.in_transition, now.targeted_system_leader, now.psswn_issued_date),
+                         (True, True, "2013-11-15"), "the other officer's change was undone")
+        # changing what the other changed meanwhile is refused, naming them, once the
+        # dashboard has heard of the change
+        wait_for(lambda: self.shown_flags(o, other)["was_psswn_issued_date"] == "2013-11-15", 30,
+                 "the dashboard's copy of the flags")
+        status, _, page = self.post(o, f"/schools/{other}/flags", {
+            **stale, "psswn_issued_date": "2013-12-01"})
+        self.assertIn("There is a problem", page)
+        self.assertIn("This was changed since you opened the page: it is now "
+                      "&quot;2013-11-15&quot;", page)
+        self.assertEqual(self.flags(other).psswn_issued_date, "2013-11-15")
+        # the form shown again has the flags as they are now, with the officer's date
+        ticked = set(re.findall(r'id="([a-z_]+)" name="[a-z_]+" type="checkbox" value="yes" '
+                                r'checked', page))
+        self.assertEqual(ticked, {"targeted_system_leader", "in_transition"}, page)
+        self.assertIn('name="transition_reason" type="text" value="Amalgamation"', page)
+        self.assertIn('name="psswn_issued_date" type="text" value="2013-12-01"', page)
+        status, _, page = self.post(o, f"/schools/{other}/flags", {   # saved again: deliberate
+            **dict(re.findall(r'<input type="hidden" name="(was[a-z_]*)" value="([^"]*)">', page)),
+            **{name: "yes" for name in ticked}, "transition_reason": "Amalgamation",
+            "psswn_issued_date": "2013-12-01"})
+        self.assertIn("LA flags saved", page)
+        now = self.flags(other)
+        self.assertEqual((now.in_transition, now.targeted_system_leader, now.psswn_issued_date),
+                         (True, True, "2013-12-01"))
 
         # ---- an admin adds an account, who signs in with the password shown once ----
         self.assertEqual(o.get("/admin")[0], 403)

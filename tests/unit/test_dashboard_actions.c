@@ -30,19 +30,81 @@ static void test_flags(void **state)
 	struct form f = {0};
 	struct action_errors e = {0};
 	N2gg__V1__SetFlagsRequest *req;
+	/* a form without the flags as shown (a script): every flag is sent */
 	parse(&f, "targeted_n2gg=yes&psswn_issued_date=15%2F11%2F2013");
-	assert_int_equal(action_flags(&f, 121234, a, &req, &e), 0);
+	assert_int_equal(action_flags(&f, 121234, NULL, a, &req, &e), 0);
 	assert_int_equal(req->urn, 121234);
 	assert_true(req->flags->targeted_n2gg);
 	assert_false(req->flags->causing_concern);   /* unticked: meant as no */
 	assert_string_equal(req->flags->psswn_issued_date, "2013-11-15");
-	assert_int_equal(req->n_fields, 6);          /* the form shows every flag */
+	assert_int_equal(req->n_fields, 6);
 
 	memset(&e, 0, sizeof e);
 	parse(&f, "in_transition=yes&psswn_issued_date=yesterday");
-	assert_int_equal(action_flags(&f, 1, a, &req, &e), -1);
+	assert_int_equal(action_flags(&f, 1, NULL, a, &req, &e), -1);
 	assert_non_null(action_error_of(&e, "transition_reason"));
 	assert_non_null(action_error_of(&e, "psswn_issued_date"));
+	form_free(&f);
+}
+
+/* Two officers on the same school's flags: each sends only what they changed, so neither
+ * undoes the other; changing what the other changed meanwhile is refused, naming them. */
+static void test_flags_changed_meanwhile(void **state)
+{
+	struct arena *a = *state;
+	struct form f = {0};
+	struct action_errors e = {0};
+	N2gg__V1__SetFlagsRequest *req;
+	/* shown: targeted for N2GG, nothing else */
+	const char *shown = "was=yes&was_targeted_n2gg=yes&was_causing_concern=&was_in_transition="
+			    "&was_transition_reason=&was_psswn_issued_date=&was_targeted_system_leader=";
+	N2gg__V1__LaFlags now = N2GG__V1__LA_FLAGS__INIT;
+	now.targeted_n2gg = 1;
+	now.causing_concern = 1;   /* ticked by another officer since */
+	now.changed_by = "Ann Other via dashboard";
+
+	/* this officer ticks "in transition" only: the other's tick is kept (not sent) */
+	char body[512];
+	snprintf(body, sizeof body, "%s&targeted_n2gg=yes&in_transition=yes&transition_reason=Merger",
+		 shown);
+	parse(&f, body);
+	assert_int_equal(action_flags(&f, 7, &now, a, &req, &e), 0);
+	assert_int_equal(req->n_fields, 2);
+	assert_string_equal(req->fields[0], "in_transition");
+	assert_string_equal(req->fields[1], "transition_reason");
+	assert_false(req->flags->causing_concern);   /* as the form had it, but not sent */
+
+	/* this officer unticks N2GG, which the other has unticked meanwhile too: the same
+	 * change, no clash, and nothing left to send */
+	now.targeted_n2gg = 0;
+	parse(&f, shown);
+	memset(&e, 0, sizeof e);
+	assert_int_equal(action_flags(&f, 7, &now, a, &req, &e), -1);
+	assert_int_equal(e.count, 1);
+	assert_string_equal(e.items[0].field, "");
+	assert_contains(e.items[0].message, "Nothing to save");
+
+	/* this officer gives a warning notice's date; the other gave another meanwhile */
+	now.targeted_n2gg = 1;
+	now.psswn_issued_date = "2013-11-15";
+	snprintf(body, sizeof body, "%s&targeted_n2gg=yes&psswn_issued_date=2013-12-01", shown);
+	parse(&f, body);
+	memset(&e, 0, sizeof e);
+	assert_int_equal(action_flags(&f, 7, &now, a, &req, &e), -1);
+	assert_contains(action_error_of(&e, "psswn_issued_date"),
+			"This was changed since you opened the page: it is now \"2013-11-15\". "
+			"Check the form and save again");
+	assert_null(action_error_of(&e, "causing_concern"));
+	/* the form shown again: the officer's date over the flags as they are now (N2GG
+	 * ticked, causing concern as the other left it), not the page as first shown */
+	now.causing_concern = 1;
+	struct form again = {0};
+	action_flags_values(&f, &now, &again);
+	assert_string_equal(form_get(&again, "psswn_issued_date"), "2013-12-01");
+	assert_string_equal(form_get(&again, "causing_concern"), "yes");
+	assert_string_equal(form_get(&again, "targeted_n2gg"), "yes");
+	assert_false(form_has(&again, "in_transition"));
+	form_free(&again);
 	form_free(&f);
 }
 
@@ -263,6 +325,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_flags, arena_fixture_setup, arena_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_flags_changed_meanwhile, arena_fixture_setup,
+						arena_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_override, arena_fixture_setup,
 						arena_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_pin, arena_fixture_setup, arena_fixture_teardown),
