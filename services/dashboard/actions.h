@@ -42,8 +42,8 @@ const char *action_error_of(const struct action_errors *e, const char *field);
 /* The school's LA flags as the form has them. Only the flags the officer changed are sent:
  * the form carries each flag as it was shown ("was_NAME", with "was" set), so a change
  * someone else made meanwhile to another flag is kept. A flag changed here that `now` (the
- * school's flags as the dashboard has them) shows changed meanwhile is refused, naming who
- * changed it; the form shown again carries the new values, so saving again is deliberate.
+ * school's flags as the dashboard has them) shows changed otherwise meanwhile is refused,
+ * saying what it is now; the form shown again carries it, so saving again is deliberate.
  * A form without "was" (a script) sends every flag, unticked meaning "no". */
 int action_flags(const struct form *f, uint32_t urn, const N2gg__V1__LaFlags *now,
 		 struct arena *a, N2gg__V1__SetFlagsRequest **out, struct action_errors *e);

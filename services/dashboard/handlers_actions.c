@@ -450,7 +450,6 @@ static int dash_act_school(struct dash_call *c, uint32_t urn, struct dash_act *a
 	return 0;
 }
 
-/* The school's flags as the form sends them. */
 /* Builds the request of a posted form: 0. When it does not pass: -1 with the form written
  * again, or 1 when the page needs a service's answer first (a->kind says which). */
 static int dash_act_build(struct dash_call *c, struct dash_act *a, struct arena *ar)

@@ -67,8 +67,7 @@ static const char *planner_partner_id(const struct planner_input *in, int partne
 	return partner >= 0 ? in->partners[partner].id : NULL;
 }
 
-/* Why nobody serves a school (or cluster) in `role`. */
-/* Says why `al` is not served, in its reason and basis. */
+/* Why nobody serves a school (or cluster) in `role`: al's reason and basis. */
 static void planner_unserved(const struct planner *pl, int role, const struct plan_school *school,
 			     const char *cluster, struct planner_allocation *al)
 {
