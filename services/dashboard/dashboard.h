@@ -114,6 +114,11 @@ int dash_data_school(struct dashboard *d, MDB_txn *txn, const struct dash_viewer
 int dash_data_cluster(struct dashboard *d, MDB_txn *txn, const struct dash_viewer *v,
 		      const char *id, struct arena *a, struct page_cluster_data *out,
 		      struct status *st);
+/* A federation or partnership, with those of its members the viewer may see (a partner: at
+ * least one, or -PERMISSION_DENIED). */
+int dash_data_group(struct dashboard *d, MDB_txn *txn, const struct dash_viewer *v,
+		    const char *id, struct arena *a, struct page_group_data *out,
+		    struct status *st);
 /* Every partner heard of or allocated, by name. */
 int dash_data_partners(struct dashboard *d, MDB_txn *txn, struct arena *a,
 		       struct page_partner_line **lines, size_t *n, struct status *st);

@@ -527,6 +527,10 @@ static void dash_pages(struct dash_call *c, MDB_txn *txn)
 		struct page_cluster_data cl;
 		if ((rc = dash_data_cluster(d, txn, &v, path + 10, c->a, &cl, &st)) == 0)
 			page_cluster(&c->r->body, &c->user, &cl);
+	} else if (strncmp(path, "/groups/", 8) == 0) {
+		struct page_group_data g;
+		if ((rc = dash_data_group(d, txn, &v, path + 8, c->a, &g, &st)) == 0)
+			page_group(&c->r->body, &c->user, &g);
 	} else if (strcmp(path, "/partners") == 0) {
 		struct page_partner_line *lines;
 		size_t n;

@@ -304,25 +304,34 @@ static int dashboard_command(struct service *svc)
 	return rc < 0 ? 1 : 0;
 }
 
-/* Format 1 -> 2: every scheduler event's effect is a put or delete of a whole record, so
- * reading its log again from the start over what is kept ends in the same read model, now
- * with the partners and choices a format-1 store skipped. Format 2 -> 3: the schools'
- * lines in the lists are made from the records already stored. */
+/* A step that needs events an older store read without keeping: the source's log is read
+ * again from the start (its identity still checked). Every effect of an event is a put or
+ * delete of a whole record computed from the event alone, so reading events again over
+ * what is kept ends in the same records, now with the ones skipped. */
+static int dashboard_reread(struct service *svc, MDB_txn *txn, const char *source,
+			    const char *what, struct status *st)
+{
+	log_info("reading the events again", "source=%s for=%s", source, what);
+	return sub_rewind(txn, svc->store.dbs[DASH_DB_CURSORS], source, st);
+}
+
+/* Format 1 -> 2: the scheduler's partners and clusters' choices. 2 -> 3: the schools'
+ * lines in the lists, made from the records already stored. 3 -> 4: the categoriser's
+ * overdue monitoring returns. 4 -> 5: the registry's federations and partnerships. Its
+ * log is mostly schools' events: read again, each puts the school's record as it was
+ * then and rewrites its line from it (and the category and allocations as they are now),
+ * so a line is out of date only until the school's last event, which puts the record and
+ * the line as they were before the step. */
 static int dashboard_migrate_store(struct service *svc, MDB_txn *txn, unsigned from,
 				   struct status *st)
 {
-	if (from == 2)
-		return dash_lines_rebuild(svc->store.dbs, txn, st);
-	if (from == 3) {   /* format 4: overdue monitoring returns, from the categoriser's log */
-		log_info("reading the events again for overdue monitoring returns", "source=%s",
-			 "categoriser");
-		return sub_rewind(txn, svc->store.dbs[DASH_DB_CURSORS], "categoriser", st);
+	switch (from) {
+	case 1: return dashboard_reread(svc, txn, "scheduler", "partners_and_choices", st);
+	case 2: return dash_lines_rebuild(svc->store.dbs, txn, st);
+	case 3: return dashboard_reread(svc, txn, "categoriser", "overdue_returns", st);
+	case 4: return dashboard_reread(svc, txn, "registry", "groups", st);
+	default: return 0;
 	}
-	if (from != 1)
-		return 0;
-	log_info("reading the events again for partners and clusters' choices", "source=%s",
-		 "scheduler");
-	return sub_rewind(txn, svc->store.dbs[DASH_DB_CURSORS], "scheduler", st);
 }
 
 /* Each source's records are its own: a resync of one empties only what it built. The
@@ -333,7 +342,8 @@ static int dashboard_migrate_store(struct service *svc, MDB_txn *txn, unsigned f
 #define DASH_DBS(...) (const int[]){__VA_ARGS__, -1}
 static const struct service_resync dashboard_resync[] = {
 	{"registry", DASH_SOURCES("registry"),
-	 DASH_DBS(DASH_DB_SCHOOLS, DASH_DB_CLUSTERS, DASH_DB_COMPARATORS, DASH_DB_SCHOOL_LINES)},
+	 DASH_DBS(DASH_DB_SCHOOLS, DASH_DB_CLUSTERS, DASH_DB_COMPARATORS, DASH_DB_SCHOOL_LINES,
+		  DASH_DB_GROUPS)},
 	{"categoriser", DASH_SOURCES("categoriser", "registry"),
 	 DASH_DBS(DASH_DB_CATEGORIES, DASH_DB_CATEGORY_HISTORY, DASH_DB_MONITORING_OVERDUE)},
 	{"scheduler", DASH_SOURCES("scheduler", "registry"),
@@ -356,8 +366,11 @@ static const struct service_desc dashboard_desc = {
 	 * store read the scheduler's log without keeping them: it is read again. Format 3: the
 	 * schools' lines in the lists (summary.h), made from the stored records (see
 	 * dashboard_migrate_store). Format 4: overdue monitoring returns, from the
-	 * categoriser's events, which a format-3 store read without keeping: read again. */
-	.store_format = 4,
+	 * categoriser's events, which a format-3 store read without keeping: read again.
+	 * Format 5: federations and partnerships, from the registry's events, which a format-4
+	 * store read without keeping: read again. Each new database is created empty when the
+	 * store opens (dash_db_names). */
+	.store_format = 5,
 	.migrate_store = dashboard_migrate_store,
 	.extra_options = dashboard_options,
 	.extra_count = sizeof dashboard_options / sizeof dashboard_options[0],

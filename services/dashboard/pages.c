@@ -515,6 +515,37 @@ static void page_pagination(struct html *h, size_t page, size_t pages, const cha
 	html_str(h, "</nav>\n");
 }
 
+void page_school_table(struct html *h, const char *caption,
+		       const struct view_school *const *schools, size_t first, size_t last)
+{
+	html_fmt(h, "<table class=\"govuk-table dash-table-compact\"><caption class=\"govuk-table__caption "
+		    "govuk-visually-hidden\">%s</caption><thead class=\"govuk-table__head\"><tr "
+		    "class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-table__header\">School"
+		    "</th><th scope=\"col\" class=\"govuk-table__header\">URN</th><th scope=\"col\" "
+		    "class=\"govuk-table__header\">Phase</th><th scope=\"col\" class=\"govuk-table__"
+		    "header\">Cluster</th><th scope=\"col\" class=\"govuk-table__header\">Category</th>"
+		    "<th scope=\"col\" class=\"govuk-table__header\">Ofsted</th><th scope=\"col\" "
+		    "class=\"govuk-table__header\">Postcode</th></tr></thead><tbody "
+		    "class=\"govuk-table__body\">",
+		 caption);
+	for (size_t i = first; i < last; i++) {
+		const struct view_school *s = schools[i];
+		html_fmt(h, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><a "
+			    "class=\"govuk-link\" href=\"/schools/%u\">%s</a>%r</td><td "
+			    "class=\"govuk-table__cell\">%u</td><td class=\"govuk-table__cell\">%s</td>"
+			    "<td class=\"govuk-table__cell\">%s</td><td class=\"govuk-table__cell\">"
+			    "<strong class=\"govuk-tag %r\">%s</strong></td><td class=\"govuk-table__cell\">"
+			    "%s</td><td class=\"govuk-table__cell\">%s</td></tr>",
+			 s->urn, s->name,
+			 s->status == N2GG__V1__SCHOOL_STATUS__STATUS_CLOSED ? " (closed)" : "",
+			 s->urn, view_phase_name(s->phase),
+			 s->cluster_name[0] ? s->cluster_name : s->cluster_id,
+			 page_category_tag(s->category), s->category[0] ? s->category : "None",
+			 s->ofsted ? view_ofsted_name(s->ofsted) : "", s->postcode);
+	}
+	html_str(h, "</tbody></table>\n");
+}
+
 void page_schools(struct html *h, const struct page_user *u, const struct page_schools_data *d)
 {
 	static const struct page_option categories[] = {
@@ -561,31 +592,7 @@ void page_schools(struct html *h, const struct page_user *u, const struct page_s
 	html_fmt(h, ". <a class=\"govuk-link\" href=\"/schools.csv%r%s\" download>Download this "
 		    "list (CSV)</a></p>\n",
 		 q.len ? "?" : "", q.data ? q.data : "");
-	html_str(h, "<table class=\"govuk-table dash-table-compact\"><caption class=\"govuk-table__caption "
-		    "govuk-visually-hidden\">Schools</caption><thead class=\"govuk-table__head\"><tr "
-		    "class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-table__header\">School"
-		    "</th><th scope=\"col\" class=\"govuk-table__header\">URN</th><th scope=\"col\" "
-		    "class=\"govuk-table__header\">Phase</th><th scope=\"col\" class=\"govuk-table__"
-		    "header\">Cluster</th><th scope=\"col\" class=\"govuk-table__header\">Category</th>"
-		    "<th scope=\"col\" class=\"govuk-table__header\">Ofsted</th><th scope=\"col\" "
-		    "class=\"govuk-table__header\">Postcode</th></tr></thead><tbody "
-		    "class=\"govuk-table__body\">");
-	for (size_t i = first; i < last; i++) {
-		const struct view_school *s = d->schools[i];
-		html_fmt(h, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><a "
-			    "class=\"govuk-link\" href=\"/schools/%u\">%s</a>%r</td><td "
-			    "class=\"govuk-table__cell\">%u</td><td class=\"govuk-table__cell\">%s</td>"
-			    "<td class=\"govuk-table__cell\">%s</td><td class=\"govuk-table__cell\">"
-			    "<strong class=\"govuk-tag %r\">%s</strong></td><td class=\"govuk-table__cell\">"
-			    "%s</td><td class=\"govuk-table__cell\">%s</td></tr>",
-			 s->urn, s->name,
-			 s->status == N2GG__V1__SCHOOL_STATUS__STATUS_CLOSED ? " (closed)" : "",
-			 s->urn, view_phase_name(s->phase),
-			 s->cluster_name[0] ? s->cluster_name : s->cluster_id,
-			 page_category_tag(s->category), s->category[0] ? s->category : "None",
-			 s->ofsted ? view_ofsted_name(s->ofsted) : "", s->postcode);
-	}
-	html_str(h, "</tbody></table>\n");
+	page_school_table(h, "Schools", d->schools, first, last);
 	page_pagination(h, d->page, view_page_count(d->n_schools), q.data ? q.data : "");
 	html_free(&q);
 	page_end(h);
@@ -593,19 +600,40 @@ void page_schools(struct html *h, const struct page_user *u, const struct page_s
 
 /* ---- a school ---- */
 
-static void page_row(struct html *h, const char *key, const char *value)
+void page_row(struct html *h, const char *key, const char *value)
 {
 	html_fmt(h, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">"
 		    "%s</dt><dd class=\"govuk-summary-list__value\">%s</dd></div>",
 		 key, value && value[0] ? value : "Not known");
 }
 
-static void page_contact_row(struct html *h, const char *key, const N2gg__V1__Contact *c)
+void page_row_begin(struct html *h, const char *key)
 {
 	html_fmt(h, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">"
 		    "%s</dt><dd class=\"govuk-summary-list__value\">",
 		 key);
+}
+
+static void page_contact_row(struct html *h, const char *key, const N2gg__V1__Contact *c)
+{
+	page_row_begin(h, key);
 	page_contact(h, c);
+	html_str(h, "</dd></div>");
+}
+
+/* The federations and partnerships the school is in, each a link to its page. */
+static void page_groups_row(struct html *h, const struct page_school_data *d)
+{
+	page_row_begin(h, "Federations and partnerships");
+	if (!d->n_groups)
+		html_str(h, "None");
+	for (size_t i = 0; i < d->n_groups; i++) {
+		const N2gg__V1__Group *g = d->groups[i];
+		html_fmt(h, "%r<a class=\"govuk-link\" href=\"/groups/", i ? "<br>" : "");
+		form_encode(h, g->id);
+		html_fmt(h, "\">%s</a> (%s)", g->name[0] ? g->name : g->id,
+			 view_group_kind_name(g->kind));
+	}
 	html_str(h, "</dd></div>");
 }
 
@@ -661,6 +689,7 @@ static void page_school_profile(struct html *h, const struct page_school_data *d
 	else
 		page_row(h, "Cluster", "None");
 	page_row(h, "Federation", s->federation_name);
+	page_groups_row(h, d);
 	page_row(h, "Trust", s->trust_name);
 	page_row(h, "Telephone", s->telephone);
 	page_contact_row(h, "Headteacher", s->headteacher);

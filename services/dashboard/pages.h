@@ -119,6 +119,8 @@ struct page_school_data {
 	int today, due_days;
 	const struct page_school_mi *mi;               /* the MI sheets it was sent, newest first */
 	size_t n_mi;
+	const N2gg__V1__Group *const *groups;          /* its federations and partnerships */
+	size_t n_groups;
 };
 
 void page_school(struct html *h, const struct page_user *u, const struct page_school_data *d,
@@ -138,6 +140,15 @@ void page_select(struct html *h, const char *name, const char *label, const char
 		 const struct page_option *opts, size_t n);
 const char *page_category_tag(const char *category);
 void page_contact(struct html *h, const N2gg__V1__Contact *c);
+/* A summary list's row: `value`, or "Not known" when it is empty (pages.c); or only its
+ * start, the caller writing the value and closing it with "</dd></div>". */
+void page_row(struct html *h, const char *key, const char *value);
+void page_row_begin(struct html *h, const char *key);
+/* The schools list's table (pages.c) of schools[first] to schools[last - 1]: each one's
+ * name (a link to its page), URN, phase, cluster, category, Ofsted grade and postcode;
+ * `caption` for screen readers. */
+void page_school_table(struct html *h, const char *caption,
+		       const struct view_school *const *schools, size_t first, size_t last);
 
 /* ---- the map (pages_map.c) ---- */
 
@@ -155,6 +166,16 @@ struct page_cluster_data {
 };
 
 void page_cluster(struct html *h, const struct page_user *u, const struct page_cluster_data *d);
+
+/* ---- a federation or partnership (pages_group.c) ---- */
+
+struct page_group_data {
+	const N2gg__V1__Group *group;
+	const struct view_school *const *schools;   /* its members the user may see */
+	size_t n_schools;
+};
+
+void page_group(struct html *h, const struct page_user *u, const struct page_group_data *d);
 
 /* ---- partners (pages_partner.c) ---- */
 

@@ -478,6 +478,30 @@ static int dash_school_letters(struct dashboard *d, MDB_txn *txn, uint32_t urn, 
 	return dash_school_mi(d, txn, urn, a, out, st);
 }
 
+/* The federations and partnerships the school is in. Every group is read and its members
+ * looked through: there are a few hundred at most, and an index by URN would have to be
+ * kept in step with each member added or removed. */
+static int dash_school_groups(struct dashboard *d, MDB_txn *txn, uint32_t urn, struct arena *a,
+			      struct page_school_data *out, struct status *st)
+{
+	N2gg__V1__Group **all;
+	size_t n;
+	int rc = dash_store_scan(d, txn, DASH_DB_GROUPS, NULL, 0, &n2gg__v1__group__descriptor, a,
+				 (void ***)&all, &n, st);
+	if (rc < 0)
+		return rc;
+	const N2gg__V1__Group **in = arena_alloc(a, (n + 1) * sizeof *in);
+	for (size_t i = 0; i < n; i++) {
+		bool member = false;
+		for (size_t k = 0; k < all[i]->n_member_urns && !member; k++)
+			member = all[i]->member_urns[k] == urn;
+		if (member)
+			in[out->n_groups++] = all[i];
+	}
+	out->groups = in;
+	return 0;
+}
+
 int dash_data_school(struct dashboard *d, MDB_txn *txn, const struct dash_viewer *v,
 		     uint32_t urn, struct arena *a, struct page_school_data *out, struct status *st)
 {
@@ -555,5 +579,7 @@ int dash_data_school(struct dashboard *d, MDB_txn *txn, const struct dash_viewer
 		    (cmps[i]->area == N2GG__V1__COMPARATOR_AREA__AREA_LA && cmps[i]->la_code == s->la_code))
 			keep[out->n_comparators++] = cmps[i];
 	out->comparators = keep;
+	if ((rc = dash_school_groups(d, txn, urn, a, out, st)) < 0)
+		return rc;
 	return dash_school_letters(d, txn, urn, a, out, st);
 }

@@ -1,7 +1,7 @@
-/* pages_data_more: what the map, cluster, partner, MI sheet and status pages show, read
- * from the store in one read transaction into the page structs (pages.h). The map and a
- * cluster's schools are the schools list's own reading (dash_data_schools), so a partner
- * sees there exactly the schools it sees in the list. */
+/* pages_data_more: what the map, cluster, group, partner, MI sheet and status pages show,
+ * read from the store in one read transaction into the page structs (pages.h). The map's,
+ * a cluster's and a group's schools are the schools list's own reading (dash_data_schools),
+ * so a partner sees there exactly the schools it sees in the list. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +14,19 @@ static bool dash_is_partner(const struct dash_viewer *v)
 	return v->role == N2GG__V1__DASHBOARD_ROLE__DASHBOARD_PARTNER;
 }
 
+/* The record `id` names in `db`; for an unknown id (or none), -NOT_FOUND saying "There is
+ * no WHAT ID." */
+static int dash_get_by_id(struct dashboard *d, MDB_txn *txn, enum dash_db db, const char *id,
+			  const ProtobufCMessageDescriptor *desc, const char *what,
+			  struct arena *a, void **out, struct status *st)
+{
+	int rc = id[0] ? dash_store_get(d, txn, db, id, strlen(id), desc, a, out, st)
+		       : -STATUS_NOT_FOUND;
+	if (rc == -STATUS_NOT_FOUND)
+		return status_fail(st, STATUS_NOT_FOUND, "There is no %s %s.", what, id);
+	return rc;
+}
+
 /* ---- a cluster ---- */
 
 int dash_data_cluster(struct dashboard *d, MDB_txn *txn, const struct dash_viewer *v,
@@ -22,11 +35,8 @@ int dash_data_cluster(struct dashboard *d, MDB_txn *txn, const struct dash_viewe
 {
 	memset(out, 0, sizeof *out);
 	N2gg__V1__Cluster *c;
-	int rc = id[0] ? dash_store_get(d, txn, DASH_DB_CLUSTERS, id, strlen(id),
-					&n2gg__v1__cluster__descriptor, a, (void **)&c, st)
-		       : -STATUS_NOT_FOUND;
-	if (rc == -STATUS_NOT_FOUND)
-		return status_fail(st, STATUS_NOT_FOUND, "There is no cluster %s.", id);
+	int rc = dash_get_by_id(d, txn, DASH_DB_CLUSTERS, id, &n2gg__v1__cluster__descriptor,
+				"cluster", a, (void **)&c, st);
 	if (rc < 0)
 		return rc;
 	out->cluster = c;
@@ -53,6 +63,46 @@ int dash_data_cluster(struct dashboard *d, MDB_txn *txn, const struct dash_viewe
 	if (dash_store_get(d, txn, DASH_DB_CLUSTER_CHOICES, id, strlen(id),
 			   &n2gg__v1__cluster_choice__descriptor, a, (void **)&choice, NULL) == 0)
 		out->choice = choice;
+	return 0;
+}
+
+/* ---- a federation or partnership ---- */
+
+static int dash_urn_cmp(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	return (a > b) - (a < b);
+}
+
+int dash_data_group(struct dashboard *d, MDB_txn *txn, const struct dash_viewer *v,
+		    const char *id, struct arena *a, struct page_group_data *out,
+		    struct status *st)
+{
+	memset(out, 0, sizeof *out);
+	N2gg__V1__Group *g;
+	int rc = dash_get_by_id(d, txn, DASH_DB_GROUPS, id, &n2gg__v1__group__descriptor,
+				"federation or partnership", a, (void **)&g, st);
+	if (rc < 0)
+		return rc;
+	out->group = g;
+	struct form everything = {0};
+	struct page_schools_data s;
+	if ((rc = dash_data_schools(d, txn, v, &everything, a, &s, st)) < 0)
+		return rc;
+	size_t n = g->n_member_urns;
+	uint32_t *members = arena_alloc(a, (n + 1) * sizeof *members);
+	for (size_t i = 0; i < n; i++)
+		members[i] = g->member_urns[i];
+	view_sort(members, n, sizeof *members, dash_urn_cmp);
+	const struct view_school **in = arena_alloc(a, (n + 1) * sizeof *in);
+	for (size_t i = 0; i < s.n_schools; i++)
+		if (bsearch(&s.schools[i]->urn, members, n, sizeof *members, dash_urn_cmp))
+			in[out->n_schools++] = s.schools[i];
+	out->schools = in;
+	if (dash_is_partner(v) && !out->n_schools)
+		return status_fail(st, STATUS_PERMISSION_DENIED,
+				   "You can see only the federations and partnerships of the schools "
+				   "you are a partner of.");
 	return 0;
 }
 
@@ -263,11 +313,8 @@ int dash_data_mi(struct dashboard *d, MDB_txn *txn, const char *number, struct a
 {
 	memset(out, 0, sizeof *out);
 	N2gg__V1__MiSheet *sheet;
-	int rc = number[0] ? dash_store_get(d, txn, DASH_DB_MI_SHEETS, number, strlen(number),
-					    &n2gg__v1__mi_sheet__descriptor, a, (void **)&sheet, st)
-			   : -STATUS_NOT_FOUND;
-	if (rc == -STATUS_NOT_FOUND)
-		return status_fail(st, STATUS_NOT_FOUND, "There is no MI sheet %s.", number);
+	int rc = dash_get_by_id(d, txn, DASH_DB_MI_SHEETS, number, &n2gg__v1__mi_sheet__descriptor,
+				"MI sheet", a, (void **)&sheet, st);
 	if (rc < 0)
 		return rc;
 	out->sheet = sheet;

@@ -15,7 +15,7 @@ const char *const dash_db_names[DASH_DB_COUNT] = {
 	"events", "cursors", "schools", "clusters", "comparators", "categories",
 	"category_history", "allocations", "visits", "visit_reports", "notices", "deliveries",
 	"mi_sheets", "mi_responses", "accounts", "sessions", "partners", "cluster_choices",
-	"school_lines", "monitoring_overdue"};
+	"school_lines", "monitoring_overdue", "groups"};
 
 const char *const readmodel_source_names[READMODEL_SOURCES] = {"registry", "categoriser",
 							       "scheduler", "notifier"};
@@ -115,8 +115,14 @@ static int rm_registry(const N2gg__V1__Event *ev, struct arena *a, struct readmo
 		key[5] = (uint8_t)c->area;
 		store_be32(key + 6, c->area == N2GG__V1__COMPARATOR_AREA__AREA_LA ? c->la_code : 0);
 		rm_effect(a, out, DASH_DB_COMPARATORS, key, 10, &c->base);
+	} else if (re->body_case == N2GG__V1__REGISTRY_EVENT__BODY_GROUP) {
+		/* the group after the change, members and all: a member removed is simply absent */
+		const N2gg__V1__Group *g = re->group->group;
+		if (!g || !g->id[0])
+			return rm_fail(why, "a group event without a group");
+		rm_put_str(a, out, DASH_DB_GROUPS, g->id, &g->base);
 	}
-	return 0;   /* groups: the pages do not show them yet */
+	return 0;
 }
 
 /* The category history keeps the event itself: its time and actor are part of the story. */

@@ -1,8 +1,9 @@
 /* readmodel: what each of the four services' events does to the dashboard's read model.
  * Every event the dashboard keeps carries the whole record it is about (a school after the
- * change, an allocation, a visit, a delivery), so applying one is a set of puts and deletes
- * computed from the event alone: readmodel_apply() returns them as plain effects and the
- * I/O shell (apply.c) writes them in the transaction that also stores the cursor. Pure. */
+ * change, a federation with its members, an allocation, a visit, a delivery), so applying
+ * one is a set of puts and deletes computed from the event alone: readmodel_apply() returns
+ * them as plain effects and the I/O shell (apply.c) writes them in the transaction that
+ * also stores the cursor. Pure. */
 #ifndef N2GG_DASH_READMODEL_H
 #define N2GG_DASH_READMODEL_H
 
@@ -37,6 +38,7 @@ enum dash_db {
 	DASH_DB_MONITORING_OVERDUE, /* urn . year . half-term -> MonitoringOverdue (a return
 				     * the categoriser found missing; the school's record says
 				     * whether it has come since) */
+	DASH_DB_GROUPS,           /* id -> Group (a federation or partnership, with its members) */
 	DASH_DB_COUNT
 };
 

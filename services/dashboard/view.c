@@ -416,6 +416,15 @@ const char *view_mi_type_name(int type)
 	}
 }
 
+const char *view_group_kind_name(int kind)
+{
+	switch (kind) {
+	case N2GG__V1__GROUP_KIND__GROUP_FEDERATION: return "Federation";
+	case N2GG__V1__GROUP_KIND__GROUP_PARTNERSHIP: return "Partnership";
+	default: return "Group of schools";
+	}
+}
+
 const char *view_cep_choice_state_name(int state)
 {
 	switch (state) {

@@ -152,5 +152,7 @@ const char *view_recipient_role_name(int role);
 const char *view_progress_name(int progress);
 const char *view_mi_type_name(int type);
 const char *view_cep_choice_state_name(int state);
+/* "Federation" or "Partnership": a registry group's kind ("Group of schools" for another). */
+const char *view_group_kind_name(int kind);
 
 #endif

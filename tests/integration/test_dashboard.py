@@ -6,7 +6,9 @@ overview against the services' own answers, the schools list's search, filters a
 export, a school's page, a partner kept to the schools it serves (403 on another), an
 unknown URN (404), a form without or with a forged CSRF token (403, the session goes on),
 an oversized form (413), signing out, and a session that ends when idle (after a restart:
-sessions are kept in the dashboard's store)."""
+sessions are kept in the dashboard's store). Federations and partnerships made through the
+registry's API: linked from their schools' pages, their own pages listing their members, a
+partner kept to its own; a store of the format before them (4) migrated."""
 import csv
 import http.client
 import io
@@ -15,6 +17,8 @@ import re
 import subprocess
 import time
 import urllib.parse
+
+import lmdb
 
 from harness import (SLOW, SOURCE_DIR, Client, ServiceTestCase, common_pb2, free_port,
                      import_file, wait_for)
@@ -187,6 +191,15 @@ class DashboardTest(ServiceTestCase):
                      N.MiAnswer(question=2, answer="=SUM(A1) <b>x</b>")]))
         self.wait_follows(self.dash, self.ntf, "notifier")
         return sheet, answered, len(status.outstanding)
+
+    def make_group(self, group_id, kind, name, urns):
+        """A federation or partnership of `urns`, made through the registry's API: the
+        dashboard has it once this returns."""
+        r = self.client(self.reg)
+        r.call("CreateGroup", R.GroupRequest(id=group_id, kind=kind, name=name))
+        for urn in urns:
+            r.call("AddToGroup", R.GroupRequest(id=group_id, urn=urn))
+        self.wait_follows(self.dash, self.reg, "registry")
 
     # ---- the services' own answers ----
 
@@ -490,3 +503,84 @@ class DashboardTest(ServiceTestCase):
         cep_of = {a.cluster_id for a in mine if not a.urn}
         foreign = next(c.id for c in clusters if c.id not in mine_clusters | cep_of)
         self.assertEqual(p.get(f"/clusters/{foreign}")[0], 403)
+
+    def test_groups(self):
+        """Federations and partnerships: on their schools' pages, their own pages, a partner
+        kept to its own, and a store from before them (format 4) migrated."""
+        # the schools the partner sees (its own, and its clusters' when it is their CEP)
+        p = Browser(self.web)
+        self.assertEqual(p.login("pat", PASSWORDS["pat"])[0], 303)
+        seen = {int(r["URN"]) for r in csv.DictReader(io.StringIO(p.get("/schools.csv")[2]))}
+        served = min(self.partner_urns)
+        others = sorted(s.urn for s in self.open_schools()
+                        if s.urn not in seen and s.urn != self.evil_urn)[:3]
+        federation = sorted({served, others[0], self.evil_urn})
+        self.make_group("FED-1", R.GROUP_FEDERATION, "Two <Rivers> Federation", federation)
+        self.make_group("PART-2", R.GROUP_PARTNERSHIP, "Broadland Partnership", others[:2])
+        b = Browser(self.web)
+        self.assertEqual(b.login("olive", PASSWORDS["olive"])[0], 303)
+
+        # a member's page links each of its groups; another school's says it is in none
+        status, _, page = b.get(f"/schools/{others[0]}")
+        self.assertEqual(status, 200)
+        self.assertIn('href="/groups/FED-1">Two &lt;Rivers&gt; Federation</a> (Federation)',
+                      page)
+        self.assertIn('href="/groups/PART-2">Broadland Partnership</a> (Partnership)', page)
+        _, _, page = b.get(f"/schools/{served}")
+        self.assertIn('href="/groups/FED-1"', page)
+        self.assertNotIn('href="/groups/PART-2"', page)
+        _, _, page = b.get(f"/schools/{others[2]}")
+        self.assertIn('Federations and partnerships</dt><dd class="govuk-summary-list__value">'
+                      'None</dd>', page)
+
+        # the group's page: its kind, its name (escaped), its members and nothing else
+        status, _, page = b.get("/groups/FED-1")
+        self.assertEqual(status, 200)
+        self.assertIn("Federation FED-1</span>", page)
+        self.assertIn("Two &lt;Rivers&gt; Federation</h1>", page)
+        self.assertNotIn("<script>", page)
+        self.assertEqual({int(u) for u in re.findall(r'href="/schools/(\d+)"', page)},
+                         set(federation))
+        self.assertIn(f"{len(federation)} schools.", page)
+        status, _, page = b.get("/groups/PART-2")
+        self.assertIn("Partnership PART-2</span>", page)
+        self.assertEqual({int(u) for u in re.findall(r'href="/schools/(\d+)"', page)},
+                         set(others[:2]))
+        for path in ("/groups/NO-SUCH", "/groups/"):
+            status, _, page = b.get(path)
+            self.assertEqual(status, 404, path)
+            self.assertIn("There is no federation or partnership", page)
+
+        # a partner: the members it serves, and no group of only others'
+        status, _, page = p.get("/groups/FED-1")
+        self.assertEqual(status, 200)
+        self.assertEqual({int(u) for u in re.findall(r'href="/schools/(\d+)"', page)},
+                         set(federation) & seen)
+        status, _, page = p.get("/groups/PART-2")
+        self.assertEqual(status, 403)
+        self.assertIn("only the federations and partnerships of the schools you are a "
+                      "partner of", page)
+
+        # a format-4 store (no groups database) reads the registry's events again: the
+        # groups come back, and the schools' records and lines in the lists are as they were
+        # (a school's page up to its letters, which the notifier may be sending meanwhile)
+        def shown():
+            return {path: b.get(path)[2].split('id="letters"')[0] for path in (
+                "/schools", "/schools.csv", "/map", f"/schools/{others[0]}",
+                f"/schools/{self.evil_urn}")}
+        before = shown()
+        self.assertEqual(self.dash.stop(), 0)
+        env = lmdb.open(os.path.join(self.dash_dir, "store"), max_dbs=32, subdir=True)
+        with env.begin(write=True) as txn:
+            txn.drop(env.open_db(b"groups", txn=txn, create=False), delete=True)
+            txn.put(b"own", (4).to_bytes(4, "big"), db=env.open_db(b"store_format", txn=txn))
+        env.close()
+        self.dash = self.start_dashboard()
+        log = self.dash.log()
+        self.assertIn('msg="store migrated" from=2.4 to=2.5', log)
+        self.assertIn('msg="reading the events again" source=registry for=groups', log)
+        status, _, page = b.get("/groups/FED-1")
+        self.assertEqual(status, 200)
+        self.assertEqual({int(u) for u in re.findall(r'href="/schools/(\d+)"', page)},
+                         set(federation))
+        self.assertEqual(shown(), before)

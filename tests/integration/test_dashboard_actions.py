@@ -25,7 +25,8 @@ MS_PER_DAY = 86400000
 
 
 class DashboardActionsTest(base.DashboardTest):
-    test_dashboard = None   # the base class's own test runs in test_dashboard
+    test_dashboard = None   # the base class's own tests run in test_dashboard
+    test_groups = None
 
     def post(self, browser, path, form):
         return browser.request("POST", path, form={**form, "csrf": browser.csrf()})

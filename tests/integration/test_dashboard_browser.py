@@ -1,12 +1,12 @@
 """The dashboard in a real browser: Debian's headless Chromium driven by Selenium, against
 the real five services (test_dashboard's set-up: the demo data set, one school's name with
 markup in it, an MI sheet answered by one school). Signing in, the LA overview, the schools
-list's filters and search, a school, the map, a cluster, a partner, the MI sheets and the
-system status; keyboard use (the skip link, tabbing to the search field, typing, Enter, and
-on to the results); axe-core (from npm, scripts/deps) on every page with the WCAG 2.2 AA
-rules, any violation a failure; signing out. A screenshot of each page is kept under the
-build directory (browser-screenshots/). Skipped, saying why, only where Chromium, its
-driver or Selenium is not installed."""
+list's filters and search, a school, the map, a cluster, a federation, a partner, the MI
+sheets and the system status; keyboard use (the skip link, tabbing to the search field,
+typing, Enter, and on to the results); axe-core (from npm, scripts/deps) on every page with
+the WCAG 2.2 AA rules, any violation a failure; signing out. A screenshot of each page is
+kept under the build directory (browser-screenshots/). Skipped, saying why, only where
+Chromium, its driver or Selenium is not installed."""
 import os
 import shutil
 import unittest
@@ -37,6 +37,7 @@ class DashboardBrowserTest(base.DashboardTest):
     # test_dashboard's own tests run there, not again here
     test_dashboard = None
     test_pages = None
+    test_groups = None
     dashboard_args = ()   # a subclass's own settings for the dashboard
 
     @classmethod
@@ -207,6 +208,16 @@ class DashboardBrowserTest(base.DashboardTest):
         link.click()
         self.wait(lambda d: "/clusters/" in d.current_url, "the cluster's page")
         self.check_page("cluster")
+
+        # a federation, from its school's page
+        self.make_group("FED-1", base.R.GROUP_FEDERATION, "Two <Rivers> Federation",
+                        [target.urn, self.evil_urn])
+        self.open(f"/schools/{target.urn}")
+        d.find_element(By.CSS_SELECTOR, "a[href='/groups/FED-1']").click()
+        self.wait(lambda d: urllib.parse.urlsplit(d.current_url).path == "/groups/FED-1",
+                  "the federation's page")
+        self.assertEqual(self.h1(), "Two <Rivers> Federation")
+        self.check_page("group")
 
         # partners, one partner
         self.open("/partners")

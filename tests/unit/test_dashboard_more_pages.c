@@ -1,6 +1,6 @@
-/* Unit tests of the dashboard's map, cluster, partner, MI sheet and status pages: what each
- * shows from plain records — the map's points placed north up with a link each and the
- * unplaced ones in its table, a partner's days against its capacity, its visits as an
+/* Unit tests of the dashboard's map, cluster, group, partner, MI sheet and status pages: what
+ * each shows from plain records — the map's points placed north up with a link each and the
+ * unplaced ones in its table, a federation's members, a partner's days against its capacity, its visits as an
  * iCalendar file libical reads back, who has answered an MI sheet and whom to chase, its
  * CSV, the services' lag — and markup in any name or answer written as text. */
 #include <setjmp.h>
@@ -112,6 +112,53 @@ static void test_cluster(void **state)
 	assert_contains(page, "Choice A's deadline: 2013-10-01");
 	assert_contains(page, "2 schools: 1 in category A; 1 not categorised;");
 	assert_contains(page, "href=\"/schools/100002\"");
+	free(page);
+}
+
+static char *group_page(const struct page_group_data *d)
+{
+	struct html h;
+	html_init(&h);
+	page_group(&h, &officer, d);
+	return html_take(&h, NULL);
+}
+
+static void test_group(void **state)
+{
+	(void)state;
+	N2gg__V1__Group g = N2GG__V1__GROUP__INIT;
+	g.id = "FED-1";
+	g.kind = N2GG__V1__GROUP_KIND__GROUP_FEDERATION;
+	g.name = EVIL;
+	g.updated_by = "olive <via dashboard>";
+	g.updated_unix_ms = 1384510200000LL;   /* 2013-11-15 10:10 UTC */
+	struct view_school hill = line(100001, "Hill <Primary>", "A", 1, 1),
+			   dale = line(100002, "Dale Primary", "", 1, 1);
+	const struct view_school *members[] = {&hill, &dale};
+	struct page_group_data d = {&g, members, 2};
+	char *page = group_page(&d);
+	assert_null(strstr(page, "<script>"));
+	assert_contains(page, "<title>" EVIL_ESCAPED " - Norfolk Schools Dashboard</title>");
+	assert_contains(page, "<span class=\"govuk-caption-l\">Federation FED-1</span><h1 "
+			      "class=\"govuk-heading-l\">" EVIL_ESCAPED "</h1>");
+	assert_contains(page, "By olive &lt;via dashboard&gt; on 2013-11-15 10:10");
+	assert_contains(page, "2 schools.");
+	/* each member: its page, URN, cluster and category */
+	assert_contains(page, "<a class=\"govuk-link\" href=\"/schools/100001\">Hill &lt;Primary&gt;"
+			      "</a></td><td class=\"govuk-table__cell\">100001</td>");
+	assert_contains(page, "href=\"/schools/100002\"");
+	assert_contains(page, "<td class=\"govuk-table__cell\">Wymondham</td>");
+	assert_contains(page, ">A</strong>");
+	free(page);
+
+	/* a partnership with no name yet and no member */
+	g.kind = N2GG__V1__GROUP_KIND__GROUP_PARTNERSHIP;
+	g.name = "";
+	d.n_schools = 0;
+	page = group_page(&d);
+	assert_contains(page, "Partnership FED-1</span><h1 class=\"govuk-heading-l\">FED-1</h1>");
+	assert_contains(page, "No school is a member yet.");
+	assert_null(strstr(page, "<table"));
 	free(page);
 }
 
@@ -341,6 +388,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_map),
 		cmocka_unit_test(test_cluster),
+		cmocka_unit_test(test_group),
 		cmocka_unit_test(test_partner_days_and_page),
 		cmocka_unit_test(test_partner_ics),
 		cmocka_unit_test(test_mi),

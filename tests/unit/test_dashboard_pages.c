@@ -2,8 +2,8 @@
  * spreadsheet would run), forms as browsers send them, sessions' timeouts and CSRF tokens,
  * the sign-in rate limits, the schools list's filters and search, a letter's state from its
  * deliveries, half-terms and overdue reports, the schools' stored lines and the list's
- * pages, and whole pages — a school whose name, contacts, category reasons and visit report
- * hold HTML, rendered as text. */
+ * pages, and whole pages — a school whose name, contacts, category reasons, visit report and
+ * federation hold HTML, rendered as text, its federation and partnership linked. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -304,10 +304,18 @@ static void test_school_page_escapes(void **state)
 	r.n_strengths = 1;
 	r.strengths = strengths;
 	const N2gg__V1__VisitReport *reports[] = {&r};
+	N2gg__V1__Group fed = N2GG__V1__GROUP__INIT, partnership = N2GG__V1__GROUP__INIT;
+	fed.id = "F<1>";   /* no id the registry allows: still escaped, and URL-encoded */
+	fed.kind = N2GG__V1__GROUP_KIND__GROUP_FEDERATION;
+	fed.name = EVIL " Federation";
+	partnership.id = "P2";
+	partnership.kind = N2GG__V1__GROUP_KIND__GROUP_PARTNERSHIP;
+	const N2gg__V1__Group *groups[] = {&fed, &partnership};
 	struct page_school_data d = {
 		.school = s, .cluster_name = "<Wymondham>", .category = &cat, .visits = visits,
 		.n_visits = 1, .reports = reports, .n_reports = 1,
-		.today = date_from_ymd(2013, 11, 15), .due_days = 14};
+		.today = date_from_ymd(2013, 11, 15), .due_days = 14, .groups = groups,
+		.n_groups = 2};
 	struct page_user u = {"j.<bloggs>", N2GG__V1__DASHBOARD_ROLE__DASHBOARD_OFFICER, "",
 			      "csrf\"token"};
 	struct html h;
@@ -332,6 +340,17 @@ static void test_school_page_escapes(void **state)
 	assert_contains(out, "<td class=\"govuk-table__cell govuk-table__cell--numeric\">68.5</td>");
 	assert_null(strstr(out, "Overdue by"));                /* it was reported */
 	assert_contains(out, ">Reported</a>");
+	assert_contains(out, "Federations and partnerships</dt><dd class=\"govuk-summary-list__value\">"
+			     "<a class=\"govuk-link\" href=\"/groups/F%3C1%3E\">" EVIL_ESCAPED
+			     " Federation</a> (Federation)<br><a class=\"govuk-link\" "
+			     "href=\"/groups/P2\">P2</a> (Partnership)</dd>");   /* no name: its id */
+	free(out);
+	/* in none */
+	d.n_groups = 0;
+	page_school(&h, &u, &d, a);
+	out = take(&h);
+	assert_contains(out, "Federations and partnerships</dt><dd class=\"govuk-summary-list__value\">"
+			     "None</dd>");
 	free(out);
 }
 

@@ -1,5 +1,5 @@
 /* Unit tests of the dashboard's read model: what each service's events put and delete —
- * a school whole, a cluster, a comparator, a category with its history, overrides into the
+ * a school whole, a cluster, a comparator, a federation or partnership, a category with its history, overrides into the
  * history, an allocation (and one that ended), a visit scheduled then cancelled, a visit
  * report, a notice with its deliveries and a delivery's new state, MI sheets and answers —
  * and that an unusable event is refused with a reason, never applied. */
@@ -119,6 +119,53 @@ static void test_cluster_and_comparator(void **state)
 	assert_int_equal(e->klen, 10);
 	assert_int_equal(store_from_be32(e->key), 2019);
 	assert_int_equal(store_from_be32(e->key + 6), 926);
+}
+
+/* registry.group.changed carrying `g` (NULL: none); its `change` says nothing the read
+ * model keeps */
+static N2gg__V1__Event *group_event(struct arena *a, uint64_t seq, N2gg__V1__Group *g)
+{
+	N2gg__V1__GroupEvent ge = N2GG__V1__GROUP_EVENT__INIT;
+	ge.group = g;
+	N2gg__V1__RegistryEvent re = N2GG__V1__REGISTRY_EVENT__INIT;
+	re.body_case = N2GG__V1__REGISTRY_EVENT__BODY_GROUP;
+	re.group = &ge;
+	return event(a, seq, "registry.group.changed", &re.base);
+}
+
+/* a federation or partnership: kept whole under its id, members and all */
+static void test_group(void **state)
+{
+	struct arena *a = *state;
+	uint32_t members[] = {121234, 121235};
+	N2gg__V1__Group g = N2GG__V1__GROUP__INIT;
+	g.id = "FED-1";
+	g.kind = N2GG__V1__GROUP_KIND__GROUP_FEDERATION;
+	g.name = "Two <Rivers> Federation";
+	g.n_member_urns = 2;
+	g.member_urns = members;
+	struct readmodel_effects fx;
+	apply_ok(READMODEL_REGISTRY, group_event(a, 9, &g), a, &fx);
+	assert_int_equal(fx.count, 1);
+	const struct readmodel_effect *e = effect(&fx, DASH_DB_GROUPS, 0);
+	assert_int_equal(e->klen, 5);
+	assert_memory_equal(e->key, "FED-1", 5);
+	const N2gg__V1__Group *kept = (const N2gg__V1__Group *)e->value;
+	assert_string_equal(kept->name, "Two <Rivers> Federation");
+	assert_int_equal(kept->kind, N2GG__V1__GROUP_KIND__GROUP_FEDERATION);
+	assert_int_equal(kept->n_member_urns, 2);
+	assert_int_equal(kept->member_urns[1], 121235);
+	assert_int_equal(fx.line_urn, 0);   /* the lists do not show groups */
+
+	/* without an id, or without the group: refused, nothing kept */
+	g.id = "";
+	N2gg__V1__Event *unusable[] = {group_event(a, 10, &g), group_event(a, 11, NULL)};
+	for (size_t i = 0; i < 2; i++) {
+		const char *why = NULL;
+		assert_int_equal(readmodel_apply(READMODEL_REGISTRY, unusable[i], a, &fx, &why), -1);
+		assert_contains(why, "without a group");
+		assert_int_equal(fx.count, 0);
+	}
 }
 
 static void test_category_and_history(void **state)
@@ -381,6 +428,7 @@ int main(void)
 						arena_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_cluster_and_comparator, arena_fixture_setup,
 						arena_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_group, arena_fixture_setup, arena_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_category_and_history, arena_fixture_setup,
 						arena_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_allocations, arena_fixture_setup,
