@@ -23,6 +23,8 @@ static const char *cli_choice_state(N2gg__V1__CepChoiceState state)
 	case N2GG__V1__CEP_CHOICE_STATE__CEP_CHOICE_STATE_LA_TO_IDENTIFY: return "LA to identify";
 	case N2GG__V1__CEP_CHOICE_STATE__CEP_CHOICE_STATE_DEADLINE_MISSED:
 		return "deadline missed " CLI_DASH " LA identified";
+	case N2GG__V1__CEP_CHOICE_STATE__CEP_CHOICE_STATE_NOMINEE_LEFT:
+		return "own CEP no longer serves " CLI_DASH " LA identified";
 	default: return "no choice recorded " CLI_DASH " LA identifies";
 	}
 }

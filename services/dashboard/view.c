@@ -436,6 +436,8 @@ const char *view_cep_choice_state_name(int state)
 		return "Choice B: the LA identifies a CEP";
 	case N2GG__V1__CEP_CHOICE_STATE__CEP_CHOICE_STATE_DEADLINE_MISSED:
 		return "Choice A, no nominee by the deadline: the LA identifies a CEP";
+	case N2GG__V1__CEP_CHOICE_STATE__CEP_CHOICE_STATE_NOMINEE_LEFT:
+		return "Choice A, its CEP no longer serves: the LA identifies a CEP";
 	default: return "No choice recorded";
 	}
 }

@@ -438,6 +438,13 @@ static char *notice_choice_words(const N2gg__V1__Allocation *al, bool has_partne
 					   "Partner.", by, name);
 		return notice_strf("As no nomination reached us by %s, the local authority will "
 				   "identify the cluster's Cluster Education Partner.", by);
+	case N2GG__V1__CEP_CHOICE_STATE__CEP_CHOICE_STATE_NOMINEE_LEFT:
+		if (has_partner)
+			return notice_strf("As the Cluster Education Partner the cluster chose can no "
+					   "longer serve, the local authority has identified %s as "
+					   "the cluster's Cluster Education Partner.", name);
+		return notice_strf("As the Cluster Education Partner the cluster chose can no "
+				   "longer serve, the local authority will identify another.");
 	case N2GG__V1__CEP_CHOICE_STATE__CEP_CHOICE_STATE_AWAITING_NOMINEE:
 		if (!has_partner)
 			return notice_strf("The cluster has chosen to recruit its own Cluster "

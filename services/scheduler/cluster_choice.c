@@ -65,9 +65,11 @@ N2gg__V1__CepChoiceState cluster_choice_state(const struct entitlement_policy *p
 	case N2GG__V1__CEP_CHOICE__CEP_CHOICE_A:
 		if (nominee[0] && pinned && strcmp(partner_id, nominee) == 0)
 			return N2GG__V1__CEP_CHOICE_STATE__CEP_CHOICE_STATE_OWN_PINNED;
-		return cluster_choice_a_open(p, today)
-			       ? N2GG__V1__CEP_CHOICE_STATE__CEP_CHOICE_STATE_AWAITING_NOMINEE
-			       : N2GG__V1__CEP_CHOICE_STATE__CEP_CHOICE_STATE_DEADLINE_MISSED;
+		/* a nominee not in place before the deadline: the cluster may name another */
+		if (cluster_choice_a_open(p, today))
+			return N2GG__V1__CEP_CHOICE_STATE__CEP_CHOICE_STATE_AWAITING_NOMINEE;
+		return nominee[0] ? N2GG__V1__CEP_CHOICE_STATE__CEP_CHOICE_STATE_NOMINEE_LEFT
+				  : N2GG__V1__CEP_CHOICE_STATE__CEP_CHOICE_STATE_DEADLINE_MISSED;
 	case N2GG__V1__CEP_CHOICE__CEP_CHOICE_B:
 		return N2GG__V1__CEP_CHOICE_STATE__CEP_CHOICE_STATE_LA_TO_IDENTIFY;
 	default:

@@ -301,6 +301,29 @@ class ClusterChoiceTest(ServiceTestCase):
         self.assertNotEqual(r.returncode, 0, r.stdout)
         self.assertIn("cluster names cannot be looked up", r.stderr)
 
+    def test_a_nominee_who_leaves_after_the_deadline(self):
+        # Choice A with its nominee pinned; the deadline passes; the nominee leaves: the LA
+        # identifies another, and the chair is told why in words, not "no nomination"
+        self.officer.call("ImportPartners", S.ImportPartnersRequest(
+            data=PARTNERS.encode(), file_name="partners.csv"), S.ImportPartnersReply)
+        self.assertEqual(self.choose(OWN_CLUSTER, CHOICE_A, "P058").choice.state, OWN)
+        self.restart_scheduler(AFTER)
+        self.assertEqual(self.cep(OWN_CLUSTER).partner_id, "P058")
+        self.officer.call("RemovePartner", S.PartnerRequest(id="P058"), S.PartnerReply)
+        now = wait_for(lambda: (lambda al: al.partner_id not in ("", "P058") and al)(
+            self.cep(OWN_CLUSTER)), what="another CEP for the cluster")
+        self.assertEqual((now.cep_choice_state, now.pinned),
+                         (S.CEP_CHOICE_STATE_NOMINEE_LEFT, False))
+        self.assertEqual(self.choice(OWN_CLUSTER).choice.state, S.CEP_CHOICE_STATE_NOMINEE_LEFT)
+        text = self.letter_saying(OWN_CLUSTER, "As the Cluster Education Partner the cluster "
+                                               "chose can no longer serve, the local authority "
+                                               f"has identified {now.partner_name} as the "
+                                               "cluster's Cluster Education Partner.")
+        self.assertNotIn("no nomination", text)
+        self.assert_humane(text)
+        r = self.cli("cluster", "choices")
+        self.assertIn("own CEP no longer serves", r.stdout)
+
     def test_a_store_of_the_format_before_choices_is_migrated(self):
         self.choose(B_CLUSTER, CHOICE_B)
         partners = self.officer.call("ListPartners", S.ListPartnersRequest(),

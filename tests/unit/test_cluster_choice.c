@@ -150,8 +150,14 @@ static void test_where_a_cluster_stands(void **state)
 			 N2GG__V1__CEP_CHOICE_STATE__CEP_CHOICE_STATE_AWAITING_NOMINEE);
 	assert_int_equal(cluster_choice_state(&policy, a, "", after, "P001", false),
 			 N2GG__V1__CEP_CHOICE_STATE__CEP_CHOICE_STATE_DEADLINE_MISSED);
+	/* a nominee no longer in place: after the deadline the LA identifies another; before
+	 * it, the cluster may name another */
 	assert_int_equal(cluster_choice_state(&policy, a, "P058", after, "P058", false),
-			 N2GG__V1__CEP_CHOICE_STATE__CEP_CHOICE_STATE_DEADLINE_MISSED);
+			 N2GG__V1__CEP_CHOICE_STATE__CEP_CHOICE_STATE_NOMINEE_LEFT);
+	assert_int_equal(cluster_choice_state(&policy, a, "P058", after, "P001", false),
+			 N2GG__V1__CEP_CHOICE_STATE__CEP_CHOICE_STATE_NOMINEE_LEFT);
+	assert_int_equal(cluster_choice_state(&policy, a, "P058", before, "", false),
+			 N2GG__V1__CEP_CHOICE_STATE__CEP_CHOICE_STATE_AWAITING_NOMINEE);
 	/* Choice B, and none */
 	assert_int_equal(cluster_choice_state(&policy, b, "", before, "", false),
 			 N2GG__V1__CEP_CHOICE_STATE__CEP_CHOICE_STATE_LA_TO_IDENTIFY);

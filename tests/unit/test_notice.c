@@ -857,6 +857,10 @@ static void test_cep_letter_says_how_the_clusters_choice_came_out(void **state)
 		  "identified Dr Alan Brown as the cluster's Cluster Education Partner.",
 		  "As no nomination reached us by 1 October 2013, the local authority has "
 		  "identified Dr Alan Brown" },
+		{ N2GG__V1__CEP_CHOICE_STATE__CEP_CHOICE_STATE_NOMINEE_LEFT, true,
+		  "As the Cluster Education Partner the cluster chose can no longer serve, the "
+		  "local authority has identified Dr Alan Brown as the cluster's Cluster Education "
+		  "Partner.", "can no longer serve, the local authority has identified Dr Alan Brown" },
 		{ N2GG__V1__CEP_CHOICE_STATE__CEP_CHOICE_STATE_AWAITING_NOMINEE, false,
 		  "The cluster has chosen to recruit its own Cluster Education Partner: please let "
 		  "us know who by 1 October 2013. They must be on the accredited list and attend "
