@@ -8,7 +8,13 @@ did (the system user, the certificate with its modes, the store's directory, the
 enabled, the config a conffile), then starts the registry there as systemd would (chroot,
 not systemd: PID 1 here is not systemd): as its own user, with its certificate handed over
 as a credential, from the packaged config. It answers /healthz and /readyz and stops
-cleanly; a purge keeps the store."""
+cleanly; a purge keeps the store.
+
+lintian checks every package (no root, no network; it skips itself, saying why, where
+lintian is missing): no error and no warning but those a package overrides in
+/usr/share/lintian/overrides/PACKAGE (deploy/debian/*.lintian-overrides say why), and no
+override left unused."""
+import functools
 import os
 import shutil
 import socket
@@ -22,6 +28,7 @@ from harness import BUILD_DIR, SOURCE_DIR, free_port, wait_for
 
 MIRROR = "http://deb.debian.org/debian"
 CHROOT = shutil.which("chroot") or "/usr/sbin/chroot"
+LINTIAN = shutil.which("lintian")
 
 
 def why_not_runnable():
@@ -43,8 +50,10 @@ def run(*cmd, **kw):
     return r.stdout
 
 
+@functools.cache
 def build_packages():
-    """scripts/package into BUILD_DIR/deb: {package name: path of its .deb}."""
+    """scripts/package into BUILD_DIR/deb: {package name: path of its .deb}, built once for
+    both test classes."""
     out = run(os.path.join(SOURCE_DIR, "scripts", "package"), os.path.join(BUILD_DIR, "deb"),
               timeout=1800)
     return {os.path.basename(p).split("_")[0]: os.path.abspath(p) for p in out.split()}
@@ -157,6 +166,18 @@ class DebianPackagesTest(unittest.TestCase):
         self.assertFalse(os.path.exists(self.path("/usr/bin/n2gg-registry")))
         self.assertFalse(os.path.exists(self.path("/etc/n2gg/registry.conf")))
         self.assertTrue(os.path.exists(marker))
+
+
+@unittest.skipUnless(LINTIAN, "lintian is not installed (scripts/deps installs it)")
+class LintianTest(unittest.TestCase):
+    def test_lintian_finds_no_error_nor_warning(self):
+        debs = sorted(build_packages().values())
+        # --display-info: an override that no longer matches anything is reported at info
+        r = subprocess.run([LINTIAN, "--fail-on", "error,warning", "--display-info", *debs],
+                           capture_output=True, text=True, timeout=600)
+        self.assertEqual(r.returncode, 0, f"lintian:\n{r.stdout}{r.stderr}")
+        self.assertEqual([line for line in r.stdout.splitlines() if "unused-override" in line],
+                         [])
 
 
 if __name__ == "__main__":
